@@ -1,0 +1,555 @@
+#include "catalog/catalog.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "core/embed.h"
+#include "core/error.h"
+#include "core/utf8.h"
+#include "profile/profile.h"
+
+/* One file being parsed: where problems are collected. */
+struct parse {
+	struct bs_catalog *cat;
+	const char *file;
+	yaml_document_t *doc;
+	struct bs_buf *errors;
+	int problems;
+};
+
+static void problem(struct parse *p, const yaml_node_t *n, const char *fmt, ...) BS_PRINTF(3, 4);
+static void problem(struct parse *p, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	bs_buf_printf(p->errors, "%s:%lu: ", p->file, n ? (unsigned long)n->start_mark.line + 1 : 1ul);
+	va_start(ap, fmt);
+	bs_buf_vprintf(p->errors, fmt, ap);
+	va_end(ap);
+	bs_buf_putc(p->errors, '\n');
+	p->problems++;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* A non-empty scalar of valid UTF-8 text, or NULL after reporting what is wrong. */
+static const char *text_scalar(struct parse *p, const yaml_node_t *n, const char *field)
+{
+	const char *s = scalar(n);
+
+	if (!s) {
+		problem(p, n, "'%s' must be a string", field);
+		return NULL;
+	}
+	if (!*s) {
+		problem(p, n, "'%s' is empty", field);
+		return NULL;
+	}
+	if (!bs_utf8_valid_text(s, n->data.scalar.length)) {
+		problem(p, n, "'%s' is not valid UTF-8 text", field);
+		return NULL;
+	}
+	return s;
+}
+
+static yaml_node_t *node(struct parse *p, int idx)
+{
+	return yaml_document_get_node(p->doc, idx);
+}
+
+static int valid_segment(const char *s, size_t len, int two_digit)
+{
+	if (len == 0 || len > 3)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	if (two_digit)
+		return len == 2 && !(s[0] == '0' && s[1] == '0');
+	return s[0] != '0';
+}
+
+/* Ids: the part's root ("SR", "A2") then numeric segments; Annex 1's table is A1.T1.NN. */
+static int valid_id(const char *id, const char *part)
+{
+	size_t plen = strlen(part);
+	const char *s;
+	int in_table = 0;
+
+	if (strncmp(id, part, plen) != 0)
+		return 0;
+	s = id + plen;
+	while (*s) {
+		const char *seg, *end;
+		if (*s != '.')
+			return 0;
+		seg = s + 1;
+		end = strchr(seg, '.');
+		if (!end)
+			end = seg + strlen(seg);
+		if (!strcmp(part, "A1") && seg == id + plen + 1 && end - seg == 2 && !strncmp(seg, "T1", 2)) {
+			in_table = 1;
+		} else if (!valid_segment(seg, (size_t)(end - seg), in_table)) {
+			return 0;
+		}
+		s = end;
+	}
+	return 1;
+}
+
+static void parse_text(struct parse *p, yaml_node_t *n, const char *field, struct bs_text *out)
+{
+	if (!n || n->type != YAML_MAPPING_NODE) {
+		problem(p, n, "'%s' must be a mapping with keys zh-TW and en", field);
+		return;
+	}
+	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
+		const char *key = scalar(k);
+		char **dst = NULL;
+		if (key && !strcmp(key, "zh-TW"))
+			dst = &out->zh;
+		else if (key && !strcmp(key, "en"))
+			dst = &out->en;
+		if (!dst) {
+			problem(p, k, "unknown language '%s' in '%s': use zh-TW and en", key ? key : "?", field);
+			continue;
+		}
+		if (*dst) {
+			problem(p, k, "'%s' has '%s' twice", field, key);
+			continue;
+		}
+		const char *s = text_scalar(p, v, field);
+		if (s)
+			*dst = bs_strdup(s);
+	}
+	if (!out->zh)
+		problem(p, n, "'%s' has no zh-TW", field);
+	if (!out->en)
+		problem(p, n, "'%s' has no en", field);
+}
+
+static unsigned parse_number_list(struct parse *p, yaml_node_t *n, const char *field)
+{
+	unsigned mask = 0;
+
+	if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.start == n->data.sequence.items.top) {
+		problem(p, n, "'applies.%s' must be a non-empty list of 1, 2, 3", field);
+		return 0;
+	}
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *v = node(p, *it);
+		const char *s = scalar(v);
+		if (!s || strlen(s) != 1 || s[0] < '1' || s[0] > '3') {
+			problem(p, v, "'applies.%s' has '%s': allowed are 1, 2, 3", field, s ? s : "?");
+			continue;
+		}
+		mask |= 1u << (s[0] - '0');
+	}
+	return mask;
+}
+
+static void parse_applies(struct parse *p, yaml_node_t *n, struct bs_applies *out)
+{
+	if (!n || n->type != YAML_MAPPING_NODE) {
+		problem(p, n, "'applies' must be a mapping of profile, system_category, app_class");
+		return;
+	}
+	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
+		const char *key = scalar(k);
+		if (key && !strcmp(key, "profile")) {
+			if (!v || v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start == v->data.sequence.items.top) {
+				problem(p, v, "'applies.profile' must be a non-empty list of profile flags");
+				continue;
+			}
+			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+				yaml_node_t *fv = node(p, *it);
+				const char *s = scalar(fv);
+				int f = s ? bs_profile_flag_lookup(s) : -1;
+				if (f < 0 || strcmp(s, bs_profile_info((enum bs_profile_flag)f)->name) != 0)
+					problem(p, fv, "unknown profile flag '%s' in 'applies.profile': known are internal_control, "
+						"mail_server, online_insurance, mobile_app, cloud, byod, remote_work", s ? s : "?");
+				else
+					out->profile |= 1u << f;
+			}
+		} else if (key && !strcmp(key, "system_category")) {
+			out->system_category = parse_number_list(p, v, key);
+		} else if (key && !strcmp(key, "app_class")) {
+			out->app_class = parse_number_list(p, v, key);
+		} else {
+			problem(p, k, "unknown condition '%s' in 'applies': use profile, system_category, app_class",
+				key ? key : "?");
+		}
+	}
+}
+
+static const char *const how_kinds[] = { "mechanism", "check", "record", "schedule" };
+
+const char *bs_how_kind_name(enum bs_how_kind k)
+{
+	return (unsigned)k < 4 ? how_kinds[k] : "?";
+}
+
+static int valid_ref(const char *s)
+{
+	if (!*s || strlen(s) > 100)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._:#/-", *s))
+			return 0;
+	return 1;
+}
+
+static void parse_how(struct parse *p, yaml_node_t *n, struct bs_control *c)
+{
+	if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.start == n->data.sequence.items.top) {
+		problem(p, n, "'how' must be a non-empty list of {kind, ref}");
+		return;
+	}
+	size_t cap = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	c->how = bs_calloc(cap, sizeof(*c->how));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *m = node(p, *it);
+		const char *kind = NULL, *ref = NULL;
+		if (!m || m->type != YAML_MAPPING_NODE) {
+			problem(p, m, "each 'how' item must be a mapping {kind, ref}");
+			continue;
+		}
+		for (yaml_node_pair_t *pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+			yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
+			const char *key = scalar(k);
+			if (key && !strcmp(key, "kind"))
+				kind = scalar(v);
+			else if (key && !strcmp(key, "ref"))
+				ref = scalar(v);
+			else
+				problem(p, k, "unknown field '%s' in a 'how' item: use kind and ref", key ? key : "?");
+		}
+		int ki = -1;
+		for (int i = 0; i < 4 && kind; i++)
+			if (!strcmp(kind, how_kinds[i]))
+				ki = i;
+		if (ki < 0) {
+			problem(p, m, "'how' kind '%s' is unknown: use mechanism, check, record or schedule",
+				kind ? kind : "(missing)");
+			continue;
+		}
+		if (!ref || !valid_ref(ref)) {
+			problem(p, m, "'how' ref '%s' is missing or not a name (letters, digits, . _ : # / -)",
+				ref ? ref : "(missing)");
+			continue;
+		}
+		c->how[c->nhow].kind = (enum bs_how_kind)ki;
+		c->how[c->nhow].ref = bs_strdup(ref);
+		c->nhow++;
+	}
+}
+
+static void control_release(struct bs_control *c)
+{
+	free(c->id);
+	free(c->parent_id);
+	free(c->title.zh);
+	free(c->title.en);
+	free(c->text.zh);
+	free(c->text.en);
+	for (size_t i = 0; i < c->nhow; i++)
+		free(c->how[i].ref);
+	free(c->how);
+	free(c->period);
+}
+
+static void parse_entry(struct parse *p, yaml_node_t *n, const char *part)
+{
+	struct bs_control c;
+	int bad = p->problems;
+
+	memset(&c, 0, sizeof(c));
+	c.file = p->file;
+	c.line = (int)n->start_mark.line + 1;
+	if (n->type != YAML_MAPPING_NODE) {
+		problem(p, n, "each entry must be a mapping");
+		return;
+	}
+	yaml_node_t *title = NULL, *text = NULL;
+	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
+		const char *key = scalar(k);
+		if (!key) {
+			problem(p, k, "field names must be strings");
+		} else if (!strcmp(key, "id")) {
+			const char *s = scalar(v);
+			if (!s || !valid_id(s, part))
+				problem(p, v, "id '%s' does not follow the scheme %s.<n>[.<n>...] (see catalog/README.md)",
+					s ? s : "?", part);
+			else
+				c.id = bs_strdup(s);
+		} else if (!strcmp(key, "parent")) {
+			const char *s = scalar(v);
+			if (!s || !valid_id(s, part))
+				problem(p, v, "parent '%s' is not an id of part %s", s ? s : "?", part);
+			else
+				c.parent_id = bs_strdup(s);
+		} else if (!strcmp(key, "title")) {
+			title = v;
+		} else if (!strcmp(key, "text")) {
+			text = v;
+		} else if (!strcmp(key, "applies")) {
+			parse_applies(p, v, &c.applies);
+		} else if (!strcmp(key, "how")) {
+			parse_how(p, v, &c);
+		} else if (!strcmp(key, "period")) {
+			const char *s = scalar(v);
+			if (!s || bs_duration_parse(s, &c.period_d) < 0)
+				problem(p, v, "period '%s' is not an ISO 8601 duration such as P1Y, P3M, PT15M", s ? s : "?");
+			else
+				c.period = bs_strdup(s);
+		} else {
+			problem(p, k, "unknown field '%s': allowed are id, parent, title, text, applies, how, period", key);
+		}
+	}
+	if (!c.id && p->problems == bad)
+		problem(p, n, "entry has no 'id'");
+	if (c.id && strcmp(c.id, part) != 0 && !c.parent_id && p->problems == bad)
+		problem(p, n, "entry '%s' has no 'parent'", c.id);
+	if (c.id && !strcmp(c.id, part) && c.parent_id)
+		problem(p, n, "the root entry '%s' must not have a parent", c.id);
+	if (!title)
+		problem(p, n, "entry '%s' has no 'title'", c.id ? c.id : "?");
+	else
+		parse_text(p, title, "title", &c.title);
+	if (!text)
+		problem(p, n, "entry '%s' has no 'text'", c.id ? c.id : "?");
+	else
+		parse_text(p, text, "text", &c.text);
+	if (p->problems != bad) {
+		control_release(&c);
+		return;
+	}
+	if (p->cat->n == p->cat->cap) {
+		p->cat->cap = p->cat->cap ? p->cat->cap * 2 : 256;
+		p->cat->v = bs_realloc(p->cat->v, bs_size_mul(p->cat->cap, sizeof(*p->cat->v)));
+	}
+	p->cat->v[p->cat->n++] = c;
+}
+
+int bs_catalog_parse(struct bs_catalog *cat, const char *file, const char *data, size_t len,
+		     struct bs_buf *errors)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct parse p = { cat, file, &doc, errors, 0 };
+	yaml_node_t *root, *entries = NULL;
+	const char *part = NULL;
+
+	if (!yaml_parser_initialize(&parser))
+		return bs_error(BS_ERR, "cannot start the YAML parser");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		bs_buf_printf(errors, "%s:%lu: %s%s%s\n", file, (unsigned long)parser.problem_mark.line + 1,
+			      parser.problem ? parser.problem : "malformed YAML",
+			      parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		return 1;
+	}
+	yaml_parser_delete(&parser);
+	root = yaml_document_get_root_node(&doc);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		problem(&p, root, "a catalog file is a mapping with 'part' and 'entries'");
+		goto done;
+	}
+	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(&p, pr->key), *v = node(&p, pr->value);
+		const char *key = scalar(k);
+		if (key && !strcmp(key, "part")) {
+			part = scalar(v);
+			if (!part || (strcmp(part, "SR") && strcmp(part, "A1") && strcmp(part, "A2") && strcmp(part, "A3"))) {
+				problem(&p, v, "part '%s' is unknown: use SR, A1, A2 or A3", part ? part : "?");
+				part = NULL;
+			}
+		} else if (key && !strcmp(key, "entries")) {
+			entries = v;
+		} else {
+			problem(&p, k, "unknown top-level field '%s': use part and entries", key ? key : "?");
+		}
+	}
+	if (!part) {
+		if (p.problems == 0)
+			problem(&p, root, "the file has no 'part'");
+		goto done;
+	}
+	if (!entries || entries->type != YAML_SEQUENCE_NODE) {
+		problem(&p, entries ? entries : root, "'entries' must be a list");
+		goto done;
+	}
+	for (yaml_node_item_t *it = entries->data.sequence.items.start; it < entries->data.sequence.items.top; it++)
+		parse_entry(&p, node(&p, *it), part);
+done:
+	yaml_document_delete(&doc);
+	return p.problems;
+}
+
+/* Open addressing over ids; the catalog is small and fixed, so a flat table is enough. */
+static size_t hash_id(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+const struct bs_control *bs_catalog_find(const struct bs_catalog *cat, const char *id)
+{
+	/* Linear scan is fast enough for ~500 entries and keeps the struct simple; callers in
+	 * loops (link) use their own index. */
+	for (size_t i = 0; i < cat->n; i++)
+		if (!strcmp(cat->v[i].id, id))
+			return &cat->v[i];
+	return NULL;
+}
+
+int bs_catalog_link(struct bs_catalog *cat, struct bs_buf *errors)
+{
+	size_t cap = 1;
+	int problems = 0;
+
+	while (cap < cat->n * 2 + 2)
+		cap <<= 1;
+	size_t *slot = bs_calloc(cap, sizeof(*slot)); /* index + 1; 0 = empty */
+	for (size_t i = 0; i < cat->n; i++) {
+		struct bs_control *c = &cat->v[i];
+		size_t h = hash_id(c->id) & (cap - 1);
+		int dup = 0;
+		while (slot[h]) {
+			if (!strcmp(cat->v[slot[h] - 1].id, c->id)) {
+				const struct bs_control *o = &cat->v[slot[h] - 1];
+				bs_buf_printf(errors, "%s:%d: duplicate id '%s' (first at %s:%d)\n", c->file, c->line,
+					      c->id, o->file, o->line);
+				problems++;
+				dup = 1;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		if (!dup)
+			slot[h] = i + 1;
+	}
+	for (size_t i = 0; i < cat->n; i++) {
+		struct bs_control *c = &cat->v[i];
+		c->effective = c->applies;
+		if (!c->parent_id)
+			continue;
+		size_t h = hash_id(c->parent_id) & (cap - 1);
+		struct bs_control *par = NULL;
+		while (slot[h]) {
+			if (!strcmp(cat->v[slot[h] - 1].id, c->parent_id)) {
+				par = &cat->v[slot[h] - 1];
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		if (!par) {
+			bs_buf_printf(errors, "%s:%d: entry '%s' names parent '%s', which does not exist\n", c->file,
+				      c->line, c->id, c->parent_id);
+			problems++;
+			continue;
+		}
+		if (par >= c) {
+			bs_buf_printf(errors, "%s:%d: entry '%s' comes before its parent '%s': list parents first\n",
+				      c->file, c->line, c->id, c->parent_id);
+			problems++;
+			continue;
+		}
+		/* A child's id extends its parent's, except the table rows (A1.T1 sits under A1.5). */
+		if (!strstr(c->id, ".T1") && !bs_control_id_under(c->id, par->id)) {
+			bs_buf_printf(errors, "%s:%d: entry '%s' does not extend its parent's id '%s'\n", c->file,
+				      c->line, c->id, par->id);
+			problems++;
+			continue;
+		}
+		c->parent = par;
+		par->nchildren++;
+		if (c->nhow)
+			par->nduty_children++;
+		/* Parents come first, so par->effective is already final. */
+		c->effective.profile |= par->effective.profile;
+		c->effective.system_category = c->effective.system_category ? c->effective.system_category
+									     : par->effective.system_category;
+		c->effective.app_class = c->effective.app_class ? c->effective.app_class : par->effective.app_class;
+	}
+	free(slot);
+	return problems;
+}
+
+void bs_catalog_release(struct bs_catalog *cat)
+{
+	for (size_t i = 0; i < cat->n; i++)
+		control_release(&cat->v[i]);
+	free(cat->v);
+	memset(cat, 0, sizeof(*cat));
+}
+
+int bs_control_id_under(const char *id, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return !strncmp(id, prefix, n) && (id[n] == '\0' || id[n] == '.');
+}
+
+void bs_control_group(const struct bs_control *c, char *out, size_t outsz)
+{
+	const char *dot = strchr(c->id, '.');
+	size_t len;
+
+	if (!dot) {
+		snprintf(out, outsz, "%s", c->id);
+		return;
+	}
+	const char *second = strchr(dot + 1, '.');
+	len = second ? (size_t)(second - c->id) : strlen(c->id);
+	snprintf(out, outsz, "%.*s", (int)len, c->id);
+}
+
+const char *bs_text_get(const struct bs_text *t, enum bs_lang lang)
+{
+	return lang == BS_LANG_EN ? t->en : t->zh;
+}
+
+int bs_catalog_builtin(const struct bs_catalog **out)
+{
+	static struct bs_catalog cat;
+	static int loaded;
+	struct bs_buf errors = BS_BUF_INIT;
+	int problems = 0;
+
+	*out = NULL;
+	if (loaded) {
+		*out = &cat;
+		return 0;
+	}
+	for (const struct bs_embed *e = bs_embed_catalog; e->name; e++) {
+		int r = bs_catalog_parse(&cat, e->name, (const char *)e->data, e->len, &errors);
+		if (r < 0) {
+			bs_buf_release(&errors);
+			bs_catalog_release(&cat);
+			return r;
+		}
+		problems += r;
+	}
+	problems += bs_catalog_link(&cat, &errors);
+	if (problems) {
+		int err = bs_error(BS_ERR, "the built-in catalog is invalid (%d problems):\n%s", problems, errors.ptr);
+		bs_buf_release(&errors);
+		bs_catalog_release(&cat);
+		return err;
+	}
+	bs_buf_release(&errors);
+	loaded = 1;
+	*out = &cat;
+	return 0;
+}

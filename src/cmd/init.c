@@ -1,0 +1,67 @@
+/* brokersec init: create the data directory with its database, keys and profile. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/error.h"
+#include "core/utf8.h"
+#include "core/whoami.h"
+#include "profile/profile.h"
+
+static const char usage_text[] =
+	"usage: brokersec init --data DIR --org NAME --internal-control yes|no\n"
+	"                      [--mail-server yes|no] [--online-insurance yes|no] [--mobile-app yes|no]\n"
+	"                      [--cloud yes|no] [--byod yes|no] [--remote-work yes|no]\n"
+	"Creates DIR (mode 0700) with brokersec.db, keys/ and evidence/. DIR must not exist.\n"
+	"--internal-control: the company has an internal audit and control system (已實施內稽內控制度).\n";
+
+int cmd_init(int argc, char **argv, struct bs_cli *cli)
+{
+	enum { OPT_ORG = 0x2000, OPT_FLAG = 0x2100 };
+	struct option opts[] = {
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "internal-control", required_argument, NULL, OPT_FLAG + BS_PF_INTERNAL_CONTROL },
+		{ "mail-server", required_argument, NULL, OPT_FLAG + BS_PF_MAIL_SERVER },
+		{ "online-insurance", required_argument, NULL, OPT_FLAG + BS_PF_ONLINE_INSURANCE },
+		{ "mobile-app", required_argument, NULL, OPT_FLAG + BS_PF_MOBILE_APP },
+		{ "cloud", required_argument, NULL, OPT_FLAG + BS_PF_CLOUD },
+		{ "byod", required_argument, NULL, OPT_FLAG + BS_PF_BYOD },
+		{ "remote-work", required_argument, NULL, OPT_FLAG + BS_PF_REMOTE_WORK },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *org = NULL, *path;
+	unsigned mask = 0, given = 0;
+	int opt, r, err;
+
+	cli->usage = usage_text;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (opt == OPT_ORG) {
+			org = optarg;
+		} else if (opt >= OPT_FLAG && opt < OPT_FLAG + BS_PF_COUNT) {
+			int f = opt - OPT_FLAG, v = bs_profile_parse_bool(optarg);
+			if (v < 0)
+				return bs_cli_usage_error(cli, "--%s takes yes or no, not '%s'",
+							  bs_profile_info((enum bs_profile_flag)f)->option, optarg);
+			given |= 1u << f;
+			if (v)
+				mask |= 1u << f;
+		} else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0) {
+			return r;
+		}
+	}
+	if (optind < argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (!org)
+		return bs_cli_usage_error(cli, "--org NAME is required (the company's registered name)");
+	if (!*org || strlen(org) > 200 || !bs_utf8_valid_text(org, strlen(org)) || strpbrk(org, "\n\r\t"))
+		return bs_cli_usage_error(cli, "--org must be 1 to 200 bytes of UTF-8 text on one line");
+	if (!(given & (1u << BS_PF_INTERNAL_CONTROL)))
+		return bs_cli_usage_error(cli, "--internal-control yes|no is required: it decides which clauses apply "
+					  "(SR.4.4, SR.11, SR.12, SR.15, SR.20)");
+	path = bs_datadir_locate(cli->data_flag);
+	if ((err = bs_datadir_init(path, org, mask, bs_os_user())) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s %s\n", BS_T(cli->lang, "已建立資料目錄", "created data directory"), path);
+	return bs_cli_flush(cli);
+}

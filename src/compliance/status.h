@@ -1,0 +1,86 @@
+/*
+ * status.h - the compliance state of every applicable control, with the reason.
+ *
+ * The state logic lives here and only here. It is a chain of evaluators (status.c,
+ * `evaluators[]`): each looks at one control and either decides its state with a reason or
+ * passes. The first to decide wins, so more specific sources (registers, scans, the event
+ * log) come before the generic evidence fallback. A later module adds an evaluator file and
+ * one line in that table.
+ */
+#ifndef BS_COMPLIANCE_STATUS_H
+#define BS_COMPLIANCE_STATUS_H
+
+#include <stdint.h>
+
+#include "catalog/catalog.h"
+#include "datadir/datadir.h"
+#include "profile/profile.h"
+
+enum bs_state {
+	BS_STATE_NOT_MET,
+	BS_STATE_DUE,
+	BS_STATE_UNKNOWN,
+	BS_STATE_MET,
+	BS_STATE_NOT_APPLICABLE,
+	BS_STATE_COUNT
+};
+
+/* "met", "not_met", "due", "unknown", "not_applicable" */
+const char *bs_state_name(enum bs_state s);
+const char *bs_state_label(enum bs_state s, enum bs_lang lang);
+
+struct bs_status_item {
+	const struct bs_control *control;
+	enum bs_state state;
+	char *reason_zh;
+	char *reason_en;
+};
+
+struct bs_status_group {
+	const struct bs_control *control; /* the article or annex part */
+	enum bs_state state;              /* the worst state among its items */
+	unsigned count[BS_STATE_COUNT];
+	size_t first, n;                  /* its items: items[first .. first+n) */
+};
+
+struct bs_status {
+	int32_t as_of;                    /* days since the epoch */
+	struct bs_profile profile;
+	struct bs_status_item *items;     /* every duty: an entry with `how` and no items of its own with `how` */
+	size_t nitems;
+	struct bs_status_group *groups;
+	size_t ngroups;
+	unsigned total[BS_STATE_COUNT];
+};
+
+/* What an evaluator sees. */
+struct bs_status_ctx {
+	struct bs_datadir *dd;
+	const struct bs_catalog *cat;
+	const struct bs_profile *profile;
+	int32_t as_of;
+};
+
+struct bs_verdict {
+	enum bs_state state;
+	struct bs_buf zh, en;
+};
+
+struct bs_evaluator {
+	const char *name;
+	/* Loads what it needs once per status run into *state; may be NULL. */
+	int (*prepare)(const struct bs_status_ctx *ctx, void **state);
+	/* 1 decided (v filled), 0 no opinion, <0 error. */
+	int (*evaluate)(const struct bs_status_ctx *ctx, void *state, const struct bs_control *c,
+			struct bs_verdict *v);
+	void (*release)(void *state);
+};
+
+extern const struct bs_evaluator bs_eval_applicability;
+extern const struct bs_evaluator bs_eval_evidence;
+
+/* Computes the status as of the given day. Release with bs_status_release(). */
+int bs_status_compute(struct bs_datadir *dd, const struct bs_catalog *cat, int32_t as_of, struct bs_status *out);
+void bs_status_release(struct bs_status *st);
+
+#endif

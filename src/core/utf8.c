@@ -1,0 +1,118 @@
+#include "core/utf8.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Decodes one code point; returns its byte length, 0 on malformed input. */
+static size_t decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t n;
+	uint32_t c, min;
+	if ((s[0] & 0xe0) == 0xc0) { n = 2; c = s[0] & 0x1f; min = 0x80; }
+	else if ((s[0] & 0xf0) == 0xe0) { n = 3; c = s[0] & 0x0f; min = 0x800; }
+	else if ((s[0] & 0xf8) == 0xf0) { n = 4; c = s[0] & 0x07; min = 0x10000; }
+	else return 0;
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int bs_utf8_valid_text(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (len) {
+		uint32_t cp;
+		size_t n = decode(p, len, &cp);
+		if (!n)
+			return 0;
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)
+			return 0;
+		p += n;
+		len -= n;
+	}
+	return 1;
+}
+
+static int cp_width(uint32_t c)
+{
+	if (c == 0 || (c >= 0x300 && c <= 0x36f) || c == 0x200b)
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
+	    (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	    (c >= 0x20000 && c <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t bs_utf8_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), w = 0;
+	while (len) {
+		uint32_t cp;
+		size_t n = decode(p, len, &cp);
+		if (!n) { /* treat a stray byte as one column */
+			n = 1;
+			cp = '?';
+		}
+		w += (size_t)cp_width(cp);
+		p += n;
+		len -= n;
+	}
+	return w;
+}
+
+void bs_utf8_put_cell(struct bs_buf *b, const char *s, size_t width, int pad)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), used = 0;
+	int cut = bs_utf8_width(s) > width;
+	size_t limit = cut && width > 0 ? width - 1 : width;
+
+	while (len) {
+		uint32_t cp;
+		size_t n = decode(p, len, &cp);
+		if (!n) {
+			n = 1;
+			cp = '?';
+		}
+		if (cp == '\n' || cp == '\t' || cp == '\r')
+			cp = ' ';
+		size_t w = (size_t)cp_width(cp);
+		if (used + w > limit)
+			break;
+		if (cp == ' ' || n == 1)
+			bs_buf_putc(b, cp < 0x80 ? (char)cp : '?');
+		else
+			bs_buf_put(b, p, n);
+		used += w;
+		p += n;
+		len -= n;
+	}
+	if (cut && width > 0) {
+		bs_buf_puts(b, "\xe2\x80\xa6"); /* … */
+		used++;
+	}
+	while (pad && used < width) {
+		bs_buf_putc(b, ' ');
+		used++;
+	}
+}

@@ -1,0 +1,133 @@
+#include "datadir/datadir.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "keys/keys.h"
+#include "profile/profile.h"
+
+const char *bs_datadir_locate(const char *flag)
+{
+	const char *env = getenv("BROKERSEC_DATA");
+
+	if (flag && *flag)
+		return flag;
+	if (env && *env)
+		return env;
+	return "./brokersec-data";
+}
+
+static char *join(const char *dir, const char *rel)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	bs_buf_printf(&b, "%s/%s", dir, rel);
+	return bs_buf_detach(&b, NULL);
+}
+
+char *bs_datadir_file(const struct bs_datadir *dd, const char *rel)
+{
+	return join(dd->path, rel);
+}
+
+/* Removes what a failed init created; only names init itself makes. */
+static void undo_init(const char *path)
+{
+	static const char *const files[] = { "brokersec.db", "brokersec.db-wal", "brokersec.db-shm",
+					     "keys/signing.key", "keys/signing.pub", NULL };
+	for (int i = 0; files[i]; i++) {
+		char *p = join(path, files[i]);
+		(void)unlink(p);
+		free(p);
+	}
+	char *k = join(path, "keys");
+	(void)rmdir(k);
+	free(k);
+	char *e = join(path, "evidence");
+	(void)rmdir(e);
+	free(e);
+	(void)rmdir(path);
+}
+
+int bs_datadir_init(const char *path, const char *org, unsigned mask, const char *who)
+{
+	struct bs_store *store = NULL;
+	struct stat st;
+	char *p = NULL;
+	int err;
+
+	if (lstat(path, &st) == 0)
+		return bs_error(BS_EEXISTS, "data directory '%s' exists already: init never touches an existing "
+				"directory; choose a new --data path", path);
+	if (mkdir(path, 0700) != 0)
+		return bs_error(BS_ERR, "cannot create data directory '%s': %s", path, strerror(errno));
+	if (chmod(path, 0700) != 0) {
+		err = bs_error(BS_ERR, "cannot set mode 0700 on '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	p = join(path, "keys");
+	if ((err = bs_keys_create(p)) < 0)
+		goto fail;
+	free(p);
+	p = join(path, "evidence");
+	if (mkdir(p, 0700) != 0) {
+		err = bs_error(BS_ERR, "cannot create '%s': %s", p, strerror(errno));
+		goto fail;
+	}
+	free(p);
+	p = join(path, "brokersec.db");
+	if ((err = bs_store_create(&store, p)) < 0)
+		goto fail;
+	if ((err = bs_profile_create(store, org, mask, who)) < 0)
+		goto fail;
+	bs_store_free(store);
+	free(p);
+	return 0;
+fail:
+	bs_store_free(store);
+	free(p);
+	undo_init(path);
+	return err;
+}
+
+int bs_datadir_open(struct bs_datadir **out, const char *path)
+{
+	struct bs_datadir *dd;
+	struct stat st;
+	char *db;
+	int err;
+
+	*out = NULL;
+	if (stat(path, &st) != 0)
+		return bs_error(BS_ENOTFOUND, "data directory '%s' does not exist: create it with "
+				"'brokersec init --data %s --org NAME --internal-control yes|no'", path, path);
+	if (!S_ISDIR(st.st_mode))
+		return bs_error(BS_EINVALID, "data directory '%s' is not a directory", path);
+	if (st.st_mode & 077)
+		return bs_error(BS_EDENIED, "data directory '%s' is accessible by other users (mode %04o): "
+				"run chmod 700 '%s'", path, (unsigned)(st.st_mode & 07777), path);
+	dd = bs_calloc(1, sizeof(*dd));
+	dd->path = bs_strdup(path);
+	db = join(path, "brokersec.db");
+	err = bs_store_open(&dd->store, db);
+	free(db);
+	if (err < 0) {
+		bs_datadir_free(dd);
+		return err;
+	}
+	*out = dd;
+	return 0;
+}
+
+void bs_datadir_free(struct bs_datadir *dd)
+{
+	if (!dd)
+		return;
+	bs_store_free(dd->store);
+	free(dd->path);
+	free(dd);
+}

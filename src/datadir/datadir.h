@@ -1,0 +1,36 @@
+/*
+ * datadir.h - the data directory: brokersec.db, events.db, keys/, evidence/.
+ *
+ * Location: --data, else $BROKERSEC_DATA, else ./brokersec-data. The directory is mode
+ * 0700; init creates it and refuses an existing one; open refuses a missing one, one other
+ * users can read, or a database newer than this binary.
+ */
+#ifndef BS_DATADIR_DATADIR_H
+#define BS_DATADIR_DATADIR_H
+
+#include "store/store.h"
+
+struct bs_eventlog;
+
+struct bs_datadir {
+	char *path;
+	struct bs_store *store;
+	struct bs_eventlog *events; /* opened on first bs_audit(), closed by bs_datadir_free */
+	const char *actor;          /* who acts: the OS user, or the signed-in account */
+	const char *source;         /* from where: "cli" or the client address */
+};
+
+/* flag if set, else $BROKERSEC_DATA if set and non-empty, else "./brokersec-data". Borrowed. */
+const char *bs_datadir_locate(const char *flag);
+
+/* Creates the data directory with its database, keys and organisation profile. On failure
+ * whatever was created is removed again. */
+int bs_datadir_init(const char *path, const char *org, unsigned profile_mask, const char *who);
+
+int bs_datadir_open(struct bs_datadir **out, const char *path);
+void bs_datadir_free(struct bs_datadir *dd);
+
+/* "<path>/<rel>", owned by the caller. */
+char *bs_datadir_file(const struct bs_datadir *dd, const char *rel);
+
+#endif

@@ -1,0 +1,45 @@
+# Sourced by tests/cli/t*.sh. Gives each script a temp dir, assertions and the final count.
+#   run CMD...          runs CMD, keeping stdout in $out, stderr in $err, status in $rc
+#   check NAME COND...  counts a pass when `COND...` (a test(1) or command) succeeds
+#   finish              prints "N passed, N failed" and exits 0/1
+set -u
+: "${BROKERSEC:?run through tests/run.sh or set BROKERSEC}"
+: "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/brokersec-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+_pass=0
+_fail=0
+out=""
+err=""
+rc=0
+
+run() {
+	"$@" >"$T/.out" 2>"$T/.err"
+	rc=$?
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+}
+
+check() {
+	_name=$1
+	shift
+	if "$@"; then
+		_pass=$((_pass + 1))
+	else
+		_fail=$((_fail + 1))
+		echo "not ok: $_name"
+		echo "  rc=$rc"
+		echo "  stdout: $(printf '%s' "$out" | head -c 600)"
+		echo "  stderr: $(printf '%s' "$err" | head -c 600)"
+	fi
+}
+
+# contains HAYSTACK NEEDLE
+contains() {
+	case "$1" in *"$2"*) return 0 ;; *) return 1 ;; esac
+}
+
+finish() {
+	echo "$_pass passed, $_fail failed"
+	[ "$_fail" -eq 0 ]
+}
