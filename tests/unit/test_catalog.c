@@ -112,7 +112,7 @@ static void test_table1_matrix(void **state)
 		0, 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B', 'B', 'B', 'B', 'C', 'C', 'B', 'B', 'A', 'C', 'A', 'B',
 	};
 	const struct bs_catalog *cat = builtin();
-	char id[16];
+	char id[32];
 	for (int r = 1; r <= 19; r++) {
 		snprintf(id, sizeof(id), "A1.T1.%02d", r);
 		const struct bs_control *c = bs_catalog_find(cat, id);
