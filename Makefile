@@ -89,8 +89,13 @@ check: deps
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
 
-lint:
+# Lint: banned functions, and every public header compiles on its own.
+lint: $(BUILD)/gen/catalog_data.c
 	@tools/check-banned.sh
+	@for h in $(sort $(wildcard src/*/*.h)); do \
+		printf '#include "%s"\n' "$${h#src/}" | \
+		$(CC) $(CPPFLAGS_ALL) $(WARN) -fsyntax-only -x c - || { echo "header $$h does not compile alone" >&2; exit 1; }; \
+	done
 
 run: deps
 	@$(MAKE) --no-print-directory all
