@@ -5,6 +5,7 @@
 
 #include "cmd/cmd.h"
 #include "core/error.h"
+#include "eventlog/eventlog.h"
 
 int bs_cli_common_option(struct bs_cli *cli, int opt, const char *arg)
 {
@@ -49,7 +50,15 @@ int bs_cli_fail(struct bs_cli *cli, int err)
 
 int bs_cli_open(struct bs_cli *cli, struct bs_datadir **out)
 {
-	return bs_datadir_open(out, bs_datadir_locate(cli->data_flag));
+	char alert[512];
+	int err = bs_datadir_open(out, bs_datadir_locate(cli->data_flag));
+
+	/* A2.4.1.7.3: a pending event log alert shows on every command until it is cleared. */
+	if (err == 0 && bs_eventlog_alert_pending((*out)->path, alert, sizeof(alert)))
+		fprintf(stderr, "%s %s: %s: %s (%s)\n", cli->prog, cli->command,
+			BS_T(cli->lang, "事件紀錄警示", "EVENT LOG ALERT"), alert,
+			BS_T(cli->lang, "排除後執行 'brokersec log clear-alert'", "fix it, then run 'brokersec log clear-alert'"));
+	return err;
 }
 
 int bs_cli_format(struct bs_cli *cli, const char *arg, const char *const *allowed)

@@ -61,5 +61,17 @@ int cmd_profile(int argc, char **argv, struct bs_cli *cli);
 int cmd_controls(int argc, char **argv, struct bs_cli *cli);
 int cmd_evidence(int argc, char **argv, struct bs_cli *cli);
 int cmd_status(int argc, char **argv, struct bs_cli *cli);
+int cmd_scan(int argc, char **argv, struct bs_cli *cli);
+int cmd_intake(int argc, char **argv, struct bs_cli *cli);
+/* init's part for accounts (src/cmd/user.c): creates the first admin (admin NULL: the login
+ * name) and prints its one-time password once, and the TLS certificate. Exit status. */
+int bs_cli_init_auth(struct bs_cli *cli, const char *path, const char *admin);
+int cmd_user(int argc, char **argv, struct bs_cli *cli);
+int cmd_policy(int argc, char **argv, struct bs_cli *cli);
+int cmd_serve(int argc, char **argv, struct bs_cli *cli);
+int cmd_log(int argc, char **argv, struct bs_cli *cli);
+/* Every register (asset, system, person, ...): the command name picks the register. */
+int cmd_register(int argc, char **argv, struct bs_cli *cli);
+int cmd_due(int argc, char **argv, struct bs_cli *cli);
 
 #endif

@@ -8,6 +8,7 @@
 #include "core/embed.h"
 #include "core/error.h"
 #include "core/utf8.h"
+#include "jsonview/jsonview.h"
 #include "profile/profile.h"
 
 static const char usage_text[] =
@@ -16,54 +17,6 @@ static const char usage_text[] =
 	"Lists the regulation's clauses (SR main rules, A1 mobile apps, A2 assessments, A3 ransomware).\n"
 	"--id SR.4 selects SR.4 and everything under it; --applicable keeps what the data directory's\n"
 	"profile makes applicable; --check-file validates catalog YAML and prints every problem.\n";
-
-static json_t *text_json(const struct bs_text *t)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "zh-TW", json_string(t->zh));
-	json_object_set_new(o, "en", json_string(t->en));
-	return o;
-}
-
-static json_t *mask_json(unsigned mask)
-{
-	json_t *a = json_array();
-	for (int i = 1; i <= 3; i++)
-		if (mask & (1u << i))
-			json_array_append_new(a, json_integer(i));
-	return a;
-}
-
-static json_t *control_json(const struct bs_control *c)
-{
-	json_t *o = json_object(), *applies = json_object(), *how = json_array();
-
-	json_object_set_new(o, "id", json_string(c->id));
-	json_object_set_new(o, "parent", c->parent_id ? json_string(c->parent_id) : json_null());
-	json_object_set_new(o, "title", text_json(&c->title));
-	json_object_set_new(o, "text", text_json(&c->text));
-	if (c->applies.profile) {
-		json_t *p = json_array();
-		for (int f = 0; f < BS_PF_COUNT; f++)
-			if (c->applies.profile & (1u << f))
-				json_array_append_new(p, json_string(bs_profile_info((enum bs_profile_flag)f)->name));
-		json_object_set_new(applies, "profile", p);
-	}
-	if (c->applies.system_category)
-		json_object_set_new(applies, "system_category", mask_json(c->applies.system_category));
-	if (c->applies.app_class)
-		json_object_set_new(applies, "app_class", mask_json(c->applies.app_class));
-	json_object_set_new(o, "applies", applies);
-	for (size_t i = 0; i < c->nhow; i++) {
-		json_t *h = json_object();
-		json_object_set_new(h, "kind", json_string(bs_how_kind_name(c->how[i].kind)));
-		json_object_set_new(h, "ref", json_string(c->how[i].ref));
-		json_array_append_new(how, h);
-	}
-	json_object_set_new(o, "how", how);
-	json_object_set_new(o, "period", c->period ? json_string(c->period) : json_null());
-	return o;
-}
 
 /* The conditions in a few columns: "internal-control", "cat 1", "app 2,3". Own only. */
 static void applies_cell(const struct bs_control *c, struct bs_buf *b)
@@ -274,7 +227,7 @@ int cmd_controls(int argc, char **argv, struct bs_cli *cli)
 			continue;
 		shown++;
 		if (arr) {
-			json_array_append_new(arr, control_json(c));
+			json_array_append_new(arr, bs_jsonview_control(c));
 			continue;
 		}
 		struct bs_buf cond = BS_BUF_INIT, how = BS_BUF_INIT;

@@ -1,4 +1,5 @@
 /* brokersec init: create the data directory with its database, keys and profile. */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "core/error.h"
 #include "core/utf8.h"
 #include "core/whoami.h"
+#include "eventlog/eventlog.h"
 #include "profile/profile.h"
 
 static const char usage_text[] =
@@ -13,13 +15,16 @@ static const char usage_text[] =
 	"                      [--mail-server yes|no] [--online-insurance yes|no] [--mobile-app yes|no]\n"
 	"                      [--cloud yes|no] [--byod yes|no] [--remote-work yes|no]\n"
 	"Creates DIR (mode 0700) with brokersec.db, keys/ and evidence/. DIR must not exist.\n"
-	"--internal-control: the company has an internal audit and control system (已實施內稽內控制度).\n";
+	"--internal-control: the company has an internal audit and control system (已實施內稽內控制度).\n"
+	"--admin USER: the first administrator's personal username (default: your login name);\n"
+	"its one-time password is printed once and must be changed at first sign-in.\n";
 
 int cmd_init(int argc, char **argv, struct bs_cli *cli)
 {
-	enum { OPT_ORG = 0x2000, OPT_FLAG = 0x2100 };
+	enum { OPT_ORG = 0x2000, OPT_ADMIN, OPT_FLAG = 0x2100 };
 	struct option opts[] = {
 		{ "org", required_argument, NULL, OPT_ORG },
+		{ "admin", required_argument, NULL, OPT_ADMIN },
 		{ "internal-control", required_argument, NULL, OPT_FLAG + BS_PF_INTERNAL_CONTROL },
 		{ "mail-server", required_argument, NULL, OPT_FLAG + BS_PF_MAIL_SERVER },
 		{ "online-insurance", required_argument, NULL, OPT_FLAG + BS_PF_ONLINE_INSURANCE },
@@ -30,7 +35,8 @@ int cmd_init(int argc, char **argv, struct bs_cli *cli)
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *org = NULL, *path;
+	const char *org = NULL, *admin = NULL, *path;
+	char vkey[BS_EVENTLOG_VKEY_MAX];
 	unsigned mask = 0, given = 0;
 	int opt, r, err;
 
@@ -38,6 +44,8 @@ int cmd_init(int argc, char **argv, struct bs_cli *cli)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == OPT_ORG) {
 			org = optarg;
+		} else if (opt == OPT_ADMIN) {
+			admin = optarg;
 		} else if (opt >= OPT_FLAG && opt < OPT_FLAG + BS_PF_COUNT) {
 			int f = opt - OPT_FLAG, v = bs_profile_parse_bool(optarg);
 			if (v < 0)
@@ -60,8 +68,16 @@ int cmd_init(int argc, char **argv, struct bs_cli *cli)
 		return bs_cli_usage_error(cli, "--internal-control yes|no is required: it decides which clauses apply "
 					  "(SR.4.4, SR.11, SR.12, SR.15, SR.20)");
 	path = bs_datadir_locate(cli->data_flag);
-	if ((err = bs_datadir_init(path, org, mask, bs_os_user())) < 0)
+	if ((err = bs_datadir_init_keyed(path, org, mask, bs_os_user(), vkey, sizeof(vkey))) < 0)
 		return bs_cli_fail(cli, err);
 	printf("%s %s\n", BS_T(cli->lang, "已建立資料目錄", "created data directory"), path);
+	/* The one time the verification key is shown: brokersec keeps no copy of it. */
+	printf("%s\n%s\n", BS_T(cli->lang,
+				"事件紀錄驗證金鑰（僅顯示這一次：請交給稽核人員離線保存，'brokersec log verify --key 檔案' 需要它）:",
+				"event log verification key (shown only this once: give it to the auditor to keep offline; "
+				"'brokersec log verify --key FILE' needs it):"), vkey);
+	sodium_memzero(vkey, sizeof(vkey));
+	if ((r = bs_cli_init_auth(cli, path, admin)) != 0)
+		return r;
 	return bs_cli_flush(cli);
 }

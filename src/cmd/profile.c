@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "core/error.h"
 #include "core/whoami.h"
+#include "eventlog/eventlog.h"
 #include "profile/profile.h"
 
 static const char usage_text[] =
@@ -73,6 +74,17 @@ static int set(struct bs_cli *cli, struct bs_datadir *dd, int n, char **pairs)
 		if ((err = bs_profile_set(dd->store, (enum bs_profile_flag)flags[i], values[i], bs_os_user(), &changed)) < 0) {
 			bs_store_rollback(dd->store);
 			return bs_cli_fail(cli, err);
+		}
+		if (changed) {
+			const char *opt = bs_profile_info((enum bs_profile_flag)flags[i])->option;
+			char data[128];
+			snprintf(data, sizeof(data), "{\"flag\": \"%s\", \"value\": %s}", opt, values[i] ? "true" : "false");
+			/* Logged before the commit; a change that cannot be logged does not happen. */
+			if ((err = bs_audit(dd, "profile.set", "success", data, "set profile %s=%s", opt,
+					    values[i] ? "yes" : "no")) < 0) {
+				bs_store_rollback(dd->store);
+				return bs_cli_fail(cli, err);
+			}
 		}
 		printf("%s=%s%s\n", bs_profile_info((enum bs_profile_flag)flags[i])->option, values[i] ? "yes" : "no",
 		       changed ? "" : BS_T(cli->lang, "（未變更）", " (unchanged)"));

@@ -8,64 +8,15 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/utf8.h"
+#include "jsonview/jsonview.h"
 
 static const char usage_text[] =
 	"usage: brokersec status [--format table|json] [--as-of YYYY-MM-DD] [--id PREFIX] [--data DIR]\n"
 	"States: met, not_met, due, unknown, not_applicable, each with its reason.\n";
 
-static json_t *counts_json(const unsigned *count)
-{
-	json_t *o = json_object();
-	for (int s = 0; s < BS_STATE_COUNT; s++)
-		json_object_set_new(o, bs_state_name((enum bs_state)s), json_integer(count[s]));
-	return o;
-}
-
-static json_t *text_json(const char *zh, const char *en)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "zh-TW", json_string(zh));
-	json_object_set_new(o, "en", json_string(en));
-	return o;
-}
-
 static void print_json(const struct bs_status *st, const char *prefix)
 {
-	json_t *o = json_object(), *groups = json_array(), *flags = json_object();
-	char day[BS_DATE_MAX];
-
-	bs_date_format(st->as_of, day);
-	json_object_set_new(o, "as_of", json_string(day));
-	json_object_set_new(o, "org", json_string(st->profile.org));
-	for (int f = 0; f < BS_PF_COUNT; f++)
-		json_object_set_new(flags, bs_profile_info((enum bs_profile_flag)f)->name,
-				    json_boolean((st->profile.mask >> f) & 1));
-	json_object_set_new(o, "profile", flags);
-	json_object_set_new(o, "totals", counts_json(st->total));
-	for (size_t g = 0; g < st->ngroups; g++) {
-		const struct bs_status_group *gr = &st->groups[g];
-		json_t *jg = json_object(), *items = json_array();
-		if (prefix && !bs_control_id_under(gr->control->id, prefix) && !bs_control_id_under(prefix, gr->control->id))
-			continue;
-		json_object_set_new(jg, "id", json_string(gr->control->id));
-		json_object_set_new(jg, "title", text_json(gr->control->title.zh, gr->control->title.en));
-		json_object_set_new(jg, "state", json_string(bs_state_name(gr->state)));
-		json_object_set_new(jg, "counts", counts_json(gr->count));
-		for (size_t i = gr->first; i < gr->first + gr->n; i++) {
-			const struct bs_status_item *it = &st->items[i];
-			if (prefix && !bs_control_id_under(it->control->id, prefix))
-				continue;
-			json_t *ji = json_object();
-			json_object_set_new(ji, "id", json_string(it->control->id));
-			json_object_set_new(ji, "title", text_json(it->control->title.zh, it->control->title.en));
-			json_object_set_new(ji, "state", json_string(bs_state_name(it->state)));
-			json_object_set_new(ji, "reason", text_json(it->reason_zh, it->reason_en));
-			json_array_append_new(items, ji);
-		}
-		json_object_set_new(jg, "controls", items);
-		json_array_append_new(groups, jg);
-	}
-	json_object_set_new(o, "groups", groups);
+	json_t *o = bs_jsonview_status(st, prefix);
 	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	puts(s);
 	free(s);

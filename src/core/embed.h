@@ -15,5 +15,6 @@ struct bs_embed {
 
 extern const struct bs_embed bs_embed_catalog[];
 extern const struct bs_embed bs_embed_migrations[];
+extern const struct bs_embed bs_embed_policies[];
 
 #endif

@@ -1,6 +1,8 @@
 #include "datadir/datadir.h"
 
 #include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,6 +10,8 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/whoami.h"
+#include "eventlog/eventlog.h"
 #include "keys/keys.h"
 #include "profile/profile.h"
 
@@ -38,7 +42,8 @@ char *bs_datadir_file(const struct bs_datadir *dd, const char *rel)
 static void undo_init(const char *path)
 {
 	static const char *const files[] = { "brokersec.db", "brokersec.db-wal", "brokersec.db-shm",
-					     "keys/signing.key", "keys/signing.pub", NULL };
+					     "events.db", "events.db-wal", "events.db-shm", "eventlog.alert",
+					     "keys/seal.key", "keys/signing.key", "keys/signing.pub", NULL };
 	for (int i = 0; files[i]; i++) {
 		char *p = join(path, files[i]);
 		(void)unlink(p);
@@ -55,6 +60,15 @@ static void undo_init(const char *path)
 
 int bs_datadir_init(const char *path, const char *org, unsigned mask, const char *who)
 {
+	return bs_datadir_init_keyed(path, org, mask, who, NULL, 0);
+}
+
+int bs_datadir_init_keyed(const char *path, const char *org, unsigned mask, const char *who, char *vkey, size_t cap)
+{
+	char key[BS_EVENTLOG_VKEY_MAX];
+	struct bs_eventlog *log = NULL;
+	struct bs_buf data = BS_BUF_INIT;
+	struct bs_event ev;
 	struct bs_store *store = NULL;
 	struct stat st;
 	char *p = NULL;
@@ -79,17 +93,40 @@ int bs_datadir_init(const char *path, const char *org, unsigned mask, const char
 		goto fail;
 	}
 	free(p);
+	p = NULL;
+	/* The log exists before any state: its first event records the init itself. */
+	if ((err = bs_eventlog_create_sealed(path, NULL, key)) < 0 || (err = bs_eventlog_open(&log, path)) < 0)
+		goto fail;
+	bs_buf_printf(&data, "{\"profile_mask\": %u}", mask);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "datadir.init";
+	ev.severity = 5;
+	ev.source = "cli";
+	ev.user = who;
+	ev.outcome = "success";
+	ev.message = "created the data directory";
+	ev.data = data.ptr;
+	if ((err = bs_eventlog_append(log, &ev, 1)) < 0)
+		goto fail;
 	p = join(path, "brokersec.db");
 	if ((err = bs_store_create(&store, p)) < 0)
 		goto fail;
 	if ((err = bs_profile_create(store, org, mask, who)) < 0)
 		goto fail;
 	bs_store_free(store);
+	bs_eventlog_close(log);
 	free(p);
+	bs_buf_release(&data);
+	if (vkey)
+		snprintf(vkey, cap, "%s", key);
+	sodium_memzero(key, sizeof(key));
 	return 0;
 fail:
 	bs_store_free(store);
+	bs_eventlog_close(log);
 	free(p);
+	bs_buf_release(&data);
+	sodium_memzero(key, sizeof(key));
 	undo_init(path);
 	return err;
 }
@@ -112,6 +149,8 @@ int bs_datadir_open(struct bs_datadir **out, const char *path)
 				"run chmod 700 '%s'", path, (unsigned)(st.st_mode & 07777), path);
 	dd = bs_calloc(1, sizeof(*dd));
 	dd->path = bs_strdup(path);
+	dd->actor = bs_os_user();
+	dd->source = "cli";
 	db = join(path, "brokersec.db");
 	err = bs_store_open(&dd->store, db);
 	free(db);
@@ -127,6 +166,7 @@ void bs_datadir_free(struct bs_datadir *dd)
 {
 	if (!dd)
 		return;
+	bs_eventlog_close(dd->events);
 	bs_store_free(dd->store);
 	free(dd->path);
 	free(dd);

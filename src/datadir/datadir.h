@@ -8,6 +8,8 @@
 #ifndef BS_DATADIR_DATADIR_H
 #define BS_DATADIR_DATADIR_H
 
+#include <stddef.h>
+
 #include "store/store.h"
 
 struct bs_eventlog;
@@ -26,6 +28,11 @@ const char *bs_datadir_locate(const char *flag);
 /* Creates the data directory with its database, keys and organisation profile. On failure
  * whatever was created is removed again. */
 int bs_datadir_init(const char *path, const char *org, unsigned profile_mask, const char *who);
+/* The same, and also hands back the event log's initial verification key (see
+ * eventlog.h) in vkey (cap bytes, at least BS_EVENTLOG_VKEY_MAX): the caller shows it once
+ * and wipes it; brokersec keeps no copy. */
+int bs_datadir_init_keyed(const char *path, const char *org, unsigned profile_mask, const char *who,
+			  char *vkey, size_t cap);
 
 int bs_datadir_open(struct bs_datadir **out, const char *path);
 void bs_datadir_free(struct bs_datadir *dd);

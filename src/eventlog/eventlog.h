@@ -54,4 +54,114 @@ int bs_eventlog_append(struct bs_eventlog *log, struct bs_event *ev, size_t n);
 int bs_audit(struct bs_datadir *dd, const char *type, const char *outcome, const char *data,
 	     const char *fmt, ...) BS_PRINTF(5, 6);
 
+/* ---- Beyond the core contract: parameters, sealing, reading, verifying, retention ---- */
+
+/* The printed verification key: "bsseal1-<log id hex>-<epoch start us>-<epoch us>-<k0 hex>". */
+#define BS_EVENTLOG_VKEY_MAX 160
+/* The minimum retention the regulation demands (A2.4.1.7.1.1: at least 6 months). */
+#define BS_EVENTLOG_RETENTION_MIN_DAYS 183
+
+struct bs_eventlog_params {
+	int64_t epoch_us;          /* sealing epoch length; default 15 minutes */
+	int64_t checkpoint_every;  /* checkpoint after this many events; default 1000 */
+	int64_t checkpoint_us;     /* ... or this long after the last one; default 60 s */
+	int retention_days;        /* >= BS_EVENTLOG_RETENTION_MIN_DAYS; default that */
+};
+
+/* Fills p with the defaults. */
+void bs_eventlog_params_default(struct bs_eventlog_params *p);
+
+/* Creates events.db and keys/seal.key (keys/ must exist) with the given parameters (NULL:
+ * defaults) and writes checkpoint 0. The initial verification key goes to vkey and is kept
+ * nowhere else: the caller shows it once to the auditor and wipes it. vkey may be NULL only
+ * in tests (seals then cannot be checked). */
+int bs_eventlog_create_sealed(const char *datadir_path, const struct bs_eventlog_params *p,
+			      char vkey[BS_EVENTLOG_VKEY_MAX]);
+
+/* Writes a checkpoint now if events are not yet covered by one (close does the same). */
+int bs_eventlog_checkpoint(struct bs_eventlog *log);
+
+/* Events matching a filter, oldest first; every field optional (0 / NULL: any). */
+struct bs_event_filter {
+	int64_t from_us, to_us;    /* time range [from, to] */
+	int64_t after_seq;         /* only seq > after_seq */
+	const char *type, *user, *host;
+	int64_t limit;             /* with tail: the last limit events */
+	int tail;
+};
+/* Calls fn for each event (strings borrowed for the call); fn returns nonzero to stop, which
+ * is returned. Uses its own read connection: it never blocks the writer. */
+int bs_eventlog_each(const char *datadir_path, const struct bs_event_filter *f,
+		     int (*fn)(const struct bs_event *ev, void *ctx), void *ctx);
+
+/* The outcome of verify. problem is empty when the log verifies. */
+struct bs_verify_result {
+	int ok;                    /* 1 intact, 0 tampered or unreadable */
+	int seals_checked;         /* 1 when a verification key was given */
+	int64_t events;            /* events checked */
+	int64_t checkpoints;       /* checkpoints checked */
+	int64_t first_seq, last_seq;
+	int64_t unsealed;          /* events after the last checkpoint (chain only) */
+	int64_t bad_seq;           /* the first bad event, or 0 */
+	int64_t bad_checkpoint;    /* the first bad checkpoint index, or -1 */
+	char problem[512];         /* what and why */
+	char head[160];            /* the latest tree head: "<size>:<root hex>" */
+};
+/* Verifies a data directory's log (db = NULL, datadir_path set) or a bundle (db = bundle
+ * path). vkey: the verification key text, or NULL to skip seals (reported). expect_head:
+ * "<size>:<root hex>" written down earlier (detects truncation), or NULL. threads: 0 = all
+ * cores. Returns 0 when verification ran (look at r->ok), or an error (unreadable input). */
+int bs_eventlog_verify(const char *datadir_path, const char *bundle_path, const char *vkey,
+		       const char *expect_head, int threads, struct bs_verify_result *r);
+/* Verifies only the events with time in [from_us, to_us]: from the checkpoint before the
+ * first of them to the checkpoint at or after the last (or the end of the log), with the
+ * same checks and reports as the full verify over that stretch (the checkpoint before the
+ * range is its trusted start, as in a bundle). With no events in the range, the checkpoints
+ * around it by time. */
+int bs_eventlog_verify_range(const char *datadir_path, const char *bundle_path, const char *vkey, int threads,
+			     int64_t from_us, int64_t to_us, struct bs_verify_result *r);
+
+/* Writes a self-contained bundle (a SQLite file) with the events of [from, to] widened to
+ * checkpoint boundaries, the checkpoints that cover them, the parameters and the public key. */
+int bs_eventlog_export(const char *datadir_path, int64_t from_us, int64_t to_us, const char *out_path,
+		       int64_t *nevents);
+
+struct bs_eventlog_status {
+	int64_t events, first_seq, last_seq, first_time_us, last_time_us;
+	int64_t db_bytes, free_bytes;
+	double events_per_day;     /* over the last 7 days (or the log's life if shorter) */
+	double bytes_per_event;
+	double capacity_days;      /* days the free space holds at this rate; -1 unknown */
+	int retention_days;
+	int64_t oldest_age_days;
+	int64_t ckpt_index, ckpt_size, ckpt_time_us, ckpt_epoch;
+	char head[160];            /* "<size>:<root hex>" of the last checkpoint */
+	int clock_synced;          /* kernel clock state now: 1 synced, 0 not, -1 unknown */
+	int64_t clock_maxerror_us, clock_esterror_us;
+	char alert[512];           /* the pending alert, "" when none */
+};
+int bs_eventlog_status(const char *datadir_path, struct bs_eventlog_status *st);
+
+/* Raises the alert of A2.4.1.7.3: the flag file <datadir>/eventlog.alert (shown by every
+ * later command until cleared), a syslog(3) line, and an event once one can be written.
+ * Never prints to stdout/stderr (the caller does). */
+void bs_eventlog_alert(const char *datadir_path, const char *fmt, ...) BS_PRINTF(2, 3);
+/* The pending alert text into buf ("" when none); 1 when there is one. */
+int bs_eventlog_alert_pending(const char *datadir_path, char *buf, size_t cap);
+/* Clears the flag after a person has dealt with it (itself an event). */
+int bs_eventlog_alert_clear(struct bs_datadir *dd);
+
+/* Deletes whole checkpoint segments whose events are all older than the retention (never
+ * younger than BS_EVENTLOG_RETENTION_MIN_DAYS) and records the purge as an event. */
+int bs_eventlog_purge(struct bs_eventlog *log, const char *user, int64_t *purged);
+
+/* Sets the retention; only upward from BS_EVENTLOG_RETENTION_MIN_DAYS. */
+int bs_eventlog_set_retention(struct bs_eventlog *log, const char *user, int days);
+
+/* Tests only: make the next n commits fail as if the disk were full. */
+void bs_eventlog_test_fail_writes(struct bs_eventlog *log, int n);
+/* Tests only: the writer's capacity projection (at checkpoints) assumes this much free space,
+ * and runs at the next checkpoint. */
+void bs_eventlog_test_free_bytes(struct bs_eventlog *log, int64_t bytes);
+
 #endif

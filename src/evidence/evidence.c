@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/utf8.h"
+#include "eventlog/eventlog.h"
 
 #define NOTE_MAX 4000
 
@@ -117,6 +119,8 @@ int bs_evidence_add(struct bs_datadir *dd, const char *control_id, const char *p
 		goto done;
 	}
 	bs_time_format(now_us, now);
+	if ((err = bs_store_begin(dd->store)) < 0)
+		goto done;
 	if ((err = bs_store_prepare(dd->store,
 			"INSERT INTO evidence (control_id, sha256, size, name, note, created_at, created_us, created_by) "
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st)) < 0)
@@ -134,6 +138,20 @@ int bs_evidence_add(struct bs_datadir *dd, const char *control_id, const char *p
 		goto done;
 	}
 	out->id = sqlite3_last_insert_rowid(bs_store_sqlite(dd->store));
+	{
+		json_t *j = json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)out->id, "control_id", control_id,
+				      "sha256", out->sha256, "size", (json_int_t)out->size, "name", base);
+		char *js = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		json_decref(j);
+		/* Logged before the commit; a change that cannot be logged does not happen. */
+		err = bs_audit(dd, "evidence.add", "success", js, "added evidence %lld for %s: %s", (long long)out->id,
+			       control_id, base);
+		free(js);
+		if (err < 0)
+			goto done;
+	}
+	if ((err = bs_store_commit(dd->store)) < 0)
+		goto done;
 	out->control_id = bs_strdup(control_id);
 	out->name = bs_strdup(base);
 	out->note = bs_strdup(note);
@@ -143,6 +161,7 @@ int bs_evidence_add(struct bs_datadir *dd, const char *control_id, const char *p
 done:
 	sqlite3_finalize(st);
 	if (err < 0) {
+		bs_store_rollback(dd->store);
 		(void)unlink(tmp.ptr);
 		bs_evidence_release(out);
 	}

@@ -1,0 +1,31 @@
+/* auth_int.h - private to src/auth: the small SQL helpers the store files share. */
+#ifndef BS_AUTH_INT_H
+#define BS_AUTH_INT_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "auth/auth.h"
+
+#define BS_HASH32 32
+
+/* Binds args by fmt ('t' text, 'i' int64, 'b' 32-byte blob, 'n' NULL) to a prepared
+ * statement. */
+void bs_auth_bind(sqlite3_stmt *st, const char *fmt, va_list ap);
+/* Prepares, binds and steps sql once; returns the number of changed rows or an error
+ * naming what. */
+int bs_auth_exec(struct bs_store *s, const char *what, const char *sql, const char *fmt, ...);
+/* Prepares and binds sql into *out for the caller to step and finalize. */
+int bs_auth_query(struct bs_store *s, sqlite3_stmt **out, const char *sql, const char *fmt, ...);
+/* BLAKE2b-256 of a token's text. */
+void bs_auth_hash_token(const char *token, unsigned char out[BS_HASH32]);
+/* 64 lowercase hex chars of 32 random bytes, NUL-terminated. */
+void bs_auth_random_hex(char out[65]);
+/* The columns bs_auth_row() reads, for "SELECT " ACCOUNT_COLS " FROM account ...". */
+#define ACCOUNT_COLS                                                                              \
+	"id, username, full_name, role, kind, state, disabled_reason, expires_us, pw_changed_us, " \
+	"must_change, failures, locked_until_us, (totp_secret IS NOT NULL AND totp_last_step > 0), " \
+	"last_login_us, created_us, created_by, networks, hours, max_sessions, updated_us"
+void bs_auth_row(sqlite3_stmt *st, struct bs_account *a);
+
+#endif

@@ -1,0 +1,453 @@
+/* brokersec log append|tail|search|verify|export|status|purge|retention|clear-alert:
+ * the tamper-evident event log (src/eventlog). Reading the log is itself an event. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/utf8.h"
+#include "eventlog/eventlog.h"
+
+static const char usage_text[] =
+	"usage: brokersec log append --type T [--user U] [--location L] [--system S] [--severity 0-7]\n"
+	"                            [--outcome success|failure] --message M [--data-json JSON] [--data DIR]\n"
+	"       brokersec log tail [-n N] [--follow] [--format table|json] [--data DIR]\n"
+	"       brokersec log search [--from TIME] [--to TIME] [--type T] [--user U] [--host H] [--format table|json]\n"
+	"       brokersec log verify [--key FILE] [--head SIZE:ROOT] [--threads N] [--data DIR]   exit 0 intact, 1 tampered\n"
+	"       brokersec log verify --from TIME --to TIME [--key FILE] [--data DIR]   only the checkpoints covering the range\n"
+	"       brokersec log verify --bundle BUNDLE --key FILE\n"
+	"       brokersec log export --from TIME --to TIME --out BUNDLE [--data DIR]\n"
+	"       brokersec log status [--format table|json] [--data DIR]\n"
+	"       brokersec log purge [--data DIR]           delete events older than the retention\n"
+	"       brokersec log retention DAYS [--data DIR]  raise the retention (minimum 183 days)\n"
+	"       brokersec log clear-alert [--data DIR]     after the cause of an alert is fixed\n"
+	"TIME: RFC 3339 (2026-11-27T08:00:00Z) or a date. --key: the file holding the verification key\n"
+	"that 'brokersec init' printed. --head: a head that 'log status' printed earlier (detects truncation).\n";
+
+struct opts {
+	const char *type, *user, *location, *system, *outcome, *message, *json, *format, *from, *to, *host;
+	const char *key, *head, *bundle, *out;
+	int severity, follow, threads;
+	int64_t n;
+};
+
+static int parse_time(struct bs_cli *cli, const char *name, const char *s, int64_t *out, int end_of_day)
+{
+	if (!s)
+		return 0;
+	if (bs_time_parse(s, out) < 0)
+		return bs_cli_usage_error(cli, "%s: %s", name, bs_error_message());
+	if (end_of_day && strlen(s) == 10)
+		*out += 86400LL * 1000000 - 1;
+	return 0;
+}
+
+static void put_event_table(struct bs_buf *b, const struct bs_event *ev)
+{
+	char t[BS_TIME_MAX];
+	bs_time_format(ev->time_us, t);
+	bs_buf_printf(b, "%-6" PRId64 " %.19sZ ", ev->seq, t);
+	bs_utf8_put_cell(b, ev->type ? ev->type : "", 16, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, ev->user ? ev->user : "-", 10, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, ev->outcome && !strcmp(ev->outcome, "failure") ? "FAIL" : "ok", 4, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, ev->message ? ev->message : "", 18, 0);
+	bs_buf_putc(b, '\n');
+}
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *event_json(const struct bs_event *ev)
+{
+	char t[BS_TIME_MAX];
+	json_t *o = json_object();
+	bs_time_format(ev->time_us, t);
+	json_object_set_new(o, "seq", json_integer(ev->seq));
+	json_object_set_new(o, "time", json_string(t));
+	json_object_set_new(o, "type", jstr(ev->type));
+	json_object_set_new(o, "severity", json_integer(ev->severity));
+	json_object_set_new(o, "host", jstr(ev->host));
+	json_object_set_new(o, "source", jstr(ev->source));
+	json_object_set_new(o, "system", jstr(ev->system));
+	json_object_set_new(o, "user", jstr(ev->user));
+	json_object_set_new(o, "outcome", jstr(ev->outcome));
+	json_object_set_new(o, "message", jstr(ev->message));
+	json_object_set_new(o, "data", ev->data ? json_loads(ev->data, 0, NULL) : json_null());
+	return o;
+}
+
+struct print_ctx {
+	int json;
+	int64_t last;
+	size_t n;
+};
+
+static int print_one(const struct bs_event *ev, void *p)
+{
+	struct print_ctx *pc = p;
+	pc->last = ev->seq;
+	pc->n++;
+	if (pc->json) {
+		/* One JSON object per line (NDJSON): streams, and --follow works the same way. */
+		json_t *o = event_json(ev);
+		char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
+		puts(s);
+		free(s);
+		json_decref(o);
+	} else {
+		struct bs_buf b = BS_BUF_INIT;
+		put_event_table(&b, ev);
+		fputs(b.ptr, stdout);
+		bs_buf_release(&b);
+	}
+	return 0;
+}
+
+/* Reading the log is an event too (A2.4.1.7.6). */
+static int audit_read(struct bs_cli *cli, struct bs_datadir *dd, const char *what)
+{
+	int err = bs_audit(dd, "eventlog.read", "success", NULL, "log %s", what);
+	/* Cover it by a checkpoint now so what is read next is sealed up to here. */
+	if (err == 0)
+		err = bs_eventlog_checkpoint(dd->events);
+	if (err < 0)
+		return bs_cli_fail(cli, err);
+	return 0;
+}
+
+static int do_append(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o)
+{
+	struct bs_event ev;
+	int err;
+
+	if (!o->type || !o->message)
+		return bs_cli_usage_error(cli, "append needs --type T and --message M");
+	if (!dd->events && (err = bs_eventlog_open(&dd->events, dd->path)) < 0)
+		return bs_cli_fail(cli, err);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = o->type;
+	ev.severity = o->severity;
+	ev.host = o->location;
+	ev.source = "cli";
+	ev.system = o->system;
+	ev.user = o->user ? o->user : dd->actor;
+	ev.outcome = o->outcome;
+	ev.message = o->message;
+	ev.data = o->json;
+	if ((err = bs_eventlog_append(dd->events, &ev, 1)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%" PRId64 "\n", ev.seq);
+	return bs_cli_flush(cli);
+}
+
+static int do_read(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o, int tail)
+{
+	struct bs_event_filter f;
+	struct print_ctx pc = { 0, 0, 0 };
+	static const char *const formats[] = { "table", "json", NULL };
+	int fmt, err;
+
+	if ((fmt = bs_cli_format(cli, o->format, formats)) < 0)
+		return 2;
+	memset(&f, 0, sizeof(f));
+	pc.json = fmt == 1;
+	if (parse_time(cli, "--from", o->from, &f.from_us, 0) || parse_time(cli, "--to", o->to, &f.to_us, 1))
+		return 2;
+	f.type = o->type;
+	f.user = o->user;
+	f.host = o->host;
+	f.tail = tail;
+	f.limit = tail ? o->n : 0;
+	if ((err = audit_read(cli, dd, tail ? "tail" : "search")) != 0)
+		return err;
+	if ((err = bs_eventlog_each(dd->path, &f, print_one, &pc)) < 0)
+		return bs_cli_fail(cli, err);
+	if (bs_cli_flush(cli))
+		return 1;
+	while (tail && o->follow) {
+		usleep(500000);
+		f.tail = 0;
+		f.limit = 0;
+		f.after_seq = pc.last;
+		if ((err = bs_eventlog_each(dd->path, &f, print_one, &pc)) < 0)
+			return bs_cli_fail(cli, err);
+		if (bs_cli_flush(cli))
+			return 1;
+	}
+	return 0;
+}
+
+static int read_key(struct bs_cli *cli, const char *file, char *out, size_t cap)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	int err = bs_buf_read_file(&b, file);
+	if (err == 0 && b.len >= cap)
+		err = bs_error(BS_EINVALID, "key file '%s' is too long: it should hold the one line 'brokersec init' printed",
+			       file);
+	if (err == 0)
+		snprintf(out, cap, "%s", b.ptr);
+	sodium_memzero(b.ptr, b.len);
+	bs_buf_release(&b);
+	if (err < 0)
+		return bs_cli_fail(cli, err);
+	return 0;
+}
+
+static int do_verify(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o)
+{
+	struct bs_verify_result r;
+	char key[BS_EVENTLOG_VKEY_MAX * 2];
+	int64_t from = 0, to = INT64_MAX;
+	int err, ranged = o->from || o->to;
+
+	if (parse_time(cli, "--from", o->from, &from, 0) || parse_time(cli, "--to", o->to, &to, 1))
+		return 2;
+	if (ranged && o->head)
+		return bs_cli_usage_error(cli, "--head checks the end of the whole log: use it without --from/--to");
+	if (o->key && read_key(cli, o->key, key, sizeof(key)))
+		return 1;
+	if (dd && (err = audit_read(cli, dd, "verify")) != 0)
+		return err;
+	if (ranged)
+		err = bs_eventlog_verify_range(dd ? dd->path : NULL, o->bundle, o->key ? key : NULL, o->threads, from, to, &r);
+	else
+		err = bs_eventlog_verify(dd ? dd->path : NULL, o->bundle, o->key ? key : NULL, o->head, o->threads, &r);
+	sodium_memzero(key, sizeof(key));
+	if (err < 0)
+		return bs_cli_fail(cli, err);
+	if (!r.ok) {
+		printf("%s: %s\n", BS_T(cli->lang, "驗證失敗", "TAMPERED"), r.problem);
+		fflush(stdout);
+		return 1;
+	}
+	printf("%s: %" PRId64 " %s (%" PRId64 "..%" PRId64 "), %" PRId64 " %s; %s %s\n",
+	       BS_T(cli->lang, "完整", "intact"), r.events, BS_T(cli->lang, "筆事件", "events"), r.first_seq, r.last_seq,
+	       r.checkpoints, BS_T(cli->lang, "個檢查點", "checkpoints"), BS_T(cli->lang, "最新樹根", "head"), r.head);
+	if (!r.seals_checked)
+		fprintf(stderr, "%s\n", BS_T(cli->lang, "注意：未提供 --key，未檢查前向安全封印；竊得今日金鑰者仍可能改寫歷史",
+					     "note: no --key given, forward-secure seals were not checked; a thief of today's "
+					     "keys could have rewritten history"));
+	if (r.unsealed > 0)
+		fprintf(stderr, BS_T(cli->lang, "注意：最後 %" PRId64 " 筆事件尚未被檢查點涵蓋（只受雜湊鏈保護）\n",
+				     "note: the last %" PRId64 " events are not yet covered by a checkpoint (chain only)\n"),
+			r.unsealed);
+	return bs_cli_flush(cli);
+}
+
+static int do_export(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o)
+{
+	int64_t from = 0, to = INT64_MAX, n = 0;
+	int err;
+
+	if (!o->out || !o->from || !o->to)
+		return bs_cli_usage_error(cli, "export needs --from TIME --to TIME --out BUNDLE");
+	if (parse_time(cli, "--from", o->from, &from, 0) || parse_time(cli, "--to", o->to, &to, 1))
+		return 2;
+	if ((err = audit_read(cli, dd, "export")) != 0)
+		return err;
+	if ((err = bs_eventlog_export(dd->path, from, to, o->out, &n)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s %s: %" PRId64 " %s\n", BS_T(cli->lang, "已匯出", "exported"), o->out, n,
+	       BS_T(cli->lang, "筆事件（含涵蓋的檢查點與公開金鑰，可離線驗證）",
+		    "events (with their checkpoints and the public key: verifies offline)"));
+	return bs_cli_flush(cli);
+}
+
+static int do_status(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o)
+{
+	static const char *const formats[] = { "table", "json", NULL };
+	struct bs_eventlog_status s;
+	char t[BS_TIME_MAX];
+	int fmt, err;
+
+	if ((fmt = bs_cli_format(cli, o->format, formats)) < 0)
+		return 2;
+	if ((err = bs_eventlog_status(dd->path, &s)) < 0)
+		return bs_cli_fail(cli, err);
+	bs_time_format(s.ckpt_time_us, t);
+	if (fmt == 1) {
+		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:i, s:I, s:{s:I, s:I, s:s, s:I, s:s}, s:{s:o, s:I, s:I}, s:o}",
+				      "events", (json_int_t)s.events, "first_seq", (json_int_t)s.first_seq,
+				      "last_seq", (json_int_t)s.last_seq, "db_bytes", (json_int_t)s.db_bytes,
+				      "free_bytes", (json_int_t)s.free_bytes, "events_per_day", s.events_per_day,
+				      "capacity_days", s.capacity_days, "retention_days", s.retention_days,
+				      "oldest_age_days", (json_int_t)s.oldest_age_days,
+				      "checkpoint", "index", (json_int_t)s.ckpt_index, "size", (json_int_t)s.ckpt_size,
+				      "time", t, "epoch", (json_int_t)s.ckpt_epoch, "head", s.head,
+				      "clock", "synchronised", s.clock_synced < 0 ? json_null() : json_boolean(s.clock_synced),
+				      "maxerror_us", (json_int_t)s.clock_maxerror_us, "esterror_us", (json_int_t)s.clock_esterror_us,
+				      "alert", s.alert[0] ? json_string(s.alert) : json_null());
+		char *str = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(str);
+		free(str);
+		json_decref(j);
+	} else {
+		printf("%s: %" PRId64 " (%" PRId64 "..%" PRId64 ")\n", BS_T(cli->lang, "事件", "events"), s.events,
+		       s.first_seq, s.last_seq);
+		printf("%s: %.1f MB, %s %.1f MB\n", BS_T(cli->lang, "大小", "size"), (double)s.db_bytes / 1e6,
+		       BS_T(cli->lang, "可用空間", "free"), (double)s.free_bytes / 1e6);
+		printf("%s: %.0f/%s\n", BS_T(cli->lang, "速率", "rate"), s.events_per_day, BS_T(cli->lang, "日", "day"));
+		if (s.capacity_days >= 0)
+			printf("%s: %.0f %s\n", BS_T(cli->lang, "可用空間可存", "capacity"), s.capacity_days,
+			       BS_T(cli->lang, "日", "days"));
+		printf("%s: %d %s (%s %" PRId64 " %s)\n", BS_T(cli->lang, "保存期限", "retention"), s.retention_days,
+		       BS_T(cli->lang, "日", "days"), BS_T(cli->lang, "最舊事件", "oldest event"), s.oldest_age_days,
+		       BS_T(cli->lang, "日前", "days old"));
+		printf("%s: #%" PRId64 " %s, %s %" PRId64 "\n", BS_T(cli->lang, "最新檢查點", "last checkpoint"), s.ckpt_index,
+		       t, BS_T(cli->lang, "封印時段", "epoch"), s.ckpt_epoch);
+		printf("%s: %s\n", BS_T(cli->lang, "樹根（請抄寫或寄出保存）", "head (write it down or send it off the host)"),
+		       s.head);
+		printf("%s: %s", BS_T(cli->lang, "時鐘", "clock"),
+		       s.clock_synced == 1 ? BS_T(cli->lang, "已同步", "synchronised")
+		       : s.clock_synced == 0 ? BS_T(cli->lang, "未同步（警告）", "NOT synchronised (warning)")
+					     : BS_T(cli->lang, "狀態不明", "state unknown"));
+		if (s.clock_synced == 1)
+			printf(", %s %" PRId64 " us", BS_T(cli->lang, "估計誤差", "estimated error"), s.clock_esterror_us);
+		printf("\n");
+		if (s.alert[0])
+			printf("%s: %s\n", BS_T(cli->lang, "警示", "ALERT"), s.alert);
+	}
+	if (s.clock_synced == 0)
+		fprintf(stderr, "%s\n", BS_T(cli->lang, "警告：系統時鐘未同步（A2.4.1.7.5）：請設定 NTP",
+					     "warning: the system clock is not synchronised (A2.4.1.7.5): configure NTP"));
+	return bs_cli_flush(cli);
+}
+
+int cmd_log(int argc, char **argv, struct bs_cli *cli)
+{
+	enum { O_TYPE = 0x2000, O_USER, O_LOC, O_SYS, O_OUT_C, O_MSG, O_JSON, O_FMT, O_FROM, O_TO, O_HOST, O_KEY,
+	       O_HEAD, O_BUNDLE, O_OUT, O_SEV, O_FOLLOW, O_THREADS };
+	struct option lopts[] = {
+		{ "type", required_argument, NULL, O_TYPE }, { "user", required_argument, NULL, O_USER },
+		{ "location", required_argument, NULL, O_LOC }, { "system", required_argument, NULL, O_SYS },
+		{ "outcome", required_argument, NULL, O_OUT_C }, { "message", required_argument, NULL, O_MSG },
+		{ "data-json", required_argument, NULL, O_JSON }, { "format", required_argument, NULL, O_FMT },
+		{ "from", required_argument, NULL, O_FROM }, { "to", required_argument, NULL, O_TO },
+		{ "host", required_argument, NULL, O_HOST }, { "key", required_argument, NULL, O_KEY },
+		{ "head", required_argument, NULL, O_HEAD }, { "bundle", required_argument, NULL, O_BUNDLE },
+		{ "out", required_argument, NULL, O_OUT }, { "severity", required_argument, NULL, O_SEV },
+		{ "follow", no_argument, NULL, O_FOLLOW }, { "threads", required_argument, NULL, O_THREADS },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o;
+	struct bs_datadir *dd = NULL;
+	const char *verb;
+	char *end;
+	int opt, r, err;
+
+	memset(&o, 0, sizeof(o));
+	o.severity = 5;
+	o.n = 20;
+	cli->usage = usage_text;
+	while ((opt = getopt_long(argc, argv, "hn:", lopts, NULL)) != -1) {
+		switch (opt) {
+		case O_TYPE: o.type = optarg; break;
+		case O_USER: o.user = optarg; break;
+		case O_LOC: o.location = optarg; break;
+		case O_SYS: o.system = optarg; break;
+		case O_OUT_C: o.outcome = optarg; break;
+		case O_MSG: o.message = optarg; break;
+		case O_JSON: o.json = optarg; break;
+		case O_FMT: o.format = optarg; break;
+		case O_FROM: o.from = optarg; break;
+		case O_TO: o.to = optarg; break;
+		case O_HOST: o.host = optarg; break;
+		case O_KEY: o.key = optarg; break;
+		case O_HEAD: o.head = optarg; break;
+		case O_BUNDLE: o.bundle = optarg; break;
+		case O_OUT: o.out = optarg; break;
+		case O_FOLLOW: o.follow = 1; break;
+		case O_SEV:
+			o.severity = (int)strtol(optarg, &end, 10);
+			if (*end || o.severity < 0 || o.severity > 7)
+				return bs_cli_usage_error(cli, "--severity takes 0 (emergency) to 7 (debug), not '%s'", optarg);
+			break;
+		case O_THREADS:
+			o.threads = (int)strtol(optarg, &end, 10);
+			if (*end || o.threads < 1 || o.threads > 16)
+				return bs_cli_usage_error(cli, "--threads takes 1 to 16, not '%s'", optarg);
+			break;
+		case 'n':
+			o.n = strtoll(optarg, &end, 10);
+			if (*end || o.n < 1 || o.n > 1000000)
+				return bs_cli_usage_error(cli, "-n takes 1 to 1000000, not '%s'", optarg);
+			break;
+		default:
+			if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
+				return r;
+		}
+	}
+	if (optind >= argc)
+		return bs_cli_usage_error(cli, "say append, tail, search, verify, export, status, purge, retention or clear-alert");
+	verb = argv[optind++];
+	if (strcmp(verb, "retention") && optind < argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (!strcmp(verb, "verify") && o.bundle) {
+		if (!o.key)
+			return bs_cli_usage_error(cli, "verify --bundle needs --key FILE (the verification key from init)");
+		return do_verify(cli, NULL, &o);
+	}
+	if (o.bundle)
+		return bs_cli_usage_error(cli, "--bundle belongs to verify");
+	if (strcmp(verb, "append") && strcmp(verb, "tail") && strcmp(verb, "search") && strcmp(verb, "verify") &&
+	    strcmp(verb, "export") && strcmp(verb, "status") && strcmp(verb, "purge") && strcmp(verb, "retention") &&
+	    strcmp(verb, "clear-alert"))
+		return bs_cli_usage_error(cli, "unknown verb '%s': use append, tail, search, verify, export, status, purge, "
+					  "retention or clear-alert", verb);
+	if ((err = bs_cli_open(cli, &dd)) < 0)
+		return bs_cli_fail(cli, err);
+	if (!strcmp(verb, "append")) {
+		r = do_append(cli, dd, &o);
+	} else if (!strcmp(verb, "tail") || !strcmp(verb, "search")) {
+		r = do_read(cli, dd, &o, verb[0] == 't');
+	} else if (!strcmp(verb, "verify")) {
+		r = do_verify(cli, dd, &o);
+	} else if (!strcmp(verb, "export")) {
+		r = do_export(cli, dd, &o);
+	} else if (!strcmp(verb, "status")) {
+		r = do_status(cli, dd, &o);
+	} else if (!strcmp(verb, "purge")) {
+		int64_t n = 0;
+		if (!dd->events && (err = bs_eventlog_open(&dd->events, dd->path)) < 0)
+			r = bs_cli_fail(cli, err);
+		else if ((err = bs_eventlog_purge(dd->events, dd->actor, &n)) < 0)
+			r = bs_cli_fail(cli, err);
+		else {
+			printf("%s %" PRId64 "\n", BS_T(cli->lang, "已刪除逾保存期限的事件:", "purged events:"), n);
+			r = bs_cli_flush(cli);
+		}
+	} else if (!strcmp(verb, "retention")) {
+		long days;
+		if (optind + 1 != argc)
+			r = bs_cli_usage_error(cli, "retention needs DAYS");
+		else if ((days = strtol(argv[optind], &end, 10)), *end || days < 1 || days > 36500)
+			r = bs_cli_usage_error(cli, "DAYS must be a number of days, not '%s'", argv[optind]);
+		else if (!dd->events && (err = bs_eventlog_open(&dd->events, dd->path)) < 0)
+			r = bs_cli_fail(cli, err);
+		else if ((err = bs_eventlog_set_retention(dd->events, dd->actor, (int)days)) < 0)
+			r = bs_cli_fail(cli, err);
+		else {
+			printf("%s %ld\n", BS_T(cli->lang, "保存期限（日）:", "retention days:"), days);
+			r = bs_cli_flush(cli);
+		}
+	} else {
+		if ((err = bs_eventlog_alert_clear(dd)) < 0)
+			r = bs_cli_fail(cli, err);
+		else
+			r = 0;
+	}
+	bs_datadir_free(dd);
+	return r;
+}

@@ -1,0 +1,354 @@
+/* brokersec <register> add|list|show|update|archive|history|import|export: every register
+ * through one handler; the register's field table (src/registry/reg_*.c) drives the options,
+ * the usage text, validation and output. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/error.h"
+#include "core/utf8.h"
+#include "registry/registry.h"
+
+#define OPT_FIELD 0x3000
+#define MAX_FIELDS 48
+
+enum verb { V_ADD, V_LIST, V_SHOW, V_UPDATE, V_ARCHIVE, V_HISTORY, V_IMPORT, V_EXPORT };
+static const char *const verbs[] = { "add", "list", "show", "update", "archive", "history", "import", "export", NULL };
+
+static void usage_for(const struct bs_register *r, struct bs_buf *b)
+{
+	const char *n = r->name;
+	bs_buf_printf(b, "usage: brokersec %s add --FIELD VALUE ... [--format table|json] [--data DIR]\n", n);
+	bs_buf_printf(b, "       brokersec %s list [--all] [--format table|json]\n", n);
+	bs_buf_printf(b, "       brokersec %s show ID [--format table|json]\n", n);
+	bs_buf_printf(b, "       brokersec %s update ID --FIELD VALUE ... [--format table|json]\n", n);
+	bs_buf_printf(b, "       brokersec %s archive ID [--format table|json]\n", n);
+	bs_buf_printf(b, "       brokersec %s history ID [--format table|json]\n", n);
+	if (r->csv) {
+		bs_buf_printf(b, "       brokersec %s import FILE.csv\n", n);
+		bs_buf_printf(b, "       brokersec %s export [--all] > FILE.csv\n", n);
+	}
+	bs_buf_printf(b, "%s (%s); %s. Records are never erased: archive keeps them with their history.\n", r->en, r->zh,
+		      r->source);
+	bs_buf_puts(b, "fields (an empty value clears an optional field on update):\n");
+	for (const struct bs_field *f = r->fields; f->name; f++) {
+		char flag[64];
+		struct bs_buf kind = BS_BUF_INIT;
+		bs_field_flag(f, flag, sizeof(flag));
+		switch (f->type) {
+		case BS_FT_ENUM:
+		case BS_FT_SET:
+			if (f->values) {
+				for (size_t i = 0; f->values[i]; i++)
+					bs_buf_printf(&kind, "%s%s", i ? "|" : "", f->values[i]);
+				if (f->type == BS_FT_SET)
+					bs_buf_puts(&kind, ",...");
+			} else {
+				bs_buf_puts(&kind, "ID,...");
+			}
+			break;
+		case BS_FT_INT:
+			bs_buf_printf(&kind, "%lld..%lld", (long long)f->min, (long long)f->max);
+			break;
+		case BS_FT_NUM:
+			bs_buf_printf(&kind, "HOURS");
+			break;
+		case BS_FT_BOOL:
+			bs_buf_puts(&kind, "yes|no");
+			break;
+		case BS_FT_DATE:
+			bs_buf_puts(&kind, "YYYY-MM-DD");
+			break;
+		case BS_FT_TIME:
+			bs_buf_puts(&kind, "RFC3339-TIME");
+			break;
+		case BS_FT_REF:
+			bs_buf_printf(&kind, "%s-ID", f->ref);
+			break;
+		case BS_FT_REFS:
+			bs_buf_printf(&kind, "%s-ID,...", f->ref);
+			break;
+		default:
+			bs_buf_puts(&kind, "TEXT");
+		}
+		bs_buf_printf(b, "  --%s %s%s  %s / %s\n", flag, kind.ptr,
+			      (f->flags & BS_FF_REQUIRED) ? " (required)" : f->def ? "" : "", f->zh, f->en);
+		bs_buf_release(&kind);
+	}
+}
+
+static void print_json(const json_t *v)
+{
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	puts(s);
+	free(s);
+}
+
+static void table_row(struct bs_buf *out, const struct bs_register *r, const json_t *rec, enum bs_lang lang,
+		      int header)
+{
+	struct bs_buf cell = BS_BUF_INIT;
+	if (header) {
+		bs_utf8_put_cell(out, "id", 5, 1);
+	} else {
+		bs_buf_printf(&cell, "%lld%s", (long long)json_integer_value(json_object_get(rec, "id")),
+			      json_is_true(json_object_get(rec, "archived")) ? "*" : "");
+		bs_utf8_put_cell(out, cell.ptr, 5, 1);
+	}
+	for (const struct bs_field *f = r->fields; f->name; f++) {
+		if (!f->width)
+			continue;
+		bs_buf_clear(&cell);
+		if (header)
+			bs_buf_puts(&cell, BS_T(lang, f->zh, f->en));
+		else
+			bs_field_format(f, json_object_get(rec, f->name), &cell);
+		bs_buf_putc(out, ' ');
+		bs_utf8_put_cell(out, cell.ptr, f->width, 1);
+	}
+	/* no trailing blanks */
+	while (out->len && out->ptr[out->len - 1] == ' ')
+		bs_buf_truncate(out, out->len - 1);
+	bs_buf_putc(out, '\n');
+	bs_buf_release(&cell);
+}
+
+static void show_table(struct bs_buf *out, const struct bs_register *r, const json_t *rec, enum bs_lang lang)
+{
+	struct bs_buf cell = BS_BUF_INIT;
+	bs_utf8_put_cell(out, "id", 16, 1);
+	bs_buf_printf(out, " %lld\n", (long long)json_integer_value(json_object_get(rec, "id")));
+	for (const struct bs_field *f = r->fields; f->name; f++) {
+		bs_buf_clear(&cell);
+		bs_field_format(f, json_object_get(rec, f->name), &cell);
+		bs_utf8_put_cell(out, BS_T(lang, f->zh, f->en), 16, 1);
+		bs_buf_putc(out, ' ');
+		bs_utf8_put_cell(out, cell.ptr, 63, 0);
+		while (out->len && out->ptr[out->len - 1] == ' ')
+			bs_buf_truncate(out, out->len - 1);
+		bs_buf_putc(out, '\n');
+	}
+	bs_utf8_put_cell(out, BS_T(lang, "已封存", "archived"), 16, 1);
+	bs_buf_printf(out, " %s\n", json_is_true(json_object_get(rec, "archived")) ? BS_T(lang, "是", "yes")
+										: BS_T(lang, "否", "no"));
+	bs_buf_release(&cell);
+}
+
+static void history_table(struct bs_buf *out, const struct bs_register *r, const json_t *hist)
+{
+	for (size_t i = 0; i < json_array_size(hist); i++) {
+		const json_t *h = json_array_get(hist, i);
+		const json_t *o = json_object_get(h, "old"), *n = json_object_get(h, "new");
+		bs_buf_printf(out, "v%lld %-7s %.19s ", (long long)json_integer_value(json_object_get(h, "version")),
+			      json_string_value(json_object_get(h, "action")), json_string_value(json_object_get(h, "at")));
+		bs_utf8_put_cell(out, json_string_value(json_object_get(h, "by")), 16, 0);
+		bs_buf_putc(out, '\n');
+		if (!json_is_object(o))
+			continue;
+		for (const struct bs_field *f = r->fields; f->name; f++) {
+			const json_t *a = json_object_get(o, f->name), *b = json_object_get(n, f->name);
+			struct bs_buf line = BS_BUF_INIT;
+			if (json_equal(a, b) || (!a && json_is_null(b)) || (json_is_null(a) && !b))
+				continue;
+			bs_buf_printf(&line, "    %s: ", f->name);
+			bs_field_format(f, a, &line);
+			bs_buf_puts(&line, " -> ");
+			bs_field_format(f, b, &line);
+			bs_utf8_put_cell(out, line.ptr, 79, 0);
+			bs_buf_putc(out, '\n');
+			bs_buf_release(&line);
+		}
+	}
+}
+
+static int parse_id(struct bs_cli *cli, const struct bs_register *r, const char *s, int64_t *id)
+{
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || *end || v <= 0 || s[0] == '+' || s[0] == ' ')
+		return bs_cli_usage_error(cli, "'%s' is not a %s id: give the number 'brokersec %s list' shows",
+					  s ? s : "", r->name, r->name);
+	*id = v;
+	return 0;
+}
+
+int cmd_register(int argc, char **argv, struct bs_cli *cli)
+{
+	static const char *const formats[] = { "table", "json", NULL };
+	enum { OPT_FORMAT = 0x2000, OPT_ALL };
+	const struct bs_register *r = bs_register_find(cli->command);
+	struct option opts[MAX_FIELDS + 8];
+	struct bs_buf usage = BS_BUF_INIT, out = BS_BUF_INIT;
+	char flags[MAX_FIELDS][64];
+	json_t *given = json_object(), *res = NULL;
+	struct bs_datadir *dd = NULL;
+	const char *format = NULL, *arg = NULL;
+	int all = 0, opt, fmt, ret = 2, err, nopt = 0, v = -1;
+	int64_t id = 0;
+
+	if (!r) {
+		fprintf(stderr, "brokersec: '%s' is not a register\n", cli->command);
+		json_decref(given);
+		return 2;
+	}
+	usage_for(r, &usage);
+	cli->usage = usage.ptr;
+	for (const struct bs_field *f = r->fields; f->name && nopt < MAX_FIELDS; f++, nopt++) {
+		bs_field_flag(f, flags[nopt], sizeof(flags[nopt]));
+		opts[nopt] = (struct option){ flags[nopt], required_argument, NULL, OPT_FIELD + nopt };
+	}
+	opts[nopt++] = (struct option){ "format", required_argument, NULL, OPT_FORMAT };
+	opts[nopt++] = (struct option){ "all", no_argument, NULL, OPT_ALL };
+	opts[nopt++] = (struct option){ "data", required_argument, NULL, BS_OPT_DATA };
+	opts[nopt++] = (struct option){ "lang", required_argument, NULL, BS_OPT_LANG };
+	opts[nopt++] = (struct option){ "help", no_argument, NULL, BS_OPT_HELP };
+	opts[nopt] = (struct option){ NULL, 0, NULL, 0 };
+
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (opt >= OPT_FIELD && opt < OPT_FIELD + MAX_FIELDS) {
+			const struct bs_field *f = &r->fields[opt - OPT_FIELD];
+			json_t *val;
+			if (json_object_get(given, f->name)) {
+				ret = bs_cli_usage_error(cli, "--%s given twice", flags[opt - OPT_FIELD]);
+				goto done;
+			}
+			if (bs_field_parse(f, optarg, &val) < 0) {
+				char msg[600];
+				snprintf(msg, sizeof(msg), "%s", bs_error_message());
+				bs_error(BS_EINVALID, "%s: --%s: %s", r->name, flags[opt - OPT_FIELD], msg);
+				ret = bs_cli_fail(cli, BS_EINVALID);
+				goto done;
+			}
+			json_object_set_new(given, f->name, val);
+		} else if (opt == OPT_FORMAT) {
+			format = optarg;
+		} else if (opt == OPT_ALL) {
+			all = 1;
+		} else if ((ret = bs_cli_common_option(cli, opt, optarg)) >= 0) {
+			goto done;
+		}
+	}
+	ret = 2;
+	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
+		goto done;
+	if (optind >= argc) {
+		ret = bs_cli_usage_error(cli, "say what to do: add, list, show, update, archive, history%s",
+					 r->csv ? ", import or export" : "");
+		goto done;
+	}
+	for (int i = 0; verbs[i]; i++)
+		if (!strcmp(argv[optind], verbs[i]))
+			v = i;
+	if (v < 0 || (!r->csv && (v == V_IMPORT || v == V_EXPORT))) {
+		ret = bs_cli_usage_error(cli, "unknown action '%s'%s", argv[optind],
+					 !r->csv && v >= 0 ? ": only person, training, device and asset have CSV" : "");
+		goto done;
+	}
+	optind++;
+	if (v == V_SHOW || v == V_UPDATE || v == V_ARCHIVE || v == V_HISTORY || v == V_IMPORT) {
+		if (optind >= argc) {
+			ret = bs_cli_usage_error(cli, "%s needs %s", verbs[v], v == V_IMPORT ? "a FILE" : "an ID");
+			goto done;
+		}
+		arg = argv[optind++];
+		if (v != V_IMPORT && parse_id(cli, r, arg, &id) != 0)
+			goto done;
+	}
+	if (optind < argc) {
+		ret = bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		goto done;
+	}
+	if (json_object_size(given) && v != V_ADD && v != V_UPDATE) {
+		ret = bs_cli_usage_error(cli, "field options belong to add and update");
+		goto done;
+	}
+	if (all && v != V_LIST && v != V_EXPORT) {
+		ret = bs_cli_usage_error(cli, "--all belongs to list and export");
+		goto done;
+	}
+	if ((err = bs_cli_open(cli, &dd)) < 0) {
+		ret = bs_cli_fail(cli, err);
+		goto done;
+	}
+	switch (v) {
+	case V_ADD:
+		err = bs_reg_add(dd, r, given, 0, &res);
+		if (!err) {
+			if (fmt == 1)
+				print_json(res);
+			else
+				printf("%lld\n", (long long)json_integer_value(json_object_get(res, "id")));
+		}
+		break;
+	case V_UPDATE:
+	case V_ARCHIVE:
+	case V_SHOW:
+		err = v == V_UPDATE ? bs_reg_update(dd, r, id, given, &res)
+		      : v == V_ARCHIVE ? bs_reg_archive(dd, r, id, &res)
+				       : bs_reg_get(dd->store, r, id, &res);
+		if (!err) {
+			if (fmt == 1) {
+				print_json(res);
+			} else {
+				show_table(&out, r, res, cli->lang);
+				fputs(out.ptr, stdout);
+			}
+		}
+		break;
+	case V_LIST:
+		err = bs_reg_list(dd->store, r, all, &res);
+		if (!err) {
+			if (fmt == 1) {
+				print_json(res);
+			} else {
+				table_row(&out, r, NULL, cli->lang, 1);
+				for (size_t i = 0; i < json_array_size(res); i++)
+					table_row(&out, r, json_array_get(res, i), cli->lang, 0);
+				bs_buf_printf(&out, "%zu %s%s\n", json_array_size(res), BS_T(cli->lang, "筆", "records"),
+					      all ? BS_T(cli->lang, "（* 已封存）", " (* archived)") : "");
+				fputs(out.ptr, stdout);
+			}
+		}
+		break;
+	case V_HISTORY:
+		err = bs_reg_history(dd->store, r, id, &res);
+		if (!err) {
+			if (fmt == 1) {
+				print_json(res);
+			} else {
+				history_table(&out, r, res);
+				fputs(out.ptr, stdout);
+			}
+		}
+		break;
+	case V_EXPORT:
+		err = bs_reg_export_csv(dd->store, r, all, &out);
+		if (!err)
+			fwrite(out.ptr, 1, out.len, stdout);
+		break;
+	case V_IMPORT: {
+		struct bs_buf text = BS_BUF_INIT, errors = BS_BUF_INIT;
+		size_t count = 0;
+		err = bs_buf_read_file(&text, arg);
+		if (!err)
+			err = bs_reg_import_csv(dd, r, arg, text.ptr, text.len, &errors, &count);
+		fputs(errors.ptr, stderr);
+		if (!err)
+			printf("%s %zu %s\n", BS_T(cli->lang, "已匯入", "imported"), count,
+			       BS_T(cli->lang, "筆", "records"));
+		bs_buf_release(&text);
+		bs_buf_release(&errors);
+		break;
+	}
+	}
+	ret = err < 0 ? bs_cli_fail(cli, err) : bs_cli_flush(cli);
+done:
+	json_decref(given);
+	json_decref(res);
+	bs_buf_release(&out);
+	bs_datadir_free(dd);
+	cli->usage = "";
+	bs_buf_release(&usage);
+	return ret;
+}

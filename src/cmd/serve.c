@@ -1,0 +1,188 @@
+/* brokersec serve: the HTTPS JSON API, and the syslog intake when asked for. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/auth.h"
+#include "cmd/cmd.h"
+#include "core/clock.h"
+#include "eventlog/eventlog.h"
+#include "http/http.h"
+#include "intake/intake.h"
+
+static const char usage_text[] =
+	"usage: brokersec serve [--data DIR] [--listen 127.0.0.1:8443] [--tls-cert FILE --tls-key FILE]\n"
+	"                       [--threads N] [--syslog-udp ADDR:PORT] [--syslog-tcp ADDR:PORT]\n"
+	"                       [--syslog-tls ADDR:PORT]\n"
+	"Serves the JSON API under https://ADDR:PORT/api/v1 (port 0 picks a free port and prints it).\n"
+	"Without --tls-cert/--tls-key the data directory's tls/cert.pem and tls/key.pem are used\n"
+	"(a self-signed ECDSA P-256 certificate is made when they are missing).\n"
+	"SIGINT or SIGTERM stops it after running requests finish.\n";
+
+struct intake_run {
+	struct bs_intake *in;
+	struct bs_eventlog *log;
+	int rc;
+};
+
+static int intake_sink(void *ctx, struct bs_event *ev, size_t n)
+{
+	return bs_eventlog_append(ctx, ev, n);
+}
+
+static void intake_notify(void *ctx, int is_error, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "brokersec serve: intake: %s%s\n", is_error ? "error: " : "", line);
+}
+
+static void *intake_thread(void *p)
+{
+	struct intake_run *r = p;
+	r->rc = bs_intake_run(r->in);
+	if (r->rc < 0)
+		fprintf(stderr, "brokersec serve: intake: %s\n", bs_error_message());
+	return NULL;
+}
+
+int cmd_serve(int argc, char **argv, struct bs_cli *cli)
+{
+	enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS };
+	struct option opts[] = {
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "tls-cert", required_argument, NULL, O_CERT },
+		{ "tls-key", required_argument, NULL, O_KEY },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "syslog-udp", required_argument, NULL, O_UDP },
+		{ "syslog-tcp", required_argument, NULL, O_TCP },
+		{ "syslog-tls", required_argument, NULL, O_TLS },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bs_http_config cfg = { NULL, "127.0.0.1:8443", NULL, NULL, 0 };
+	const char *udp = NULL, *tcp = NULL, *tls = NULL;
+	char *cert = NULL, *key = NULL, fp[128] = "";
+	struct bs_datadir *dd = NULL;
+	struct bs_http *h = NULL;
+	struct intake_run ir = { NULL, NULL, 0 };
+	pthread_t itid;
+	int started_intake = 0, opt, r, err, rc = 1, swept;
+	sigset_t set;
+
+	cli->usage = usage_text;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case O_LISTEN: cfg.listen = optarg; break;
+		case O_CERT: cfg.cert_file = optarg; break;
+		case O_KEY: cfg.key_file = optarg; break;
+		case O_UDP: udp = optarg; break;
+		case O_TCP: tcp = optarg; break;
+		case O_TLS: tls = optarg; break;
+		case O_THREADS: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 1 || v > 256)
+				return bs_cli_usage_error(cli, "--threads takes 1..256, not '%s'", optarg);
+			cfg.threads = (unsigned)v;
+			break;
+		}
+		default:
+			if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
+				return r;
+		}
+	}
+	if (optind < argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (!cfg.cert_file != !cfg.key_file)
+		return bs_cli_usage_error(cli, "--tls-cert and --tls-key go together");
+	if ((err = bs_cli_open(cli, &dd)) < 0)
+		return bs_cli_fail(cli, err);
+	cfg.datadir = dd->path;
+	if (!cfg.cert_file) {
+		if ((err = bs_intake_tls_ensure(dd->path, &cert, &key, fp, sizeof(fp))) < 0)
+			goto fail;
+		cfg.cert_file = cert;
+		cfg.key_file = key;
+	}
+	/* expired and idle accounts go before anyone can sign in; warm the dummy hash so the
+	 * first unknown-user sign-in takes no longer than any other */
+	if ((err = bs_account_sweep(dd, &swept)) < 0)
+		goto fail;
+	bs_password_dummy_verify("warm-up");
+
+	/* signals are taken by this thread only (sigtimedwait below): block them before any
+	 * server thread starts so the threads inherit the mask */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((err = bs_http_start(&h, &cfg)) < 0)
+		goto fail;
+	if (udp || tcp || tls) {
+		struct bs_intake_config ic;
+		memset(&ic, 0, sizeof(ic));
+		ic.udp = udp;
+		ic.tcp = tcp;
+		ic.tls = tls;
+		ic.tls_cert = cfg.cert_file;
+		ic.tls_key = cfg.key_file;
+		ic.sink = intake_sink;
+		ic.notify = intake_notify;
+		ic.stats_path = bs_intake_stats_file(dd->path);
+		if ((err = bs_eventlog_open(&ir.log, dd->path)) < 0) {
+			free((char *)ic.stats_path);
+			goto fail;
+		}
+		ic.sink_ctx = ir.log;
+		err = bs_intake_create(&ir.in, &ic);
+		free((char *)ic.stats_path);
+		if (err < 0)
+			goto fail;
+		if (pthread_create(&itid, NULL, intake_thread, &ir) != 0) {
+			err = bs_error(BS_ERR, "cannot start the syslog intake thread");
+			goto fail;
+		}
+		started_intake = 1;
+	}
+	{
+		const char *colon = strrchr(cfg.listen, ':');
+		printf("listening on https://%.*s:%u/api/v1\n", (int)(colon - cfg.listen), cfg.listen, bs_http_port(h));
+		if (fp[0])
+			printf("certificate %s\n", fp);
+		fflush(stdout);
+	}
+	(void)bs_audit(dd, "serve.start", "success", NULL, "HTTPS API started on %s", cfg.listen);
+	for (;;) {
+		struct timespec wait = { 600, 0 };
+		int sig = sigtimedwait(&set, NULL, &wait);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		if (sig < 0 && errno == EAGAIN && bs_account_sweep(dd, &swept) < 0)
+			fprintf(stderr, "brokersec serve: account sweep: %s\n", bs_error_message());
+	}
+	rc = 0;
+	goto out;
+fail:
+	rc = bs_cli_fail(cli, err);
+out:
+	if (started_intake) {
+		bs_intake_stop(ir.in);
+		pthread_join(itid, NULL);
+	}
+	bs_intake_free(ir.in);
+	if (ir.log)
+		bs_eventlog_close(ir.log);
+	bs_http_stop(h);
+	if (rc == 0)
+		(void)bs_audit(dd, "serve.stop", "success", NULL, "HTTPS API stopped");
+	free(cert);
+	free(key);
+	bs_datadir_free(dd);
+	return rc;
+}

@@ -1,0 +1,437 @@
+/* brokersec user: the account lifecycle (A2.4.1.6.1). The CLI acts as the operating-system
+ * user that owns the data directory: whoever can read keys/ and brokersec.db has full
+ * control anyway (docs/roles.md), so the CLI needs no sign-in; every change is still an
+ * event naming that OS user. */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/auth.h"
+#include "cmd/cmd.h"
+#include "core/clock.h"
+#include "core/utf8.h"
+#include "core/whoami.h"
+#include "intake/intake.h"
+
+static const char usage_text[] =
+	"usage: brokersec user add --username U --role ROLE [--full-name N] [--expires DATE]\n"
+	"                          [--temporary|--emergency] [--password-stdin]\n"
+	"       brokersec user list|review [--format table|json]\n"
+	"       brokersec user show U [--format table|json]\n"
+	"       brokersec user disable|enable|delete|unlock|reset U\n"
+	"       brokersec user set-role U ROLE\n"
+	"       brokersec user access (U | --role ROLE) [--networks CIDR,...] [--hours 'mon-fri 08:00-18:00']\n"
+	"                          [--max-sessions N]\n"
+	"       brokersec user totp U                 issue a TOTP secret (RFC 6238)\n"
+	"       brokersec user token U --scope PERM[,PERM] [--days N]   issue an API token\n"
+	"       brokersec user roles                  the role x permission matrix (Markdown)\n"
+	"Roles: admin, security_officer, auditor, it_staff, employee (docs/roles.md).\n"
+	"A new account gets a one-time password (printed once) that must be changed at first sign-in.\n";
+
+static void fmt_time(int64_t us, char out[BS_TIME_MAX])
+{
+	if (!us) {
+		snprintf(out, BS_TIME_MAX, "-");
+		return;
+	}
+	bs_time_format(us, out);
+	out[19] = 'Z'; /* seconds are enough here */
+	out[20] = '\0';
+}
+
+static json_t *account_json(const struct bs_account *a)
+{
+	json_t *o = json_object();
+	char t[BS_TIME_MAX];
+	int64_t now = bs_clock_now();
+
+	json_object_set_new(o, "username", json_string(a->username));
+	json_object_set_new(o, "full_name", json_string(a->full_name));
+	json_object_set_new(o, "role", json_string(bs_role_name(a->role)));
+	json_object_set_new(o, "kind", json_string(bs_account_kind_name(a->kind)));
+	json_object_set_new(o, "state", json_string(a->state));
+	if (a->disabled_reason[0])
+		json_object_set_new(o, "disabled_reason", json_string(a->disabled_reason));
+	fmt_time(a->expires_us, t);
+	json_object_set_new(o, "expires", a->expires_us ? json_string(t) : json_null());
+	fmt_time(a->last_login_us, t);
+	json_object_set_new(o, "last_login", a->last_login_us ? json_string(t) : json_null());
+	fmt_time(a->pw_changed_us, t);
+	json_object_set_new(o, "password_changed", json_string(t));
+	json_object_set_new(o, "must_change_password", json_boolean(a->must_change));
+	json_object_set_new(o, "locked", json_boolean(a->locked_until_us > now));
+	json_object_set_new(o, "totp", json_boolean(a->totp_enrolled));
+	fmt_time(a->created_us, t);
+	json_object_set_new(o, "created", json_string(t));
+	json_object_set_new(o, "created_by", json_string(a->created_by));
+	json_object_set_new(o, "networks", json_string(a->networks));
+	json_object_set_new(o, "hours", json_string(a->hours));
+	json_object_set_new(o, "max_sessions", json_integer(a->max_sessions));
+	return o;
+}
+
+static void put_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	puts(s);
+	free(s);
+	json_decref(o);
+}
+
+static void table_head(struct bs_buf *b, enum bs_lang lang, int review)
+{
+	bs_utf8_put_cell(b, BS_T(lang, "帳號", "USER"), 16, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, BS_T(lang, "角色", "ROLE"), 16, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, BS_T(lang, "狀態", "STATE"), 9, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, BS_T(lang, "最後登入", "LAST LOGIN"), 11, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, review ? BS_T(lang, "異常", "ANOMALIES") : BS_T(lang, "到期", "EXPIRES"), 24, 0);
+	bs_buf_putc(b, '\n');
+}
+
+static void table_row(struct bs_buf *b, const struct bs_account *a, const char *last_col)
+{
+	char t[BS_TIME_MAX], e[BS_TIME_MAX];
+	fmt_time(a->last_login_us, t);
+	t[10] = '\0';
+	fmt_time(a->expires_us, e);
+	e[10] = '\0';
+	bs_utf8_put_cell(b, a->username, 16, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, bs_role_name(a->role), 16, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, a->state, 9, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, t, 11, 1);
+	bs_buf_putc(b, ' ');
+	bs_utf8_put_cell(b, last_col ? (*last_col ? last_col : "-") : e, 24, 0);
+	bs_buf_putc(b, '\n');
+}
+
+/* Reads one line (the password) from stdin without echoing anything. */
+static int read_password(struct bs_cli *cli, char *buf, size_t n)
+{
+	if (!fgets(buf, (int)n, stdin)) {
+		fprintf(stderr, "%s %s: --password-stdin: no password on standard input\n", cli->prog, cli->command);
+		return -1;
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+int cmd_user(int argc, char **argv, struct bs_cli *cli)
+{
+	static const char *const formats[] = { "table", "json", NULL };
+	enum { O_USER = 0x2000, O_ROLE, O_NAME, O_EXPIRES, O_TEMP, O_EMERG, O_STDIN, O_FORMAT, O_NETS, O_HOURS, O_MAX,
+	       O_SCOPE, O_DAYS };
+	struct option opts[] = {
+		{ "username", required_argument, NULL, O_USER },
+		{ "role", required_argument, NULL, O_ROLE },
+		{ "full-name", required_argument, NULL, O_NAME },
+		{ "expires", required_argument, NULL, O_EXPIRES },
+		{ "temporary", no_argument, NULL, O_TEMP },
+		{ "emergency", no_argument, NULL, O_EMERG },
+		{ "password-stdin", no_argument, NULL, O_STDIN },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "networks", required_argument, NULL, O_NETS },
+		{ "hours", required_argument, NULL, O_HOURS },
+		{ "max-sessions", required_argument, NULL, O_MAX },
+		{ "scope", required_argument, NULL, O_SCOPE },
+		{ "days", required_argument, NULL, O_DAYS },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *username = NULL, *role_s = NULL, *full = NULL, *expires = NULL, *format = NULL, *nets = NULL,
+		   *hours = NULL, *scope = NULL;
+	enum bs_account_kind kind = BS_KIND_PERSONAL;
+	int use_stdin = 0, max_sessions = -1, days = 90, opt, r, fmt, err = 0, rc = 0;
+	struct bs_datadir *dd = NULL;
+
+	cli->usage = usage_text;
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		return bs_cli_usage_error(cli, "which action? add, list, show, disable, enable, delete, set-role, "
+					  "reset, unlock, review, access, totp or token");
+	}
+	const char *verb = argv[1];
+	if (!strcmp(verb, "roles")) { /* the permission table itself: docs/roles.md is checked against it */
+		struct bs_buf b = BS_BUF_INIT;
+		bs_perm_matrix_markdown(&b);
+		fputs(b.ptr, stdout);
+		bs_buf_release(&b);
+		return bs_cli_flush(cli);
+	}
+	argc--;
+	argv++;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case O_USER: username = optarg; break;
+		case O_ROLE: role_s = optarg; break;
+		case O_NAME: full = optarg; break;
+		case O_EXPIRES: expires = optarg; break;
+		case O_TEMP: kind = BS_KIND_TEMPORARY; break;
+		case O_EMERG: kind = BS_KIND_EMERGENCY; break;
+		case O_STDIN: use_stdin = 1; break;
+		case O_FORMAT: format = optarg; break;
+		case O_NETS: nets = optarg; break;
+		case O_HOURS: hours = optarg; break;
+		case O_SCOPE: scope = optarg; break;
+		case O_MAX:
+		case O_DAYS: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 0 || v > 1000)
+				return bs_cli_usage_error(cli, "--%s takes a number 0..1000, not '%s'",
+							  opt == O_MAX ? "max-sessions" : "days", optarg);
+			if (opt == O_MAX)
+				max_sessions = (int)v;
+			else
+				days = (int)v;
+			break;
+		}
+		default:
+			if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
+				return r;
+		}
+	}
+	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
+		return 2;
+	/* the positional USER of every verb but add/list/review */
+	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "review") &&
+	    !(strcmp(verb, "access") == 0 && role_s)) {
+		if (optind >= argc)
+			return bs_cli_usage_error(cli, "'user %s' needs a USERNAME", verb);
+		username = argv[optind++];
+	}
+	const char *extra = NULL;
+	if (!strcmp(verb, "set-role")) {
+		if (optind >= argc)
+			return bs_cli_usage_error(cli, "'user set-role' needs USERNAME and ROLE");
+		extra = argv[optind++];
+	}
+	if (optind < argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if ((err = bs_cli_open(cli, &dd)) < 0)
+		return bs_cli_fail(cli, err);
+
+	if (!strcmp(verb, "add")) {
+		struct bs_account_new nw = { username, full, BS_ROLE_EMPLOYEE, kind, 0, NULL };
+		char pw[BS_PASSWORD_MAX + 2], gen[32];
+		if (!username || !role_s) {
+			rc = bs_cli_usage_error(cli, "'user add' needs --username U and --role ROLE");
+			goto out;
+		}
+		if ((err = bs_role_parse(role_s, &nw.role)) < 0)
+			goto fail;
+		if (expires && (err = bs_time_parse(expires, &nw.expires_us)) < 0)
+			goto fail;
+		if (kind != BS_KIND_PERSONAL && !expires) {
+			rc = bs_cli_usage_error(cli, "--temporary and --emergency accounts need --expires DATE (A2.4.1.6.1)");
+			goto out;
+		}
+		if (use_stdin) {
+			if (read_password(cli, pw, sizeof(pw)) < 0) {
+				rc = 2;
+				goto out;
+			}
+			nw.password = pw;
+		}
+		err = bs_account_create(dd, &nw, gen);
+		sodium_memzero(pw, sizeof(pw));
+		if (err < 0)
+			goto fail;
+		printf("%s '%s' (%s)\n", BS_T(cli->lang, "已建立帳號", "created account"), username, bs_role_name(nw.role));
+		if (!use_stdin) {
+			printf("%s %s\n", BS_T(cli->lang, "一次性密碼（僅顯示這一次，首次登入時必須變更）:",
+					       "one-time password (shown only this once; must be changed at first sign-in):"),
+			       gen);
+			sodium_memzero(gen, sizeof(gen));
+		}
+	} else if (!strcmp(verb, "list") || !strcmp(verb, "show")) {
+		struct bs_account *v = NULL, one;
+		size_t n = 0;
+		if (!strcmp(verb, "show")) {
+			if ((err = bs_account_get(dd->store, username, &one)) < 0)
+				goto fail;
+			if (fmt == 1) {
+				put_json(account_json(&one));
+			} else {
+				char t[BS_TIME_MAX];
+				printf("username:          %s\nfull name:         %s\nrole:              %s\nkind:              %s\n"
+				       "state:             %s%s%s\n", one.username, one.full_name, bs_role_name(one.role),
+				       bs_account_kind_name(one.kind), one.state, one.disabled_reason[0] ? " - " : "",
+				       one.disabled_reason);
+				fmt_time(one.expires_us, t);
+				printf("expires:           %s\n", t);
+				fmt_time(one.last_login_us, t);
+				printf("last sign-in:      %s\n", t);
+				fmt_time(one.pw_changed_us, t);
+				printf("password changed:  %s%s\n", t, one.must_change ? " (change required)" : "");
+				printf("locked:            %s\ntotp:              %s\n",
+				       one.locked_until_us > bs_clock_now() ? "yes" : "no", one.totp_enrolled ? "yes" : "no");
+				printf("networks:          %s\nhours:             %s\nmax sessions:      %d\n",
+				       one.networks[0] ? one.networks : "(any)", one.hours[0] ? one.hours : "(any)",
+				       one.max_sessions);
+			}
+		} else {
+			if ((err = bs_account_list(dd->store, 0, &v, &n)) < 0)
+				goto fail;
+			if (fmt == 1) {
+				json_t *a = json_array();
+				for (size_t i = 0; i < n; i++)
+					json_array_append_new(a, account_json(&v[i]));
+				put_json(a);
+			} else {
+				struct bs_buf b = BS_BUF_INIT;
+				table_head(&b, cli->lang, 0);
+				for (size_t i = 0; i < n; i++)
+					table_row(&b, &v[i], NULL);
+				fputs(b.ptr, stdout);
+				bs_buf_release(&b);
+			}
+			free(v);
+		}
+	} else if (!strcmp(verb, "review")) {
+		struct bs_review_row *rows = NULL;
+		size_t n = 0;
+		int swept = 0;
+		if ((err = bs_account_sweep(dd, &swept)) < 0 || (err = bs_account_review(dd, &rows, &n)) < 0)
+			goto fail;
+		if (fmt == 1) {
+			json_t *o = json_object(), *a = json_array();
+			char t[BS_TIME_MAX];
+			fmt_time(bs_clock_now(), t);
+			json_object_set_new(o, "reviewed_at", json_string(t));
+			json_object_set_new(o, "reviewed_by", json_string(dd->actor));
+			json_object_set_new(o, "disabled_now", json_integer(swept));
+			for (size_t i = 0; i < n; i++) {
+				json_t *j = account_json(&rows[i].a);
+				json_object_set_new(j, "anomalies", json_string(rows[i].anomalies));
+				json_array_append_new(a, j);
+			}
+			json_object_set_new(o, "accounts", a);
+			put_json(o);
+		} else {
+			struct bs_buf b = BS_BUF_INIT;
+			table_head(&b, cli->lang, 1);
+			for (size_t i = 0; i < n; i++)
+				table_row(&b, &rows[i].a, rows[i].anomalies);
+			bs_buf_printf(&b, "%s: %zu %s, %d %s; %s %s\n", BS_T(cli->lang, "帳號審查", "account review"), n,
+				      BS_T(cli->lang, "個帳號", "accounts"), swept,
+				      BS_T(cli->lang, "個因到期或閒置而停用", "disabled now as expired or idle"),
+				      BS_T(cli->lang, "審查人", "reviewed by"), dd->actor);
+			fputs(b.ptr, stdout);
+			bs_buf_release(&b);
+		}
+		free(rows);
+	} else if (!strcmp(verb, "disable") || !strcmp(verb, "enable") || !strcmp(verb, "delete")) {
+		const char *state = verb[0] == 'e' ? "active" : verb[1] == 'i' ? "disabled" : "deleted";
+		if ((err = bs_account_set_state(dd, username, state, NULL)) < 0)
+			goto fail;
+		printf("%s: %s\n", username, verb[0] == 'e' ? BS_T(cli->lang, "已啟用", "enabled")
+					  : verb[1] == 'i' ? BS_T(cli->lang, "已停用", "disabled")
+							   : BS_T(cli->lang, "已刪除（封存）", "deleted (archived)"));
+	} else if (!strcmp(verb, "set-role")) {
+		enum bs_role role;
+		if ((err = bs_role_parse(extra, &role)) < 0 || (err = bs_account_set_role(dd, username, role)) < 0)
+			goto fail;
+		printf("%s: %s %s\n", username, BS_T(cli->lang, "角色改為", "role is now"), bs_role_name(role));
+	} else if (!strcmp(verb, "unlock")) {
+		if ((err = bs_account_unlock(dd, username)) < 0)
+			goto fail;
+		printf("%s: %s\n", username, BS_T(cli->lang, "已解除鎖定", "unlocked"));
+	} else if (!strcmp(verb, "reset")) {
+		char tok[65];
+		if ((err = bs_reset_issue(dd, username, tok)) < 0)
+			goto fail;
+		printf("%s\n%s\n", BS_T(cli->lang, "一次性重設碼（15 分鐘內有效，僅能使用一次；請在確認本人身分後交付）:",
+					 "one-time reset token (valid 15 minutes, usable once; hand it over only after "
+					 "re-identifying the person):"), tok);
+		sodium_memzero(tok, sizeof(tok));
+	} else if (!strcmp(verb, "access")) {
+		if (role_s) {
+			enum bs_role role;
+			if ((err = bs_role_parse(role_s, &role)) < 0 ||
+			    (err = bs_role_set_access(dd, role, nets, hours, max_sessions)) < 0)
+				goto fail;
+		} else if ((err = bs_account_set_access(dd, username, nets, hours, max_sessions)) < 0) {
+			goto fail;
+		}
+		printf("%s\n", BS_T(cli->lang, "已更新遠端存取規則", "remote-access rule updated"));
+	} else if (!strcmp(verb, "totp")) {
+		unsigned char secret[BS_TOTP_SECRET_BYTES];
+		char b32[64];
+		if ((err = bs_account_totp_enroll(dd, username, secret)) < 0)
+			goto fail;
+		bs_base32_encode(secret, sizeof(secret), b32, sizeof(b32));
+		sodium_memzero(secret, sizeof(secret));
+		printf("%s\n%s\notpauth://totp/brokersec:%s?secret=%s&issuer=brokersec\n",
+		       BS_T(cli->lang, "TOTP 金鑰（僅顯示這一次，請加入驗證器 App）:",
+			    "TOTP secret (shown only this once: add it to an authenticator app):"), b32, username, b32);
+		sodium_memzero(b32, sizeof(b32));
+	} else if (!strcmp(verb, "token")) {
+		char tok[69];
+		if (!scope) {
+			rc = bs_cli_usage_error(cli, "'user token' needs --scope PERM[,PERM], e.g. --scope events.append");
+			goto out;
+		}
+		if ((err = bs_token_create(dd, username, scope, days, tok)) < 0)
+			goto fail;
+		printf("%s\n%s\n", BS_T(cli->lang, "API 權杖（僅顯示這一次）:", "API token (shown only this once):"), tok);
+		sodium_memzero(tok, sizeof(tok));
+	} else {
+		rc = bs_cli_usage_error(cli, "unknown action '%s'", verb);
+		goto out;
+	}
+	rc = bs_cli_flush(cli);
+	goto out;
+fail:
+	rc = bs_cli_fail(cli, err);
+out:
+	bs_datadir_free(dd);
+	return rc;
+}
+
+int bs_cli_init_auth(struct bs_cli *cli, const char *path, const char *admin)
+{
+	struct bs_datadir *dd = NULL;
+	char gen[32], *cert = NULL, *key = NULL, fp[128];
+	const char *os = bs_os_user();
+	int err;
+
+	if (!admin)
+		admin = bs_username_check(os) == 0 && strcmp(os, "root") ? os : "admin";
+	bs_error_clear();
+	if ((err = bs_datadir_open(&dd, path)) < 0)
+		goto fail;
+	struct bs_account_new nw = { admin, NULL, BS_ROLE_ADMIN, BS_KIND_PERSONAL, 0, NULL };
+	if ((err = bs_account_create(dd, &nw, gen)) < 0)
+		goto fail;
+	printf("%s '%s'\n%s %s\n", BS_T(cli->lang, "已建立第一位管理者帳號", "created the first administrator account"),
+	       admin, BS_T(cli->lang, "一次性密碼（僅顯示這一次，首次登入時必須變更）:",
+			   "one-time password (shown only this once; must be changed at first sign-in):"), gen);
+	sodium_memzero(gen, sizeof(gen));
+	if ((err = bs_intake_tls_ensure(path, &cert, &key, fp, sizeof(fp))) < 0)
+		goto fail;
+	printf("%s %s\n", BS_T(cli->lang, "TLS 憑證（自簽）", "TLS certificate (self-signed)"), fp);
+	free(cert);
+	free(key);
+	bs_datadir_free(dd);
+	return 0;
+fail:
+	fprintf(stderr, "%s %s: %s\n%s\n", cli->prog, cli->command, bs_error_message(),
+		BS_T(cli->lang, "資料目錄已建立，但第一位管理者未建立：請執行 'brokersec user add --username 帳號 --role admin'",
+		     "the data directory exists but the first administrator was not created: run "
+		     "'brokersec user add --username NAME --role admin'"));
+	bs_datadir_free(dd);
+	return 1;
+}

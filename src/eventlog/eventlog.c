@@ -1,0 +1,1141 @@
+/* eventlog.c - events.db: create, open, the single writer thread with group commit,
+ * checkpoints with forward-secure seals, bs_audit, alerts. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/utf8.h"
+#include "datadir/datadir.h"
+#include "eventlog/el_internal.h"
+#include "keys/keys.h"
+
+#define QUEUE_MAX_EVENTS 65536   /* callers block while this many events wait */
+#define BATCH_MAX_EVENTS 16384   /* one transaction commits at most this many */
+#define MESSAGE_MAX 65536
+#define FIELD_MAX 1024
+#define SEALFILE_MAGIC "BSSEAL01"
+#define DAY_US (86400LL * 1000000)
+#define CAPACITY_CHECK_US (3600LL * 1000000) /* the writer projects capacity at most hourly */
+
+enum { OP_APPEND, OP_PURGE, OP_RETENTION };
+
+struct req {
+	struct bs_event *ev;
+	size_t n;
+	/* Encoded by the caller (outside the writer): event i's encoding starts at
+	 * enc + off[i] + EL_CHAIN_PREFIX and runs to enc + off[i + 1], with room in front for
+	 * the chain prefix; seq, time and severity are patched in by the writer. */
+	unsigned char *enc;
+	size_t *off;
+	int force_checkpoint;
+	int op;                      /* OP_APPEND, OP_PURGE, OP_RETENTION */
+	const char *user;
+	int days;
+	int64_t purged;
+	int done, err;
+	char msg[1024];
+	struct req *next;
+};
+
+/* The state the writer reads at the start of each transaction (another process may write). */
+struct head {
+	struct el_checkpoint c;      /* the last checkpoint */
+	struct el_frontier f;        /* compact range of the first f.size events (c.tree_size <= f.size <= last_seq) */
+	int64_t last_seq;
+	unsigned char last_hash[EL_HASH];
+};
+
+struct bs_eventlog {
+	char *dir, *dbpath, *sealpath, *alertpath;
+	sqlite3 *db;                 /* the writer's connection: only the writer thread uses it */
+	unsigned char *sk;           /* Ed25519 secret key, sodium_malloc'd */
+	unsigned char log_id[EL_LOGID];
+	int64_t epoch_start_us, epoch_us, every, ckpt_us;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work, cv_done, cv_space;
+	struct req *head, *tail;
+	size_t queued;
+	int stop, started;
+	int fail_writes;             /* tests: fail the next n commits */
+	struct bs_buf enc;
+	/* Writer thread only: statements kept across transactions, and the head as of our last
+	 * commit, valid while no other connection has written (PRAGMA data_version). */
+	sqlite3_stmt *ins, *dv;
+	struct head cache;
+	int cache_valid;
+	int64_t cache_dv;
+	int64_t last_capacity_check;  /* bs_clock_now() of the last projection, 0 never */
+	int64_t test_free_bytes;      /* tests: the free space to assume, -1 the real one */
+};
+
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"CREATE TABLE meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;"
+	"CREATE TABLE events (seq INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, type TEXT NOT NULL,"
+	" severity INTEGER NOT NULL, host TEXT, source TEXT, system TEXT, user TEXT, outcome TEXT,"
+	" message TEXT, data TEXT, hash BLOB NOT NULL);"
+	"CREATE INDEX events_time ON events (time_us);"
+	"CREATE TABLE checkpoints (idx INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, time_us INTEGER NOT NULL,"
+	" epoch INTEGER NOT NULL, root BLOB NOT NULL, chain_head BLOB NOT NULL, clock_sync INTEGER NOT NULL,"
+	" clock_state INTEGER NOT NULL, clock_maxerror_us INTEGER NOT NULL, clock_esterror_us INTEGER NOT NULL,"
+	" sig BLOB NOT NULL, seal BLOB NOT NULL, frontier BLOB NOT NULL);";
+
+void bs_eventlog_params_default(struct bs_eventlog_params *p)
+{
+	p->epoch_us = 15LL * 60 * 1000000;
+	p->checkpoint_every = 1000;
+	p->checkpoint_us = 60LL * 1000000;
+	p->retention_days = BS_EVENTLOG_RETENTION_MIN_DAYS;
+}
+
+/* ---- seal key file: "BSSEAL01" || log id || epoch (u64 BE) || key, overwritten in place ---- */
+
+static int seal_read(const char *path, const unsigned char log_id[EL_LOGID], int64_t *epoch,
+		     unsigned char key[EL_HASH])
+{
+	unsigned char buf[EL_SEALFILE_BYTES];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+	uint64_t e = 0;
+
+	if (fd < 0)
+		return bs_error(BS_ERR, "cannot open the sealing key '%s': %s: the log cannot be sealed; "
+				"restore keys/ from backup", path, strerror(errno));
+	n = pread(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(buf) || memcmp(buf, SEALFILE_MAGIC, 8) || memcmp(buf + 8, log_id, EL_LOGID)) {
+		sodium_memzero(buf, sizeof(buf));
+		return bs_error(BS_ERR, "the sealing key '%s' is damaged or belongs to another log: "
+				"restore keys/ from backup", path);
+	}
+	for (int i = 0; i < 8; i++)
+		e = e << 8 | buf[24 + i];
+	*epoch = (int64_t)e;
+	memcpy(key, buf + 32, EL_HASH);
+	sodium_memzero(buf, sizeof(buf));
+	return 0;
+}
+
+static void seal_encode(unsigned char buf[EL_SEALFILE_BYTES], const unsigned char log_id[EL_LOGID], int64_t epoch,
+			const unsigned char key[EL_HASH])
+{
+	uint64_t e = (uint64_t)epoch;
+	memcpy(buf, SEALFILE_MAGIC, 8);
+	memcpy(buf + 8, log_id, EL_LOGID);
+	for (int i = 7; i >= 0; i--) {
+		buf[24 + i] = (unsigned char)(e & 0xff);
+		e >>= 8;
+	}
+	memcpy(buf + 32, key, EL_HASH);
+}
+
+/* Overwrites the one key record in place (same blocks, then fdatasync) so the previous
+ * epoch's key is not left behind in a second file.
+ * NEEDSWORK: on copy-on-write or data-journalling filesystems the old block may survive
+ * until reused; journald has the same limit. */
+static int seal_write(const char *path, const unsigned char log_id[EL_LOGID], int64_t epoch,
+		      const unsigned char key[EL_HASH])
+{
+	unsigned char buf[EL_SEALFILE_BYTES];
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW), err = 0;
+
+	if (fd < 0)
+		return bs_error(BS_ERR, "cannot update the sealing key '%s': %s", path, strerror(errno));
+	seal_encode(buf, log_id, epoch, key);
+	if (pwrite(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf) || fdatasync(fd) != 0)
+		err = bs_error(BS_ERR, "cannot update the sealing key '%s': %s", path, strerror(errno));
+	close(fd);
+	sodium_memzero(buf, sizeof(buf));
+	return err;
+}
+
+/* ---- create ---- */
+
+static int meta_put_int(sqlite3 *db, const char *k, int64_t v)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (k, v) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return BS_ERR;
+	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : BS_ERR;
+}
+
+static int meta_put_blob(sqlite3 *db, const char *k, const void *v, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (k, v) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return BS_ERR;
+	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, v, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : BS_ERR;
+}
+
+static int insert_checkpoint(sqlite3 *db, const char *path, const struct el_checkpoint *c, const struct el_frontier *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO checkpoints (" EL_CKPT_COLS ") VALUES "
+			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", -1, &st, NULL) != SQLITE_OK)
+		return el_db_fail(db, path, "cannot write a checkpoint");
+	sqlite3_bind_int64(st, 1, c->idx);
+	sqlite3_bind_int64(st, 2, c->tree_size);
+	sqlite3_bind_int64(st, 3, c->time_us);
+	sqlite3_bind_int64(st, 4, c->epoch);
+	sqlite3_bind_blob(st, 5, c->root, EL_HASH, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, c->chain_head, EL_HASH, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, c->clock_sync);
+	sqlite3_bind_int(st, 8, c->clock_state);
+	sqlite3_bind_int64(st, 9, c->clock_maxerror_us);
+	sqlite3_bind_int64(st, 10, c->clock_esterror_us);
+	sqlite3_bind_blob(st, 11, c->sig, EL_SIG, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 12, c->seal, EL_HASH, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 13, f->h, f->n * EL_HASH, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return el_db_fail(db, path, "cannot write a checkpoint");
+	return 0;
+}
+
+int bs_eventlog_create_sealed(const char *dir, const struct bs_eventlog_params *p, char vkey[BS_EVENTLOG_VKEY_MAX])
+{
+	struct bs_eventlog_params def;
+	char *dbpath = el_path(dir, "events.db"), *sealpath = el_path(dir, "keys/seal.key"), *keysdir = el_path(dir, "keys");
+	unsigned char *sk, k0[EL_HASH], sealbuf[EL_SEALFILE_BYTES];
+	struct el_checkpoint c;
+	struct el_frontier f;
+	sqlite3 *db = NULL;
+	struct stat sb;
+	int err = 0, created = 0;
+
+	/* Idempotent; callers (tests, other tools) need not have called it. */
+	if (sodium_init() < 0)
+		abort();
+	sk = sodium_malloc(BS_SIGN_SECRET_BYTES);
+	if (!sk)
+		abort();
+	if (!p) {
+		bs_eventlog_params_default(&def);
+		p = &def;
+	}
+	if (p->epoch_us < 1000000 || p->checkpoint_every < 1 || p->checkpoint_us < 0 ||
+	    p->retention_days < BS_EVENTLOG_RETENTION_MIN_DAYS) {
+		err = bs_error(BS_EINVALID, "invalid event log parameters: epoch at least 1 s, checkpoint every >= 1 "
+			       "event, retention at least %d days", BS_EVENTLOG_RETENTION_MIN_DAYS);
+		goto done;
+	}
+	if (lstat(dbpath, &sb) == 0) {
+		err = bs_error(BS_EEXISTS, "event log '%s' exists already: create never replaces a log", dbpath);
+		goto done;
+	}
+	if ((err = bs_keys_load_signing(keysdir, sk)) < 0)
+		goto done;
+	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		err = bs_error(BS_ERR, "cannot create event log '%s': %s", dbpath, db ? sqlite3_errmsg(db) : "out of memory");
+		goto done;
+	}
+	created = 1;
+	if (chmod(dbpath, 0600) != 0) {
+		err = bs_error(BS_ERR, "cannot restrict '%s' to mode 0600: %s", dbpath, strerror(errno));
+		goto done;
+	}
+	memset(&c, 0, sizeof(c));
+	memset(&f, 0, sizeof(f));
+	randombytes_buf(c.log_id, EL_LOGID);
+	randombytes_buf(k0, EL_HASH);
+	c.epoch_start_us = bs_clock_now();
+	c.epoch_us = p->epoch_us;
+	c.time_us = c.epoch_start_us;
+	el_frontier_root(&f, c.root);
+	el_genesis(c.log_id, c.chain_head);
+	el_clock_state(&c.clock_sync, &c.clock_state, &c.clock_maxerror_us, &c.clock_esterror_us);
+	el_ckpt_sign(&c, sk, k0);
+	if ((err = el_exec(db, dbpath, schema)) < 0 || (err = el_exec(db, dbpath, "BEGIN IMMEDIATE")) < 0)
+		goto done;
+	if (meta_put_int(db, "format", 1) || meta_put_blob(db, "log_id", c.log_id, EL_LOGID) ||
+	    meta_put_int(db, "epoch_start_us", c.epoch_start_us) || meta_put_int(db, "epoch_us", c.epoch_us) ||
+	    meta_put_int(db, "checkpoint_every", p->checkpoint_every) ||
+	    meta_put_int(db, "checkpoint_us", p->checkpoint_us) ||
+	    meta_put_int(db, "retention_days", p->retention_days)) {
+		err = el_db_fail(db, dbpath, "cannot write the log parameters");
+		goto done;
+	}
+	if ((err = insert_checkpoint(db, dbpath, &c, &f)) < 0 || (err = el_exec(db, dbpath, "COMMIT")) < 0)
+		goto done;
+	seal_encode(sealbuf, c.log_id, 0, k0);
+	if ((err = bs_write_new_file(sealpath, sealbuf, sizeof(sealbuf))) < 0)
+		goto done;
+	if (vkey)
+		el_vkey_format(vkey, c.log_id, c.epoch_start_us, c.epoch_us, k0);
+done:
+	if (db)
+		sqlite3_close_v2(db);
+	if (err < 0 && created) {
+		char *w = el_path(dir, "events.db-wal"), *s = el_path(dir, "events.db-shm");
+		(void)unlink(dbpath);
+		(void)unlink(w);
+		(void)unlink(s);
+		free(w);
+		free(s);
+	}
+	sodium_memzero(k0, sizeof(k0));
+	sodium_memzero(sealbuf, sizeof(sealbuf));
+	sodium_free(sk);
+	free(dbpath);
+	free(sealpath);
+	free(keysdir);
+	return err;
+}
+
+int bs_eventlog_create(const char *datadir_path)
+{
+	return bs_eventlog_create_sealed(datadir_path, NULL, NULL);
+}
+
+/* ---- the writer ---- */
+
+static int load_head(struct bs_eventlog *log, struct head *h)
+{
+	struct bs_buf fb = BS_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(log->db, "SELECT " EL_CKPT_COLS " FROM checkpoints ORDER BY idx DESC LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return el_db_fail(log->db, log->dbpath, "cannot read the last checkpoint");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? bs_error(BS_ERR, "event log '%s' has no checkpoint: it is damaged; run "
+						   "'brokersec log verify'", log->dbpath)
+					: el_db_fail(log->db, log->dbpath, "cannot read the last checkpoint");
+		goto done;
+	}
+	el_ckpt_from_row(st, &h->c, log->log_id, log->epoch_start_us, log->epoch_us, &fb);
+	if (el_frontier_load(&h->f, (uint64_t)h->c.tree_size, fb.ptr, fb.len) < 0) {
+		err = bs_error(BS_ERR, "event log '%s': checkpoint %lld is damaged; run 'brokersec log verify'",
+			       log->dbpath, (long long)h->c.idx);
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	h->last_seq = h->c.tree_size;
+	memcpy(h->last_hash, h->c.chain_head, EL_HASH);
+	if (sqlite3_prepare_v2(log->db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		err = el_db_fail(log->db, log->dbpath, "cannot read the last event");
+		goto done;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > h->last_seq && sqlite3_column_bytes(st, 1) == EL_HASH) {
+		h->last_seq = sqlite3_column_int64(st, 0);
+		memcpy(h->last_hash, sqlite3_column_blob(st, 1), EL_HASH);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		err = el_db_fail(log->db, log->dbpath, "cannot read the last event");
+	}
+done:
+	sqlite3_finalize(st);
+	bs_buf_release(&fb);
+	return err;
+}
+
+/* Covers every event up to h->last_seq with a new checkpoint sealed at epoch. */
+static int write_checkpoint(struct bs_eventlog *log, struct head *h, int64_t epoch, const unsigned char key[EL_HASH],
+			    int64_t now)
+{
+	struct el_checkpoint c = h->c;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* Events appended in this process are in the frontier already; others are read back. */
+	if (h->last_seq > (int64_t)h->f.size) {
+		if (sqlite3_prepare_v2(log->db, "SELECT hash FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq", -1,
+				       &st, NULL) != SQLITE_OK)
+			return el_db_fail(log->db, log->dbpath, "cannot read events for a checkpoint");
+		sqlite3_bind_int64(st, 1, (int64_t)h->f.size);
+		sqlite3_bind_int64(st, 2, h->last_seq);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			unsigned char leaf[EL_HASH];
+			if (sqlite3_column_bytes(st, 0) != EL_HASH) {
+				sqlite3_finalize(st);
+				return bs_error(BS_ERR, "event log '%s': an event hash is damaged; run 'brokersec log verify'",
+						log->dbpath);
+			}
+			el_leaf(sqlite3_column_blob(st, 0), leaf);
+			el_frontier_push(&h->f, leaf);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return el_db_fail(log->db, log->dbpath, "cannot read events for a checkpoint");
+		if ((int64_t)h->f.size != h->last_seq)
+			return bs_error(BS_ERR, "event log '%s': events %lld..%lld are not contiguous; run "
+					"'brokersec log verify'", log->dbpath, (long long)h->c.tree_size + 1,
+					(long long)h->last_seq);
+	}
+	c.idx = h->c.idx + 1;
+	c.tree_size = h->last_seq;
+	c.epoch = epoch;
+	/* Checkpoint times never go back, and never lie before the epoch whose key seals them. */
+	c.time_us = now;
+	if (c.time_us < h->c.time_us)
+		c.time_us = h->c.time_us;
+	if (c.time_us < log->epoch_start_us + epoch * log->epoch_us)
+		c.time_us = log->epoch_start_us + epoch * log->epoch_us;
+	el_frontier_root(&h->f, c.root);
+	memcpy(c.chain_head, h->last_hash, EL_HASH);
+	el_clock_state(&c.clock_sync, &c.clock_state, &c.clock_maxerror_us, &c.clock_esterror_us);
+	el_ckpt_sign(&c, log->sk, key);
+	if ((rc = insert_checkpoint(log->db, log->dbpath, &c, &h->f)) < 0)
+		return rc;
+	h->c = c;
+	return 0;
+}
+
+/* Appends ev as the next event. pre: its encoding made by the caller with EL_CHAIN_PREFIX
+ * bytes of room in front (seq and time are patched in), or NULL to encode here. */
+static int insert_event(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, struct bs_event *ev, int64_t now,
+			unsigned char *pre, size_t pre_len)
+{
+	ev->seq = h->last_seq + 1;
+	if (ev->time_us == 0)
+		ev->time_us = now;
+	if (pre) {
+		unsigned char *p = pre + EL_CHAIN_PREFIX + 1;
+		uint64_t seq = (uint64_t)ev->seq, t = (uint64_t)ev->time_us;
+		for (int i = 7; i >= 0; i--, seq >>= 8, t >>= 8) {
+			p[i] = (unsigned char)(seq & 0xff);
+			p[8 + i] = (unsigned char)(t & 0xff);
+		}
+		el_chain_prefixed(pre, pre_len, h->last_hash, h->last_hash);
+	} else {
+		bs_buf_clear(&log->enc);
+		bs_buf_grow(&log->enc, EL_CHAIN_PREFIX);
+		log->enc.len = EL_CHAIN_PREFIX;
+		el_encode(&log->enc, ev);
+		el_chain_prefixed((unsigned char *)log->enc.ptr, log->enc.len - EL_CHAIN_PREFIX, h->last_hash, h->last_hash);
+	}
+	if ((int64_t)h->f.size == h->last_seq) {
+		unsigned char leaf[EL_HASH];
+		el_leaf(h->last_hash, leaf);
+		el_frontier_push(&h->f, leaf);
+	}
+	sqlite3_reset(ins);
+	sqlite3_bind_int64(ins, 1, ev->seq);
+	sqlite3_bind_int64(ins, 2, ev->time_us);
+	sqlite3_bind_text(ins, 3, ev->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(ins, 4, ev->severity);
+	sqlite3_bind_text(ins, 5, ev->host, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 6, ev->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 7, ev->system, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 8, ev->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 9, ev->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 10, ev->message, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 11, ev->data, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(ins, 12, h->last_hash, EL_HASH, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return el_db_fail(log->db, log->dbpath, "cannot append an event");
+	h->last_seq = ev->seq;
+	return 0;
+}
+
+static const char *hostname(void)
+{
+	static _Thread_local char name[256];
+
+	if (!name[0] && (gethostname(name, sizeof(name) - 1) != 0 || !bs_utf8_valid_text(name, strlen(name))))
+		snprintf(name, sizeof(name), "%s", "localhost");
+	return name;
+}
+
+/* An alert raised (possibly by another process) and not yet logged becomes an event. */
+static int log_pending_alert(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, int64_t now)
+{
+	struct bs_buf text = BS_BUF_INIT;
+	unsigned char digest[EL_HASH], logged[EL_HASH];
+	struct stat sb;
+	int err = 0;
+
+	if (stat(log->alertpath, &sb) != 0)
+		return 0;
+	if (bs_buf_read_file(&text, log->alertpath) < 0) {
+		bs_error_clear();
+		bs_buf_release(&text);
+		return 0;
+	}
+	crypto_hash_sha256(digest, (const unsigned char *)text.ptr, text.len);
+	if (el_meta_get_blob(log->db, "alert_logged", logged, EL_HASH) == 0 && !memcmp(logged, digest, EL_HASH)) {
+		bs_buf_release(&text);
+		return 0;
+	}
+	{
+		const char *msg = text.len ? text.ptr : "an event log write failed (the details could not be saved: the disk was full)";
+		if (!bs_utf8_valid_text(msg, strlen(msg)) || strlen(msg) > MESSAGE_MAX)
+			msg = "(alert text unreadable: see eventlog.alert in the data directory)";
+		struct bs_event ev = { 0, 0, "eventlog.alert", 1, hostname(), "brokersec", NULL, "brokersec",
+				       "failure", msg, NULL };
+		err = insert_event(log, ins, h, &ev, now, NULL, 0);
+	}
+	if (!err && meta_put_blob(log->db, "alert_logged", digest, EL_HASH))
+		err = el_db_fail(log->db, log->dbpath, "cannot record the alert");
+	bs_buf_release(&text);
+	return err;
+}
+
+static int retention_days(struct bs_eventlog *log)
+{
+	int64_t v = BS_EVENTLOG_RETENTION_MIN_DAYS;
+	(void)el_meta_get_int(log->db, "retention_days", &v);
+	return v < BS_EVENTLOG_RETENTION_MIN_DAYS ? BS_EVENTLOG_RETENTION_MIN_DAYS : (int)v;
+}
+
+/* Purge: delete whole checkpoint segments older than the retention, keep the last deleted
+ * segment's checkpoint as the new verifiable start (the anchor), record it as an event. */
+static int do_purge(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, struct req *r, int64_t now)
+{
+	int64_t cutoff = now - (int64_t)retention_days(log) * DAY_US, anchor = -1, size = 0, first = 0;
+	sqlite3_stmt *st;
+	char data[160], msg[160];
+	int rc;
+
+	/* The newest checkpoint made before the cutoff whose events are all older than it. */
+	if (sqlite3_prepare_v2(log->db, "SELECT c.idx, c.tree_size FROM checkpoints c WHERE c.time_us < ?1 AND "
+			       "c.idx < (SELECT max(idx) FROM checkpoints) AND "
+			       "coalesce((SELECT max(time_us) FROM events WHERE seq <= c.tree_size), 0) < ?1 "
+			       "ORDER BY c.idx DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	sqlite3_bind_int64(st, 1, cutoff);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		anchor = sqlite3_column_int64(st, 0);
+		size = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	first = 0;
+	(void)el_meta_get_int(log->db, "first_checkpoint", &first);
+	r->purged = 0;
+	if (anchor <= first)
+		return 0; /* nothing old enough: a purge that deletes nothing is not an event */
+	if (sqlite3_prepare_v2(log->db, "DELETE FROM events WHERE seq <= ?1", -1, &st, NULL) != SQLITE_OK)
+		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	sqlite3_bind_int64(st, 1, size);
+	rc = sqlite3_step(st);
+	r->purged = sqlite3_changes(log->db);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	if (sqlite3_prepare_v2(log->db, "DELETE FROM checkpoints WHERE idx < ?1", -1, &st, NULL) != SQLITE_OK)
+		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	sqlite3_bind_int64(st, 1, anchor);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || meta_put_int(log->db, "first_checkpoint", anchor))
+		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	snprintf(data, sizeof(data), "{\"anchor\": %lld, \"up_to_seq\": %lld, \"events\": %lld, \"retention_days\": %d}",
+		 (long long)anchor, (long long)size, (long long)r->purged, retention_days(log));
+	snprintf(msg, sizeof(msg), "purged %lld events (1..%lld) older than the %d-day retention; checkpoint %lld is "
+		 "the new start", (long long)r->purged, (long long)size, retention_days(log), (long long)anchor);
+	struct bs_event ev = { 0, 0, "eventlog.purge", 5, hostname(), "brokersec", NULL, r->user, "success", msg, data };
+	return insert_event(log, ins, h, &ev, now, NULL, 0);
+}
+
+static int do_retention(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, struct req *r, int64_t now)
+{
+	int cur = retention_days(log);
+	char data[96], msg[128];
+
+	if (r->days < cur)
+		return bs_error(BS_EINVALID, "retention %d days is shorter than the current %d days: retention can only be "
+				"raised (the regulation's minimum is %d days)", r->days, cur, BS_EVENTLOG_RETENTION_MIN_DAYS);
+	if (r->days > 36500)
+		return bs_error(BS_EINVALID, "retention %d days is more than 100 years: use at most 36500", r->days);
+	if (meta_put_int(log->db, "retention_days", r->days))
+		return el_db_fail(log->db, log->dbpath, "cannot set the retention");
+	snprintf(data, sizeof(data), "{\"from_days\": %d, \"to_days\": %d}", cur, r->days);
+	snprintf(msg, sizeof(msg), "event log retention raised from %d to %d days", cur, r->days);
+	struct bs_event ev = { 0, 0, "eventlog.retention", 5, hostname(), "cli", NULL, r->user, "success", msg, data };
+	return insert_event(log, ins, h, &ev, now, NULL, 0);
+}
+
+/* A2.4.1.7.3 without anyone asking: at the checkpoints the writer makes on its own (every N
+ * events, T seconds, each epoch; at most hourly per process) the same projection as 'log
+ * status', on the writer's connection with cheap indexed queries (seq has no gaps, so counts
+ * are differences of sequence numbers). Raises the alert when short. Not at the checkpoint a
+ * command forces when it ends, so 'log clear-alert' is not undone by its own last checkpoint;
+ * 'log status' runs the projection whenever asked. */
+static void capacity_check(struct bs_eventlog *log, const struct head *h, int64_t now)
+{
+	struct bs_eventlog_status s;
+	sqlite3_stmt *st = NULL;
+	struct statvfs vfs;
+	struct stat sb;
+	char *wal;
+	int64_t span, recent = 0;
+
+	if (log->last_capacity_check && now >= log->last_capacity_check &&
+	    now - log->last_capacity_check < CAPACITY_CHECK_US)
+		return;
+	log->last_capacity_check = now;
+	memset(&s, 0, sizeof(s));
+	if (sqlite3_prepare_v2(log->db, "SELECT seq, time_us FROM events ORDER BY seq LIMIT 1", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto done;
+	s.events = h->last_seq - sqlite3_column_int64(st, 0) + 1;
+	s.first_time_us = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	span = el_capacity_span(now, s.first_time_us);
+	if (sqlite3_prepare_v2(log->db, "SELECT seq FROM events WHERE time_us >= ?1 ORDER BY time_us LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto done;
+	sqlite3_bind_int64(st, 1, now - span);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		recent = h->last_seq - sqlite3_column_int64(st, 0) + 1;
+	s.retention_days = retention_days(log);
+	if (stat(log->dbpath, &sb) == 0)
+		s.db_bytes = sb.st_size;
+	wal = el_path(log->dir, "events.db-wal");
+	if (stat(wal, &sb) == 0)
+		s.db_bytes += sb.st_size;
+	free(wal);
+	if (log->test_free_bytes >= 0)
+		s.free_bytes = log->test_free_bytes;
+	else if (statvfs(log->dir, &vfs) == 0)
+		s.free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
+	else
+		goto done;
+	el_capacity_project(log->dir, &s, recent, span, now);
+done:
+	sqlite3_finalize(st);
+}
+
+/* The head at the start of a transaction: our cached one when no other connection has
+ * written since our last commit, else read from the database. */
+static int begin_head(struct bs_eventlog *log, struct head *h, int64_t *dv)
+{
+	int rc;
+
+	if (!log->dv && sqlite3_prepare_v2(log->db, "PRAGMA data_version", -1, &log->dv, NULL) != SQLITE_OK)
+		return el_db_fail(log->db, log->dbpath, "cannot read the log state");
+	sqlite3_reset(log->dv);
+	rc = sqlite3_step(log->dv);
+	*dv = rc == SQLITE_ROW ? sqlite3_column_int64(log->dv, 0) : -1;
+	sqlite3_reset(log->dv);
+	if (rc != SQLITE_ROW)
+		return el_db_fail(log->db, log->dbpath, "cannot read the log state");
+	if (log->cache_valid && *dv == log->cache_dv) {
+		*h = log->cache;
+		return 0;
+	}
+	log->cache_valid = 0;
+	return load_head(log, h);
+}
+
+static int commit_batch(struct bs_eventlog *log, struct req *batch)
+{
+	unsigned char key[EL_HASH];
+	struct head h;
+	int64_t now, ke = 0, now_e, dv = -1;
+	int err, evolved = 0, force = 0, have_key = 0, periodic = 0;
+
+	if (log->fail_writes > 0) {
+		log->fail_writes--;
+		return bs_error(BS_ERR, "cannot append an event: event log '%s': database or disk is full "
+				"(injected by a test)", log->dbpath);
+	}
+	if ((err = el_exec(log->db, log->dbpath, "BEGIN IMMEDIATE")) < 0)
+		return err;
+	if ((err = begin_head(log, &h, &dv)) < 0)
+		goto fail;
+	if ((err = seal_read(log->sealpath, log->log_id, &ke, key)) < 0)
+		goto fail;
+	have_key = 1;
+	now = bs_clock_now();
+	now_e = el_epoch_of(now, log->epoch_start_us, log->epoch_us);
+	/* A crash between a commit and the key update leaves the file one step behind. */
+	while (ke < h.c.epoch) {
+		el_seal_evolve(key);
+		ke++;
+		evolved = 1;
+	}
+	/* Close every epoch up to now: each one gets a sealed checkpoint with its own key. */
+	while (ke < now_e) {
+		if (h.c.epoch < ke || h.last_seq > h.c.tree_size) {
+			if ((err = write_checkpoint(log, &h, ke, key, now)) < 0)
+				goto fail;
+			periodic = 1;
+		}
+		el_seal_evolve(key);
+		ke++;
+		evolved = 1;
+	}
+	if (!log->ins && sqlite3_prepare_v2(log->db, "INSERT INTO events (seq, time_us, type, severity, host, source, system,"
+					    " user, outcome, message, data, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+					    " ?10, ?11, ?12)", -1, &log->ins, NULL) != SQLITE_OK) {
+		err = el_db_fail(log->db, log->dbpath, "cannot append an event");
+		goto fail;
+	}
+	if ((err = log_pending_alert(log, log->ins, &h, now)) < 0)
+		goto fail;
+	for (struct req *r = batch; r; r = r->next) {
+		force |= r->force_checkpoint;
+		if (r->op == OP_PURGE && (err = do_purge(log, log->ins, &h, r, now)) < 0)
+			goto fail;
+		if (r->op == OP_RETENTION && (err = do_retention(log, log->ins, &h, r, now)) < 0)
+			goto fail;
+		if (r->op != OP_APPEND)
+			force = 1;
+		for (size_t i = 0; i < r->n; i++)
+			if ((err = insert_event(log, log->ins, &h, &r->ev[i], now, r->enc ? r->enc + r->off[i] : NULL,
+						r->enc ? r->off[i + 1] - r->off[i] - EL_CHAIN_PREFIX : 0)) < 0)
+				goto fail;
+	}
+	sqlite3_reset(log->ins);
+	if (h.last_seq > h.c.tree_size && (h.last_seq - h.c.tree_size >= log->every || now - h.c.time_us >= log->ckpt_us))
+		periodic = 1;
+	if (h.last_seq > h.c.tree_size && (force || periodic))
+		if ((err = write_checkpoint(log, &h, ke, key, now)) < 0)
+			goto fail;
+	/* The commit: synchronous=FULL, so callers hear of success only once it is durable. */
+	if ((err = el_exec(log->db, log->dbpath, "COMMIT")) < 0)
+		goto fail;
+	log->cache = h;
+	log->cache_dv = dv; /* our own commits leave data_version unchanged */
+	log->cache_valid = 1;
+	if (evolved && seal_write(log->sealpath, log->log_id, ke, key) < 0)
+		bs_eventlog_alert(log->dir, "cannot erase the previous sealing key in '%s': %s", log->sealpath,
+				  bs_error_message());
+	sodium_memzero(key, sizeof(key));
+	if (periodic)
+		capacity_check(log, &h, now);
+	return 0;
+fail:
+	log->cache_valid = 0;
+	if (log->ins)
+		sqlite3_reset(log->ins);
+	if (!sqlite3_get_autocommit(log->db))
+		(void)sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+	if (have_key)
+		sodium_memzero(key, sizeof(key));
+	return err;
+}
+
+static void *writer_main(void *arg)
+{
+	struct bs_eventlog *log = arg;
+
+	pthread_mutex_lock(&log->mu);
+	for (;;) {
+		struct req *batch, *last, *r;
+		size_t n;
+		int err;
+
+		while (!log->head && !log->stop)
+			pthread_cond_wait(&log->cv_work, &log->mu);
+		if (!log->head)
+			break;
+		/* Group commit: everything waiting, up to the batch limit, in one transaction. */
+		batch = last = log->head;
+		n = batch->n;
+		while (last->next && n + last->next->n <= BATCH_MAX_EVENTS) {
+			last = last->next;
+			n += last->n;
+		}
+		log->head = last->next;
+		if (!log->head)
+			log->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&log->mu);
+
+		err = commit_batch(log, batch);
+		if (err < 0)
+			bs_eventlog_alert(log->dir, "event log write failed: %s", bs_error_message());
+
+		pthread_mutex_lock(&log->mu);
+		for (r = batch; r; r = r->next) {
+			r->err = err;
+			if (err < 0)
+				snprintf(r->msg, sizeof(r->msg), "%s", bs_error_message());
+			r->done = 1;
+			log->queued -= r->n;
+		}
+		pthread_cond_broadcast(&log->cv_done);
+		pthread_cond_broadcast(&log->cv_space);
+	}
+	pthread_mutex_unlock(&log->mu);
+	return NULL;
+}
+
+/* Hands r to the writer and waits until its batch is committed (or failed). */
+static int submit(struct bs_eventlog *log, struct req *r)
+{
+	pthread_mutex_lock(&log->mu);
+	while (log->queued > 0 && log->queued + r->n > QUEUE_MAX_EVENTS && !log->stop)
+		pthread_cond_wait(&log->cv_space, &log->mu);
+	if (log->stop) {
+		pthread_mutex_unlock(&log->mu);
+		return bs_error(BS_ECONFLICT, "event log '%s' is closing: the event was not written", log->dbpath);
+	}
+	log->queued += r->n;
+	if (log->tail)
+		log->tail->next = r;
+	else
+		log->head = r;
+	log->tail = r;
+	pthread_cond_signal(&log->cv_work);
+	while (!r->done)
+		pthread_cond_wait(&log->cv_done, &log->mu);
+	pthread_mutex_unlock(&log->mu);
+	if (r->err < 0)
+		return bs_error(r->err, "%s", r->msg);
+	return 0;
+}
+
+static int valid_field(const char *name, const char *s, size_t max)
+{
+	size_t n;
+	if (!s)
+		return 0;
+	n = strlen(s);
+	if (n > max || !bs_utf8_valid_text(s, n))
+		return bs_error(BS_EINVALID, "event field '%s' must be valid UTF-8 text of at most %zu bytes "
+				"without control characters", name, max);
+	return 0;
+}
+
+static int validate(const struct bs_event *ev)
+{
+	int err;
+	size_t n = ev->type ? strlen(ev->type) : 0;
+
+	if (n < 1 || n > 64 || strspn(ev->type, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+		return bs_error(BS_EINVALID, "event type '%s' is not valid: use 1 to 64 characters of a-z 0-9 . _ -",
+				ev->type ? ev->type : "");
+	if (ev->severity < 0 || ev->severity > 7)
+		return bs_error(BS_EINVALID, "event severity %d is not valid: use 0 (emergency) to 7 (debug)", ev->severity);
+	if (ev->outcome && strcmp(ev->outcome, "success") && strcmp(ev->outcome, "failure"))
+		return bs_error(BS_EINVALID, "event outcome '%s' is not valid: use success or failure", ev->outcome);
+	if ((err = valid_field("host", ev->host, FIELD_MAX)) < 0 || (err = valid_field("source", ev->source, FIELD_MAX)) < 0 ||
+	    (err = valid_field("system", ev->system, FIELD_MAX)) < 0 || (err = valid_field("user", ev->user, FIELD_MAX)) < 0 ||
+	    (err = valid_field("message", ev->message, MESSAGE_MAX)) < 0 || (err = valid_field("data", ev->data, MESSAGE_MAX)) < 0)
+		return err;
+	if (ev->time_us < 0)
+		return bs_error(BS_EINVALID, "event time must not be before 1970");
+	if (ev->data) {
+		json_error_t je;
+		json_t *j = json_loads(ev->data, JSON_REJECT_DUPLICATES, &je);
+		int ok = j && json_is_object(j);
+		json_decref(j);
+		if (!ok)
+			return bs_error(BS_EINVALID, "event data must be a JSON object: %s", j ? "not an object" : je.text);
+	}
+	return 0;
+}
+
+int bs_eventlog_append(struct bs_eventlog *log, struct bs_event *ev, size_t n)
+{
+	struct req r;
+	int err;
+
+	if (n == 0)
+		return 0;
+	if (n > BATCH_MAX_EVENTS)
+		return bs_error(BS_EINVALID, "cannot append %zu events at once: at most %d", n, BATCH_MAX_EVENTS);
+	for (size_t i = 0; i < n; i++)
+		if ((err = validate(&ev[i])) < 0)
+			return err;
+	memset(&r, 0, sizeof(r));
+	r.ev = ev;
+	r.n = n;
+	/* Encode here, in the caller's thread, so the writer only patches in seq and time and
+	 * hashes: one allocation per call, none per event. */
+	{
+		struct el_field (*f)[EL_NFIELDS] = bs_malloc(bs_size_mul(n, sizeof(*f)));
+		size_t total = 0;
+		r.off = bs_malloc(bs_size_mul(n + 1, sizeof(*r.off)));
+		for (size_t i = 0; i < n; i++) {
+			const char *v[EL_NFIELDS] = { ev[i].type, ev[i].host, ev[i].source, ev[i].system, ev[i].user,
+						      ev[i].outcome, ev[i].message, ev[i].data };
+			for (int k = 0; k < EL_NFIELDS; k++) {
+				f[i][k].p = v[k];
+				f[i][k].n = v[k] ? strlen(v[k]) : 0;
+			}
+			r.off[i] = total;
+			total = bs_size_add(total, EL_CHAIN_PREFIX + el_encoded_size(f[i]));
+		}
+		r.off[n] = total;
+		r.enc = bs_malloc(total);
+		for (size_t i = 0; i < n; i++)
+			el_encode_fields(r.enc + r.off[i] + EL_CHAIN_PREFIX, 0, 0, ev[i].severity, f[i]);
+		free(f);
+	}
+	err = submit(log, &r);
+	free(r.enc);
+	free(r.off);
+	return err;
+}
+
+int bs_eventlog_checkpoint(struct bs_eventlog *log)
+{
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	r.force_checkpoint = 1;
+	return submit(log, &r);
+}
+
+int bs_eventlog_purge(struct bs_eventlog *log, const char *user, int64_t *purged)
+{
+	struct req r;
+	int err;
+	memset(&r, 0, sizeof(r));
+	r.op = OP_PURGE;
+	r.user = user;
+	if ((err = valid_field("user", user, FIELD_MAX)) < 0)
+		return err;
+	err = submit(log, &r);
+	*purged = r.purged;
+	return err;
+}
+
+int bs_eventlog_set_retention(struct bs_eventlog *log, const char *user, int days)
+{
+	struct req r;
+	int err;
+	if (days < BS_EVENTLOG_RETENTION_MIN_DAYS)
+		return bs_error(BS_EINVALID, "retention %d days is below the regulation's minimum of %d days (6 months, "
+				"A2.4.1.7.1.1)", days, BS_EVENTLOG_RETENTION_MIN_DAYS);
+	if ((err = valid_field("user", user, FIELD_MAX)) < 0)
+		return err;
+	memset(&r, 0, sizeof(r));
+	r.op = OP_RETENTION;
+	r.user = user;
+	r.days = days;
+	return submit(log, &r);
+}
+
+int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
+{
+	struct bs_eventlog *log = bs_calloc(1, sizeof(*log));
+	char *keysdir = el_path(dir, "keys");
+	struct stat sb;
+	int64_t v;
+	int err;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		abort();
+	log->dir = bs_strdup(dir);
+	log->dbpath = el_path(dir, "events.db");
+	log->sealpath = el_path(dir, "keys/seal.key");
+	log->alertpath = el_path(dir, "eventlog.alert");
+	log->enc = (struct bs_buf)BS_BUF_INIT;
+	log->test_free_bytes = -1;
+	if (stat(log->dbpath, &sb) != 0) {
+		err = bs_error(BS_ENOTFOUND, "event log '%s' is missing: every change must be logged, so brokersec "
+			       "refuses to work; restore events.db from backup", log->dbpath);
+		goto fail;
+	}
+	if ((err = el_db_open(&log->db, log->dbpath, 0)) < 0 ||
+	    (err = el_exec(log->db, log->dbpath, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")) < 0) {
+		/* The log exists but cannot be written: that is the A2.4.1.7.3 failure too. */
+		bs_eventlog_alert(dir, "event log write failed: %s", bs_error_message());
+		goto fail;
+	}
+	if (el_meta_get_blob(log->db, "log_id", log->log_id, EL_LOGID) || el_meta_get_int(log->db, "epoch_start_us",
+				&log->epoch_start_us) || el_meta_get_int(log->db, "epoch_us", &log->epoch_us) ||
+	    el_meta_get_int(log->db, "checkpoint_every", &log->every) ||
+	    el_meta_get_int(log->db, "checkpoint_us", &log->ckpt_us) || el_meta_get_int(log->db, "format", &v) || v != 1) {
+		err = bs_error(BS_ERR, "event log '%s' has missing or unknown parameters: is it a brokersec "
+			       "event log of this version? run 'brokersec log verify'", log->dbpath);
+		goto fail;
+	}
+	log->sk = sodium_malloc(BS_SIGN_SECRET_BYTES);
+	if (!log->sk)
+		abort();
+	if ((err = bs_keys_load_signing(keysdir, log->sk)) < 0)
+		goto fail;
+	pthread_mutex_init(&log->mu, NULL);
+	pthread_cond_init(&log->cv_work, NULL);
+	pthread_cond_init(&log->cv_done, NULL);
+	pthread_cond_init(&log->cv_space, NULL);
+	if (pthread_create(&log->thread, NULL, writer_main, log) != 0) {
+		err = bs_error(BS_ERR, "cannot start the event log writer: %s", strerror(errno));
+		goto fail;
+	}
+	log->started = 1;
+	free(keysdir);
+	*out = log;
+	return 0;
+fail:
+	free(keysdir);
+	bs_eventlog_close(log);
+	return err;
+}
+
+void bs_eventlog_close(struct bs_eventlog *log)
+{
+	if (!log)
+		return;
+	if (log->started) {
+		/* Seal what this process wrote so the tail does not wait for the next writer. */
+		(void)bs_eventlog_checkpoint(log);
+		pthread_mutex_lock(&log->mu);
+		log->stop = 1;
+		pthread_cond_broadcast(&log->cv_work);
+		pthread_cond_broadcast(&log->cv_space);
+		pthread_mutex_unlock(&log->mu);
+		pthread_join(log->thread, NULL);
+		pthread_mutex_destroy(&log->mu);
+		pthread_cond_destroy(&log->cv_work);
+		pthread_cond_destroy(&log->cv_done);
+		pthread_cond_destroy(&log->cv_space);
+	}
+	sqlite3_finalize(log->ins);
+	sqlite3_finalize(log->dv);
+	if (log->db)
+		sqlite3_close_v2(log->db);
+	if (log->sk)
+		sodium_free(log->sk); /* sodium_free wipes */
+	bs_buf_release(&log->enc);
+	free(log->dir);
+	free(log->dbpath);
+	free(log->sealpath);
+	free(log->alertpath);
+	free(log);
+}
+
+void bs_eventlog_test_free_bytes(struct bs_eventlog *log, int64_t bytes)
+{
+	pthread_mutex_lock(&log->mu);
+	log->test_free_bytes = bytes;
+	log->last_capacity_check = 0;
+	pthread_mutex_unlock(&log->mu);
+}
+
+void bs_eventlog_test_fail_writes(struct bs_eventlog *log, int n)
+{
+	pthread_mutex_lock(&log->mu);
+	log->fail_writes = n;
+	pthread_mutex_unlock(&log->mu);
+}
+
+/* ---- audit ---- */
+
+int bs_audit(struct bs_datadir *dd, const char *type, const char *outcome, const char *data, const char *fmt, ...)
+{
+	struct bs_buf msg = BS_BUF_INIT;
+	struct bs_event ev;
+	va_list ap;
+	int err;
+
+	if (!dd->events && (err = bs_eventlog_open(&dd->events, dd->path)) < 0)
+		return err;
+	va_start(ap, fmt);
+	bs_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.severity = outcome && !strcmp(outcome, "failure") ? 4 : 5;
+	ev.host = hostname();
+	ev.source = dd->source ? dd->source : "cli";
+	ev.user = dd->actor;
+	ev.outcome = outcome;
+	ev.message = msg.ptr;
+	ev.data = data;
+	err = bs_eventlog_append(dd->events, &ev, 1);
+	bs_buf_release(&msg);
+	return err;
+}
+
+/* ---- alerts ---- */
+
+void bs_eventlog_alert(const char *dir, const char *fmt, ...)
+{
+	struct bs_buf line = BS_BUF_INIT;
+	char when[BS_TIME_MAX], *path = el_path(dir, "eventlog.alert");
+	va_list ap;
+	int fd;
+
+	bs_time_format(bs_clock_now(), when);
+	bs_buf_printf(&line, "%s ", when);
+	va_start(ap, fmt);
+	bs_buf_vprintf(&line, fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < line.len; i++)
+		if (line.ptr[i] == '\n')
+			line.ptr[i] = ' ';
+	syslog(LOG_USER | LOG_ALERT, "brokersec event log alert (%s): %s", dir, line.ptr + strlen(when) + 1);
+	bs_buf_putc(&line, '\n');
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		/* Best effort: when even this fails the syslog line and the caller's error remain. */
+		ssize_t w = write(fd, line.ptr, line.len);
+		(void)w;
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(path);
+	bs_buf_release(&line);
+}
+
+int bs_eventlog_alert_pending(const char *dir, char *buf, size_t cap)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	char *path = el_path(dir, "eventlog.alert");
+	int r = 0;
+
+	if (cap)
+		buf[0] = '\0';
+#define NO_DETAIL "an event log write failed (the details could not be saved: the disk was full)"
+	if (bs_buf_read_file(&b, path) == 0) {
+		if (b.len == 0)
+			bs_buf_puts(&b, NO_DETAIL);
+		/* The last line is the most recent alert. */
+		while (b.len && b.ptr[b.len - 1] == '\n')
+			b.ptr[--b.len] = '\0';
+		const char *nl = strrchr(b.ptr, '\n');
+		snprintf(buf, cap, "%s", nl ? nl + 1 : b.ptr);
+		r = 1;
+	}
+	bs_error_clear();
+	bs_buf_release(&b);
+	free(path);
+	return r;
+}
+
+int bs_eventlog_alert_clear(struct bs_datadir *dd)
+{
+	char text[512], *path = el_path(dd->path, "eventlog.alert");
+	int err = 0;
+
+	if (!bs_eventlog_alert_pending(dd->path, text, sizeof(text))) {
+		free(path);
+		return bs_error(BS_ENOTFOUND, "no event log alert is pending in '%s'", dd->path);
+	}
+	if ((err = bs_audit(dd, "eventlog.alert.clear", "success", NULL, "cleared the event log alert: %s", text)) == 0 &&
+	    unlink(path) != 0)
+		err = bs_error(BS_ERR, "cannot remove '%s': %s", path, strerror(errno));
+	free(path);
+	return err;
+}

@@ -1,0 +1,513 @@
+/* api.c - the routes of /api/v1 and their handlers. THE route table is at the bottom: each
+ * route names the permission it needs and dispatch() (server.c) checks it before a handler
+ * runs; handlers never check permissions themselves. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog.h"
+#include "compliance/status.h"
+#include "core/clock.h"
+#include "eventlog/eventlog.h"
+#include "evidence/evidence.h"
+#include "http/http_int.h"
+#include "jsonview/jsonview.h"
+
+/* A string member of the JSON body, at most max bytes; NULL when absent (or not a string:
+ * then *bad is set). */
+static const char *jstr(struct bs_http_ctx *c, const char *key, size_t max, int *bad)
+{
+	json_t *v = json_object_get(c->json, key);
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v) || json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+static json_t *session_json(const struct bs_session_info *si)
+{
+	json_t *o = json_object(), *roles = json_array();
+	json_object_set_new(o, "user", json_string(si->username));
+	json_array_append_new(roles, json_string(bs_role_name(si->role)));
+	json_object_set_new(o, "roles", roles);
+	json_object_set_new(o, "must_change_password", json_boolean(si->must_change));
+	json_object_set_new(o, "must_enroll_totp", json_boolean(si->must_enroll_totp));
+	return o;
+}
+
+static void h_login(struct bs_http_ctx *c)
+{
+	int bad = 0, err;
+	const char *u = jstr(c, "username", 64, &bad), *p = jstr(c, "password", BS_PASSWORD_MAX, &bad),
+		   *t = jstr(c, "totp", 8, &bad);
+	struct bs_session_info si;
+	enum bs_login_result res;
+	char why[160];
+
+	if (bad || !u || !p)
+		return bs_http_error(c, 400, "invalid", "send {\"username\": ..., \"password\": ...} (and \"totp\" "
+				     "when the account uses a second factor) as strings");
+	if ((err = bs_login(c->dd, u, p, t, c->source, c->session_id, &res, &si, why)) < 0)
+		return bs_http_fail(c, err);
+	if (res == BS_LOGIN_FAILED)
+		/* one answer for every failure: unknown user, wrong password, locked, disabled */
+		return bs_http_error(c, 401, "unauthorized", "sign-in failed: wrong username, password or TOTP code, "
+				     "or the account is locked or disabled; try again later or ask an administrator");
+	if (res == BS_LOGIN_REFUSED)
+		return bs_http_error(c, 403, "access_refused", "%s", why);
+	json_t *o = session_json(&si);
+	json_object_set_new(o, "csrf_token", json_string(si.csrf));
+	bs_http_set_cookie(c, si.id);
+	sodium_memzero(si.id, sizeof(si.id));
+	sodium_memzero(si.csrf, sizeof(si.csrf));
+	bs_http_json(c, 200, o);
+}
+
+static void h_logout(struct bs_http_ctx *c)
+{
+	int err = bs_session_end(c->dd, c->session_id);
+	if (err < 0)
+		return bs_http_fail(c, err);
+	bs_http_set_cookie(c, NULL);
+	bs_http_json(c, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+static void h_me(struct bs_http_ctx *c)
+{
+	struct bs_account a;
+	int err = bs_account_get(c->dd->store, c->who.username, &a);
+	if (err < 0)
+		return bs_http_fail(c, err);
+	json_t *o = session_json(&c->who);
+	json_object_set_new(o, "full_name", json_string(a.full_name));
+	json_object_set_new(o, "totp", json_boolean(a.totp_enrolled));
+	bs_http_json(c, 200, o);
+}
+
+/* After a privilege change: new session id and CSRF token, both in the reply. */
+static void rotated(struct bs_http_ctx *c, json_t *o)
+{
+	struct bs_session_info si = c->who;
+	int err = bs_session_rotate(c->dd, c->session_id, &si);
+	if (err < 0) {
+		json_decref(o);
+		return bs_http_fail(c, err);
+	}
+	json_object_set_new(o, "csrf_token", json_string(si.csrf));
+	bs_http_set_cookie(c, si.id);
+	sodium_memzero(si.id, sizeof(si.id));
+	sodium_memzero(si.csrf, sizeof(si.csrf));
+	bs_http_json(c, 200, o);
+}
+
+static void h_password(struct bs_http_ctx *c)
+{
+	int bad = 0, err;
+	const char *cur = jstr(c, "current_password", BS_PASSWORD_MAX, &bad),
+		   *nw = jstr(c, "new_password", BS_PASSWORD_MAX, &bad);
+	if (bad || !cur || !nw)
+		return bs_http_error(c, 400, "invalid", "send {\"current_password\": ..., \"new_password\": ...}");
+	if ((err = bs_account_change_password(c->dd, c->who.username, cur, nw)) < 0)
+		return bs_http_fail(c, err);
+	c->who.must_change = 0;
+	rotated(c, json_pack("{s:b}", "changed", 1));
+}
+
+static void h_totp_enroll(struct bs_http_ctx *c)
+{
+	unsigned char secret[BS_TOTP_SECRET_BYTES];
+	struct bs_account a;
+	char b32[64];
+	struct bs_buf uri = BS_BUF_INIT;
+	int err;
+
+	if ((err = bs_account_get(c->dd->store, c->who.username, &a)) < 0)
+		return bs_http_fail(c, err);
+	if (a.totp_enrolled)
+		return bs_http_error(c, 409, "conflict", "a second factor is set up already: an administrator can "
+				     "issue a new one with 'brokersec user totp %s'", a.username);
+	if ((err = bs_account_totp_enroll(c->dd, c->who.username, secret)) < 0)
+		return bs_http_fail(c, err);
+	bs_base32_encode(secret, sizeof(secret), b32, sizeof(b32));
+	sodium_memzero(secret, sizeof(secret));
+	bs_buf_printf(&uri, "otpauth://totp/brokersec:%s?secret=%s&issuer=brokersec&algorithm=SHA1&digits=6&period=30",
+		      a.username, b32);
+	bs_http_json(c, 200, json_pack("{s:s,s:s}", "secret", b32, "otpauth_uri", uri.ptr));
+	sodium_memzero(b32, sizeof(b32));
+	sodium_memzero(uri.ptr, uri.len);
+	bs_buf_release(&uri);
+}
+
+static void h_totp_confirm(struct bs_http_ctx *c)
+{
+	int bad = 0, err;
+	const char *code = jstr(c, "code", 8, &bad);
+	if (bad || !code)
+		return bs_http_error(c, 400, "invalid", "send {\"code\": \"123456\"} from the authenticator app");
+	if ((err = bs_account_totp_confirm(c->dd, c->who.username, code)) < 0)
+		return bs_http_fail(c, err);
+	c->who.must_enroll_totp = 0;
+	rotated(c, json_pack("{s:b}", "totp", 1));
+}
+
+static void h_reset(struct bs_http_ctx *c)
+{
+	int bad = 0, err;
+	const char *tok = jstr(c, "token", 128, &bad), *nw = jstr(c, "new_password", BS_PASSWORD_MAX, &bad);
+	if (bad || !tok || !nw)
+		return bs_http_error(c, 400, "invalid", "send {\"token\": ..., \"new_password\": ...}");
+	if ((err = bs_reset_use(c->dd, tok, nw)) < 0) {
+		if (err == BS_EDENIED)
+			(void)bs_audit(c->dd, "auth.reset", "failure", NULL, "reset token refused from %s", c->source);
+		return bs_http_fail(c, err);
+	}
+	bs_http_json(c, 200, json_pack("{s:b}", "changed", 1));
+}
+
+static json_t *account_json(const struct bs_account *a)
+{
+	char t[BS_TIME_MAX];
+	json_t *o = json_object();
+	json_object_set_new(o, "username", json_string(a->username));
+	json_object_set_new(o, "full_name", json_string(a->full_name));
+	json_object_set_new(o, "role", json_string(bs_role_name(a->role)));
+	json_object_set_new(o, "kind", json_string(bs_account_kind_name(a->kind)));
+	json_object_set_new(o, "state", json_string(a->state));
+	if (a->expires_us)
+		bs_time_format(a->expires_us, t);
+	json_object_set_new(o, "expires", a->expires_us ? json_string(t) : json_null());
+	if (a->last_login_us)
+		bs_time_format(a->last_login_us, t);
+	json_object_set_new(o, "last_login", a->last_login_us ? json_string(t) : json_null());
+	json_object_set_new(o, "locked", json_boolean(a->locked_until_us > bs_clock_now()));
+	json_object_set_new(o, "must_change_password", json_boolean(a->must_change));
+	json_object_set_new(o, "totp", json_boolean(a->totp_enrolled));
+	return o;
+}
+
+static void h_users(struct bs_http_ctx *c)
+{
+	struct bs_account *v;
+	size_t n;
+	int err = bs_account_list(c->dd->store, 0, &v, &n);
+	if (err < 0)
+		return bs_http_fail(c, err);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, account_json(&v[i]));
+	free(v);
+	bs_http_json(c, 200, json_pack("{s:o}", "users", a));
+}
+
+static void h_user_get(struct bs_http_ctx *c)
+{
+	struct bs_account a;
+	int err;
+	if ((err = bs_username_check(c->param)) < 0 || (err = bs_account_get(c->dd->store, c->param, &a)) < 0)
+		return bs_http_fail(c, err);
+	bs_http_json(c, 200, account_json(&a));
+}
+
+static void h_user_create(struct bs_http_ctx *c)
+{
+	int bad = 0, err;
+	const char *u = jstr(c, "username", 64, &bad), *role = jstr(c, "role", 32, &bad),
+		   *name = jstr(c, "full_name", 200, &bad), *kind = jstr(c, "kind", 16, &bad),
+		   *exp = jstr(c, "expires", 40, &bad);
+	struct bs_account_new nw = { u, name, BS_ROLE_EMPLOYEE, BS_KIND_PERSONAL, 0, NULL };
+	char gen[32];
+
+	if (bad || !u || !role)
+		return bs_http_error(c, 400, "invalid", "send {\"username\", \"role\"[, \"full_name\", \"kind\": "
+				     "\"personal\"|\"temporary\"|\"emergency\", \"expires\": \"YYYY-MM-DD\"]}");
+	if ((err = bs_role_parse(role, &nw.role)) < 0)
+		return bs_http_fail(c, err);
+	if (kind && !strcmp(kind, "temporary"))
+		nw.kind = BS_KIND_TEMPORARY;
+	else if (kind && !strcmp(kind, "emergency"))
+		nw.kind = BS_KIND_EMERGENCY;
+	else if (kind && strcmp(kind, "personal"))
+		return bs_http_error(c, 400, "invalid", "kind '%s' is not personal, temporary or emergency", kind);
+	if (exp && (err = bs_time_parse(exp, &nw.expires_us)) < 0)
+		return bs_http_fail(c, err);
+	if ((err = bs_account_create(c->dd, &nw, gen)) < 0)
+		return bs_http_fail(c, err);
+	json_t *o = json_pack("{s:s,s:s,s:s}", "username", u, "role", bs_role_name(nw.role), "one_time_password", gen);
+	sodium_memzero(gen, sizeof(gen));
+	bs_http_json(c, 201, o);
+}
+
+static void h_user_patch(struct bs_http_ctx *c)
+{
+	int bad = 0, err = 0;
+	const char *role = jstr(c, "role", 32, &bad), *state = jstr(c, "state", 16, &bad);
+	enum bs_role r;
+
+	if (bad || (!role && !state) || (state && strcmp(state, "active") && strcmp(state, "disabled")))
+		return bs_http_error(c, 400, "invalid", "send {\"role\": ROLE} and/or {\"state\": \"active\"|\"disabled\"}");
+	if ((err = bs_username_check(c->param)) < 0)
+		return bs_http_fail(c, err);
+	if (role && ((err = bs_role_parse(role, &r)) < 0 || (err = bs_account_set_role(c->dd, c->param, r)) < 0))
+		return bs_http_fail(c, err);
+	if (state && (err = bs_account_set_state(c->dd, c->param, state, NULL)) < 0)
+		return bs_http_fail(c, err);
+	h_user_get(c);
+}
+
+static void h_user_delete(struct bs_http_ctx *c)
+{
+	int err;
+	if ((err = bs_username_check(c->param)) < 0 || (err = bs_account_set_state(c->dd, c->param, "deleted", NULL)) < 0)
+		return bs_http_fail(c, err);
+	bs_http_json(c, 200, json_pack("{s:s,s:s}", "username", c->param, "state", "deleted"));
+}
+
+static void h_user_reset(struct bs_http_ctx *c)
+{
+	char tok[65];
+	int err;
+	if ((err = bs_username_check(c->param)) < 0 || (err = bs_reset_issue(c->dd, c->param, tok)) < 0)
+		return bs_http_fail(c, err);
+	json_t *o = json_pack("{s:s,s:s}", "username", c->param, "reset_token", tok);
+	sodium_memzero(tok, sizeof(tok));
+	bs_http_json(c, 200, o);
+}
+
+static void h_user_unlock(struct bs_http_ctx *c)
+{
+	int err;
+	if ((err = bs_username_check(c->param)) < 0 || (err = bs_account_unlock(c->dd, c->param)) < 0)
+		return bs_http_fail(c, err);
+	bs_http_json(c, 200, json_pack("{s:s,s:b}", "username", c->param, "unlocked", 1));
+}
+
+static void h_policy(struct bs_http_ctx *c)
+{
+	struct bs_policy pol;
+	int err = bs_policy_load(c->dd->store, &pol);
+	if (err < 0)
+		return bs_http_fail(c, err);
+	json_t *o = json_object();
+	for (int k = 0; k < BS_POL_COUNT; k++)
+		json_object_set_new(o, bs_policy_info((enum bs_policy_key)k)->key, json_integer(pol.v[k]));
+	bs_http_json(c, 200, o);
+}
+
+static void h_controls(struct bs_http_ctx *c)
+{
+	const struct bs_catalog *cat;
+	int err = bs_catalog_builtin(&cat);
+	if (err < 0)
+		return bs_http_fail(c, err);
+	json_t *a = json_array();
+	for (size_t i = 0; i < cat->n; i++)
+		json_array_append_new(a, bs_jsonview_control(&cat->v[i]));
+	bs_http_json(c, 200, json_pack("{s:o}", "controls", a));
+}
+
+static void h_control(struct bs_http_ctx *c)
+{
+	const struct bs_catalog *cat;
+	const struct bs_control *ctl;
+	int err = bs_catalog_builtin(&cat);
+	if (err < 0)
+		return bs_http_fail(c, err);
+	if (!(ctl = bs_catalog_find(cat, c->param)))
+		return bs_http_error(c, 404, "not_found", "no control '%.64s' in the catalog: ids look like SR.4.5, "
+				     "A2.5.4.2.3", c->param);
+	bs_http_json(c, 200, bs_jsonview_control(ctl));
+}
+
+/* The status document is the most requested and the most expensive (every evaluator, then
+ * ~60 KiB of JSON): each thread keeps the last one and reuses it while the day and the
+ * database are unchanged (no commit by any connection, no write by this one). */
+static void h_status(struct bs_http_ctx *c)
+{
+	const struct bs_catalog *cat;
+	struct bs_status st;
+	sqlite3 *db = bs_store_sqlite(c->dd->store);
+	sqlite3_stmt *q;
+	int64_t dv = -1;
+	int32_t day = bs_days_from_time(bs_clock_now());
+	int err;
+
+	if ((err = bs_store_prepare(c->dd->store, "PRAGMA data_version", &q)) < 0)
+		return bs_http_fail(c, err);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		dv = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	struct bs_http_cache *k = c->cache;
+	if (k->json && k->day == day && k->data_version == dv && k->total_changes == sqlite3_total_changes64(db)) {
+		c->status = 200;
+		bs_buf_clear(&c->out);
+		bs_buf_put(&c->out, k->json, k->len);
+		c->content_type = "application/json";
+		return;
+	}
+	if ((err = bs_catalog_builtin(&cat)) < 0 || (err = bs_status_compute(c->dd, cat, day, &st)) < 0)
+		return bs_http_fail(c, err);
+	bs_http_json(c, 200, bs_jsonview_status(&st, NULL));
+	bs_status_release(&st);
+	free(k->json);
+	k->json = bs_strndup(c->out.ptr, c->out.len);
+	k->len = c->out.len;
+	k->day = day;
+	k->data_version = dv;
+	k->total_changes = sqlite3_total_changes64(db);
+}
+
+static int evidence_one(const struct bs_evidence *e, void *ctx)
+{
+	json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)e->id,
+					     "control_id", e->control_id, "sha256", e->sha256, "size",
+					     (json_int_t)e->size, "name", e->name, "note", e->note, "created_at",
+					     e->created_at, "created_by", e->created_by));
+	return 0;
+}
+
+static void h_evidence(struct bs_http_ctx *c)
+{
+	json_t *a = json_array();
+	int err = bs_evidence_each(c->dd->store, NULL, evidence_one, a);
+	if (err < 0) {
+		json_decref(a);
+		return bs_http_fail(c, err);
+	}
+	bs_http_json(c, 200, json_pack("{s:o}", "evidence", a));
+}
+
+/* POST /events: NDJSON, one event object per line; all or nothing; answered after commit. */
+static void h_events(struct bs_http_ctx *c)
+{
+	enum { MAXEV = 10000 };
+	struct bs_event *ev = NULL;
+	json_t **keep = NULL;
+	size_t n = 0, cap = 0, line = 0;
+	const char *p = c->body, *end = c->body + c->body_len;
+	int err;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		json_error_t je;
+		line++;
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (len == 0) {
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		if (n == MAXEV) {
+			bs_http_error(c, 413, "payload_too_large", "at most %d events per request", MAXEV);
+			goto out;
+		}
+		json_t *o = json_loadb(p, len, JSON_REJECT_DUPLICATES, &je);
+		if (!o || !json_is_object(o)) {
+			json_decref(o);
+			bs_http_error(c, 400, "invalid", "line %zu is not a JSON object: %s", line, o ? "" : je.text);
+			goto out;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ev = bs_realloc(ev, bs_size_mul(cap, sizeof(*ev)));
+			keep = bs_realloc(keep, bs_size_mul(cap, sizeof(*keep)));
+		}
+		keep[n] = o;
+		struct bs_event *e = &ev[n++];
+		memset(e, 0, sizeof(*e));
+		json_t *t = json_object_get(o, "type"), *sev = json_object_get(o, "severity"),
+		       *data = json_object_get(o, "data");
+		if (!json_is_string(t)) {
+			bs_http_error(c, 400, "invalid", "line %zu: \"type\" (a string like \"app.login\") is required", line);
+			goto out;
+		}
+		e->type = json_string_value(t);
+		e->severity = sev ? (int)json_integer_value(sev) : 6;
+		if (sev && (!json_is_integer(sev) || e->severity < 0 || e->severity > 7)) {
+			bs_http_error(c, 400, "invalid", "line %zu: \"severity\" must be 0..7", line);
+			goto out;
+		}
+		static const char *const fields[] = { "host", "system", "outcome", "message" };
+		const char **dst[] = { &e->host, &e->system, &e->outcome, &e->message };
+		for (int f = 0; f < 4; f++) {
+			json_t *v = json_object_get(o, fields[f]);
+			if (v && !json_is_string(v)) {
+				bs_http_error(c, 400, "invalid", "line %zu: \"%s\" must be a string", line, fields[f]);
+				goto out;
+			}
+			*dst[f] = v ? json_string_value(v) : NULL;
+		}
+		if (data) {
+			if (!json_is_object(data)) {
+				bs_http_error(c, 400, "invalid", "line %zu: \"data\" must be a JSON object", line);
+				goto out;
+			}
+			char *d = json_dumps(data, JSON_COMPACT);
+			json_object_set_new(o, "__data_text", json_string(d ? d : "{}"));
+			free(d);
+			e->data = json_string_value(json_object_get(o, "__data_text"));
+		}
+		e->source = c->source;
+		e->user = c->who.username;
+		p = nl ? nl + 1 : end;
+	}
+	if (n == 0) {
+		bs_http_error(c, 400, "invalid", "the body holds no events: send one JSON object per line");
+		goto out;
+	}
+	if (!c->dd->events && (err = bs_eventlog_open(&c->dd->events, c->dd->path)) < 0) {
+		bs_http_fail(c, err);
+		goto out;
+	}
+	if ((err = bs_eventlog_append(c->dd->events, ev, n)) < 0) {
+		bs_http_fail(c, err);
+		goto out;
+	}
+	bs_http_json(c, 200, json_pack("{s:I,s:I,s:I}", "accepted", (json_int_t)n, "first_seq", (json_int_t)ev[0].seq,
+				       "last_seq", (json_int_t)ev[n - 1].seq));
+out:
+	for (size_t i = 0; i < n; i++)
+		json_decref(keep[i]);
+	free(keep);
+	free(ev);
+}
+
+static void h_openapi(struct bs_http_ctx *c)
+{
+	size_t len;
+	const char *y = bs_http_openapi(&len);
+	c->status = 200;
+	bs_buf_clear(&c->out);
+	bs_buf_put(&c->out, y, len);
+	c->content_type = "application/yaml";
+}
+
+/* THE route table: method, path, the permission it needs, how it may be reached. */
+const struct bs_route bs_http_routes[] = {
+	{ "POST", "/api/v1/session", BS_PERM_NONE, R_JSON | R_THROTTLE, h_login },
+	{ "DELETE", "/api/v1/session", BS_PERM_SELF, R_PRE, h_logout },
+	{ "GET", "/api/v1/me", BS_PERM_SELF, R_PRE, h_me },
+	{ "POST", "/api/v1/me/password", BS_PERM_SELF, R_PRE | R_JSON | R_THROTTLE, h_password },
+	{ "POST", "/api/v1/me/totp", BS_PERM_SELF, R_PRE, h_totp_enroll },
+	{ "POST", "/api/v1/me/totp/confirm", BS_PERM_SELF, R_PRE | R_JSON | R_THROTTLE, h_totp_confirm },
+	{ "POST", "/api/v1/password-reset", BS_PERM_NONE, R_JSON | R_THROTTLE, h_reset },
+	{ "GET", "/api/v1/users", BS_PERM_USERS_READ, 0, h_users },
+	{ "POST", "/api/v1/users", BS_PERM_USERS_WRITE, R_JSON, h_user_create },
+	{ "GET", "/api/v1/users/*", BS_PERM_USERS_READ, 0, h_user_get },
+	{ "PATCH", "/api/v1/users/*", BS_PERM_USERS_WRITE, R_JSON, h_user_patch },
+	{ "DELETE", "/api/v1/users/*", BS_PERM_USERS_WRITE, 0, h_user_delete },
+	{ "POST", "/api/v1/users/*/reset", BS_PERM_USERS_RESET, 0, h_user_reset },
+	{ "POST", "/api/v1/users/*/unlock", BS_PERM_USERS_RESET, 0, h_user_unlock },
+	{ "GET", "/api/v1/policy", BS_PERM_POLICY_READ, 0, h_policy },
+	{ "GET", "/api/v1/controls", BS_PERM_CONTROLS_READ, R_TOKEN, h_controls },
+	{ "GET", "/api/v1/controls/*", BS_PERM_CONTROLS_READ, R_TOKEN, h_control },
+	{ "GET", "/api/v1/status", BS_PERM_STATUS_READ, R_TOKEN, h_status },
+	{ "GET", "/api/v1/evidence", BS_PERM_EVIDENCE_READ, R_TOKEN, h_evidence },
+	{ "POST", "/api/v1/events", BS_PERM_EVENTS_APPEND, R_TOKEN | R_TOKEN_ONLY | R_BIG, h_events },
+	{ "GET", "/api/v1/openapi.yaml", BS_PERM_NONE, 0, h_openapi },
+};
+const size_t bs_http_nroutes = sizeof(bs_http_routes) / sizeof(bs_http_routes[0]);

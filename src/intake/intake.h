@@ -1,0 +1,130 @@
+/*
+ * intake.h - the syslog listeners: RFC 5424 / RFC 3164 over UDP, TCP (RFC 6587 octet
+ * counting or LF framing, told apart per message) and TLS (RFC 5425, GnuTLS, TLS 1.2+).
+ *
+ * Every message received becomes one event of type "syslog" with its source address and
+ * receive time and the original bytes (data.raw, or data.raw_base64 when they are not
+ * UTF-8). A message that does not parse is stored all the same, marked data.parse =
+ * "invalid" with the reason; nothing received is dropped except UDP datagrams that arrive
+ * while the queue is full, and those are counted (bs_intake_stats) and recorded as an
+ * "intake.drop" event. Memory is bounded: a full queue stops the reading of TCP and TLS
+ * connections (the senders' own buffers fill: backpressure) instead of growing.
+ *
+ * Events go to a sink in batches (bs_eventlog_append for real use); a batch is handed
+ * over only after the previous one returned, so the order of arrival is kept.
+ */
+#ifndef BS_INTAKE_INTAKE_H
+#define BS_INTAKE_INTAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "eventlog/eventlog.h"
+
+struct bs_intake;
+
+/* The largest frame one event holds: its raw bytes (base64 at worst) must fit the event
+ * log's 64 KiB data limit. RFC 5425 asks receivers for 8192 octets at least. */
+#define BS_INTAKE_FRAME_MAX 32768
+
+/* Receives a batch of events; returns 0 once they are durably stored, or an error (with
+ * the thread's message set). Called from the intake's commit thread only. */
+typedef int (*bs_intake_sink_fn)(void *ctx, struct bs_event *ev, size_t n);
+/* Receives one line about what the intake does ("listening on tcp 127.0.0.1:6514") or
+ * what went wrong; called from any intake thread, never with a lock held. */
+typedef void (*bs_intake_notify_fn)(void *ctx, int is_error, const char *line);
+
+struct bs_intake_config {
+	const char *udp;           /* "ADDR:PORT" ("127.0.0.1:514", "[::1]:514", "*:514") or NULL */
+	const char *tcp;
+	const char *tls;
+	const char *tls_cert;      /* PEM certificate (chain) and key files, needed with tls */
+	const char *tls_key;
+	size_t queue_messages;     /* most messages held; 0: 65536 */
+	size_t queue_bytes;        /* most bytes held; 0: 64 MiB */
+	size_t batch;              /* most events per sink call; 0: 4096 */
+	size_t max_message;        /* largest frame kept whole; 0: 16384, at most BS_INTAKE_FRAME_MAX;
+				    * longer messages are stored in pieces of this size */
+	size_t max_connections;    /* 0: 1024; more are accepted and closed at once */
+	const char *stats_path;    /* where counters are written (atomically, now and then), or NULL */
+	bs_intake_sink_fn sink;
+	void *sink_ctx;
+	bs_intake_notify_fn notify; /* may be NULL */
+	void *notify_ctx;
+};
+
+/* Counters since the intake started. */
+struct bs_intake_stats {
+	int64_t started_us, updated_us;
+	int64_t received_udp, received_tcp, received_tls;
+	int64_t committed;           /* events the sink has stored, drop records excluded */
+	int64_t malformed;           /* of those, messages that did not parse */
+	int64_t dropped_udp;         /* UDP datagrams dropped because the queue was full */
+	int64_t dropped_udp_kernel;  /* UDP datagrams the kernel dropped (SO_RXQ_OVFL) */
+	int64_t connections, connections_open, connections_refused;
+	int64_t tls_failures;        /* TLS handshakes that failed */
+	int64_t sink_failures;       /* sink calls that failed (and were retried) */
+	int64_t backpressure;        /* times reading stopped because the queue was full */
+	int64_t queued;              /* messages waiting now */
+};
+
+/* Binds the listeners of cfg (TLS: loads cert and key). Nothing runs yet. On failure *out
+ * is NULL and the message names the address or file and what to do. */
+int bs_intake_create(struct bs_intake **out, const struct bs_intake_config *cfg);
+
+/* The bound address of a listener ("127.0.0.1:40123", port 0 resolved) into out; transport
+ * is "udp", "tcp" or "tls". BS_ENOTFOUND when that listener is not configured. */
+int bs_intake_address(struct bs_intake *in, const char *transport, char *out, size_t cap);
+
+/* Runs until bs_intake_stop(): receives, queues and commits. On stop it stops accepting,
+ * reads what the sockets still hold, and returns after everything received is committed.
+ * Returns 0, or BS_ERR when messages could not be committed (the count is in the message). */
+int bs_intake_run(struct bs_intake *in);
+
+/* Asks a running intake to stop. Async-signal-safe: call it from a signal handler. */
+void bs_intake_stop(struct bs_intake *in);
+
+void bs_intake_get_stats(struct bs_intake *in, struct bs_intake_stats *out);
+
+/* Closes the sockets and frees everything. NULL is a no-op. */
+void bs_intake_free(struct bs_intake *in);
+
+/* The stats file of a data directory ("<datadir>/intake.stats"), caller frees. */
+char *bs_intake_stats_file(const char *datadir_path);
+/* Reads the counters the last (or running) intake wrote there: for `log status`.
+ * BS_ENOTFOUND when no intake has run. */
+int bs_intake_stats_read(const char *path, struct bs_intake_stats *out);
+
+/*
+ * The TLS certificate of a data directory: <datadir>/tls/cert.pem and tls/key.pem. When
+ * neither exists, makes a self-signed ECDSA P-256 certificate (10 years, CN and SAN the
+ * host name, "localhost", 127.0.0.1 and ::1) and a key file of mode 0600. *cert and *key
+ * are the paths (caller frees); fingerprint gets "SHA256:<hex>" of the certificate.
+ */
+int bs_intake_tls_ensure(const char *datadir_path, char **cert, char **key, char *fingerprint, size_t cap);
+
+/* ---- the event of one message (exposed for tests) ---- */
+
+enum bs_intake_transport { BS_INTAKE_UDP, BS_INTAKE_TCP, BS_INTAKE_TLS };
+
+/* Strings one event points into; reused from event to event (clear, not free). */
+struct bs_intake_scratch {
+	struct bs_buf host, message, source, data, tmp;
+};
+void bs_intake_scratch_release(struct bs_intake_scratch *s);
+
+/*
+ * Fills ev (type "syslog") from one received message raw[0..len): parsed fields, text made
+ * valid UTF-8 (bad bytes and control characters become U+FFFD; the message is cut at
+ * 64 KiB), and data holding facility, app_name, procid, msgid, sd, the sender's timestamp,
+ * received, transport, framing, parse status and the raw bytes. frame_flags are
+ * BS_FRAME_* of syslog.h. Returns 1 when the message parsed, 0 when it is stored as
+ * malformed. ev's strings point into s.
+ */
+int bs_intake_event_build(struct bs_event *ev, struct bs_intake_scratch *s, const char *raw, size_t len,
+			  int64_t recv_us, const char *source, enum bs_intake_transport transport,
+			  unsigned frame_flags);
+
+#endif

@@ -1,0 +1,15 @@
+/* account-review: periodic reviews of system accounts (A2.4.1.6.1.4). Not in the issue's
+ * list; the deadline engine needs a record of the last review to compute the next one. */
+#include "registry/registers.h"
+
+static const struct bs_field fields[] = {
+	{ "date", BS_FT_DATE, BS_FF_REQUIRED, .width = 10, .zh = "日期", .en = "date" },
+	{ "systems", BS_FT_REFS, 0, .ref = "system", .width = 14, .zh = "系統", .en = "systems" },
+	{ "reviewer", BS_FT_TEXT, 0, .max = 200, .width = 16, .zh = "審核人", .en = "reviewer" },
+	{ "note", BS_FT_TEXT, 0, .width = 30, .zh = "備註", .en = "note" },
+	{ NULL },
+};
+
+const struct bs_register bs_reg_account_review = {
+	"account-review", "帳號審核", "account reviews", "A2.4.1.6.1.4", fields, 0, NULL,
+};

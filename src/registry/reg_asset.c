@@ -1,0 +1,20 @@
+/* asset: information assets by the seven kinds of SR.2. */
+#include "registry/registers.h"
+
+static const char *const kinds[] = { "software", "hardware", "environment", "document", "communication", "data",
+				     "personnel", NULL };
+static const char *const classes[] = { "public", "internal", "confidential", "secret", NULL };
+
+static const struct bs_field fields[] = {
+	{ "name", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 26, .zh = "名稱", .en = "name" },
+	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 13, .zh = "類別", .en = "kind" },
+	{ "owner", BS_FT_TEXT, 0, .max = 200, .width = 14, .zh = "負責人", .en = "owner" },
+	{ "classification", BS_FT_ENUM, 0, classes, .width = 12, .zh = "分級", .en = "class" },
+	{ "location", BS_FT_TEXT, 0, .max = 200, .zh = "位置", .en = "location" },
+	{ "note", BS_FT_TEXT, 0, .zh = "備註", .en = "note" },
+	{ NULL },
+};
+
+const struct bs_register bs_reg_asset = {
+	"asset", "資訊資產", "information assets", "SR.2.1", fields, 1, NULL,
+};

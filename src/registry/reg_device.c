@@ -1,0 +1,21 @@
+/* device: the devices of a system (A2.3.2 sampling) and mobile / BYOD devices (SR.5). */
+#include "registry/registers.h"
+
+static const char *const kinds[] = { "server", "desktop", "laptop", "network", "storage", "mobile", "byod",
+				     "other", NULL };
+static const char *const statuses[] = { "in-use", "spare", "repair", "retired", "disposed", NULL };
+
+static const struct bs_field fields[] = {
+	{ "asset_tag", BS_FT_TEXT, BS_FF_REQUIRED, .max = 64, .width = 14, .zh = "財產編號", .en = "asset tag" },
+	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 8, .zh = "種類", .en = "kind" },
+	{ "system", BS_FT_REF, 0, .ref = "system", .width = 6, .zh = "系統", .en = "system" },
+	{ "location", BS_FT_TEXT, 0, .max = 200, .width = 16, .zh = "位置", .en = "location" },
+	{ "holder", BS_FT_TEXT, 0, .max = 200, .width = 14, .zh = "保管人", .en = "holder" },
+	{ "status", BS_FT_ENUM, 0, statuses, .def = "in-use", .width = 8, .zh = "狀態", .en = "status" },
+	{ "note", BS_FT_TEXT, 0, .zh = "備註", .en = "note" },
+	{ NULL },
+};
+
+const struct bs_register bs_reg_device = {
+	"device", "設備", "devices", "A2.3.2", fields, 1, NULL,
+};

@@ -1,0 +1,43 @@
+/* incident: security incidents, their reporting (SR.19) and the Annex 3 六 response steps. */
+#include <string.h>
+
+#include "core/error.h"
+#include "registry/registers.h"
+
+static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
+/* A3.6.1 .. A3.6.5 */
+static const char *const steps[] = { "isolate", "scan", "preserve", "restore", "improve", NULL };
+
+static int check(const json_t *rec)
+{
+	const char *detected = bs_reg_str(rec, "detected");
+	static const char *const reports[] = { "reported_association", "reported_regulator", NULL };
+
+	for (int i = 0; reports[i]; i++) {
+		const char *t = bs_reg_str(rec, reports[i]);
+		/* both are canonical UTC "YYYY-MM-DDTHH:MM:SSZ", so text order is time order */
+		if (t && detected && strcmp(t, detected) < 0)
+			return bs_error(BS_EINVALID, "incident: --%s %s is before --detected %s: check both times",
+					i == 0 ? "reported-association" : "reported-regulator", t, detected);
+	}
+	return 0;
+}
+
+static const struct bs_field fields[] = {
+	{ "title", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 22, .zh = "事件", .en = "title" },
+	{ "detected", BS_FT_TIME, BS_FF_REQUIRED, .width = 20, .zh = "發現時間", .en = "detected (UTC)" },
+	{ "severity", BS_FT_ENUM, BS_FF_REQUIRED, severities, .width = 8, .zh = "等級", .en = "severity" },
+	{ "major", BS_FT_BOOL, BS_FF_REQUIRED, .width = 5, .zh = "重大", .en = "major" },
+	{ "systems", BS_FT_REFS, 0, .ref = "system", .width = 10, .zh = "系統", .en = "systems" },
+	{ "personal_data", BS_FT_BOOL, 0, .def = "no", .zh = "涉個資", .en = "personal data" },
+	{ "ransomware", BS_FT_BOOL, 0, .def = "no", .zh = "勒索軟體", .en = "ransomware" },
+	{ "reported_association", BS_FT_TIME, 0, .zh = "通報公會", .en = "reported to association" },
+	{ "reported_regulator", BS_FT_TIME, 0, .zh = "通報主管機關", .en = "reported to regulator" },
+	{ "steps", BS_FT_SET, 0, steps, .zh = "應變步驟", .en = "response steps" },
+	{ "note", BS_FT_TEXT, 0, .max = 2000, .zh = "備註", .en = "note" },
+	{ NULL },
+};
+
+const struct bs_register bs_reg_incident = {
+	"incident", "資安事件", "incidents", "SR.19", fields, 0, check,
+};

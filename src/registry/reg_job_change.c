@@ -1,0 +1,18 @@
+/* job-change: transfers and leavers, with assets returned and access revoked (SR.4.7). */
+#include "registry/registers.h"
+
+static const char *const kinds[] = { "transfer", "leave", NULL };
+
+static const struct bs_field fields[] = {
+	{ "person", BS_FT_REF, BS_FF_REQUIRED, .ref = "person", .width = 6, .zh = "人員", .en = "person" },
+	{ "date", BS_FT_DATE, BS_FF_REQUIRED, .width = 10, .zh = "日期", .en = "date" },
+	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 8, .zh = "種類", .en = "kind" },
+	{ "assets_returned", BS_FT_DATE, 0, .width = 10, .zh = "資產歸還", .en = "returned" },
+	{ "access_revoked", BS_FT_DATE, 0, .width = 10, .zh = "權限註銷", .en = "revoked" },
+	{ "note", BS_FT_TEXT, 0, .width = 20, .zh = "備註", .en = "note" },
+	{ NULL },
+};
+
+const struct bs_register bs_reg_job_change = {
+	"job-change", "職務異動", "job changes", "SR.4.7", fields, 0, NULL,
+};

@@ -1,0 +1,16 @@
+/* plan: the assessment plan and its approval (A2.2). */
+#include "registry/registers.h"
+
+static const char *const approvers[] = { "board", "delegated", NULL };
+
+static const struct bs_field fields[] = {
+	{ "approved", BS_FT_DATE, BS_FF_REQUIRED, .width = 10, .zh = "核定日", .en = "approved" },
+	{ "approved_by", BS_FT_ENUM, BS_FF_REQUIRED, approvers, .width = 9, .zh = "核定者", .en = "by" },
+	{ "title", BS_FT_TEXT, 0, .max = 200, .width = 20, .zh = "名稱", .en = "title" },
+	{ "scope", BS_FT_TEXT, 0, .max = 2000, .width = 30, .zh = "範圍", .en = "scope" },
+	{ NULL },
+};
+
+const struct bs_register bs_reg_plan = {
+	"plan", "評估計畫", "assessment plans", "A2.2.2", fields, 0, NULL,
+};

@@ -1,0 +1,17 @@
+/* system: computer systems and their category (A2.3.1), which sets the assessment cycle. */
+#include "registry/registers.h"
+
+static const struct bs_field fields[] = {
+	{ "name", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 28, .zh = "名稱", .en = "name" },
+	{ "category", BS_FT_INT, BS_FF_REQUIRED, .min = 1, .max = 3, .width = 4, .zh = "類別", .en = "cat" },
+	{ "core", BS_FT_BOOL, 0, .def = "no", .width = 4, .zh = "核心", .en = "core" },
+	{ "internet_facing", BS_FT_BOOL, 0, .def = "no", .width = 4, .zh = "對外", .en = "net" },
+	{ "owner", BS_FT_TEXT, 0, .max = 200, .width = 16, .zh = "負責人", .en = "owner" },
+	{ "device_count", BS_FT_INT, 0, .min = 0, .max = 1000000, .width = 7, .zh = "設備數", .en = "devices" },
+	{ "note", BS_FT_TEXT, 0, .zh = "備註", .en = "note" },
+	{ NULL },
+};
+
+const struct bs_register bs_reg_system = {
+	"system", "電腦系統", "computer systems", "A2.3.1", fields, 0, NULL,
+};

@@ -1,0 +1,17 @@
+/* registry_private.h - shared between the registry's own files; not a public header. */
+#ifndef BS_REGISTRY_PRIVATE_H
+#define BS_REGISTRY_PRIVATE_H
+
+#include "registry/registry.h"
+
+/* Makes a full field object from the given fields plus defaults; unknown fields fail. */
+int bs_reg__build(const struct bs_register *r, const json_t *given, json_t **out);
+/* Every ref / refs value names an existing record. cli picks how the field is named. */
+int bs_reg__check_refs(struct bs_store *s, const struct bs_register *r, const json_t *rec, int cli);
+/* Inserts rec (validated) with its history row, inside the caller's transaction. */
+int bs_reg__insert(struct bs_datadir *dd, const struct bs_register *r, const json_t *rec, int64_t want_id,
+		   int64_t *id_out);
+/* One event for a whole CSV import. */
+int bs_reg__audit_import(struct bs_datadir *dd, const struct bs_register *r, const char *file, const json_t *ids);
+
+#endif

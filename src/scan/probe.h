@@ -1,0 +1,84 @@
+/*
+ * probe.h - private to src/scan: what a probe sees and how it reports facts.
+ *
+ * A probe is one file src/scan/probe_<name>.c defining `const struct bs_probe
+ * bs_probe_<name>` and one line in probes[] (probes.c). It produces facts whose names start
+ * with "<name>." (the probe's domain). When it cannot look at all it says so with
+ * bs_probe_na() (nothing to check: no such software) or bs_probe_fail() (could not read
+ * what it must read); every check that uses its facts then reports that reason.
+ * Probes only read. Paths given to the helpers are host paths ("/etc/shadow"); the helpers
+ * put the scanned root in front.
+ */
+#ifndef BS_SCAN_PROBE_H
+#define BS_SCAN_PROBE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+
+#define BS_PROBE_LIVE 0x1     /* reads the running system: not applicable under --root */
+#define BS_PROBE_WINDOWS 0x2  /* reads the Windows export directory */
+
+struct bs_probe_ctx;
+
+struct bs_probe {
+	const char *name;
+	unsigned flags;
+	/* Returns 0; or a negative code after bs_probe_fail / bs_probe_na. */
+	int (*run)(struct bs_probe_ctx *ctx);
+};
+
+const struct bs_probe *bs_probe_lookup(const char *domain);
+/* All probes, NULL-terminated (for --list-checks and docs). */
+extern const struct bs_probe *const bs_probes[];
+
+/* Adds a fact. subject, file may be NULL; line 0 when not known. Strings are copied. */
+void bs_fact_add(struct bs_probe_ctx *ctx, const char *name, const char *subject, const char *value,
+		 const char *file, int line);
+void bs_fact_addf(struct bs_probe_ctx *ctx, const char *name, const char *subject, const char *file, int line,
+		  const char *fmt, ...) BS_PRINTF(6, 7);
+int bs_probe_na(struct bs_probe_ctx *ctx, const char *fmt, ...) BS_PRINTF(2, 3);
+int bs_probe_fail(struct bs_probe_ctx *ctx, const char *fmt, ...) BS_PRINTF(2, 3);
+
+/* "<root><path>" (owned). */
+char *bs_probe_path(const struct bs_probe_ctx *ctx, const char *path);
+/* Reads a host file (appending to b). 0, BS_ENOTFOUND, BS_EDENIED, BS_ERR (message set).
+ * Files over 16 MiB are refused (BS_ERR). */
+int bs_probe_read(const struct bs_probe_ctx *ctx, const char *path, struct bs_buf *b);
+/* lstat of a host path; 0 or -1 (errno). */
+int bs_probe_lstat(const struct bs_probe_ctx *ctx, const char *path, struct stat *st);
+int bs_probe_exists(const struct bs_probe_ctx *ctx, const char *path);
+/* Host paths matching a glob pattern (sorted), in *out (free each and the array). */
+size_t bs_probe_glob(const struct bs_probe_ctx *ctx, const char *pattern, char ***out);
+void bs_probe_strv_free(char **v, size_t n);
+/* The /proc directory for live probes (never NULL for a live probe). */
+const char *bs_probe_proc(const struct bs_probe_ctx *ctx);
+const char *bs_probe_winexport(const struct bs_probe_ctx *ctx);
+/* Now (bs_clock_now), in days since the epoch. */
+int32_t bs_probe_today(const struct bs_probe_ctx *ctx);
+
+/* Walks host directories (no symlinks followed, not crossing into /proc or /sys),
+ * calling fn for every regular file and directory up to depth levels below each start.
+ * fn gets the host path and its lstat; returns 0 to go on, 1 to skip a directory. */
+void bs_probe_walk(struct bs_probe_ctx *ctx, const char *start, int depth,
+		   int (*fn)(struct bs_probe_ctx *ctx, const char *path, const struct stat *st, void *arg),
+		   void *arg);
+
+/* Looks a user up in the scanned root's /etc/passwd: its uid, or -1. */
+long bs_probe_uid(const struct bs_probe_ctx *ctx, const char *name);
+/* The user name for uid from the scanned root's /etc/passwd, or "uid N" (owned). */
+char *bs_probe_user(const struct bs_probe_ctx *ctx, long uid);
+
+/* Small text helpers shared by the parsers. */
+/* Next line of b from *pos: the '\n' (and a '\r' before it) become NUL in b, so the line
+ * is a C string inside b; NULL at the end. *lineno counts lines from 1. */
+char *bs_text_line(struct bs_buf *b, size_t *pos, int *lineno);
+/* Trims spaces in place, returns the start. */
+char *bs_text_trim(char *s);
+/* Parses a decimal integer; 0 or -1. */
+int bs_text_int(const char *s, long long *out);
+
+#endif

@@ -1,0 +1,117 @@
+/* probe_firewall.c - a firewall configuration that loads at boot: nftables, iptables
+ * (iptables-persistent, RHEL sysconfig), ufw, firewalld; and the default input policy.
+ * NEEDSWORK: this reads configuration, not the rules loaded in the kernel (that needs
+ * netlink); a ruleset that failed to load is not noticed. */
+#include <string.h>
+#include <strings.h>
+
+#include "scan/probe.h"
+
+static void nft(struct bs_probe_ctx *ctx, const char *path)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	size_t pos = 0;
+	int lineno = 0, rules = 0, in_input = 0;
+	char *l;
+
+	if (bs_probe_read(ctx, path, &b) < 0) {
+		bs_error_clear();
+		bs_buf_release(&b);
+		return;
+	}
+	while ((l = bs_text_line(&b, &pos, &lineno))) {
+		char *hash = strchr(l, '#');
+		if (hash)
+			*hash = '\0';
+		l = bs_text_trim(l);
+		if (!*l || !strcmp(l, "}") || !strncmp(l, "flush", 5) || !strncmp(l, "table", 5) ||
+		    !strncmp(l, "#!", 2) || !strncmp(l, "include", 7))
+			continue;
+		if (!strncmp(l, "chain", 5)) {
+			in_input = 0;
+			continue;
+		}
+		if (!strncmp(l, "type filter hook input", 22)) {
+			in_input = 1;
+			char *pol = strstr(l, "policy ");
+			if (pol)
+				bs_fact_add(ctx, "firewall.input_policy", "nftables",
+					    strncmp(pol + 7, "drop", 4) ? "accept" : "drop", path, lineno);
+			continue;
+		}
+		if (!strncmp(l, "type ", 5))
+			continue;
+		rules++;
+	}
+	(void)in_input;
+	if (rules)
+		bs_fact_addf(ctx, "firewall.ruleset", "nftables", path, 0, "%d rules", rules);
+	bs_buf_release(&b);
+}
+
+static void ipt(struct bs_probe_ctx *ctx, const char *path)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	size_t pos = 0;
+	int lineno = 0, rules = 0;
+	char *l;
+
+	if (bs_probe_read(ctx, path, &b) < 0) {
+		bs_error_clear();
+		bs_buf_release(&b);
+		return;
+	}
+	while ((l = bs_text_line(&b, &pos, &lineno))) {
+		if (!strncmp(l, "-A ", 3))
+			rules++;
+		else if (!strncmp(l, ":INPUT ", 7))
+			bs_fact_add(ctx, "firewall.input_policy", "iptables", !strncmp(l + 7, "DROP", 4) ? "drop" : "accept",
+				    path, lineno);
+	}
+	if (rules)
+		bs_fact_addf(ctx, "firewall.ruleset", "iptables", path, 0, "%d rules", rules);
+	bs_buf_release(&b);
+}
+
+static void ufw(struct bs_probe_ctx *ctx)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	size_t pos = 0;
+	int lineno = 0;
+	char *l;
+
+	if (bs_probe_read(ctx, "/etc/ufw/ufw.conf", &b) < 0) {
+		bs_error_clear();
+		bs_buf_release(&b);
+		return;
+	}
+	while ((l = bs_text_line(&b, &pos, &lineno)))
+		if (!strncasecmp(bs_text_trim(l), "ENABLED=yes", 11))
+			bs_fact_add(ctx, "firewall.ruleset", "ufw", "enabled", "/etc/ufw/ufw.conf", lineno);
+	bs_buf_clear(&b);
+	pos = 0;
+	lineno = 0;
+	if (bs_probe_read(ctx, "/etc/default/ufw", &b) == 0)
+		while ((l = bs_text_line(&b, &pos, &lineno)))
+			if (!strncmp(l, "DEFAULT_INPUT_POLICY=", 21))
+				bs_fact_add(ctx, "firewall.input_policy", "ufw", strstr(l, "DROP") || strstr(l, "REJECT")
+								     ? "drop" : "accept", "/etc/default/ufw", lineno);
+	bs_error_clear();
+	bs_buf_release(&b);
+}
+
+static int run(struct bs_probe_ctx *ctx)
+{
+	nft(ctx, "/etc/nftables.conf");
+	nft(ctx, "/etc/sysconfig/nftables.conf");
+	ipt(ctx, "/etc/iptables/rules.v4");
+	ipt(ctx, "/etc/iptables/rules.v6");
+	ipt(ctx, "/etc/sysconfig/iptables");
+	ufw(ctx);
+	if (bs_probe_exists(ctx, "/etc/systemd/system/multi-user.target.wants/firewalld.service"))
+		bs_fact_add(ctx, "firewall.ruleset", "firewalld", "enabled",
+			    "/etc/systemd/system/multi-user.target.wants/firewalld.service", 0);
+	return 0;
+}
+
+const struct bs_probe bs_probe_firewall = { "firewall", 0, run };

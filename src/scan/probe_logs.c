@@ -1,0 +1,386 @@
+/* probe_logs.c - how long logs are kept and who may read them: rsyslog file targets, the
+ * logrotate block that rotates each (rotate count x period, capped by maxage), journald
+ * storage, rsyslog's time stamp format, and the modes of files under /var/log. */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan/probe.h"
+
+struct target {
+	char *path, *file;
+	int line;
+};
+
+struct targets {
+	struct target *v;
+	size_t n, cap;
+	int traditional;
+	char *tmpl_file;
+	int tmpl_line;
+};
+
+static void add_target(struct targets *t, const char *path, const char *file, int line)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].path, path))
+			return;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->v = bs_realloc(t->v, bs_size_mul(t->cap, sizeof(*t->v)));
+	}
+	t->v[t->n].path = bs_strdup(path);
+	t->v[t->n].file = bs_strdup(file);
+	t->v[t->n].line = line;
+	t->n++;
+}
+
+static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, struct targets *t)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	size_t pos = 0;
+	int lineno = 0;
+	char *l;
+
+	if (depth > 4 || bs_probe_read(ctx, path, &b) < 0) {
+		bs_error_clear();
+		bs_buf_release(&b);
+		return;
+	}
+	while ((l = bs_text_line(&b, &pos, &lineno))) {
+		char *hash = strchr(l, '#'), *p;
+		if (hash)
+			*hash = '\0';
+		l = bs_text_trim(l);
+		if (!*l)
+			continue;
+		if (!strncasecmp(l, "$IncludeConfig", 14) || !strncmp(l, "include(", 8)) {
+			char pat[512], **v;
+			const char *arg = l + 14;
+			if (l[0] == 'i') {
+				char *f = strstr(l, "file=\"");
+				if (!f)
+					continue;
+				arg = f + 6;
+				char *q = strchr(arg, '"');
+				if (q)
+					*q = '\0';
+			}
+			while (*arg == ' ' || *arg == '\t')
+				arg++;
+			snprintf(pat, sizeof(pat), "%s", arg);
+			size_t n = bs_probe_glob(ctx, pat, &v);
+			for (size_t i = 0; i < n; i++)
+				read_rsyslog(ctx, v[i], depth + 1, t);
+			bs_probe_strv_free(v, n);
+			continue;
+		}
+		if (!strncasecmp(l, "$ActionFileDefaultTemplate", 26)) {
+			t->traditional = strstr(l, "RSYSLOG_TraditionalFileFormat") != NULL;
+			free(t->tmpl_file);
+			t->tmpl_file = bs_strdup(path);
+			t->tmpl_line = lineno;
+			continue;
+		}
+		if ((p = strstr(l, "file=\"")) && strstr(l, "omfile")) {
+			char *q = strchr(p + 6, '"');
+			if (q) {
+				*q = '\0';
+				add_target(t, p + 6, path, lineno);
+			}
+			continue;
+		}
+		/* legacy: "selector   -/var/log/file" */
+		p = l + strcspn(l, " \t");
+		p = bs_text_trim(p);
+		if (*p == '-')
+			p++;
+		if (*p == '/' && l[0] != '$' && strchr(l, '.'))
+			add_target(t, bs_text_trim(p), path, lineno);
+	}
+	bs_buf_release(&b);
+}
+
+/* logrotate: global settings, then blocks of paths with their own settings. */
+struct rot {
+	int period;       /* days; 0 = unknown */
+	long long rotate; /* -1 = not set */
+	long long maxage; /* -1 = not set */
+};
+
+struct rblock {
+	char **pat;
+	size_t npat;
+	struct rot r;
+	char *file;
+	int line;
+};
+
+struct rstate {
+	struct rot global;
+	struct rblock *v;
+	size_t n, cap;
+	char *error;
+};
+
+static int directive(char *l, struct rot *r)
+{
+	long long n;
+	char *arg = l + strcspn(l, " \t");
+	if (*arg)
+		*arg++ = '\0';
+	arg = bs_text_trim(arg);
+	if (!strcmp(l, "daily")) r->period = 1;
+	else if (!strcmp(l, "weekly")) r->period = 7;
+	else if (!strcmp(l, "monthly")) r->period = 30;
+	else if (!strcmp(l, "yearly")) r->period = 365;
+	else if (!strcmp(l, "hourly")) r->period = 1; /* NEEDSWORK: hourly rotation counts as daily: overstates */
+	else if (!strcmp(l, "rotate")) {
+		if (bs_text_int(arg, &n) < 0)
+			return -1;
+		r->rotate = n;
+	} else if (!strcmp(l, "maxage")) {
+		if (bs_text_int(arg, &n) < 0)
+			return -1;
+		r->maxage = n;
+	}
+	return 0;
+}
+
+static void read_logrotate(struct bs_probe_ctx *ctx, const char *path, int depth, struct rstate *s)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	size_t pos = 0;
+	int lineno = 0;
+	char *l;
+	struct rblock *cur = NULL;
+	struct bs_buf pending = BS_BUF_INIT;
+
+	if (depth > 4 || bs_probe_read(ctx, path, &b) < 0) {
+		bs_error_clear();
+		bs_buf_release(&b);
+		return;
+	}
+	while ((l = bs_text_line(&b, &pos, &lineno))) {
+		char *hash = strchr(l, '#');
+		if (hash)
+			*hash = '\0';
+		l = bs_text_trim(l);
+		if (!*l)
+			continue;
+		if (cur) {
+			if (!strcmp(l, "}")) {
+				cur = NULL;
+				continue;
+			}
+			if (!strcmp(l, "postrotate") || !strcmp(l, "prerotate") || !strcmp(l, "firstaction") ||
+			    !strcmp(l, "lastaction") || !strcmp(l, "preremove")) {
+				while ((l = bs_text_line(&b, &pos, &lineno)) && strcmp(bs_text_trim(l), "endscript"))
+					;
+				continue;
+			}
+			if (directive(l, &cur->r) < 0 && !s->error) {
+				struct bs_buf e = BS_BUF_INIT;
+				bs_buf_printf(&e, "%s:%d: 'rotate' or 'maxage' without a number: fix the logrotate file",
+					      path, lineno);
+				s->error = bs_buf_detach(&e, NULL);
+			}
+			continue;
+		}
+		char *brace = strchr(l, '{');
+		if (brace || (l[0] == '/' || l[0] == '"')) {
+			if (brace)
+				*brace = '\0';
+			bs_buf_printf(&pending, "%s ", l);
+			if (!brace)
+				continue;
+			if (s->n == s->cap) {
+				s->cap = s->cap ? s->cap * 2 : 32;
+				s->v = bs_realloc(s->v, bs_size_mul(s->cap, sizeof(*s->v)));
+			}
+			cur = &s->v[s->n++];
+			memset(cur, 0, sizeof(*cur));
+			cur->r = s->global;
+			cur->file = bs_strdup(path);
+			cur->line = lineno;
+			char *save = NULL;
+			for (char *t = strtok_r(pending.ptr, " \t\"", &save); t; t = strtok_r(NULL, " \t\"", &save)) {
+				cur->pat = bs_realloc(cur->pat, bs_size_mul(cur->npat + 1, sizeof(char *)));
+				cur->pat[cur->npat++] = bs_strdup(t);
+			}
+			bs_buf_clear(&pending);
+			continue;
+		}
+		if (!strncmp(l, "include", 7) && (l[7] == ' ' || l[7] == '\t')) {
+			char *arg = bs_text_trim(l + 8), pat[512], **v;
+			size_t n;
+			struct stat st;
+			if (bs_probe_lstat(ctx, arg, &st) == 0 && S_ISDIR(st.st_mode))
+				snprintf(pat, sizeof(pat), "%s/*", arg);
+			else
+				snprintf(pat, sizeof(pat), "%s", arg);
+			n = bs_probe_glob(ctx, pat, &v);
+			for (size_t i = 0; i < n; i++) {
+				const char *base = strrchr(v[i], '/');
+				base = base ? base + 1 : v[i];
+				/* logrotate skips backup files and dpkg leftovers */
+				if (strchr(base, '~') || strstr(base, ".dpkg-") || strstr(base, ".ucf-"))
+					continue;
+				read_logrotate(ctx, v[i], depth + 1, s);
+			}
+			bs_probe_strv_free(v, n);
+			continue;
+		}
+		directive(l, &s->global);
+	}
+	bs_buf_release(&b);
+	bs_buf_release(&pending);
+}
+
+/* Returns the first problem met in the logrotate files (owned), or NULL. */
+static char *retention(struct bs_probe_ctx *ctx, struct targets *t)
+{
+	struct rstate s;
+
+	memset(&s, 0, sizeof(s));
+	s.global.rotate = -1;
+	s.global.maxage = -1;
+	s.global.period = 1; /* logrotate's default when no period is given: rotate on every run (daily) */
+	read_logrotate(ctx, "/etc/logrotate.conf", 0, &s);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rblock *hit = NULL;
+		for (size_t k = 0; k < s.n && !hit; k++)
+			for (size_t p = 0; p < s.v[k].npat; p++)
+				if (fnmatch(s.v[k].pat[p], t->v[i].path, 0) == 0) {
+					hit = &s.v[k];
+					break;
+				}
+		if (!hit) {
+			bs_fact_add(ctx, "logs.retention_days", t->v[i].path, "unbounded (not rotated)", t->v[i].file,
+				    t->v[i].line);
+			continue;
+		}
+		long long rotate = hit->r.rotate < 0 ? 0 : hit->r.rotate;
+		long long days = rotate * hit->r.period;
+		if (hit->r.maxage >= 0 && hit->r.maxage < days)
+			days = hit->r.maxage;
+		bs_fact_addf(ctx, "logs.retention_days", t->v[i].path, hit->file, hit->line, "%lld", days);
+	}
+	for (size_t k = 0; k < s.n; k++) {
+		for (size_t p = 0; p < s.v[k].npat; p++)
+			free(s.v[k].pat[p]);
+		free(s.v[k].pat);
+		free(s.v[k].file);
+	}
+	free(s.v);
+	return s.error;
+}
+
+static void journald(struct bs_probe_ctx *ctx)
+{
+	char **v = NULL;
+	size_t n;
+	char *storage = NULL, *sfile = NULL;
+	int sline = 0;
+
+	if (!bs_probe_exists(ctx, "/lib/systemd/systemd-journald") &&
+	    !bs_probe_exists(ctx, "/usr/lib/systemd/systemd-journald"))
+		return;
+	/* journald.conf, then drop-ins in lexical order: the last setting wins. */
+	const char *files[64];
+	size_t nf = 0;
+	files[nf++] = "/etc/systemd/journald.conf";
+	n = bs_probe_glob(ctx, "/etc/systemd/journald.conf.d/*.conf", &v);
+	for (size_t i = 0; i < n && nf < 64; i++)
+		files[nf++] = v[i];
+	for (size_t i = 0; i < nf; i++) {
+		struct bs_buf b = BS_BUF_INIT;
+		size_t pos = 0;
+		int lineno = 0;
+		char *l;
+		if (bs_probe_read(ctx, files[i], &b) < 0) {
+			bs_error_clear();
+			bs_buf_release(&b);
+			continue;
+		}
+		while ((l = bs_text_line(&b, &pos, &lineno))) {
+			l = bs_text_trim(l);
+			if (!strncmp(l, "Storage=", 8)) {
+				free(storage);
+				free(sfile);
+				storage = bs_strdup(bs_text_trim(l + 8));
+				sfile = bs_strdup(files[i]);
+				sline = lineno;
+			}
+		}
+		bs_buf_release(&b);
+	}
+	if (!storage || !strcmp(storage, "auto")) {
+		int persistent = bs_probe_exists(ctx, "/var/log/journal");
+		bs_fact_add(ctx, "logs.journald.storage", NULL, persistent ? "persistent" : "volatile",
+			    sfile ? sfile : "/var/log/journal", sline);
+	} else {
+		bs_fact_add(ctx, "logs.journald.storage", NULL, storage, sfile, sline);
+	}
+	free(storage);
+	free(sfile);
+	bs_probe_strv_free(v, n);
+}
+
+static int perm_cb(struct bs_probe_ctx *ctx, const char *path, const struct stat *st, void *arg)
+{
+	(void)arg;
+	if (!S_ISREG(st->st_mode))
+		return 0;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	/* wtmp and lastlog are world-readable by design (last, lastlog read them as users) */
+	if (!strncmp(base, "wtmp", 4) || !strcmp(base, "lastlog") || !strcmp(base, "faillog"))
+		return 0;
+	if (st->st_mode & 0006)
+		bs_fact_addf(ctx, "logs.world_accessible", path, path, 0, "mode %04o", (unsigned)st->st_mode & 07777);
+	return 0;
+}
+
+static int run(struct bs_probe_ctx *ctx)
+{
+	struct targets t;
+	struct stat st;
+
+	if (bs_probe_lstat(ctx, "/var/log", &st) < 0)
+		return bs_probe_na(ctx, "no /var/log on this host");
+	memset(&t, 0, sizeof(t));
+	if (bs_probe_exists(ctx, "/etc/rsyslog.conf")) {
+		read_rsyslog(ctx, "/etc/rsyslog.conf", 0, &t);
+		bs_fact_add(ctx, "logs.rsyslog.timestamp", NULL, t.traditional ? "traditional (no year, no time zone)"
+									       : "rfc3339",
+			    t.tmpl_file ? t.tmpl_file : "/etc/rsyslog.conf", t.tmpl_line);
+		if (!t.n)
+			bs_fact_add(ctx, "logs.retention_days", NULL, "unset (rsyslog writes no log files)",
+				    "/etc/rsyslog.conf", 0);
+		char *e = retention(ctx, &t);
+		if (e) {
+			int r = bs_probe_fail(ctx, "%s", e);
+			free(e);
+			for (size_t i = 0; i < t.n; i++) {
+				free(t.v[i].path);
+				free(t.v[i].file);
+			}
+			free(t.v);
+			free(t.tmpl_file);
+			return r;
+		}
+	}
+	journald(ctx);
+	bs_probe_walk(ctx, "/var/log", 3, perm_cb, NULL);
+	for (size_t i = 0; i < t.n; i++) {
+		free(t.v[i].path);
+		free(t.v[i].file);
+	}
+	free(t.v);
+	free(t.tmpl_file);
+	return 0;
+}
+
+const struct bs_probe bs_probe_logs = { "logs", 0, run };

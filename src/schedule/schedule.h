@@ -1,0 +1,78 @@
+/*
+ * schedule.h - the deadline engine: every periodic duty and open obligation of the
+ * regulation, computed from the registers as of a day.
+ *
+ * The input is a register snapshot (bs_reg_snapshot(): {"system": [records], ...}), so the
+ * engine is a pure function of its input and the options - unit tests build the snapshot by
+ * hand. The rules live in one table in schedule.c (`rules[]`), the periods of each rule in
+ * tables beside it; docs/registers.md lists them with their catalog ids.
+ *
+ * A duty's status: `overdue` when its due day has passed (or, for a missing record, at once),
+ * `due_soon` when it falls within the window (today .. today + within days), else `ok`.
+ */
+#ifndef BS_SCHEDULE_SCHEDULE_H
+#define BS_SCHEDULE_SCHEDULE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/i18n.h"
+
+enum bs_duty_status { BS_DUTY_OVERDUE, BS_DUTY_DUE_SOON, BS_DUTY_OK };
+
+/* How a duty that is not ok reads in the compliance status. */
+enum bs_duty_kind {
+	BS_DUTY_RECURRING, /* a periodic duty: overdue means "due" */
+	BS_DUTY_DEFECT,    /* a record lacks something the text requires: overdue means "not met" */
+	BS_DUTY_RETENTION, /* keep until: informational, always ok */
+};
+
+struct bs_duty {
+	const char *duty;      /* static: "assessment", "training-hours" ... */
+	char source[24];       /* catalog id */
+	char subject[40];      /* "system:3", "person:2", "org" */
+	int32_t due;           /* days since the epoch */
+	enum bs_duty_status status;
+	enum bs_duty_kind kind;
+	char *detail_zh, *detail_en;
+};
+
+struct bs_duties {
+	struct bs_duty *v;
+	size_t n, cap;
+};
+
+struct bs_schedule_opts {
+	int32_t as_of;              /* today (days since the epoch) */
+	int within;                 /* due_soon window in days (default 90) */
+	int restore_test_months;    /* restore test at least every N months (1..12, default 12) */
+	int account_review_months;  /* account review at least every N months (1..12, default 12) */
+	unsigned profile_mask;      /* organisation profile (bit = enum bs_profile_flag) */
+};
+
+/* Fills o with the defaults for as_of. */
+void bs_schedule_opts_default(struct bs_schedule_opts *o, int32_t as_of);
+
+/* Computes every duty from the snapshot, sorted by due day, then duty, then subject.
+ * Archived records are ignored. Release out with bs_duties_release(). Returns 0, or
+ * BS_EINVALID when the snapshot is malformed. */
+int bs_schedule_compute(const json_t *snapshot, const struct bs_schedule_opts *o, struct bs_duties *out);
+void bs_duties_release(struct bs_duties *d);
+
+const char *bs_duty_status_name(enum bs_duty_status s);           /* "overdue" ... */
+const char *bs_duty_status_label(enum bs_duty_status s, enum bs_lang lang);
+
+/* [{duty, source, subject, due, status, detail}] with detail in lang. New reference. */
+json_t *bs_duties_json(const struct bs_duties *d, enum bs_lang lang);
+
+/* An iCalendar (RFC 5545) file with one all-day VEVENT per duty: CRLF line ends, lines
+ * folded at 75 octets (never inside a UTF-8 sequence), a stable UID per duty and subject,
+ * DTSTAMP from now_us. Appends to out. */
+void bs_duties_ics(const struct bs_duties *d, enum bs_lang lang, int64_t now_us, struct bs_buf *out);
+
+/* Training hours a role needs per calendar year (SR.4.5), in hundredths; -1 unknown role. */
+int bs_training_required(const char *role);
+
+#endif

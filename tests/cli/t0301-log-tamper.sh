@@ -1,0 +1,89 @@
+#!/bin/sh
+# Tampering with events.db through sqlite3 is detected and the first bad event is named.
+. "$TOP/tests/cli/lib.sh"
+D="$T/data"
+"$BROKERSEC" --lang en init --data "$D" --org X --internal-control no > "$T/init.out" || exit 1
+grep "^bsseal1-" "$T/init.out" > "$T/vkey"
+for i in 1 2 3 4 5 6 7 8; do
+	"$BROKERSEC" log append --type test.e --message "event $i" --data "$D" > /dev/null || exit 1
+done
+cp -r "$D" "$T/pristine"
+reset() { rm -rf "$D"; cp -r "$T/pristine" "$D"; }
+sq() { sqlite3 "$D/events.db" "$1"; }
+verify() { run "$BROKERSEC" --lang en log verify --key "$T/vkey" --data "$D"; }
+
+verify
+check "pristine copy verifies" [ "$rc" -eq 0 ]
+
+sq "UPDATE events SET message = 'event X' WHERE seq = 5"
+verify
+check "modified message: exit 1" [ "$rc" -eq 1 ]
+check "modified message: names event 5" contains "$out" "event 5: modified"
+
+reset
+sq "UPDATE events SET user = 'mallory' WHERE seq = 3"
+verify
+check "modified user: names event 3" [ "$rc" -eq 1 ] && contains "$out" "event 3: modified"
+
+reset
+sq "DELETE FROM events WHERE seq = 4"
+verify
+check "deleted event: names event 4 missing" [ "$rc" -eq 1 ] && contains "$out" "event 4: missing"
+
+reset
+sq "UPDATE events SET seq = -1 WHERE seq = 6; UPDATE events SET seq = 6 WHERE seq = 7; UPDATE events SET seq = 7 WHERE seq = -1"
+verify
+check "swapped rows: reordered" [ "$rc" -eq 1 ] && contains "$out" "event 6: reordered"
+
+reset
+# Insert in the middle: renumber 5.. upwards, then put a new row at 5 with a plausible hash.
+sq "UPDATE events SET seq = seq + 1000 WHERE seq >= 5; UPDATE events SET seq = seq - 999 WHERE seq >= 1005;
+    INSERT INTO events (seq, time_us, type, severity, message, hash) SELECT 5, time_us, 'test.e', 5, 'forged', hash FROM events WHERE seq = 4"
+verify
+check "inserted row: names event 5 inserted" [ "$rc" -eq 1 ] && contains "$out" "event 5: inserted"
+
+reset
+LAST=$(sq "SELECT max(seq) FROM events")
+sq "DELETE FROM events WHERE seq = $LAST"
+verify
+check "truncated tail: missing, truncated" [ "$rc" -eq 1 ] && contains "$out" "truncated"
+
+reset
+sq "UPDATE checkpoints SET time_us = time_us + 1 WHERE idx = 3"
+verify
+check "checkpoint changed: bad signature" [ "$rc" -eq 1 ] && contains "$out" "checkpoint 3: bad signature"
+
+reset
+sq "UPDATE checkpoints SET seal = zeroblob(32) WHERE idx = 2"
+verify
+check "seal changed: bad seal" [ "$rc" -eq 1 ] && contains "$out" "checkpoint 2: bad seal"
+run "$BROKERSEC" log verify --data "$D"
+check "without --key the seal is not checked and says so" [ "$rc" -eq 0 ] && contains "$err" "seals were not checked"
+
+reset
+sq "DELETE FROM checkpoints WHERE idx = 2"
+verify
+check "deleted checkpoint: missing" [ "$rc" -eq 1 ] && contains "$out" "checkpoint 2: missing"
+
+reset
+HEAD=$("$BROKERSEC" --lang en log status --data "$D" | sed -n 's/^head[^:]*: //p')
+LASTCK=$(sq "SELECT max(idx) FROM checkpoints")
+S=$(sq "SELECT tree_size FROM checkpoints WHERE idx = $LASTCK - 2")
+sq "DELETE FROM events WHERE seq > $S; DELETE FROM checkpoints WHERE idx > $LASTCK - 2"
+verify
+check "truncation with its checkpoints passes without a head" [ "$rc" -eq 0 ]
+run "$BROKERSEC" --lang en log verify --key "$T/vkey" --head "$HEAD" --data "$D"
+check "... and fails against the head written down" [ "$rc" -eq 1 ] && contains "$out" "truncated"
+
+reset
+SIZE=$(stat -c %s "$D/events.db")
+truncate -s $((SIZE / 2)) "$D/events.db"
+rm -f "$D/events.db-wal" "$D/events.db-shm"
+verify
+check "truncated file: exit 1" [ "$rc" -eq 1 ]
+
+reset
+echo "bsseal1-00000000000000000000000000000000-1-900000000-0000000000000000000000000000000000000000000000000000000000000000" > "$T/badkey"
+run "$BROKERSEC" --lang en log verify --key "$T/badkey" --data "$D"
+check "another log's key is refused" [ "$rc" -eq 1 ] && contains "$out" "another log"
+finish
