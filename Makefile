@@ -25,7 +25,7 @@ CFLAGS_ALL = $(OPT) $(WARN) -fPIE $(CFLAGS)
 LDFLAGS_ALL = $(LDSAN) -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
 SRC := $(sort $(wildcard src/*/*.c))
-OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/catalog_data.o $(BUILD)/obj/gen/migrations_data.o $(BUILD)/obj/gen/policies_data.o
+OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/catalog_data.o $(BUILD)/obj/gen/migrations_data.o $(BUILD)/obj/gen/policies_data.o $(BUILD)/obj/gen/docs_data.o
 CATALOG := catalog/sr.yaml catalog/a1.yaml catalog/a2.yaml catalog/a3.yaml
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 POLICIES := $(sort $(wildcard policies/*.yaml))
@@ -59,6 +59,10 @@ $(BUILD)/gen/migrations_data.c: $(MIGRATIONS) $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed bs_embed_migrations $@ $(MIGRATIONS)
 
+$(BUILD)/gen/docs_data.c: docs/openapi.yaml $(BUILD)/tools/embed
+	@mkdir -p $(@D)
+	$(BUILD)/tools/embed bs_embed_docs $@ docs/openapi.yaml
+
 $(BUILD)/gen/policies_data.c: $(POLICIES) $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed bs_embed_policies $@ $(POLICIES)
@@ -74,10 +78,12 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/libbrokersec.a: $(filter-out $(BUILD)/obj/src/main.o,$(OBJ))
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	@$(AR) rcs $@ $^
 
 $(BUILD)/brokersec: $(BUILD)/obj/src/main.o $(BUILD)/libbrokersec.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -lpthread
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -lpthread
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbrokersec.a
 	@mkdir -p $(@D)
@@ -89,7 +95,7 @@ test: $(BUILD)/brokersec $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh
 
 check: deps
-	@$(MAKE) --no-print-directory lint docs-check test
+	@$(MAKE) --no-print-directory lint docs-check fuzz-check test
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
@@ -119,6 +125,9 @@ docs-check: $(BUILD)/brokersec
 	@$(BUILD)/brokersec controls --format markdown > $(BUILD)/controls-matrix.md
 	@cmp -s $(BUILD)/controls-matrix.md docs/controls-matrix.md || \
 		{ echo "docs/controls-matrix.md is stale: run 'make docs' and commit it" >&2; exit 1; }
+	@$(BUILD)/brokersec scan --list-checks --format markdown | cat - bench/scan/lynis-coverage.md > $(BUILD)/checks.md
+	@cmp -s $(BUILD)/checks.md docs/checks.md || \
+		{ echo "docs/checks.md is stale: run 'make docs' and commit it" >&2; exit 1; }
 
 # Not in CI: scans a minimal Debian root built with debootstrap (needs root and network).
 check-slow: $(BUILD)/brokersec
@@ -132,13 +141,23 @@ install: $(BUILD)/brokersec
 # corpora also replay as unit tests (tests/unit/test_syslog_corpus.c) in `make check`.
 FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
-.PHONY: fuzz
-fuzz: deps
+FUZZ_CHECK_TIME ?= 20
+.PHONY: fuzz fuzz-build fuzz-check
+fuzz: fuzz-build
+	$(BUILD)/fuzz/fuzz_syslog -max_total_time=$(FUZZ_TIME) -max_len=4096 $(BUILD)/fuzz/syslog tests/fuzz/corpus/syslog
+
+# The bounded run `make check` does: quiet unless it finds something.
+fuzz-check: fuzz-build
+	@echo "  FUZZ    syslog parsers for $(FUZZ_CHECK_TIME) s"
+	@$(BUILD)/fuzz/fuzz_syslog -max_total_time=$(FUZZ_CHECK_TIME) -max_len=4096 -artifact_prefix=$(BUILD)/fuzz/ \
+		$(BUILD)/fuzz/syslog tests/fuzz/corpus/syslog > $(BUILD)/fuzz/log 2>&1 || \
+		{ tail -n 40 $(BUILD)/fuzz/log; echo "fuzzing found a crash: see $(BUILD)/fuzz/" >&2; exit 1; }
+
+fuzz-build:
 	@mkdir -p $(BUILD)/fuzz/syslog
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	@$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 		-o $(BUILD)/fuzz/fuzz_syslog tests/fuzz/fuzz_syslog.c src/syslog/syslog.c src/intake/event.c \
 		src/core/buf.c src/core/clock.c src/core/error.c src/core/utf8.c $(PKG_LIBS)
-	$(BUILD)/fuzz/fuzz_syslog -max_total_time=$(FUZZ_TIME) -max_len=4096 $(BUILD)/fuzz/syslog tests/fuzz/corpus/syslog
 
 clean:
 	rm -rf build build-asan

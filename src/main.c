@@ -56,7 +56,7 @@ static void usage(FILE *out, enum bs_lang lang)
 	fprintf(out, "%s\n\n", BS_T(lang, "用法: brokersec [--data 目錄] [--lang zh-TW|en] <命令> [選項]",
 				    "usage: brokersec [--data DIR] [--lang zh-TW|en] <command> [options]"));
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, BS_T(lang, commands[i].summary_zh, commands[i].summary_en));
+		fprintf(out, "  %-15s %s\n", commands[i].name, BS_T(lang, commands[i].summary_zh, commands[i].summary_en));
 	fprintf(out, "\n%s\n", BS_T(lang, "每個命令皆可加 --help。資料目錄：--data，否則 $BROKERSEC_DATA，否則 ./brokersec-data。",
 				    "Every command takes --help. Data directory: --data, else $BROKERSEC_DATA, else ./brokersec-data."));
 }

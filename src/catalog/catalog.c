@@ -1,6 +1,7 @@
 #include "catalog/catalog.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -520,36 +521,46 @@ const char *bs_text_get(const struct bs_text *t, enum bs_lang lang)
 	return lang == BS_LANG_EN ? t->en : t->zh;
 }
 
-int bs_catalog_builtin(const struct bs_catalog **out)
+/* Loaded once per process, on first use, from any thread (the server's included). */
+static struct bs_catalog builtin_cat;
+static int builtin_err;
+static char *builtin_msg;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void load_builtin(void)
 {
-	static struct bs_catalog cat;
-	static int loaded;
 	struct bs_buf errors = BS_BUF_INIT;
 	int problems = 0;
 
-	*out = NULL;
-	if (loaded) {
-		*out = &cat;
-		return 0;
-	}
 	for (const struct bs_embed *e = bs_embed_catalog; e->name; e++) {
-		int r = bs_catalog_parse(&cat, e->name, (const char *)e->data, e->len, &errors);
+		int r = bs_catalog_parse(&builtin_cat, e->name, (const char *)e->data, e->len, &errors);
 		if (r < 0) {
-			bs_buf_release(&errors);
-			bs_catalog_release(&cat);
-			return r;
+			builtin_err = r;
+			builtin_msg = bs_strdup(bs_error_message());
+			goto done;
 		}
 		problems += r;
 	}
-	problems += bs_catalog_link(&cat, &errors);
+	problems += bs_catalog_link(&builtin_cat, &errors);
 	if (problems) {
-		int err = bs_error(BS_ERR, "the built-in catalog is invalid (%d problems):\n%s", problems, errors.ptr);
-		bs_buf_release(&errors);
-		bs_catalog_release(&cat);
-		return err;
+		struct bs_buf m = BS_BUF_INIT;
+		bs_buf_printf(&m, "the built-in catalog is invalid (%d problems):\n%s", problems, errors.ptr);
+		builtin_err = BS_ERR;
+		builtin_msg = bs_buf_detach(&m, NULL);
 	}
+done:
+	if (builtin_err)
+		bs_catalog_release(&builtin_cat);
 	bs_buf_release(&errors);
-	loaded = 1;
-	*out = &cat;
+}
+
+int bs_catalog_builtin(const struct bs_catalog **out)
+{
+	*out = NULL;
+	if (pthread_once(&builtin_once, load_builtin) != 0)
+		return bs_error(BS_ERR, "cannot load the built-in catalog");
+	if (builtin_err)
+		return bs_error(builtin_err, "%s", builtin_msg);
+	*out = &builtin_cat;
 	return 0;
 }

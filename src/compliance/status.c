@@ -6,8 +6,6 @@
 #include "core/error.h"
 
 /* Order matters: the first evaluator that decides wins. */
-extern const struct bs_evaluator bs_eval_registers; /* eval_registers.c */
-extern const struct bs_evaluator bs_eval_scan; /* eval_scan.c */
 static const struct bs_evaluator *const evaluators[] = {
 	&bs_eval_applicability,
 	&bs_eval_registers,

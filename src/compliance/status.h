@@ -76,8 +76,10 @@ struct bs_evaluator {
 	void (*release)(void *state);
 };
 
-extern const struct bs_evaluator bs_eval_applicability;
-extern const struct bs_evaluator bs_eval_evidence;
+extern const struct bs_evaluator bs_eval_applicability; /* eval_applicability.c */
+extern const struct bs_evaluator bs_eval_registers;     /* eval_registers.c */
+extern const struct bs_evaluator bs_eval_scan;          /* eval_scan.c */
+extern const struct bs_evaluator bs_eval_evidence;      /* eval_evidence.c */
 
 /* Computes the status as of the given day. Release with bs_status_release(). */
 int bs_status_compute(struct bs_datadir *dd, const struct bs_catalog *cat, int32_t as_of, struct bs_status *out);

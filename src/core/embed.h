@@ -15,6 +15,8 @@ struct bs_embed {
 
 extern const struct bs_embed bs_embed_catalog[];
 extern const struct bs_embed bs_embed_migrations[];
+/* docs served by the binary: [0] is docs/openapi.yaml */
+extern const struct bs_embed bs_embed_docs[];
 extern const struct bs_embed bs_embed_policies[];
 
 #endif

@@ -1,25 +1,9 @@
-/* openapi.c - docs/openapi.yaml compiled into the binary with the assembler's .incbin.
- * NEEDSWORK: make does not know this object depends on docs/openapi.yaml (a rebuild after
- * editing only the YAML needs `touch src/http/openapi.c`); tests/cli/t0210 compares the
- * served document with the file so a stale build fails loudly. Moving it to tools/embed
- * needs a Makefile rule the lead owns. */
+/* openapi.c - docs/openapi.yaml as compiled into the binary by tools/embed (see Makefile). */
+#include "core/embed.h"
 #include "http/http.h"
-
-__asm__(".section .rodata\n"
-	".balign 16\n"
-	".hidden bs_http__openapi_start\n"
-	".hidden bs_http__openapi_end\n"
-	"bs_http__openapi_start:\n"
-	".incbin \"docs/openapi.yaml\"\n"
-	"bs_http__openapi_end:\n"
-	".byte 0\n"
-	".previous\n");
-
-extern const char bs_http__openapi_start[];
-extern const char bs_http__openapi_end[];
 
 const char *bs_http_openapi(size_t *len)
 {
-	*len = (size_t)(bs_http__openapi_end - bs_http__openapi_start);
-	return bs_http__openapi_start;
+	*len = bs_embed_docs[0].len;
+	return (const char *)bs_embed_docs[0].data;
 }

@@ -55,6 +55,8 @@ check "review lists anomalies" contains "$out" "never signed in"
 check "review names the reviewer" contains "$out" '"reviewed_by"'
 run "$BROKERSEC" log search --data "$D" --type account.review --format json
 check "review recorded" contains "$out" "account review"
+run "$BROKERSEC" due --data "$D" --format json --lang en
+check "the review feeds the account-review deadline" contains "$out" "last account review $(date -u +%Y-%m-%d)"
 for ty in account.create account.disable account.enable account.role account.reset account.delete account.totp_enroll; do
 	run "$BROKERSEC" log search --data "$D" --type "$ty" --format json
 	check "event $ty" test -n "$out" -a "$out" != "[]"
