@@ -133,6 +133,11 @@ docs-check: $(BUILD)/brokersec
 check-slow: $(BUILD)/brokersec
 	@BROKERSEC=$(CURDIR)/$(BUILD)/brokersec sh tests/cli/t06-debootstrap.slow
 
+# Not in CI (minutes): testssl.sh and sqlmap against a real server, see bench/http/security.
+.PHONY: check-security
+check-security: $(BUILD)/brokersec
+	@BUILD=$(BUILD) bench/http/security
+
 install: $(BUILD)/brokersec
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/brokersec $(DESTDIR)$(PREFIX)/bin/brokersec

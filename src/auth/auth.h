@@ -42,6 +42,8 @@ enum bs_perm {
 	BS_PERM_POLICY_WRITE,
 	BS_PERM_TOKENS_MANAGE,
 	BS_PERM_TRAINING_SELF,
+	BS_PERM_REGISTERS_READ,  /* the registers, their history and the deadlines (due) */
+	BS_PERM_REGISTERS_WRITE, /* add, update and archive register records */
 	BS_PERM_COUNT
 };
 

@@ -20,6 +20,8 @@ static const char *const perm_names[BS_PERM_COUNT] = {
 	[BS_PERM_POLICY_WRITE] = "policy.write",
 	[BS_PERM_TOKENS_MANAGE] = "tokens.manage",
 	[BS_PERM_TRAINING_SELF] = "training.self",
+	[BS_PERM_REGISTERS_READ] = "registers.read",
+	[BS_PERM_REGISTERS_WRITE] = "registers.write",
 };
 
 static const char *const role_names[BS_ROLE_COUNT] = {
@@ -34,23 +36,29 @@ static const char *const role_names[BS_ROLE_COUNT] = {
 /* Least privilege: a role gets what its job needs and nothing more. The auditor reads
  * everything, including the event log, and changes nothing. Only admins manage accounts;
  * the security officer (資安專責人員) sets the policy, reads and re-identifies (reset,
- * unlock) but does not create accounts. */
+ * unlock) but does not create accounts. The registers (and the deadlines computed from them)
+ * are read by the auditor, the security officer and IT, and kept by the security officer and
+ * IT; employees stay out of them (NEEDSWORK in docs/roles.md: no account -> person link yet,
+ * so "own training record" cannot be told apart). */
 static const unsigned role_perms[BS_ROLE_COUNT] = {
 	[BS_ROLE_ADMIN] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			  P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) | P(BS_PERM_EVENTS_READ) |
 			  P(BS_PERM_EVENTS_APPEND) | P(BS_PERM_USERS_READ) | P(BS_PERM_USERS_WRITE) |
 			  P(BS_PERM_USERS_RESET) | P(BS_PERM_POLICY_READ) | P(BS_PERM_POLICY_WRITE) |
-			  P(BS_PERM_TOKENS_MANAGE) | P(BS_PERM_TRAINING_SELF),
+			  P(BS_PERM_TOKENS_MANAGE) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ) |
+			  P(BS_PERM_REGISTERS_WRITE),
 	[BS_ROLE_SECURITY_OFFICER] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 				     P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) |
 				     P(BS_PERM_EVENTS_READ) | P(BS_PERM_USERS_READ) | P(BS_PERM_USERS_RESET) |
-				     P(BS_PERM_POLICY_READ) | P(BS_PERM_POLICY_WRITE) | P(BS_PERM_TRAINING_SELF),
+				     P(BS_PERM_POLICY_READ) | P(BS_PERM_POLICY_WRITE) | P(BS_PERM_TRAINING_SELF) |
+				     P(BS_PERM_REGISTERS_READ) | P(BS_PERM_REGISTERS_WRITE),
 	[BS_ROLE_AUDITOR] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			    P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVENTS_READ) | P(BS_PERM_USERS_READ) |
-			    P(BS_PERM_POLICY_READ) | P(BS_PERM_TRAINING_SELF),
+			    P(BS_PERM_POLICY_READ) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ),
 	[BS_ROLE_IT_STAFF] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			     P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) | P(BS_PERM_EVENTS_APPEND) |
-			     P(BS_PERM_TOKENS_MANAGE) | P(BS_PERM_TRAINING_SELF),
+			     P(BS_PERM_TOKENS_MANAGE) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ) |
+			     P(BS_PERM_REGISTERS_WRITE),
 	[BS_ROLE_EMPLOYEE] = P(BS_PERM_SELF) | P(BS_PERM_TRAINING_SELF),
 };
 

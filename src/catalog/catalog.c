@@ -4,64 +4,17 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "core/embed.h"
 #include "core/error.h"
-#include "core/utf8.h"
 #include "profile/profile.h"
+#include "yamldoc/yamldoc.h"
 
-/* One file being parsed: where problems are collected. */
+/* One file being parsed: the catalog it adds to and the document with its problems. */
 struct parse {
 	struct bs_catalog *cat;
-	const char *file;
-	yaml_document_t *doc;
-	struct bs_buf *errors;
-	int problems;
+	struct bs_yamldoc *y;
 };
-
-static void problem(struct parse *p, const yaml_node_t *n, const char *fmt, ...) BS_PRINTF(3, 4);
-static void problem(struct parse *p, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	bs_buf_printf(p->errors, "%s:%lu: ", p->file, n ? (unsigned long)n->start_mark.line + 1 : 1ul);
-	va_start(ap, fmt);
-	bs_buf_vprintf(p->errors, fmt, ap);
-	va_end(ap);
-	bs_buf_putc(p->errors, '\n');
-	p->problems++;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* A non-empty scalar of valid UTF-8 text, or NULL after reporting what is wrong. */
-static const char *text_scalar(struct parse *p, const yaml_node_t *n, const char *field)
-{
-	const char *s = scalar(n);
-
-	if (!s) {
-		problem(p, n, "'%s' must be a string", field);
-		return NULL;
-	}
-	if (!*s) {
-		problem(p, n, "'%s' is empty", field);
-		return NULL;
-	}
-	if (!bs_utf8_valid_text(s, n->data.scalar.length)) {
-		problem(p, n, "'%s' is not valid UTF-8 text", field);
-		return NULL;
-	}
-	return s;
-}
-
-static yaml_node_t *node(struct parse *p, int idx)
-{
-	return yaml_document_get_node(p->doc, idx);
-}
 
 static int valid_segment(const char *s, size_t len, int two_digit)
 {
@@ -103,51 +56,19 @@ static int valid_id(const char *id, const char *part)
 	return 1;
 }
 
-static void parse_text(struct parse *p, yaml_node_t *n, const char *field, struct bs_text *out)
-{
-	if (!n || n->type != YAML_MAPPING_NODE) {
-		problem(p, n, "'%s' must be a mapping with keys zh-TW and en", field);
-		return;
-	}
-	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-		const char *key = scalar(k);
-		char **dst = NULL;
-		if (key && !strcmp(key, "zh-TW"))
-			dst = &out->zh;
-		else if (key && !strcmp(key, "en"))
-			dst = &out->en;
-		if (!dst) {
-			problem(p, k, "unknown language '%s' in '%s': use zh-TW and en", key ? key : "?", field);
-			continue;
-		}
-		if (*dst) {
-			problem(p, k, "'%s' has '%s' twice", field, key);
-			continue;
-		}
-		const char *s = text_scalar(p, v, field);
-		if (s)
-			*dst = bs_strdup(s);
-	}
-	if (!out->zh)
-		problem(p, n, "'%s' has no zh-TW", field);
-	if (!out->en)
-		problem(p, n, "'%s' has no en", field);
-}
-
 static unsigned parse_number_list(struct parse *p, yaml_node_t *n, const char *field)
 {
 	unsigned mask = 0;
 
 	if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.start == n->data.sequence.items.top) {
-		problem(p, n, "'applies.%s' must be a non-empty list of 1, 2, 3", field);
+		bs_yamldoc_problem(p->y, n, "'applies.%s' must be a non-empty list of 1, 2, 3", field);
 		return 0;
 	}
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		yaml_node_t *v = node(p, *it);
-		const char *s = scalar(v);
+		yaml_node_t *v = bs_yamldoc_node(p->y, *it);
+		const char *s = bs_yamldoc_scalar(v);
 		if (!s || strlen(s) != 1 || s[0] < '1' || s[0] > '3') {
-			problem(p, v, "'applies.%s' has '%s': allowed are 1, 2, 3", field, s ? s : "?");
+			bs_yamldoc_problem(p->y, v, "'applies.%s' has '%s': allowed are 1, 2, 3", field, s ? s : "?");
 			continue;
 		}
 		mask |= 1u << (s[0] - '0');
@@ -158,24 +79,26 @@ static unsigned parse_number_list(struct parse *p, yaml_node_t *n, const char *f
 static void parse_applies(struct parse *p, yaml_node_t *n, struct bs_applies *out)
 {
 	if (!n || n->type != YAML_MAPPING_NODE) {
-		problem(p, n, "'applies' must be a mapping of profile, system_category, app_class");
+		bs_yamldoc_problem(p->y, n, "'applies' must be a mapping of profile, system_category, app_class");
 		return;
 	}
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-		const char *key = scalar(k);
+		yaml_node_t *k = bs_yamldoc_node(p->y, pr->key), *v = bs_yamldoc_node(p->y, pr->value);
+		const char *key = bs_yamldoc_scalar(k);
 		if (key && !strcmp(key, "profile")) {
 			if (!v || v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start == v->data.sequence.items.top) {
-				problem(p, v, "'applies.profile' must be a non-empty list of profile flags");
+				bs_yamldoc_problem(p->y, v,
+					"'applies.profile' must be a non-empty list of profile flags");
 				continue;
 			}
 			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-				yaml_node_t *fv = node(p, *it);
-				const char *s = scalar(fv);
+				yaml_node_t *fv = bs_yamldoc_node(p->y, *it);
+				const char *s = bs_yamldoc_scalar(fv);
 				int f = s ? bs_profile_flag_lookup(s) : -1;
 				if (f < 0 || strcmp(s, bs_profile_info((enum bs_profile_flag)f)->name) != 0)
-					problem(p, fv, "unknown profile flag '%s' in 'applies.profile': known are internal_control, "
-						"mail_server, online_insurance, mobile_app, cloud, byod, remote_work", s ? s : "?");
+					bs_yamldoc_problem(p->y, fv, "unknown profile flag '%s' in 'applies.profile': "
+						"known are internal_control, mail_server, online_insurance, mobile_app, "
+						"cloud, byod, remote_work", s ? s : "?");
 				else
 					out->profile |= 1u << f;
 			}
@@ -184,8 +107,8 @@ static void parse_applies(struct parse *p, yaml_node_t *n, struct bs_applies *ou
 		} else if (key && !strcmp(key, "app_class")) {
 			out->app_class = parse_number_list(p, v, key);
 		} else {
-			problem(p, k, "unknown condition '%s' in 'applies': use profile, system_category, app_class",
-				key ? key : "?");
+			bs_yamldoc_problem(p->y, k, "unknown condition '%s' in 'applies': use profile, "
+				"system_category, app_class", key ? key : "?");
 		}
 	}
 }
@@ -210,40 +133,41 @@ static int valid_ref(const char *s)
 static void parse_how(struct parse *p, yaml_node_t *n, struct bs_control *c)
 {
 	if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.start == n->data.sequence.items.top) {
-		problem(p, n, "'how' must be a non-empty list of {kind, ref}");
+		bs_yamldoc_problem(p->y, n, "'how' must be a non-empty list of {kind, ref}");
 		return;
 	}
 	size_t cap = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	c->how = bs_calloc(cap, sizeof(*c->how));
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		yaml_node_t *m = node(p, *it);
+		yaml_node_t *m = bs_yamldoc_node(p->y, *it);
 		const char *kind = NULL, *ref = NULL;
 		if (!m || m->type != YAML_MAPPING_NODE) {
-			problem(p, m, "each 'how' item must be a mapping {kind, ref}");
+			bs_yamldoc_problem(p->y, m, "each 'how' item must be a mapping {kind, ref}");
 			continue;
 		}
 		for (yaml_node_pair_t *pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
-			yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-			const char *key = scalar(k);
+			yaml_node_t *k = bs_yamldoc_node(p->y, pr->key), *v = bs_yamldoc_node(p->y, pr->value);
+			const char *key = bs_yamldoc_scalar(k);
 			if (key && !strcmp(key, "kind"))
-				kind = scalar(v);
+				kind = bs_yamldoc_scalar(v);
 			else if (key && !strcmp(key, "ref"))
-				ref = scalar(v);
+				ref = bs_yamldoc_scalar(v);
 			else
-				problem(p, k, "unknown field '%s' in a 'how' item: use kind and ref", key ? key : "?");
+				bs_yamldoc_problem(p->y, k, "unknown field '%s' in a 'how' item: use kind and ref",
+					key ? key : "?");
 		}
 		int ki = -1;
 		for (int i = 0; i < 4 && kind; i++)
 			if (!strcmp(kind, how_kinds[i]))
 				ki = i;
 		if (ki < 0) {
-			problem(p, m, "'how' kind '%s' is unknown: use mechanism, check, record or schedule",
-				kind ? kind : "(missing)");
+			bs_yamldoc_problem(p->y, m, "'how' kind '%s' is unknown: use mechanism, check, record or "
+				"schedule", kind ? kind : "(missing)");
 			continue;
 		}
 		if (!ref || !valid_ref(ref)) {
-			problem(p, m, "'how' ref '%s' is missing or not a name (letters, digits, . _ : # / -)",
-				ref ? ref : "(missing)");
+			bs_yamldoc_problem(p->y, m, "'how' ref '%s' is missing or not a name "
+				"(letters, digits, . _ : # / -)", ref ? ref : "(missing)");
 			continue;
 		}
 		c->how[c->nhow].kind = (enum bs_how_kind)ki;
@@ -269,32 +193,32 @@ static void control_release(struct bs_control *c)
 static void parse_entry(struct parse *p, yaml_node_t *n, const char *part)
 {
 	struct bs_control c;
-	int bad = p->problems;
+	int bad = p->y->problems;
 
 	memset(&c, 0, sizeof(c));
-	c.file = p->file;
+	c.file = p->y->file;
 	c.line = (int)n->start_mark.line + 1;
 	if (n->type != YAML_MAPPING_NODE) {
-		problem(p, n, "each entry must be a mapping");
+		bs_yamldoc_problem(p->y, n, "each entry must be a mapping");
 		return;
 	}
 	yaml_node_t *title = NULL, *text = NULL;
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-		const char *key = scalar(k);
+		yaml_node_t *k = bs_yamldoc_node(p->y, pr->key), *v = bs_yamldoc_node(p->y, pr->value);
+		const char *key = bs_yamldoc_scalar(k);
 		if (!key) {
-			problem(p, k, "field names must be strings");
+			bs_yamldoc_problem(p->y, k, "field names must be strings");
 		} else if (!strcmp(key, "id")) {
-			const char *s = scalar(v);
+			const char *s = bs_yamldoc_scalar(v);
 			if (!s || !valid_id(s, part))
-				problem(p, v, "id '%s' does not follow the scheme %s.<n>[.<n>...] (see catalog/README.md)",
-					s ? s : "?", part);
+				bs_yamldoc_problem(p->y, v, "id '%s' does not follow the scheme %s.<n>[.<n>...] "
+					"(see catalog/README.md)", s ? s : "?", part);
 			else
 				c.id = bs_strdup(s);
 		} else if (!strcmp(key, "parent")) {
-			const char *s = scalar(v);
+			const char *s = bs_yamldoc_scalar(v);
 			if (!s || !valid_id(s, part))
-				problem(p, v, "parent '%s' is not an id of part %s", s ? s : "?", part);
+				bs_yamldoc_problem(p->y, v, "parent '%s' is not an id of part %s", s ? s : "?", part);
 			else
 				c.parent_id = bs_strdup(s);
 		} else if (!strcmp(key, "title")) {
@@ -306,30 +230,32 @@ static void parse_entry(struct parse *p, yaml_node_t *n, const char *part)
 		} else if (!strcmp(key, "how")) {
 			parse_how(p, v, &c);
 		} else if (!strcmp(key, "period")) {
-			const char *s = scalar(v);
+			const char *s = bs_yamldoc_scalar(v);
 			if (!s || bs_duration_parse(s, &c.period_d) < 0)
-				problem(p, v, "period '%s' is not an ISO 8601 duration such as P1Y, P3M, PT15M", s ? s : "?");
+				bs_yamldoc_problem(p->y, v, "period '%s' is not an ISO 8601 duration "
+					"such as P1Y, P3M, PT15M", s ? s : "?");
 			else
 				c.period = bs_strdup(s);
 		} else {
-			problem(p, k, "unknown field '%s': allowed are id, parent, title, text, applies, how, period", key);
+			bs_yamldoc_problem(p->y, k, "unknown field '%s': allowed are id, parent, title, text, applies, "
+				"how, period", key);
 		}
 	}
-	if (!c.id && p->problems == bad)
-		problem(p, n, "entry has no 'id'");
-	if (c.id && strcmp(c.id, part) != 0 && !c.parent_id && p->problems == bad)
-		problem(p, n, "entry '%s' has no 'parent'", c.id);
+	if (!c.id && p->y->problems == bad)
+		bs_yamldoc_problem(p->y, n, "entry has no 'id'");
+	if (c.id && strcmp(c.id, part) != 0 && !c.parent_id && p->y->problems == bad)
+		bs_yamldoc_problem(p->y, n, "entry '%s' has no 'parent'", c.id);
 	if (c.id && !strcmp(c.id, part) && c.parent_id)
-		problem(p, n, "the root entry '%s' must not have a parent", c.id);
+		bs_yamldoc_problem(p->y, n, "the root entry '%s' must not have a parent", c.id);
 	if (!title)
-		problem(p, n, "entry '%s' has no 'title'", c.id ? c.id : "?");
+		bs_yamldoc_problem(p->y, n, "entry '%s' has no 'title'", c.id ? c.id : "?");
 	else
-		parse_text(p, title, "title", &c.title);
+		bs_yamldoc_text(p->y, title, "title", &c.title);
 	if (!text)
-		problem(p, n, "entry '%s' has no 'text'", c.id ? c.id : "?");
+		bs_yamldoc_problem(p->y, n, "entry '%s' has no 'text'", c.id ? c.id : "?");
 	else
-		parse_text(p, text, "text", &c.text);
-	if (p->problems != bad) {
+		bs_yamldoc_text(p->y, text, "text", &c.text);
+	if (p->y->problems != bad) {
 		control_release(&c);
 		return;
 	}
@@ -343,57 +269,51 @@ static void parse_entry(struct parse *p, yaml_node_t *n, const char *part)
 int bs_catalog_parse(struct bs_catalog *cat, const char *file, const char *data, size_t len,
 		     struct bs_buf *errors)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	struct parse p = { cat, file, &doc, errors, 0 };
+	struct bs_yamldoc y;
+	struct parse p = { cat, &y };
 	yaml_node_t *root, *entries = NULL;
 	const char *part = NULL;
+	int r;
 
-	if (!yaml_parser_initialize(&parser))
-		return bs_error(BS_ERR, "cannot start the YAML parser");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		bs_buf_printf(errors, "%s:%lu: %s%s%s\n", file, (unsigned long)parser.problem_mark.line + 1,
-			      parser.problem ? parser.problem : "malformed YAML",
-			      parser.context ? " " : "", parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		return 1;
-	}
-	yaml_parser_delete(&parser);
-	root = yaml_document_get_root_node(&doc);
+	if ((r = bs_yamldoc_load(&y, file, data, len, errors, 0)) != 0)
+		return r;
+	root = bs_yamldoc_root(&y);
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		problem(&p, root, "a catalog file is a mapping with 'part' and 'entries'");
+		bs_yamldoc_problem(&y, root, "a catalog file is a mapping with 'part' and 'entries'");
 		goto done;
 	}
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(&p, pr->key), *v = node(&p, pr->value);
-		const char *key = scalar(k);
+		yaml_node_t *k = bs_yamldoc_node(&y, pr->key), *v = bs_yamldoc_node(&y, pr->value);
+		const char *key = bs_yamldoc_scalar(k);
 		if (key && !strcmp(key, "part")) {
-			part = scalar(v);
+			part = bs_yamldoc_scalar(v);
 			if (!part || (strcmp(part, "SR") && strcmp(part, "A1") && strcmp(part, "A2") && strcmp(part, "A3"))) {
-				problem(&p, v, "part '%s' is unknown: use SR, A1, A2 or A3", part ? part : "?");
+				bs_yamldoc_problem(&y, v, "part '%s' is unknown: use SR, A1, A2 or A3",
+					part ? part : "?");
 				part = NULL;
 			}
 		} else if (key && !strcmp(key, "entries")) {
 			entries = v;
 		} else {
-			problem(&p, k, "unknown top-level field '%s': use part and entries", key ? key : "?");
+			bs_yamldoc_problem(&y, k, "unknown top-level field '%s': use part and entries",
+				key ? key : "?");
 		}
 	}
 	if (!part) {
-		if (p.problems == 0)
-			problem(&p, root, "the file has no 'part'");
+		if (y.problems == 0)
+			bs_yamldoc_problem(&y, root, "the file has no 'part'");
 		goto done;
 	}
 	if (!entries || entries->type != YAML_SEQUENCE_NODE) {
-		problem(&p, entries ? entries : root, "'entries' must be a list");
+		bs_yamldoc_problem(&y, entries ? entries : root, "'entries' must be a list");
 		goto done;
 	}
 	for (yaml_node_item_t *it = entries->data.sequence.items.start; it < entries->data.sequence.items.top; it++)
-		parse_entry(&p, node(&p, *it), part);
+		parse_entry(&p, bs_yamldoc_node(&y, *it), part);
 done:
-	yaml_document_delete(&doc);
-	return p.problems;
+	r = y.problems;
+	bs_yamldoc_release(&y);
+	return r;
 }
 
 /* Open addressing over ids; the catalog is small and fixed, so a flat table is enough. */

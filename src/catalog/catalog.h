@@ -13,12 +13,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
-#include "core/i18n.h"
-
-struct bs_text {
-	char *zh;
-	char *en;
-};
+#include "core/i18n.h"  /* enum bs_lang, struct bs_text */
 
 enum bs_how_kind { BS_HOW_MECHANISM, BS_HOW_CHECK, BS_HOW_RECORD, BS_HOW_SCHEDULE };
 

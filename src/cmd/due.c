@@ -7,8 +7,6 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/utf8.h"
-#include "profile/profile.h"
-#include "registry/registry.h"
 #include "schedule/schedule.h"
 
 static const char usage_text[] =
@@ -43,12 +41,10 @@ int cmd_due(int argc, char **argv, struct bs_cli *cli)
 	};
 	struct bs_schedule_opts so;
 	struct bs_duties duties = { 0 };
-	struct bs_profile prof = { 0 };
 	struct bs_buf out = BS_BUF_INIT;
 	struct bs_datadir *dd = NULL;
-	json_t *snap = NULL;
 	const char *format = NULL, *as_of = NULL;
-	int within = 90, restore = 12, review = 12, opt, r, fmt, err;
+	int within = BS_DUE_WITHIN_DEFAULT, restore = 12, review = 12, opt, r, fmt, err;
 	int32_t day;
 
 	cli->usage = usage_text;
@@ -56,7 +52,7 @@ int cmd_due(int argc, char **argv, struct bs_cli *cli)
 		if (opt == OPT_AS_OF)
 			as_of = optarg;
 		else if (opt == OPT_WITHIN) {
-			if (parse_small(cli, "--within", optarg, 0, 3660, &within))
+			if (parse_small(cli, "--within", optarg, 0, BS_DUE_WITHIN_MAX, &within))
 				return 2;
 		} else if (opt == OPT_RESTORE) {
 			if (parse_small(cli, "--restore-test-months", optarg, 1, 12, &restore))
@@ -85,10 +81,7 @@ int cmd_due(int argc, char **argv, struct bs_cli *cli)
 	so.within = within;
 	so.restore_test_months = restore;
 	so.account_review_months = review;
-	if ((err = bs_profile_load(dd->store, &prof)) < 0 || (err = bs_reg_snapshot(dd->store, &snap)) < 0)
-		goto done;
-	so.profile_mask = prof.mask;
-	if ((err = bs_schedule_compute(snap, &so, &duties)) < 0)
+	if ((err = bs_schedule_load(dd->store, &so, &duties)) < 0)
 		goto done;
 	if (fmt == 1) {
 		json_t *arr = bs_duties_json(&duties, cli->lang);
@@ -125,8 +118,6 @@ int cmd_due(int argc, char **argv, struct bs_cli *cli)
 	}
 done:
 	bs_duties_release(&duties);
-	bs_profile_release(&prof);
-	json_decref(snap);
 	bs_buf_release(&out);
 	bs_datadir_free(dd);
 	return err < 0 ? bs_cli_fail(cli, err) : bs_cli_flush(cli);

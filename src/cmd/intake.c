@@ -139,6 +139,7 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 	cfg.stats_path = stats;
 	cfg.sink = sink;
 	cfg.sink_ctx = log;
+	cfg.log = log; /* pipelined, trusted batches; sink only as the interface's fallback */
 	cfg.notify = notify;
 	cfg.notify_ctx = cli;
 	if ((err = bs_intake_create(&in, &cfg)) < 0)

@@ -16,11 +16,13 @@
 
 static const char usage_text[] =
 	"usage: brokersec serve [--data DIR] [--listen 127.0.0.1:8443] [--tls-cert FILE --tls-key FILE]\n"
-	"                       [--threads N] [--syslog-udp ADDR:PORT] [--syslog-tcp ADDR:PORT]\n"
-	"                       [--syslog-tls ADDR:PORT]\n"
+	"                       [--tls-min 1.3|1.2] [--threads N] [--syslog-udp ADDR:PORT]\n"
+	"                       [--syslog-tcp ADDR:PORT] [--syslog-tls ADDR:PORT]\n"
 	"Serves the JSON API under https://ADDR:PORT/api/v1 (port 0 picks a free port and prints it).\n"
 	"Without --tls-cert/--tls-key the data directory's tls/cert.pem and tls/key.pem are used\n"
 	"(a self-signed ECDSA P-256 certificate is made when they are missing).\n"
+	"TLS 1.3 only by default; --tls-min 1.2 also accepts TLS 1.2 for clients that lack 1.3\n"
+	"(TLS 1.2 allows client-initiated renegotiation attempts: see docs/tls.md).\n"
 	"SIGINT or SIGTERM stops it after running requests finish.\n";
 
 struct intake_run {
@@ -51,11 +53,12 @@ static void *intake_thread(void *p)
 
 int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 {
-	enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS };
+	enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS, O_TLS_MIN };
 	struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "tls-cert", required_argument, NULL, O_CERT },
 		{ "tls-key", required_argument, NULL, O_KEY },
+		{ "tls-min", required_argument, NULL, O_TLS_MIN },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "syslog-udp", required_argument, NULL, O_UDP },
 		{ "syslog-tcp", required_argument, NULL, O_TCP },
@@ -82,6 +85,15 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 		case O_UDP: udp = optarg; break;
 		case O_TCP: tcp = optarg; break;
 		case O_TLS: tls = optarg; break;
+		case O_TLS_MIN:
+			if (!strcmp(optarg, "1.3"))
+				cfg.tls_min = 13;
+			else if (!strcmp(optarg, "1.2"))
+				cfg.tls_min = 12;
+			else
+				return bs_cli_usage_error(cli, "--tls-min takes 1.3 (the default) or 1.2, not '%s'",
+							  optarg);
+			break;
 		case O_THREADS: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -156,8 +168,12 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 		if (fp[0])
 			printf("certificate %s\n", fp);
 		fflush(stdout);
+		if (cfg.tls_min == 12)
+			fprintf(stderr, "brokersec serve: TLS 1.2 accepted as well as 1.3 (--tls-min 1.2): use it "
+				"only while some client lacks TLS 1.3 (see docs/tls.md)\n");
 	}
-	(void)bs_audit(dd, "serve.start", "success", NULL, "HTTPS API started on %s", cfg.listen);
+	(void)bs_audit(dd, "serve.start", "success", NULL, "HTTPS API started on %s (TLS %s and later)", cfg.listen,
+		       cfg.tls_min == 12 ? "1.2" : "1.3");
 	for (;;) {
 		struct timespec wait = { 600, 0 };
 		int sig = sigtimedwait(&set, NULL, &wait);

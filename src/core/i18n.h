@@ -7,6 +7,13 @@
 
 enum bs_lang { BS_LANG_ZH_TW, BS_LANG_EN };
 
+/* A text in both languages, as the catalog and the check policies carry it. The strings are
+ * owned by whoever holds the struct; NULL when not set. */
+struct bs_text {
+	char *zh;
+	char *en;
+};
+
 /* Parses "zh-TW" / "zh_TW" / "zh" / "en"; 0 or BS_EINVALID with a message. */
 int bs_lang_parse(const char *s, enum bs_lang *out);
 /* $BROKERSEC_LANG when valid, else zh-TW. */

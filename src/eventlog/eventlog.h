@@ -48,6 +48,50 @@ void bs_eventlog_close(struct bs_eventlog *log);
  * ev->seq / ev->time_us is set. n events go in one transaction. */
 int bs_eventlog_append(struct bs_eventlog *log, struct bs_event *ev, size_t n);
 
+/* ---- Trusted and pipelined appends (the syslog intake) ---- */
+
+/* The caller built the events itself (src/intake/event.c): every text field is valid UTF-8
+ * without control characters and data, when set, is one JSON object. Append then skips the
+ * JSON parse and the UTF-8 scan; it still checks type, severity, outcome, lengths and time.
+ * Never for input from outside the process (CLI `log append`, HTTP `POST /events`): those
+ * use bs_eventlog_append. Builds with AddressSanitizer check trusted events fully anyway and
+ * abort on a violation, so the test suites hold the builder to this contract. */
+#define BS_EVENTLOG_TRUSTED 1u
+/* bs_eventlog_append with flags (0 or BS_EVENTLOG_TRUSTED). */
+int bs_eventlog_append_flags(struct bs_eventlog *log, struct bs_event *ev, size_t n, unsigned flags);
+
+/* A batch of events, copied (validated and canonically encoded) in the caller's thread, then
+ * committed by the writer while the caller prepares the next: a producer may keep batches in
+ * flight and still learn of each one's durable commit.
+ *     b = bs_eventlog_batch_new();
+ *     bs_eventlog_batch_add(b, &ev, BS_EVENTLOG_TRUSTED) ... (ev may be reused at once)
+ *     bs_eventlog_batch_submit(log, b);   queued, returns at once
+ *     ... build the next batch ...
+ *     bs_eventlog_batch_wait(log, b);     0 once b is durably committed
+ *     bs_eventlog_batch_clear(b);         reuse
+ * Batches commit in the order submitted. When one fails, every batch submitted before
+ * bs_eventlog_batch_wait() reported that failure fails too (none of it is written), so a
+ * producer that resubmits them in their order keeps its order; a failed batch may be
+ * submitted again as it is. */
+struct bs_eventlog_batch;
+/* The most events in one batch (and in one bs_eventlog_append). */
+#define BS_EVENTLOG_BATCH_MAX 16384
+struct bs_eventlog_batch *bs_eventlog_batch_new(void);
+/* Frees b; it must not be in flight (submitted and not yet waited for). NULL is a no-op. */
+void bs_eventlog_batch_free(struct bs_eventlog_batch *b);
+/* Empties b for reuse (not while in flight); keeps its memory. */
+void bs_eventlog_batch_clear(struct bs_eventlog_batch *b);
+size_t bs_eventlog_batch_count(const struct bs_eventlog_batch *b);
+/* Checks ev (as append does; flags as bs_eventlog_append_flags) and copies it into b.
+ * BS_EINVALID when it is not acceptable or b holds BS_EVENTLOG_BATCH_MAX events already. */
+int bs_eventlog_batch_add(struct bs_eventlog_batch *b, const struct bs_event *ev, unsigned flags);
+/* Queues b for the writer and returns; waits only while the log's queue is full. An error
+ * here (the log is closing) means b was not queued. */
+int bs_eventlog_batch_submit(struct bs_eventlog *log, struct bs_eventlog_batch *b);
+/* Waits until the writer is done with b: 0 when its events are durably committed, else the
+ * error (none of them was written). *first_seq (may be NULL) gets the seq of its first event. */
+int bs_eventlog_batch_wait(struct bs_eventlog *log, struct bs_eventlog_batch *b, int64_t *first_seq);
+
 /* Records a change made by the data directory's current actor (dd->actor), from the CLI
  * or API. outcome: "success" / "failure". The message is printf-style; data may be NULL.
  * Opens dd's log on first use. Returns 0 or the error that must stop the change. */

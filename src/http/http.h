@@ -1,10 +1,10 @@
 /*
  * http.h - the HTTPS server: JSON API under /api/v1 (libmicrohttpd + GnuTLS).
  *
- * TLS only (1.2 and 1.3, AEAD ciphers with ECDHE), security headers on every response,
- * request size and time limits, one error shape {"error": {"code", "message"}}, and every
- * route declaring its permission in one table (api.c) that one function checks
- * (authorisation at one choke point; every refusal is an event).
+ * TLS only (1.3; 1.2 too when asked for; AEAD ciphers with ECDHE), security headers on
+ * every response, request size and time limits, one error shape {"error": {"code",
+ * "message"}}, and every route declaring its permission in one table (api.c) that one
+ * function checks (authorisation at one choke point; every refusal is an event).
  */
 #ifndef BS_HTTP_HTTP_H
 #define BS_HTTP_HTTP_H
@@ -21,6 +21,8 @@ struct bs_http_config {
 	const char *cert_file;     /* PEM certificate (chain) */
 	const char *key_file;      /* PEM private key */
 	unsigned threads;          /* 0: 4 */
+	unsigned tls_min;          /* lowest TLS version: 0 or 13: TLS 1.3 only; 12: also TLS 1.2,
+				    * for legacy clients (client renegotiation: see docs/tls.md) */
 };
 
 /* Starts serving in background threads. On failure *out is NULL and the message names the
@@ -31,8 +33,10 @@ unsigned bs_http_port(struct bs_http *h);
 /* Stops accepting, finishes running requests and frees everything. NULL is a no-op. */
 void bs_http_stop(struct bs_http *h);
 
-/* The TLS priority string: TLS 1.3 and 1.2, ECDHE, AES-GCM and ChaCha20-Poly1305 only. */
+/* The GnuTLS priority strings: TLS 1.3 only (the default), and TLS 1.3 and 1.2 (tls_min 12);
+ * ECDHE, AES-GCM and ChaCha20-Poly1305 only. */
 extern const char bs_http_tls_priorities[];
+extern const char bs_http_tls12_priorities[];
 
 /* docs/openapi.yaml as compiled into the binary (served at GET /api/v1/openapi.yaml). */
 const char *bs_http_openapi(size_t *len);

@@ -37,6 +37,8 @@ struct bs_http_ctx {
 	const char *method;
 	const char *path;
 	const char *param;          /* the '*' segment of the route, or NULL */
+	void *conn;                 /* the MHD connection, for query arguments (bs_http_query); NULL
+				     * when the server does not hand it over */
 	const char *source;         /* client address */
 	const char *body;
 	size_t body_len;
@@ -68,6 +70,8 @@ extern const size_t bs_http_nroutes;
 void bs_http_error(struct bs_http_ctx *c, int status, const char *code, const char *fmt, ...) BS_PRINTF(4, 5);
 /* Turns a core error code (and its message) into a reply. */
 void bs_http_fail(struct bs_http_ctx *c, int err);
+/* The query argument key ("?as_of=2025-06-30"), decoded; NULL when absent. */
+const char *bs_http_query(struct bs_http_ctx *c, const char *key);
 /* Sets a JSON reply (steals o). */
 void bs_http_json(struct bs_http_ctx *c, int status, json_t *o);
 /* The session cookie for id (NULL: the clearing cookie). */

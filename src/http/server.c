@@ -14,21 +14,21 @@
 
 #include "catalog/catalog.h"
 #include "core/clock.h"
+#include "core/tls_policy.h"
 #include "core/whoami.h"
 #include "eventlog/eventlog.h"
 #include "http/http_int.h"
 
-/* NEEDSWORK: testssl.sh rates "secure client-initiated renegotiation" VULNERABLE (DoS) on
- * TLS 1.2 with this GnuTLS/libmicrohttpd pair; find a way to refuse client renegotiation
- * (or offer TLS 1.3 only once every client has it). Its other HIGH/CRITICAL findings come
- * from the default self-signed certificate (no chain, no CRL/OCSP, 10-year validity from
- * bs_intake_tls_ensure): use --tls-cert/--tls-key with a CA-issued certificate. */
-const char bs_http_tls_priorities[] =
-	"SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:"
-	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:-SIGN-ALL:+SIGN-ECDSA-SHA256:"
-	"+SIGN-ECDSA-SHA384:+SIGN-ECDSA-SECP256R1-SHA256:+SIGN-RSA-PSS-RSAE-SHA256:+SIGN-RSA-PSS-RSAE-SHA384:"
-	"+SIGN-RSA-SHA256:+SIGN-RSA-SHA384:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:"
-	"%SERVER_PRECEDENCE";
+/* TLS 1.3 only by default. TLS 1.2 (serve --tls-min 1.2, for legacy clients) brings TLS 1.2
+ * renegotiation with it: a ClientHello on an established TLS 1.2 connection makes
+ * gnutls_record_recv() return GNUTLS_E_REHANDSHAKE, which libmicrohttpd 0.9.75 treats as a
+ * hard error: it answers with close_notify and closes the connection, so no second handshake
+ * is ever computed. libmicrohttpd has no option to do otherwise (nor to send a
+ * no_renegotiation alert), and testssl.sh 3.0.8 reads "closed" after a renegotiation
+ * attempt as "VULNERABLE, DoS threat" (HIGH) in some runs: see docs/tls.md. TLS 1.3 has no
+ * renegotiation at all. The suites: core/tls_policy.h. */
+const char bs_http_tls_priorities[] = BS_TLS13;
+const char bs_http_tls12_priorities[] = BS_TLS12;
 
 struct bs_http {
 	struct MHD_Daemon *d;
@@ -332,6 +332,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	client_address(conn, source, sizeof(source));
 	c.method = method;
 	c.path = url;
+	c.conn = conn; /* handlers read query arguments through it (bs_http_query) */
 	c.source = source;
 	c.body = rq->body.ptr;
 	c.body_len = rq->body.len;
@@ -441,6 +442,9 @@ int bs_http_start(struct bs_http **out, const struct bs_http_config *cfg)
 	*out = NULL;
 	if ((err = parse_listen(cfg->listen, &ss, &v6)) < 0)
 		return err;
+	if (cfg->tls_min != 0 && cfg->tls_min != 12 && cfg->tls_min != 13)
+		return bs_error(BS_EINVALID, "the lowest TLS version must be 1.2 or 1.3 (12 or 13), not %u",
+				cfg->tls_min);
 	/* Process-wide lazy state is loaded here, before any server thread exists: the built-in
 	 * catalog's first load is not thread-safe (NEEDSWORK for src/catalog: pthread_once),
 	 * nor is the first bs_os_user() call. */
@@ -466,7 +470,9 @@ int bs_http_start(struct bs_http **out, const struct bs_http_config *cfg)
 					(v6 ? MHD_USE_IPv6 : 0),
 				0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_HTTPS_MEM_CERT, h->cert, MHD_OPTION_HTTPS_MEM_KEY, h->key,
-				MHD_OPTION_HTTPS_PRIORITIES, bs_http_tls_priorities, MHD_OPTION_THREAD_POOL_SIZE,
+				MHD_OPTION_HTTPS_PRIORITIES,
+				cfg->tls_min == 12 ? bs_http_tls12_priorities : bs_http_tls_priorities,
+				MHD_OPTION_THREAD_POOL_SIZE,
 				cfg->threads ? cfg->threads : 4u, MHD_OPTION_CONNECTION_TIMEOUT, 15u,
 				MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,

@@ -3,7 +3,8 @@
  *
  * Shape: two threads. The calling thread runs one epoll loop over every socket (UDP,
  * TCP and TLS listeners and connections, all non-blocking) and only receives, frames and
- * queues; a commit thread parses, builds events and hands batches to the sink. One loop
+ * queues; a commit thread parses, builds events and hands batches to the event log
+ * (pipelined: it builds the next batch while the log commits the previous one). One loop
  * rather than a thread per listener or connection because senders are many (every host of
  * the broker keeps a TCP connection open) and a thread each would cost a stack per sender
  * and make backpressure a matter of many blocked threads; with one loop the thread count
@@ -268,7 +269,9 @@ static void pending_add(struct pending *p, const char *raw, size_t len, const ch
 	m->recv_us = now;
 	m->transport = (unsigned char)tr;
 	m->flags = (unsigned char)flags;
-	snprintf(m->source, sizeof(m->source), "%s", source);
+	size_t sl = strnlen(source, sizeof(m->source) - 1);
+	memcpy(m->source, source, sl); /* no printf per message */
+	m->source[sl] = '\0';
 	m->len = len;
 	memcpy(m->raw, raw, len);
 	m->raw[len] = 0;
@@ -360,7 +363,7 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void *commit_main(void *arg)
+static void *commit_main_sink(void *arg)
 {
 	struct bs_intake *in = arg;
 	size_t batch = in->cfg.batch;
@@ -489,6 +492,297 @@ static void *commit_main(void *arg)
 		bs_intake_scratch_release(&sc[i]);
 	free(sc);
 	free(ev);
+	bs_buf_release(&dropmsg);
+	bs_buf_release(&dropdata);
+	return NULL;
+}
+
+/* ---- the commit thread with an event log: pipelined batches ---- */
+
+/* One batch: the messages it holds (still in the queue's count until committed) and their
+ * events, copied into the log's batch. */
+struct slot {
+	struct bs_eventlog_batch *b;
+	struct qmsg *first;
+	size_t n, bytes, bad;
+	int64_t drops, kdrops; /* the drop totals its intake.drop event reports, or -1 */
+	int in_flight;
+};
+
+/* Takes up to max messages off the queue (they stay counted until release). block: wait
+ * (at most 250 ms) while it is empty. */
+static size_t take(struct bs_intake *in, size_t max, int block, struct qmsg **first, size_t *bytes, int *closing)
+{
+	struct qmsg *m;
+	size_t n = 0;
+
+	*bytes = 0;
+	pthread_mutex_lock(&in->mu);
+	if (block && !in->head && !in->closed) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&in->nonempty, &in->mu, &ts);
+	}
+	*closing = in->closed;
+	*first = in->head;
+	for (m = in->head; m && n < max; m = m->next) {
+		n++;
+		*bytes += msg_cost(m->len);
+		if (n == max || !m->next) {
+			in->head = m->next;
+			if (!in->head)
+				in->tail = NULL;
+			m->next = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&in->mu);
+	return n;
+}
+
+/* Frees n committed messages and makes their room available (waking the loop when it
+ * stopped reading for want of room). */
+static void release(struct bs_intake *in, struct qmsg *first, size_t n, size_t bytes)
+{
+	int wake = 0;
+
+	for (size_t k = 0; k < n && first; k++) {
+		struct qmsg *m = first;
+		first = m->next;
+		free(m);
+	}
+	pthread_mutex_lock(&in->mu);
+	in->count -= n;
+	in->bytes -= bytes;
+	if (in->producer_waiting && in->count <= in->cfg.queue_messages / 2 && in->bytes <= in->cfg.queue_bytes / 2) {
+		in->producer_waiting = 0;
+		wake = 1;
+		pthread_cond_broadcast(&in->room);
+	}
+	pthread_mutex_unlock(&in->mu);
+	if (wake) {
+		uint64_t one = 1;
+		ssize_t w = write(in->wake_fd, &one, sizeof(one));
+		(void)w;
+	}
+}
+
+/* UDP drops become an event of their own, so none is silent: added to s when there are
+ * new ones since reported. */
+static void add_drop_event(struct bs_intake *in, struct slot *s, int64_t reported, int64_t kreported,
+			   struct bs_buf *msg, struct bs_buf *data)
+{
+	int64_t drops = atomic_load(&in->c.dropped_udp), kdrops = atomic_load(&in->c.dropped_udp_kernel);
+	struct bs_event ev;
+
+	s->drops = s->kdrops = -1;
+	if (drops <= reported && kdrops <= kreported)
+		return;
+	bs_buf_clear(msg);
+	bs_buf_clear(data);
+	bs_buf_printf(msg, "%lld UDP syslog messages dropped by the intake (queue full) and %lld by the kernel "
+		      "(socket buffer full) since the last report", (long long)(drops - reported),
+		      (long long)(kdrops - kreported));
+	bs_buf_printf(data, "{\"dropped_udp\":%lld,\"dropped_udp_kernel\":%lld,\"dropped_udp_total\":%lld,"
+		      "\"dropped_udp_kernel_total\":%lld}", (long long)(drops - reported),
+		      (long long)(kdrops - kreported), (long long)drops, (long long)kdrops);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = "intake.drop";
+	ev.severity = 4;
+	ev.source = in->lis[BS_INTAKE_UDP].addr;
+	ev.message = msg->ptr;
+	ev.data = data->ptr;
+	if (bs_eventlog_batch_add(s->b, &ev, BS_EVENTLOG_TRUSTED) == 0) {
+		s->drops = drops;
+		s->kdrops = kdrops;
+	}
+}
+
+/* Parses and builds s's messages into its batch. */
+static void build_slot(struct slot *s, struct bs_intake_scratch *sc)
+{
+	struct qmsg *m = s->first;
+	struct bs_event ev;
+
+	s->bad = 0;
+	for (size_t k = 0; k < s->n; k++, m = m->next) {
+		if (!bs_intake_event_build(&ev, sc, m->raw, m->len, m->recv_us, m->source,
+					   (enum bs_intake_transport)m->transport, m->flags))
+			s->bad++;
+		/* cannot fail: the builder keeps every field within the log's limits (the
+		 * sanitizer builds check the whole contract) */
+		if (bs_eventlog_batch_add(s->b, &ev, BS_EVENTLOG_TRUSTED) < 0)
+			abort();
+	}
+}
+
+/* After s is committed: count it, free its messages. */
+static void slot_done(struct bs_intake *in, struct slot *s, int64_t *reported, int64_t *kreported)
+{
+	if (s->drops >= 0) {
+		*reported = s->drops;
+		*kreported = s->kdrops;
+	}
+	atomic_fetch_add(&in->c.committed, (int64_t)s->n);
+	atomic_fetch_add(&in->c.malformed, (int64_t)s->bad);
+	release(in, s->first, s->n, s->bytes);
+	s->first = NULL;
+	s->n = s->bytes = 0;
+	s->in_flight = 0;
+	bs_eventlog_batch_clear(s->b);
+}
+
+/* s could not be stored (shutdown): its messages are given up (counted in lost). */
+static void slot_drop(struct bs_intake *in, struct slot *s)
+{
+	release(in, s->first, s->n, s->bytes);
+	s->first = NULL;
+	s->n = s->bytes = 0;
+	s->in_flight = 0;
+	bs_eventlog_batch_clear(s->b);
+}
+
+/* s failed (and so did every batch submitted after it): submits it again, alone, until it
+ * is stored; at shutdown gives up after a few tries. 0 stored, -1 given up. */
+static int slot_retry(struct bs_intake *in, struct slot *s, int closing)
+{
+	for (int attempt = 0;; attempt++) {
+		int err;
+		notify(in, 1, "cannot store %zu received messages: %s; retrying (messages are held, TCP senders "
+		       "are slowed, UDP messages are dropped and counted)", bs_eventlog_batch_count(s->b),
+		       bs_error_message());
+		if ((closing || atomic_load(&in->stopping)) && attempt >= 4) {
+			in->lost += (int64_t)s->n;
+			notify(in, 1, "giving up at shutdown: %zu received messages were not stored", s->n);
+			return -1;
+		}
+		sleep_ms(attempt < 6 ? 100L << attempt : 5000);
+		err = bs_eventlog_batch_submit(in->cfg.log, s->b);
+		if (err == 0)
+			err = bs_eventlog_batch_wait(in->cfg.log, s->b, NULL);
+		if (err == 0)
+			return 0;
+		atomic_fetch_add(&in->c.sink_failures, 1);
+	}
+}
+
+/* Stores s (not in flight) until done or given up. */
+static void slot_store(struct bs_intake *in, struct slot *s, int closing, int64_t *reported, int64_t *kreported)
+{
+	if (slot_retry(in, s, closing) == 0)
+		slot_done(in, s, reported, kreported);
+	else
+		slot_drop(in, s);
+}
+
+/* Waits for s (in flight); when it failed, next (in flight behind it, or NULL) failed too:
+ * stores both again in their order. Afterwards neither is in flight. */
+static void slot_finish(struct bs_intake *in, struct slot *s, struct slot *next, int closing, int64_t *reported,
+			int64_t *kreported)
+{
+	int err = bs_eventlog_batch_wait(in->cfg.log, s->b, NULL), next_err = 0;
+
+	s->in_flight = 0;
+	if (err == 0) {
+		slot_done(in, s, reported, kreported);
+		return;
+	}
+	atomic_fetch_add(&in->c.sink_failures, 1);
+	if (next) {
+		next_err = bs_eventlog_batch_wait(in->cfg.log, next->b, NULL);
+		next->in_flight = 0;
+	}
+	slot_store(in, s, closing, reported, kreported);
+	if (next) {
+		if (next_err == 0)
+			slot_done(in, next, reported, kreported);
+		else
+			slot_store(in, next, closing, reported, kreported);
+	}
+}
+
+/* The commit thread with a log: takes what is queued (up to a batch), builds it, submits it
+ * and, while the writer commits it, waits for the previous batch — so parsing and building
+ * overlap hashing, inserting and fsync. Batches grow to what arrived during the last commit. */
+static void *commit_main_log(void *arg)
+{
+	struct bs_intake *in = arg;
+	struct bs_intake_scratch sc;
+	struct slot slots[2], *cur = &slots[0], *prev = NULL;
+	struct bs_buf dropmsg = BS_BUF_INIT, dropdata = BS_BUF_INIT;
+	int64_t reported = 0, kreported = 0, last_stats = 0, last_committed = -1;
+	size_t max = in->cfg.batch > BS_EVENTLOG_BATCH_MAX - 1 ? BS_EVENTLOG_BATCH_MAX - 1 : in->cfg.batch;
+
+	memset(&sc, 0, sizeof(sc));
+	bs_buf_init(&sc.host);
+	bs_buf_init(&sc.message);
+	bs_buf_init(&sc.source);
+	bs_buf_init(&sc.data);
+	bs_buf_init(&sc.tmp);
+	memset(slots, 0, sizeof(slots));
+	slots[0].b = bs_eventlog_batch_new();
+	slots[1].b = bs_eventlog_batch_new();
+	for (;;) {
+		int closing;
+
+		/* Block for input only when nothing is in flight; else finish that first. */
+		cur->n = take(in, max, !prev, &cur->first, &cur->bytes, &closing);
+		if (!cur->n && prev) {
+			slot_finish(in, prev, NULL, closing, &reported, &kreported);
+			prev = NULL;
+			goto stats;
+		}
+		add_drop_event(in, cur, reported, kreported, &dropmsg, &dropdata);
+		build_slot(cur, &sc);
+		if (bs_eventlog_batch_count(cur->b)) {
+			int err = bs_eventlog_batch_submit(in->cfg.log, cur->b);
+			cur->in_flight = err == 0;
+			if (err < 0)
+				atomic_fetch_add(&in->c.sink_failures, 1); /* the log is closing */
+			if (prev)
+				slot_finish(in, prev, cur->in_flight ? cur : NULL, closing, &reported, &kreported);
+			prev = NULL;
+			if (cur->in_flight)
+				prev = cur;
+			else if (bs_eventlog_batch_count(cur->b)) /* not queued, and not stored by slot_finish */
+				slot_store(in, cur, closing, &reported, &kreported);
+			cur = cur == &slots[0] ? &slots[1] : &slots[0];
+		} else if (prev) {
+			slot_finish(in, prev, NULL, closing, &reported, &kreported);
+			prev = NULL;
+		}
+stats:;
+		/* Every 200 ms under load, and as soon as all that arrived is committed (so the
+		 * counters are current whenever the intake is idle). */
+		int64_t now = bs_clock_now(), committed = atomic_load(&in->c.committed);
+		int idle = !prev && committed != last_committed;
+		if (idle) {
+			pthread_mutex_lock(&in->mu);
+			idle = !in->head;
+			pthread_mutex_unlock(&in->mu);
+		}
+		if (now - last_stats >= 200000 || idle || (closing && !in->head)) {
+			write_stats(in);
+			last_stats = now;
+			last_committed = committed;
+		}
+		if (closing && !prev && !cur->n) {
+			pthread_mutex_lock(&in->mu);
+			int empty = !in->head;
+			pthread_mutex_unlock(&in->mu);
+			if (empty)
+				break;
+		}
+	}
+	write_stats(in);
+	bs_eventlog_batch_free(slots[0].b);
+	bs_eventlog_batch_free(slots[1].b);
+	bs_intake_scratch_release(&sc);
 	bs_buf_release(&dropmsg);
 	bs_buf_release(&dropdata);
 	return NULL;
@@ -849,7 +1143,7 @@ int bs_intake_create(struct bs_intake **out, const struct bs_intake_config *cfg)
 	*out = NULL;
 	if (!cfg->udp && !cfg->tcp && !cfg->tls)
 		return bs_error(BS_EINVALID, "no listener: give --syslog-udp, --syslog-tcp or --syslog-tls ADDR:PORT");
-	if (!cfg->sink)
+	if (!cfg->sink && !cfg->log)
 		return bs_error(BS_EINVALID, "intake has no sink for its events");
 	in = bs_calloc(1, sizeof(*in));
 	in->cfg = *cfg;
@@ -858,7 +1152,7 @@ int bs_intake_create(struct bs_intake **out, const struct bs_intake_config *cfg)
 	if (!in->cfg.queue_bytes)
 		in->cfg.queue_bytes = 64u << 20;
 	if (!in->cfg.batch)
-		in->cfg.batch = 4096;
+		in->cfg.batch = cfg->log ? BS_EVENTLOG_BATCH_MAX : 4096;
 	if (!in->cfg.max_message)
 		in->cfg.max_message = 16384;
 	if (in->cfg.max_message < 480)
@@ -935,7 +1229,7 @@ int bs_intake_run(struct bs_intake *in)
 	pthread_t th;
 	int stopping = 0, r;
 
-	if ((r = pthread_create(&th, NULL, commit_main, in)) != 0)
+	if ((r = pthread_create(&th, NULL, in->cfg.log ? commit_main_log : commit_main_sink, in)) != 0)
 		return bs_error(BS_ERR, "cannot start the intake's commit thread: %s", strerror(r));
 	for (int t = 0; t < 3; t++)
 		if (in->has[t])

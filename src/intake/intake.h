@@ -10,8 +10,10 @@
  * "intake.drop" event. Memory is bounded: a full queue stops the reading of TCP and TLS
  * connections (the senders' own buffers fill: backpressure) instead of growing.
  *
- * Events go to a sink in batches (bs_eventlog_append for real use); a batch is handed
- * over only after the previous one returned, so the order of arrival is kept.
+ * Events go straight into an event log (cfg.log: pipelined, trusted batches; the next
+ * batch is built while the previous one commits) or, in tests, to a sink (a batch is handed
+ * over only after the previous one returned). Either way the order of arrival is kept, and
+ * a message counts as committed only once it is durable.
  */
 #ifndef BS_INTAKE_INTAKE_H
 #define BS_INTAKE_INTAKE_H
@@ -29,7 +31,7 @@ struct bs_intake;
  * log's 64 KiB data limit. RFC 5425 asks receivers for 8192 octets at least. */
 #define BS_INTAKE_FRAME_MAX 32768
 
-/* Receives a batch of events; returns 0 once they are durably stored, or an error (with
+/* Receives a batch of events (when no log is configured; tests); returns 0 once they are durably stored, or an error (with
  * the thread's message set). Called from the intake's commit thread only. */
 typedef int (*bs_intake_sink_fn)(void *ctx, struct bs_event *ev, size_t n);
 /* Receives one line about what the intake does ("listening on tcp 127.0.0.1:6514") or
@@ -44,13 +46,19 @@ struct bs_intake_config {
 	const char *tls_key;
 	size_t queue_messages;     /* most messages held; 0: 65536 */
 	size_t queue_bytes;        /* most bytes held; 0: 64 MiB */
-	size_t batch;              /* most events per sink call; 0: 4096 */
+	size_t batch;              /* most events per sink call or log batch; 0: 4096 with a sink,
+				    * BS_EVENTLOG_BATCH_MAX with a log (batches grow with the load) */
 	size_t max_message;        /* largest frame kept whole; 0: 16384, at most BS_INTAKE_FRAME_MAX;
 				    * longer messages are stored in pieces of this size */
 	size_t max_connections;    /* 0: 1024; more are accepted and closed at once */
 	const char *stats_path;    /* where counters are written (atomically, now and then), or NULL */
-	bs_intake_sink_fn sink;
+	bs_intake_sink_fn sink;    /* used when log is NULL */
 	void *sink_ctx;
+	/* The event log to store into directly (real use): events are added as trusted (this
+	 * module builds them) and committed in pipelined batches (bs_eventlog_batch_*): the next
+	 * batch is parsed and built while the previous one commits. Nothing is counted as
+	 * committed before its batch is durable. When set, sink is not used. */
+	struct bs_eventlog *log;
 	bs_intake_notify_fn notify; /* may be NULL */
 	void *notify_ctx;
 };
@@ -99,8 +107,9 @@ int bs_intake_stats_read(const char *path, struct bs_intake_stats *out);
 
 /*
  * The TLS certificate of a data directory: <datadir>/tls/cert.pem and tls/key.pem. When
- * neither exists, makes a self-signed ECDSA P-256 certificate (10 years, CN and SAN the
- * host name, "localhost", 127.0.0.1 and ::1) and a key file of mode 0600. *cert and *key
+ * neither exists, makes a self-signed ECDSA P-256 certificate (397 days, CN and SAN the
+ * host name, "localhost", 127.0.0.1 and ::1) and a key file of mode 0600; renews that
+ * certificate (never one the user supplied) when fewer than 30 days are left. *cert and *key
  * are the paths (caller frees); fingerprint gets "SHA256:<hex>" of the certificate.
  */
 int bs_intake_tls_ensure(const char *datadir_path, char **cert, char **key, char *fingerprint, size_t cap);

@@ -13,11 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/tls_policy.h"
 #include "intake/intake.h"
 #include "intake/tls_internal.h"
 
 /* TLS 1.2 and 1.3 only (RFC 5425 asks for 1.2 at least; older versions are broken). */
-static const char priority[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE";
+/* RFC 5425 senders often speak only TLS 1.2; the suites are brokersec's one policy. */
+static const char priority[] = BS_TLS12;
 
 int bs_intake_tls_load(struct bs_intake_tls *t, const char *cert, const char *key)
 {
@@ -137,7 +139,7 @@ static int make_self_signed(const char *cert_path, const char *key_path)
 	GT(gnutls_x509_crt_set_version(crt, 3));
 	GT(gnutls_x509_crt_set_serial(crt, serial, sizeof(serial)));
 	GT(gnutls_x509_crt_set_activation_time(crt, now - 3600));
-	GT(gnutls_x509_crt_set_expiration_time(crt, now + (time_t)3653 * 86400));
+	GT(gnutls_x509_crt_set_expiration_time(crt, now + (time_t)BS_TLS_SELF_SIGNED_DAYS * 86400));
 	GT(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, host, (unsigned)strlen(host)));
 	GT(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, "brokersec intake", 16));
 	GT(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, host, (unsigned)strlen(host),
@@ -201,6 +203,48 @@ static int fingerprint_of(const char *cert_path, char *out, size_t cap)
 	return err;
 }
 
+/* Our own self-signed certificate (issuer = subject, O=brokersec intake) close to expiry is
+ * replaced by a new pair, written beside the old one and renamed over it; a certificate the
+ * user supplied is never touched. */
+static int renew_if_expiring(const char *cert_path, const char *key_path)
+{
+	struct bs_buf pem = BS_BUF_INIT, nc = BS_BUF_INIT, nk = BS_BUF_INIT;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d;
+	char org[64];
+	size_t olen = sizeof(org);
+	int ours = 0, err;
+
+	if ((err = bs_buf_read_file(&pem, cert_path)) < 0)
+		return err;
+	d.data = (unsigned char *)pem.ptr;
+	d.size = (unsigned)pem.len;
+	if (gnutls_x509_crt_init(&crt) >= 0 && gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM) >= 0 &&
+	    gnutls_x509_crt_check_issuer(crt, crt) &&
+	    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, 0, org, &olen) >= 0 &&
+	    !strcmp(org, "brokersec intake") &&
+	    gnutls_x509_crt_get_expiration_time(crt) < time(NULL) + (time_t)BS_TLS_RENEW_DAYS * 86400)
+		ours = 1;
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	bs_buf_release(&pem);
+	if (!ours)
+		return 0;
+	bs_buf_printf(&nc, "%s.new", cert_path);
+	bs_buf_printf(&nk, "%s.new", key_path);
+	(void)unlink(nc.ptr);
+	(void)unlink(nk.ptr);
+	if ((err = make_self_signed(nc.ptr, nk.ptr)) == 0 &&
+	    (rename(nk.ptr, key_path) != 0 || rename(nc.ptr, cert_path) != 0))
+		err = bs_error(BS_ERR, "cannot renew the self-signed TLS certificate '%s': %s", cert_path,
+			       strerror(errno));
+	(void)unlink(nc.ptr);
+	(void)unlink(nk.ptr);
+	bs_buf_release(&nc);
+	bs_buf_release(&nk);
+	return err;
+}
+
 int bs_intake_tls_ensure(const char *datadir_path, char **cert, char **key, char *fingerprint, size_t cap)
 {
 	char *dir = join(datadir_path, "tls");
@@ -221,6 +265,8 @@ int bs_intake_tls_ensure(const char *datadir_path, char **cert, char **key, char
 		goto done;
 	}
 	if (!hc && (err = make_self_signed(c, k)) < 0)
+		goto done;
+	if (hc && (err = renew_if_expiring(c, k)) < 0)
 		goto done;
 	if (fingerprint && (err = fingerprint_of(c, fingerprint, cap)) < 0)
 		goto done;

@@ -5,89 +5,21 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "core/embed.h"
 #include "core/error.h"
-#include "core/utf8.h"
 #include "scan/probe.h"
 #include "scan/rule.h"
 #include "scan/scan.h"
+#include "yamldoc/yamldoc.h"
 
+/* One file being parsed: the policy it adds to and the document with its problems. */
 struct parse {
 	struct bs_scan_policy *pol;
 	const struct bs_catalog *cat;
-	const char *file;
-	yaml_document_t *doc;
-	struct bs_buf *errors;
-	int problems;
+	struct bs_yamldoc *y;
 	const char *platform;
 };
-
-static void problem(struct parse *p, const yaml_node_t *n, const char *fmt, ...) BS_PRINTF(3, 4);
-static void problem(struct parse *p, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	bs_buf_printf(p->errors, "%s:%lu: ", p->file, n ? (unsigned long)n->start_mark.line + 1 : 1ul);
-	va_start(ap, fmt);
-	bs_buf_vprintf(p->errors, fmt, ap);
-	va_end(ap);
-	bs_buf_putc(p->errors, '\n');
-	p->problems++;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static yaml_node_t *node(struct parse *p, int idx)
-{
-	return yaml_document_get_node(p->doc, idx);
-}
-
-static const char *text_scalar(struct parse *p, const yaml_node_t *n, const char *field)
-{
-	const char *s = scalar(n);
-
-	if (!s || !*s) {
-		problem(p, n, "'%s' must be a non-empty string", field);
-		return NULL;
-	}
-	if (!bs_utf8_valid_text(s, n->data.scalar.length)) {
-		problem(p, n, "'%s' is not valid UTF-8 text", field);
-		return NULL;
-	}
-	return s;
-}
-
-static void parse_text(struct parse *p, yaml_node_t *n, const char *field, struct bs_text *out)
-{
-	if (!n || n->type != YAML_MAPPING_NODE) {
-		problem(p, n, "'%s' must be a mapping with keys zh-TW and en", field);
-		return;
-	}
-	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-		const char *key = scalar(k);
-		char **dst = NULL;
-		if (key && !strcmp(key, "zh-TW"))
-			dst = &out->zh;
-		else if (key && !strcmp(key, "en"))
-			dst = &out->en;
-		if (!dst || *dst) {
-			problem(p, k, "'%s' has an unknown or repeated language '%s': use zh-TW and en once each", field,
-				key ? key : "?");
-			continue;
-		}
-		const char *s = text_scalar(p, v, field);
-		if (s)
-			*dst = bs_strdup(s);
-	}
-	if (!out->zh || !out->en)
-		problem(p, n, "'%s' needs both zh-TW and en", field);
-}
 
 static void text_release(struct bs_text *t)
 {
@@ -177,7 +109,7 @@ static int compile_re(struct parse *p, yaml_node_t *v, struct bs_scan_rule *r, c
 	if (rc != 0) {
 		char msg[200];
 		regerror(rc, &r->re, msg, sizeof(msg));
-		problem(p, v, "regex '%s' does not compile: %s (POSIX extended syntax)", s, msg);
+		bs_yamldoc_problem(p->y, v, "regex '%s' does not compile: %s (POSIX extended syntax)", s, msg);
 		return -1;
 	}
 	r->has_re = 1;
@@ -203,25 +135,25 @@ static void parse_rule(struct parse *p, yaml_node_t *n, struct bs_scan_rule *r, 
 	const char *exists = NULL, *match = NULL, *compare = NULL, *entries = NULL, *perm = NULL, *present = NULL,
 		   *equals = NULL, *count = NULL, *missing = NULL;
 	yaml_node_t *where = n;
-	int bad = p->problems;
+	int bad = p->y->problems;
 
 	memset(r, 0, sizeof(*r));
 	r->line = (int)n->start_mark.line + 1;
 	*ok = 0;
 	if (n->type != YAML_MAPPING_NODE) {
-		problem(p, n, "each rule must be a mapping with file, dir or fact");
+		bs_yamldoc_problem(p->y, n, "each rule must be a mapping with file, dir or fact");
 		return;
 	}
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-		const char *key = scalar(k), *val = scalar(v);
+		yaml_node_t *k = bs_yamldoc_node(p->y, pr->key), *v = bs_yamldoc_node(p->y, pr->value);
+		const char *key = bs_yamldoc_scalar(k), *val = bs_yamldoc_scalar(v);
 		if (!key || !val) {
-			problem(p, k, "rule fields are 'name: value' strings");
+			bs_yamldoc_problem(p->y, k, "rule fields are 'name: value' strings");
 			continue;
 		}
 		if (!strcmp(key, "file") || !strcmp(key, "dir") || !strcmp(key, "fact")) {
 			if (r->target) {
-				problem(p, k, "a rule names one of file, dir, fact");
+				bs_yamldoc_problem(p->y, k, "a rule names one of file, dir, fact");
 				continue;
 			}
 			r->kind = key[0] == 'f' && key[1] == 'i' ? RULE_FILE : key[0] == 'd' ? RULE_DIR : RULE_FACT;
@@ -237,26 +169,27 @@ static void parse_rule(struct parse *p, yaml_node_t *n, struct bs_scan_rule *r, 
 		else if (!strcmp(key, "count")) count = val;
 		else if (!strcmp(key, "missing")) missing = val;
 		else
-			problem(p, k, "unknown rule field '%s': use file, dir, fact, exists, match, compare, entries, "
-				"perm_max, owner, present, equals, count, missing", key);
+			bs_yamldoc_problem(p->y, k, "unknown rule field '%s': use file, dir, fact, exists, match, "
+				"compare, entries, perm_max, owner, present, equals, count, missing", key);
 	}
 	if (!r->target) {
-		problem(p, where, "the rule names no file, dir or fact");
+		bs_yamldoc_problem(p->y, where, "the rule names no file, dir or fact");
 		return;
 	}
 	if (compare && parse_cmp(compare, &r->cmp, &r->num) < 0)
-		problem(p, where, "compare '%s' is not 'OP NUMBER' with OP one of < <= > >= == !=", compare);
+		bs_yamldoc_problem(p->y, where, "compare '%s' is not 'OP NUMBER' with OP one of < <= > >= == !=",
+			compare);
 	if (count && parse_cmp(count, &r->cmp, &r->num) < 0)
-		problem(p, where, "count '%s' is not 'OP NUMBER' with OP one of < <= > >= == !=", count);
+		bs_yamldoc_problem(p->y, where, "count '%s' is not 'OP NUMBER' with OP one of < <= > >= == !=", count);
 	if (missing && strcmp(missing, "na") && strcmp(missing, "fail"))
-		problem(p, where, "missing '%s' is unknown: use na or fail", missing);
+		bs_yamldoc_problem(p->y, where, "missing '%s' is unknown: use na or fail", missing);
 	r->missing_na = missing && !strcmp(missing, "na");
 	if (r->kind == RULE_FILE) {
 		int e = 1;
 		if (present || equals || count || entries || missing)
-			problem(p, where, "a file rule takes exists, match (+compare), perm_max, owner");
+			bs_yamldoc_problem(p->y, where, "a file rule takes exists, match (+compare), perm_max, owner");
 		if (exists && parse_bool(exists, &e) < 0)
-			problem(p, where, "exists must be true or false");
+			bs_yamldoc_problem(p->y, where, "exists must be true or false");
 		if (match) {
 			r->op = OP_MATCH;
 			compile_re(p, where, r, match);
@@ -267,7 +200,8 @@ static void parse_rule(struct parse *p, yaml_node_t *n, struct bs_scan_rule *r, 
 				char *end;
 				unsigned long m = strtoul(perm, &end, 8);
 				if (*end || !*perm || m > 07777)
-					problem(p, where, "perm_max '%s' is not an octal mode such as 0640", perm);
+					bs_yamldoc_problem(p->y, where,
+						"perm_max '%s' is not an octal mode such as 0640", perm);
 				r->perm_max = (unsigned)m;
 				r->has_perm = 1;
 			}
@@ -275,28 +209,29 @@ static void parse_rule(struct parse *p, yaml_node_t *n, struct bs_scan_rule *r, 
 			r->op = e ? OP_EXISTS : OP_ABSENT;
 		}
 		if (compare && !match)
-			problem(p, where, "compare on a file needs match with a capture group");
+			bs_yamldoc_problem(p->y, where, "compare on a file needs match with a capture group");
 		if (r->target[0] != '/')
-			problem(p, where, "file '%s' must be an absolute path", r->target);
+			bs_yamldoc_problem(p->y, where, "file '%s' must be an absolute path", r->target);
 	} else if (r->kind == RULE_DIR) {
 		if (!entries)
-			problem(p, where, "a dir rule needs entries: REGEX");
+			bs_yamldoc_problem(p->y, where, "a dir rule needs entries: REGEX");
 		else
 			compile_re(p, where, r, entries);
 		r->op = OP_ENTRIES;
 		if (r->target[0] != '/')
-			problem(p, where, "dir '%s' must be an absolute path", r->target);
+			bs_yamldoc_problem(p->y, where, "dir '%s' must be an absolute path", r->target);
 	} else {
 		int nops = !!present + !!compare + !!equals + !!match + !!count;
 		if (!known_fact(r->target))
-			problem(p, where, "fact '%s' names no probe: facts are <probe>.<name> (scan --list-checks "
-				"lists the probes)", r->target);
+			bs_yamldoc_problem(p->y, where, "fact '%s' names no probe: facts are <probe>.<name> "
+				"(scan --list-checks lists the probes)", r->target);
 		if (nops != 1)
-			problem(p, where, "a fact rule takes exactly one of present, compare, equals, match, count");
+			bs_yamldoc_problem(p->y, where,
+				"a fact rule takes exactly one of present, compare, equals, match, count");
 		if (present) {
 			int b = 1;
 			if (parse_bool(present, &b) < 0)
-				problem(p, where, "present must be true or false");
+				bs_yamldoc_problem(p->y, where, "present must be true or false");
 			r->op = b ? OP_PRESENT : OP_ABSENT;
 		} else if (compare) {
 			r->op = OP_COMPARE;
@@ -312,9 +247,9 @@ static void parse_rule(struct parse *p, yaml_node_t *n, struct bs_scan_rule *r, 
 			r->has_cmp = 1;
 		}
 		if (exists || entries || perm || r->owner)
-			problem(p, where, "a fact rule takes present, compare, equals, match or count");
+			bs_yamldoc_problem(p->y, where, "a fact rule takes present, compare, equals, match or count");
 	}
-	if (p->problems == bad)
+	if (p->y->problems == bad)
 		*ok = 1;
 }
 
@@ -347,24 +282,25 @@ static int valid_check_id(const char *s)
 static void parse_check(struct parse *p, yaml_node_t *n)
 {
 	struct bs_scan_check c;
-	int bad = p->problems, has_sev = 0;
+	int bad = p->y->problems, has_sev = 0;
 	yaml_node_t *title = NULL, *rationale = NULL, *remediation = NULL;
 
 	memset(&c, 0, sizeof(c));
 	c.line = (int)n->start_mark.line + 1;
 	c.cond = BS_COND_ALL;
 	if (n->type != YAML_MAPPING_NODE) {
-		problem(p, n, "each check must be a mapping");
+		bs_yamldoc_problem(p->y, n, "each check must be a mapping");
 		return;
 	}
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(p, pr->key), *v = node(p, pr->value);
-		const char *key = scalar(k), *val = scalar(v);
+		yaml_node_t *k = bs_yamldoc_node(p->y, pr->key), *v = bs_yamldoc_node(p->y, pr->value);
+		const char *key = bs_yamldoc_scalar(k), *val = bs_yamldoc_scalar(v);
 		if (!key) {
-			problem(p, k, "field names must be strings");
+			bs_yamldoc_problem(p->y, k, "field names must be strings");
 		} else if (!strcmp(key, "id")) {
 			if (!val || !valid_check_id(val))
-				problem(p, v, "check id '%s' must be 1-64 of a-z 0-9 . -", val ? val : "?");
+				bs_yamldoc_problem(p->y, v, "check id '%s' must be 1-64 of a-z 0-9 . -",
+					val ? val : "?");
 			else
 				c.id = bs_strdup(val);
 		} else if (!strcmp(key, "title")) {
@@ -381,7 +317,8 @@ static void parse_check(struct parse *p, yaml_node_t *n)
 					has_sev = 1;
 				}
 			if (!has_sev)
-				problem(p, v, "severity '%s' is unknown: use low, medium, high or critical", val ? val : "?");
+				bs_yamldoc_problem(p->y, v, "severity '%s' is unknown: use low, medium, high or critical",
+					val ? val : "?");
 		} else if (!strcmp(key, "condition")) {
 			if (val && !strcmp(val, "all"))
 				c.cond = BS_COND_ALL;
@@ -390,68 +327,71 @@ static void parse_check(struct parse *p, yaml_node_t *n)
 			else if (val && !strcmp(val, "none"))
 				c.cond = BS_COND_NONE;
 			else
-				problem(p, v, "condition '%s' is unknown: use all, any or none", val ? val : "?");
+				bs_yamldoc_problem(p->y, v, "condition '%s' is unknown: use all, any or none",
+					val ? val : "?");
 		} else if (!strcmp(key, "refs")) {
 			if (!v || v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start == v->data.sequence.items.top) {
-				problem(p, v, "'refs' must be a non-empty list of catalog ids");
+				bs_yamldoc_problem(p->y, v, "'refs' must be a non-empty list of catalog ids");
 				continue;
 			}
 			size_t cap = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 			c.refs = bs_calloc(cap, sizeof(*c.refs));
 			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-				yaml_node_t *rv = node(p, *it);
-				const char *id = scalar(rv);
+				yaml_node_t *rv = bs_yamldoc_node(p->y, *it);
+				const char *id = bs_yamldoc_scalar(rv);
 				if (!id || !bs_catalog_find(p->cat, id)) {
-					problem(p, rv, "ref '%s' is not a catalog id: see 'brokersec controls'", id ? id : "?");
+					bs_yamldoc_problem(p->y, rv, "ref '%s' is not a catalog id: see 'brokersec controls'",
+						id ? id : "?");
 					continue;
 				}
 				c.refs[c.nrefs++] = bs_strdup(id);
 			}
 		} else if (!strcmp(key, "rules")) {
 			if (!v || v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start == v->data.sequence.items.top) {
-				problem(p, v, "'rules' must be a non-empty list");
+				bs_yamldoc_problem(p->y, v, "'rules' must be a non-empty list");
 				continue;
 			}
 			size_t cap = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 			c.rules = bs_calloc(cap, sizeof(*c.rules));
 			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 				int ok;
-				parse_rule(p, node(p, *it), &c.rules[c.nrules], &ok);
+				parse_rule(p, bs_yamldoc_node(p->y, *it), &c.rules[c.nrules], &ok);
 				if (ok)
 					c.nrules++;
 				else
 					rule_release(&c.rules[c.nrules]);
 			}
 		} else {
-			problem(p, k, "unknown check field '%s': allowed are id, title, rationale, remediation, refs, "
-				"severity, condition, rules", key);
+			bs_yamldoc_problem(p->y, k, "unknown check field '%s': allowed are id, title, rationale, "
+				"remediation, refs, severity, condition, rules", key);
 		}
 	}
-	if (!c.id && p->problems == bad)
-		problem(p, n, "check has no 'id'");
+	if (!c.id && p->y->problems == bad)
+		bs_yamldoc_problem(p->y, n, "check has no 'id'");
 	if (!title)
-		problem(p, n, "check '%s' has no 'title'", c.id ? c.id : "?");
+		bs_yamldoc_problem(p->y, n, "check '%s' has no 'title'", c.id ? c.id : "?");
 	else
-		parse_text(p, title, "title", &c.title);
+		bs_yamldoc_text(p->y, title, "title", &c.title);
 	if (!rationale)
-		problem(p, n, "check '%s' has no 'rationale'", c.id ? c.id : "?");
+		bs_yamldoc_problem(p->y, n, "check '%s' has no 'rationale'", c.id ? c.id : "?");
 	else
-		parse_text(p, rationale, "rationale", &c.rationale);
+		bs_yamldoc_text(p->y, rationale, "rationale", &c.rationale);
 	if (!remediation)
-		problem(p, n, "check '%s' has no 'remediation'", c.id ? c.id : "?");
+		bs_yamldoc_problem(p->y, n, "check '%s' has no 'remediation'", c.id ? c.id : "?");
 	else
-		parse_text(p, remediation, "remediation", &c.remediation);
-	if (!has_sev && p->problems == bad)
-		problem(p, n, "check '%s' has no 'severity'", c.id ? c.id : "?");
-	if (!c.nrefs && p->problems == bad)
-		problem(p, n, "check '%s' has no 'refs': every check maps to at least one catalog id", c.id ? c.id : "?");
-	if (!c.nrules && p->problems == bad)
-		problem(p, n, "check '%s' has no 'rules'", c.id ? c.id : "?");
-	if (p->problems != bad) {
+		bs_yamldoc_text(p->y, remediation, "remediation", &c.remediation);
+	if (!has_sev && p->y->problems == bad)
+		bs_yamldoc_problem(p->y, n, "check '%s' has no 'severity'", c.id ? c.id : "?");
+	if (!c.nrefs && p->y->problems == bad)
+		bs_yamldoc_problem(p->y, n, "check '%s' has no 'refs': every check maps to at least one catalog id",
+			c.id ? c.id : "?");
+	if (!c.nrules && p->y->problems == bad)
+		bs_yamldoc_problem(p->y, n, "check '%s' has no 'rules'", c.id ? c.id : "?");
+	if (p->y->problems != bad) {
 		check_release(&c);
 		return;
 	}
-	c.file = bs_strdup(p->file);
+	c.file = bs_strdup(p->y->file);
 	c.platform = bs_strdup(p->platform);
 	if (p->pol->n == p->pol->cap) {
 		p->pol->cap = p->pol->cap ? p->pol->cap * 2 : 64;
@@ -463,34 +403,27 @@ static void parse_check(struct parse *p, yaml_node_t *n)
 int bs_scan_policy_parse(struct bs_scan_policy *pol, const struct bs_catalog *cat, const char *file,
 			 const char *data, size_t len, struct bs_buf *errors)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	struct parse p = { pol, cat, file, &doc, errors, 0, NULL };
+	struct bs_yamldoc y;
+	struct parse p = { pol, cat, &y, NULL };
 	yaml_node_t *root, *checks = NULL;
+	int r;
 
-	if (!yaml_parser_initialize(&parser))
-		return bs_error(BS_ERR, "cannot start the YAML parser");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		bs_buf_printf(errors, "%s:%lu: %s%s%s\n", file, (unsigned long)parser.problem_mark.line + 1,
-			      parser.problem ? parser.problem : "malformed YAML", parser.context ? " " : "",
-			      parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		return 1;
-	}
-	yaml_parser_delete(&parser);
-	root = yaml_document_get_root_node(&doc);
+	/* Policies keep their own wording of text problems; tests and users rely on it. */
+	if ((r = bs_yamldoc_load(&y, file, data, len, errors, BS_YAMLDOC_MERGED_TEXT)) != 0)
+		return r;
+	root = bs_yamldoc_root(&y);
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		problem(&p, root, "a policy file is a mapping with 'platform' and 'checks'");
+		bs_yamldoc_problem(&y, root, "a policy file is a mapping with 'platform' and 'checks'");
 		goto done;
 	}
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(&p, pr->key), *v = node(&p, pr->value);
-		const char *key = scalar(k);
+		yaml_node_t *k = bs_yamldoc_node(&y, pr->key), *v = bs_yamldoc_node(&y, pr->value);
+		const char *key = bs_yamldoc_scalar(k);
 		if (key && !strcmp(key, "platform")) {
-			p.platform = scalar(v);
+			p.platform = bs_yamldoc_scalar(v);
 			if (!p.platform || (strcmp(p.platform, "linux") && strcmp(p.platform, "windows"))) {
-				problem(&p, v, "platform '%s' is unknown: use linux or windows", p.platform ? p.platform : "?");
+				bs_yamldoc_problem(&y, v, "platform '%s' is unknown: use linux or windows",
+					p.platform ? p.platform : "?");
 				p.platform = NULL;
 			}
 		} else if (key && !strcmp(key, "checks")) {
@@ -498,23 +431,25 @@ int bs_scan_policy_parse(struct bs_scan_policy *pol, const struct bs_catalog *ca
 		} else if (key && !strcmp(key, "title")) {
 			/* a description of the file for readers; not used */
 		} else {
-			problem(&p, k, "unknown top-level field '%s': use platform, title and checks", key ? key : "?");
+			bs_yamldoc_problem(&y, k, "unknown top-level field '%s': use platform, title and checks",
+				key ? key : "?");
 		}
 	}
 	if (!p.platform) {
-		if (!p.problems)
-			problem(&p, root, "the policy has no 'platform' (linux or windows)");
+		if (!y.problems)
+			bs_yamldoc_problem(&y, root, "the policy has no 'platform' (linux or windows)");
 		goto done;
 	}
 	if (!checks || checks->type != YAML_SEQUENCE_NODE) {
-		problem(&p, checks ? checks : root, "'checks' must be a list");
+		bs_yamldoc_problem(&y, checks ? checks : root, "'checks' must be a list");
 		goto done;
 	}
 	for (yaml_node_item_t *it = checks->data.sequence.items.start; it < checks->data.sequence.items.top; it++)
-		parse_check(&p, node(&p, *it));
+		parse_check(&p, bs_yamldoc_node(&y, *it));
 done:
-	yaml_document_delete(&doc);
-	return p.problems;
+	r = y.problems;
+	bs_yamldoc_release(&y);
+	return r;
 }
 
 int bs_scan_policy_link(struct bs_scan_policy *pol, struct bs_buf *errors)

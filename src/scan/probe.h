@@ -12,6 +12,7 @@
 #ifndef BS_SCAN_PROBE_H
 #define BS_SCAN_PROBE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -71,6 +72,25 @@ void bs_probe_walk(struct bs_probe_ctx *ctx, const char *start, int depth,
 long bs_probe_uid(const struct bs_probe_ctx *ctx, const char *name);
 /* The user name for uid from the scanned root's /etc/passwd, or "uid N" (owned). */
 char *bs_probe_user(const struct bs_probe_ctx *ctx, long uid);
+
+/* Installed packages of the scanned root's dpkg database (/var/lib/dpkg/status), sorted by
+ * name (probe_packages.c). Returns 0, BS_ENOTFOUND (no dpkg database: not a Debian-family
+ * host) or BS_ERR (message set: unreadable, or no installed package at all). */
+struct bs_dpkg_pkg {
+	char *name, *version;
+	int line;             /* the stanza's first line in the status file */
+};
+struct bs_dpkg {
+	struct bs_dpkg_pkg *v;
+	size_t n, cap;
+};
+#define BS_DPKG_STATUS "/var/lib/dpkg/status"
+int bs_dpkg_load(struct bs_probe_ctx *ctx, struct bs_dpkg *out);
+const struct bs_dpkg_pkg *bs_dpkg_find(const struct bs_dpkg *d, const char *name);
+void bs_dpkg_release(struct bs_dpkg *d);
+/* Whether a systemd unit is enabled at boot: a link in /etc/systemd/system/<target>.wants
+ * (any target). Sets *where to the host path found (owned) when where is not NULL. */
+int bs_probe_unit_enabled(const struct bs_probe_ctx *ctx, const char *unit, char **where);
 
 /* Small text helpers shared by the parsers. */
 /* Next line of b from *pos: the '\n' (and a '\r' before it) become NUL in b, so the line

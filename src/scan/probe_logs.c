@@ -1,6 +1,11 @@
 /* probe_logs.c - how long logs are kept and who may read them: rsyslog file targets, the
  * logrotate block that rotates each (rotate count x period, capped by maxage), journald
- * storage, rsyslog's time stamp format, and the modes of files under /var/log. */
+ * storage, rsyslog's time stamp format, and the modes of files under /var/log; where logs
+ * leave the host (rsyslog @host / @@host / action(type="omfwd"), syslog-ng network
+ * destinations used by a log path, systemd-journal-upload) and which files receive the
+ * auth / authpriv facilities (failed logins).
+ * NEEDSWORK: RainerScript filters (if $syslogfacility-text == ...) are not evaluated. */
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +41,76 @@ static void add_target(struct targets *t, const char *path, const char *file, in
 	t->n++;
 }
 
+/* Whether a legacy selector ("auth,authpriv.*;mail.none") sends facility fac to the action:
+ * later parts override earlier ones, priority "none" excludes. */
+static int selects(const char *sel, const char *fac)
+{
+	char buf[512], *save = NULL;
+	int on = 0;
+
+	snprintf(buf, sizeof(buf), "%s", sel);
+	for (char *part = strtok_r(buf, ";", &save); part; part = strtok_r(NULL, ";", &save)) {
+		char *dot = strrchr(part, '.'), *save2 = NULL;
+		int hit = 0;
+		if (!dot)
+			continue;
+		*dot = '\0';
+		for (char *f = strtok_r(part, ",", &save2); f; f = strtok_r(NULL, ",", &save2)) {
+			f = bs_text_trim(f);
+			if (!strcmp(f, "*") || !strcmp(f, fac))
+				hit = 1;
+		}
+		if (hit)
+			on = strcmp(bs_text_trim(dot + 1), "none") != 0;
+	}
+	return on;
+}
+
+/* "@@(o)host:port;Template" -> host (in place); *tcp set for "@@". */
+static char *fwd_host(char *a, int *tcp)
+{
+	*tcp = a[1] == '@';
+	a += *tcp ? 2 : 1;
+	if (*a == '(') {
+		char *c = strchr(a, ')');
+		a = c ? c + 1 : a + strlen(a);
+	}
+	if (*a == '[') {
+		char *c = strchr(a, ']');
+		if (c)
+			c[1] = '\0';
+	} else {
+		a[strcspn(a, ":; \t")] = '\0';
+	}
+	return a;
+}
+
+/* A RainerScript parameter: name="value" -> value (owned), or NULL. */
+static char *rs_param(const char *stmt, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *p = stmt; (p = strcasestr(p, name)); p += nl) {
+		const char *q = p + nl;
+		if (p > stmt && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.'))
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != '=')
+			continue;
+		q++;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != '"' && *q != '\'')
+			continue;
+		char quote = *q++;
+		const char *e = strchr(q, quote);
+		if (!e)
+			return NULL;
+		return bs_strndup(q, (size_t)(e - q));
+	}
+	return NULL;
+}
+
 static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, struct targets *t)
 {
 	struct bs_buf b = BS_BUF_INIT;
@@ -48,6 +123,8 @@ static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, 
 		bs_buf_release(&b);
 		return;
 	}
+	struct bs_buf stmt = BS_BUF_INIT;
+	int stmt_line = 0;
 	while ((l = bs_text_line(&b, &pos, &lineno))) {
 		char *hash = strchr(l, '#'), *p;
 		if (hash)
@@ -55,6 +132,37 @@ static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, 
 		l = bs_text_trim(l);
 		if (!*l)
 			continue;
+		/* a RainerScript action(...) may span lines: join them */
+		if (stmt.len || (strstr(l, "action(") && !strchr(strstr(l, "action("), ')'))) {
+			if (!stmt.len)
+				stmt_line = lineno;
+			bs_buf_printf(&stmt, "%s ", l);
+			if (!strchr(l, ')'))
+				continue;
+			l = stmt.ptr;
+		} else {
+			stmt_line = lineno;
+		}
+		if ((p = strstr(l, "action(")) && (p = rs_param(p, "type")) != NULL) {
+			int fwd = !strcasecmp(p, "omfwd") || !strcasecmp(p, "omrelp");
+			free(p);
+			char *target = fwd ? rs_param(strstr(l, "action("), "target") : NULL;
+			if (target) {
+				char *proto = rs_param(strstr(l, "action("), "protocol");
+				bs_fact_addf(ctx, "logs.remote", target, path, stmt_line, "rsyslog action %s",
+					     proto ? proto : "udp");
+				free(proto);
+				free(target);
+			}
+		}
+		if (l == stmt.ptr) {
+			if (strstr(l, "omfile") && (p = rs_param(strstr(l, "action("), "file"))) {
+				add_target(t, p, path, stmt_line);
+				free(p);
+			}
+			bs_buf_clear(&stmt);
+			continue;
+		}
 		if (!strncasecmp(l, "$IncludeConfig", 14) || !strncmp(l, "include(", 8)) {
 			char pat[512], **v;
 			const char *arg = l + 14;
@@ -91,14 +199,30 @@ static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, 
 			}
 			continue;
 		}
-		/* legacy: "selector   -/var/log/file" */
+		/* legacy: "selector   -/var/log/file", "selector @@host:port" */
+		if (l[0] == '$' || !strchr(l, '.'))
+			continue;
 		p = l + strcspn(l, " \t");
+		if (*p)
+			*p++ = '\0';
 		p = bs_text_trim(p);
+		if (*p == '@') {
+			int tcp;
+			char *host = fwd_host(p, &tcp);
+			if (*host)
+				bs_fact_addf(ctx, "logs.remote", host, path, lineno, "rsyslog %s %s", l, tcp ? "@@ (tcp)" : "@ (udp)");
+			continue;
+		}
 		if (*p == '-')
 			p++;
-		if (*p == '/' && l[0] != '$' && strchr(l, '.'))
-			add_target(t, bs_text_trim(p), path, lineno);
+		if (*p == '/') {
+			p = bs_text_trim(p);
+			add_target(t, p, path, lineno);
+			if (selects(l, "auth") || selects(l, "authpriv"))
+				bs_fact_addf(ctx, "logs.auth_file", p, path, lineno, "rsyslog %s", l);
+		}
 	}
+	bs_buf_release(&stmt);
 	bs_buf_release(&b);
 }
 
@@ -328,6 +452,210 @@ static void journald(struct bs_probe_ctx *ctx)
 	bs_probe_strv_free(v, n);
 }
 
+/* syslog-ng: destinations with a network driver (network, syslog, tcp, udp, tcp6, udp6) that
+ * a log path uses. The files (syslog-ng.conf and its @include's) are read with comments
+ * blanked out; a destination may be defined in one file and used in another. */
+struct ngfile {
+	char *path;
+	struct bs_buf text;
+};
+
+struct ng {
+	struct ngfile *v;
+	size_t n;
+};
+
+static void ng_read(struct bs_probe_ctx *ctx, const char *path, int depth, struct ng *ng)
+{
+	struct bs_buf b = BS_BUF_INIT;
+
+	if (depth > 4 || ng->n >= 64 || bs_probe_read(ctx, path, &b) < 0) {
+		bs_error_clear();
+		bs_buf_release(&b);
+		return;
+	}
+	/* blank comments, keeping offsets (and so line numbers) */
+	int q = 0;
+	for (size_t i = 0; i < b.len; i++) {
+		char c = b.ptr[i];
+		if (c == '"' && (i == 0 || b.ptr[i - 1] != '\\'))
+			q = !q;
+		else if (c == '\n')
+			q = 0;
+		else if (c == '#' && !q)
+			while (i < b.len && b.ptr[i] != '\n')
+				b.ptr[i++] = ' ';
+	}
+	ng->v = bs_realloc(ng->v, bs_size_mul(ng->n + 1, sizeof(*ng->v)));
+	ng->v[ng->n].path = bs_strdup(path);
+	ng->v[ng->n].text = b;
+	ng->n++;
+	/* @include "file-or-glob" (relative to /etc/syslog-ng); the SCL is library code */
+	for (const char *p = b.ptr; (p = strstr(p, "@include")); p += 8) {
+		const char *o = strchr(p, '"'), *e = o ? strchr(o + 1, '"') : NULL;
+		char pat[512], **v;
+		if (!o || !e || memchr(p, '\n', (size_t)(o - p)))
+			continue;
+		int len = (int)(e - o - 1);
+		if (!strncmp(o + 1, "scl.conf", 8))
+			continue;
+		snprintf(pat, sizeof(pat), "%s%.*s", o[1] == '/' ? "" : "/etc/syslog-ng/", len, o + 1);
+		struct stat st;
+		if (bs_probe_lstat(ctx, pat, &st) == 0 && S_ISDIR(st.st_mode))
+			snprintf(pat + strlen(pat), sizeof(pat) - strlen(pat), "/*");
+		size_t n = bs_probe_glob(ctx, pat, &v);
+		for (size_t i = 0; i < n; i++)
+			ng_read(ctx, v[i], depth + 1, ng);
+		bs_probe_strv_free(v, n);
+	}
+}
+
+static int ng_line(const struct ngfile *f, const char *at)
+{
+	int line = 1;
+	for (const char *p = f->text.ptr; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* Is destination name used by a log path: "destination(name)" anywhere. */
+static int ng_used(const struct ng *ng, const char *name, size_t nl)
+{
+	for (size_t i = 0; i < ng->n; i++)
+		for (const char *p = ng->v[i].text.ptr; (p = strstr(p, "destination")); p += 11) {
+			const char *a = p + 11;
+			while (isspace((unsigned char)*a))
+				a++;
+			if (*a != '(')
+				continue;
+			a++;
+			while (isspace((unsigned char)*a))
+				a++;
+			if (!strncmp(a, name, nl) && !(isalnum((unsigned char)a[nl]) || a[nl] == '_' || a[nl] == '-'))
+				return 1;
+		}
+	return 0;
+}
+
+static void syslogng(struct bs_probe_ctx *ctx)
+{
+	static const char *const drivers[] = { "network", "syslog", "tcp", "udp", "tcp6", "udp6", NULL };
+	struct ng ng = { NULL, 0 };
+
+	ng_read(ctx, "/etc/syslog-ng/syslog-ng.conf", 0, &ng);
+	for (size_t i = 0; i < ng.n; i++) {
+		const struct ngfile *f = &ng.v[i];
+		for (const char *p = f->text.ptr; (p = strstr(p, "destination")); p += 11) {
+			const char *a = p + 11, *name, *body, *end;
+			int depth = 0;
+			if (p > f->text.ptr && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+				continue;
+			if (!isspace((unsigned char)*a))
+				continue;
+			while (isspace((unsigned char)*a))
+				a++;
+			name = a;
+			while (isalnum((unsigned char)*a) || *a == '_' || *a == '-' || *a == '.')
+				a++;
+			size_t nl = (size_t)(a - name);
+			while (isspace((unsigned char)*a))
+				a++;
+			if (!nl || *a != '{')
+				continue;
+			body = a;
+			for (end = a; *end; end++) {
+				if (*end == '{')
+					depth++;
+				else if (*end == '}' && --depth == 0)
+					break;
+			}
+			for (const char *d = body + 1; d < end; d++) {
+				for (int k = 0; drivers[k]; k++) {
+					size_t dl = strlen(drivers[k]);
+					const char *x = d + dl;
+					if (strncmp(d, drivers[k], dl) || isalnum((unsigned char)d[-1]) || d[-1] == '_' || d[-1] == '-')
+						continue;
+					while (x < end && isspace((unsigned char)*x))
+						x++;
+					if (*x != '(')
+						continue;
+					x++;
+					while (x < end && isspace((unsigned char)*x))
+						x++;
+					char host[256] = "";
+					if (*x == '"' || *x == '\'') {
+						const char *e = memchr(x + 1, *x, (size_t)(end - x - 1));
+						if (e && (size_t)(e - x - 1) < sizeof(host))
+							snprintf(host, sizeof(host), "%.*s", (int)(e - x - 1), x + 1);
+					}
+					if (!*host || !strcmp(host, "127.0.0.1") || !strcmp(host, "localhost") || !strcmp(host, "::1"))
+						continue;
+					char nm[128];
+					snprintf(nm, sizeof(nm), "%.*s", (int)(nl < 127 ? nl : 127), name);
+					if (ng_used(&ng, name, nl))
+						bs_fact_addf(ctx, "logs.remote", host, f->path, ng_line(f, p),
+							     "syslog-ng destination %s: %s()", nm, drivers[k]);
+					d = end; /* one per destination */
+					break;
+				}
+			}
+			p = end > p ? end - 11 : p;
+			if (!*end)
+				break;
+		}
+	}
+	for (size_t i = 0; i < ng.n; i++) {
+		free(ng.v[i].path);
+		bs_buf_release(&ng.v[i].text);
+	}
+	free(ng.v);
+}
+
+/* systemd-journal-upload: enabled at boot with a URL (journal-upload.conf, drop-ins last). */
+static void journal_upload(struct bs_probe_ctx *ctx)
+{
+	char **v = NULL, *url = NULL, *ufile = NULL, *where = NULL;
+	int uline = 0;
+	size_t n;
+	const char *files[64];
+	size_t nf = 0;
+
+	if (!bs_probe_unit_enabled(ctx, "systemd-journal-upload.service", &where))
+		return;
+	files[nf++] = "/etc/systemd/journal-upload.conf";
+	n = bs_probe_glob(ctx, "/etc/systemd/journal-upload.conf.d/*.conf", &v);
+	for (size_t i = 0; i < n && nf < 64; i++)
+		files[nf++] = v[i];
+	for (size_t i = 0; i < nf; i++) {
+		struct bs_buf b = BS_BUF_INIT;
+		size_t pos = 0;
+		int lineno = 0;
+		char *l;
+		if (bs_probe_read(ctx, files[i], &b) < 0) {
+			bs_error_clear();
+			bs_buf_release(&b);
+			continue;
+		}
+		while ((l = bs_text_line(&b, &pos, &lineno))) {
+			l = bs_text_trim(l);
+			if (!strncmp(l, "URL=", 4)) {
+				free(url);
+				free(ufile);
+				url = bs_strdup(bs_text_trim(l + 4));
+				ufile = bs_strdup(files[i]);
+				uline = lineno;
+			}
+		}
+		bs_buf_release(&b);
+	}
+	if (url && *url)
+		bs_fact_addf(ctx, "logs.remote", url, ufile, uline, "systemd-journal-upload (enabled: %s)", where);
+	free(url);
+	free(ufile);
+	free(where);
+	bs_probe_strv_free(v, n);
+}
+
 static int perm_cb(struct bs_probe_ctx *ctx, const char *path, const struct stat *st, void *arg)
 {
 	(void)arg;
@@ -373,6 +701,8 @@ static int run(struct bs_probe_ctx *ctx)
 		}
 	}
 	journald(ctx);
+	syslogng(ctx);
+	journal_upload(ctx);
 	bs_probe_walk(ctx, "/var/log", 3, perm_cb, NULL);
 	for (size_t i = 0; i < t.n; i++) {
 		free(t.v[i].path);

@@ -1,7 +1,9 @@
 /* probe_packages.c - installed packages (dpkg status), packages for services that should
  * not run on a broker's server (telnet, rsh, tftp, NIS ...), and pending security updates:
  * installed versions older than those in the apt lists of a security suite (compared the
- * way dpkg compares versions). */
+ * way dpkg compares versions). Also the installed packages of interest to other checks
+ * (anti-malware, rootkit scanners, IDS/IPS, file integrity, auditd), and the dpkg reader the
+ * probes share (bs_dpkg_load). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,21 +94,6 @@ int bs_dpkg_vercmp(const char *a, const char *b)
 	return r;
 }
 
-struct pkg {
-	char *name, *version;
-	int line;
-};
-
-struct pkgs {
-	struct pkg *v;
-	size_t n, cap;
-};
-
-static int cmp_pkg(const void *a, const void *b)
-{
-	return strcmp(((const struct pkg *)a)->name, ((const struct pkg *)b)->name);
-}
-
 /* Calls fn per stanza with Package, Version, Status (may be NULL) and the stanza's line. */
 static void stanzas(struct bs_buf *b, void (*fn)(const char *, const char *, const char *, int, void *), void *arg)
 {
@@ -135,11 +122,17 @@ static void stanzas(struct bs_buf *b, void (*fn)(const char *, const char *, con
 	}
 }
 
+static int cmp_pkg(const void *a, const void *b)
+{
+	return strcmp(((const struct bs_dpkg_pkg *)a)->name, ((const struct bs_dpkg_pkg *)b)->name);
+}
+
 static void add_installed(const char *name, const char *ver, const char *status, int line, void *arg)
 {
-	struct pkgs *p = arg;
-	if (!status || !strstr(status, " installed") || strstr(status, "not-installed") ||
-	    strstr(status, "config-files"))
+	struct bs_dpkg *p = arg;
+	/* "install ok installed", "hold ok installed"; not half-installed, config-files ... */
+	size_t sl = status ? strlen(status) : 0;
+	if (sl < 10 || strcmp(status + sl - 10, " installed") != 0)
 		return;
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 512;
@@ -151,19 +144,75 @@ static void add_installed(const char *name, const char *ver, const char *status,
 	p->n++;
 }
 
+int bs_dpkg_load(struct bs_probe_ctx *ctx, struct bs_dpkg *out)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = bs_probe_read(ctx, BS_DPKG_STATUS, &b)) < 0) {
+		bs_buf_release(&b);
+		return r == BS_ENOTFOUND ? BS_ENOTFOUND : BS_ERR;
+	}
+	stanzas(&b, add_installed, out);
+	bs_buf_release(&b);
+	if (!out->n)
+		return bs_error(BS_ERR, "%s lists no installed package: the file is damaged", BS_DPKG_STATUS);
+	qsort(out->v, out->n, sizeof(*out->v), cmp_pkg);
+	return 0;
+}
+
+const struct bs_dpkg_pkg *bs_dpkg_find(const struct bs_dpkg *d, const char *name)
+{
+	struct bs_dpkg_pkg key = { (char *)name, NULL, 0 };
+	if (!d->n)
+		return NULL;
+	return bsearch(&key, d->v, d->n, sizeof(key), cmp_pkg);
+}
+
+void bs_dpkg_release(struct bs_dpkg *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].name);
+		free(d->v[i].version);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Packages of interest, each reported as a fact "packages.<fact>" (subject: the package,
+ * value: its version) when installed. */
+static const struct {
+	const char *fact;
+	const char *const *names;
+} interest[] = {
+	/* ClamAV (clamscan, clamd) and the Linux agents of commercial anti-malware products
+	 * (Lynis MALW-3280 looks for their running daemons instead). */
+	{ "antivirus", (const char *const[]){ "clamav", "clamav-daemon", "mdatp", "falcon-sensor", "kesl",
+					     "klnagent64", "eset-endpoint-antivirus", "efs", "esets",
+					     "sophos-spl", "savinstpkg", "bitdefender-security-tools",
+					     "mcafeetp", "ds-agent", "sentinelagent", "cylance-protect", "sdcss",
+					     "avast", "avira-antivirus", NULL } },
+	{ "rootkit_scanner", (const char *const[]){ "rkhunter", "chkrootkit", "unhide", NULL } },
+	/* intrusion detection / prevention; fail2ban blocks sources after failed logins */
+	{ "ids", (const char *const[]){ "suricata", "snort", "ossec-hids", "ossec-hids-agent", "ossec-hids-server",
+				       "wazuh-agent", "wazuh-manager", "fail2ban", "crowdsec", "sagan", "zeek", NULL } },
+	/* file integrity checkers */
+	{ "integrity", (const char *const[]){ "aide", "tripwire", "samhain", "osquery", "integrit", "afick", NULL } },
+	{ "auditd", (const char *const[]){ "auditd", NULL } },
+};
+
 struct upd {
 	struct bs_probe_ctx *ctx;
-	struct pkgs *installed;
+	const struct bs_dpkg *installed;
 	const char *list;
 };
 
 static void check_update(const char *name, const char *ver, const char *status, int line, void *arg)
 {
 	struct upd *u = arg;
-	struct pkg key = { (char *)name, NULL, 0 };
-	struct pkg *hit;
+	const struct bs_dpkg_pkg *hit = bs_dpkg_find(u->installed, name);
 	(void)status;
-	hit = bsearch(&key, u->installed->v, u->installed->n, sizeof(key), cmp_pkg);
 	if (hit && bs_dpkg_vercmp(hit->version, ver) < 0)
 		bs_fact_addf(u->ctx, "packages.security_update", name, u->list, line, "installed %s, security update %s",
 			     hit->version, ver);
@@ -172,29 +221,31 @@ static void check_update(const char *name, const char *ver, const char *status, 
 static int run(struct bs_probe_ctx *ctx)
 {
 	struct bs_buf b = BS_BUF_INIT;
-	struct pkgs p = { 0 };
+	struct bs_dpkg p;
 	int r;
 
-	if ((r = bs_probe_read(ctx, "/var/lib/dpkg/status", &b)) < 0) {
-		bs_buf_release(&b);
+	if ((r = bs_dpkg_load(ctx, &p)) < 0) {
+		bs_dpkg_release(&p);
 		if (r == BS_ENOTFOUND)
 			/* NEEDSWORK: RPM hosts (rpmdb.sqlite) are not read yet. */
-			return bs_probe_na(ctx, "no dpkg database (/var/lib/dpkg/status): not a Debian-family host");
+			return bs_probe_na(ctx, "no dpkg database (%s): not a Debian-family host", BS_DPKG_STATUS);
 		return bs_probe_fail(ctx, "%s", bs_error_message());
 	}
-	stanzas(&b, add_installed, &p);
-	bs_buf_release(&b);
-	if (!p.n) {
-		free(p.v);
-		return bs_probe_fail(ctx, "/var/lib/dpkg/status lists no installed package: the file is damaged");
-	}
-	qsort(p.v, p.n, sizeof(*p.v), cmp_pkg);
-	bs_fact_addf(ctx, "packages.installed", NULL, "/var/lib/dpkg/status", 0, "%zu", p.n);
+	bs_fact_addf(ctx, "packages.installed", NULL, BS_DPKG_STATUS, 0, "%zu", p.n);
 	for (size_t i = 0; i < p.n; i++)
 		for (int k = 0; unwanted[k]; k++)
 			if (!strcmp(p.v[i].name, unwanted[k]))
-				bs_fact_add(ctx, "packages.unwanted", p.v[i].name, p.v[i].version, "/var/lib/dpkg/status",
+				bs_fact_add(ctx, "packages.unwanted", p.v[i].name, p.v[i].version, BS_DPKG_STATUS,
 					    p.v[i].line);
+	for (size_t k = 0; k < sizeof(interest) / sizeof(interest[0]); k++) {
+		char fact[64];
+		snprintf(fact, sizeof(fact), "packages.%s", interest[k].fact);
+		for (int j = 0; interest[k].names[j]; j++) {
+			const struct bs_dpkg_pkg *hit = bs_dpkg_find(&p, interest[k].names[j]);
+			if (hit)
+				bs_fact_add(ctx, fact, hit->name, hit->version, BS_DPKG_STATUS, hit->line);
+		}
+	}
 	if (bs_probe_exists(ctx, "/usr/bin/unattended-upgrade"))
 		bs_fact_add(ctx, "packages.auto_updates", "unattended-upgrades", "installed", "/usr/bin/unattended-upgrade", 0);
 
@@ -213,11 +264,7 @@ static int run(struct bs_probe_ctx *ctx)
 	/* NEEDSWORK: lists kept compressed (Acquire::GzipIndexes) are not read. */
 	bs_probe_strv_free(lists, nl);
 	bs_buf_release(&b);
-	for (size_t i = 0; i < p.n; i++) {
-		free(p.v[i].name);
-		free(p.v[i].version);
-	}
-	free(p.v);
+	bs_dpkg_release(&p);
 	return 0;
 }
 

@@ -206,7 +206,7 @@ static char *conf_get(struct bs_probe_ctx *ctx, const char *path, const char *ke
 		if (hash)
 			*hash = '\0';
 		l = bs_text_trim(l);
-		if (!strcmp(l, key) && !strcmp(key, "enforce_for_root")) {
+		if (!strcmp(l, key) && (!strcmp(key, "enforce_for_root") || !strcmp(key, "audit"))) {
 			free(val);
 			val = bs_strdup("1");
 			*line = lineno;
@@ -278,6 +278,27 @@ static int is_optional(const struct entry *e)
 	return !strcmp(e->control, "optional");
 }
 
+/* pam_faillock's "audit" flag (module argument, else faillock.conf): failed attempts,
+ * unknown user names included, are logged. */
+static void faillock_audit(struct bs_probe_ctx *ctx, const char *service, const struct stack *st,
+			   const struct entry *fl)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (!strcmp(st->v[i].module, "pam_faillock"))
+			for (int k = 0; k < st->v[i].nargs; k++)
+				if (!strcmp(st->v[i].args[k], "audit")) {
+					bs_fact_add(ctx, "pam.faillock.audit", service, "audit", st->v[i].file, st->v[i].line);
+					return;
+				}
+	const char *conf = arg_get(fl, "conf");
+	int line = 0;
+	char *v = conf_get(ctx, conf ? conf : "/etc/security/faillock.conf", "audit", &line);
+	if (v)
+		bs_fact_add(ctx, "pam.faillock.audit", service, "audit", conf ? conf : "/etc/security/faillock.conf",
+			    line);
+	free(v);
+}
+
 static void lockout(struct bs_probe_ctx *ctx, const char *service, const struct stack *st)
 {
 	const struct entry *fl = NULL, *tally = NULL;
@@ -304,6 +325,8 @@ static void lockout(struct bs_probe_ctx *ctx, const char *service, const struct 
 		bs_fact_add(ctx, "pam.faillock.unlock_time", service, "unset (no pam_faillock in the auth stack)", NULL, 0);
 		return;
 	}
+	if (fl)
+		faillock_audit(ctx, service, st, fl);
 	const struct entry *e = fl ? fl : tally;
 	if (!enforced) {
 		bs_fact_add(ctx, "pam.faillock.deny", service, "unset (the module is only optional)", e->file, e->line);

@@ -197,6 +197,23 @@ size_t bs_probe_glob(const struct bs_probe_ctx *ctx, const char *pattern, char *
 	return n;
 }
 
+int bs_probe_unit_enabled(const struct bs_probe_ctx *ctx, const char *unit, char **where)
+{
+	char pat[512], **v;
+	size_t n;
+
+	if (where)
+		*where = NULL;
+	if (!*unit || strpbrk(unit, "/*?[") || snprintf(pat, sizeof(pat), "/etc/systemd/system/*.wants/%s", unit) >=
+							  (int)sizeof(pat))
+		return 0;
+	n = bs_probe_glob(ctx, pat, &v);
+	if (n && where)
+		*where = bs_strdup(v[0]);
+	bs_probe_strv_free(v, n);
+	return n > 0;
+}
+
 void bs_probe_strv_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -697,9 +714,12 @@ static void eval_rule(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, st
 static void add_evidence(struct bs_scan_result *res, const struct item *it, const struct bs_scan_rule *r, int negate)
 {
 	struct bs_buf req = BS_BUF_INIT;
-	/* Two rules on one fact (">= 1", "<= 5") see the same value: show it once. */
+	/* Two rules on one fact (">= 1", "<= 5") see the same value: show it once (but two
+	 * facts that both count 0 are two pieces of evidence). */
+	size_t tl = r->kind == RULE_FACT ? strlen(r->target) : 0;
 	for (size_t i = 0; i < res->nev; i++)
 		if (!strcmp(res->ev[i].found, it->found) && res->ev[i].line == it->line &&
+		    (!tl || (!strncmp(res->ev[i].required, r->target, tl) && res->ev[i].required[tl] == ' ')) &&
 		    !!res->ev[i].subject == !!it->subject && (!it->subject || !strcmp(res->ev[i].subject, it->subject)) &&
 		    !!res->ev[i].file == !!it->file && (!it->file || !strcmp(res->ev[i].file, it->file)))
 			return;

@@ -55,11 +55,21 @@ struct bs_schedule_opts {
 /* Fills o with the defaults for as_of. */
 void bs_schedule_opts_default(struct bs_schedule_opts *o, int32_t as_of);
 
+/* The limits of the options `brokersec due` and GET /api/v1/due accept. */
+#define BS_DUE_WITHIN_MAX 3660
+#define BS_DUE_WITHIN_DEFAULT 90
+
 /* Computes every duty from the snapshot, sorted by due day, then duty, then subject.
  * Archived records are ignored. Release out with bs_duties_release(). Returns 0, or
  * BS_EINVALID when the snapshot is malformed. */
 int bs_schedule_compute(const json_t *snapshot, const struct bs_schedule_opts *o, struct bs_duties *out);
 void bs_duties_release(struct bs_duties *d);
+
+struct bs_store;
+/* What `brokersec due` and GET /api/v1/due show, from one place (schedule_load.c): loads the
+ * organisation profile (its mask replaces o->profile_mask) and the register snapshot from s,
+ * then computes. Release out with bs_duties_release(), also after an error. */
+int bs_schedule_load(struct bs_store *s, const struct bs_schedule_opts *o, struct bs_duties *out);
 
 const char *bs_duty_status_name(enum bs_duty_status s);           /* "overdue" ... */
 const char *bs_duty_status_label(enum bs_duty_status s, enum bs_lang lang);

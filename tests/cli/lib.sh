@@ -1,6 +1,8 @@
 # Sourced by tests/cli/t*.sh. Gives each script a temp dir, assertions and the final count.
 #   run CMD...          runs CMD, keeping stdout in $out, stderr in $err, status in $rc
-#   check NAME COND...  counts a pass when `COND...` (a test(1) or command) succeeds
+#   check NAME COND...  counts a pass when `COND...` (a test(1) or command) succeeds;
+#                       `check NAME ! COND...` when it fails. One condition per check:
+#                       `check N A && B` would leave B uncounted.
 #   finish              prints "N passed, N failed" and exits 0/1
 set -u
 : "${BROKERSEC:?run through tests/run.sh or set BROKERSEC}"
@@ -23,7 +25,15 @@ run() {
 check() {
 	_name=$1
 	shift
-	if "$@"; then
+	_neg=0
+	if [ "${1:-}" = "!" ]; then
+		_neg=1
+		shift
+	fi
+	"$@"
+	_st=$?
+	[ "$_neg" -eq 1 ] && { [ "$_st" -ne 0 ]; _st=$?; }
+	if [ "$_st" -eq 0 ]; then
 		_pass=$((_pass + 1))
 	else
 		_fail=$((_fail + 1))

@@ -21,9 +21,9 @@ check "referrer policy" contains "$hdr" "Referrer-Policy: no-referrer"
 run curl -s -o /dev/null --cacert "$D/tls/cert.pem" --tlsv1.1 --tls-max 1.1 "$URL/openapi.yaml"
 check "TLS 1.1 refused" test "$rc" -ne 0
 run curl -s -o /dev/null --cacert "$D/tls/cert.pem" --tlsv1.2 --tls-max 1.2 "$URL/openapi.yaml"
-check "TLS 1.2 accepted" test "$rc" -eq 0
-run curl -s -o /dev/null --cacert "$D/tls/cert.pem" --tls-max 1.2 --ciphers AES128-SHA "$URL/openapi.yaml"
-check "CBC/RSA key exchange refused" test "$rc" -ne 0
+check "TLS 1.2 refused by default" test "$rc" -ne 0
+run curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/cert.pem" --tlsv1.3 "$URL/openapi.yaml"
+check "TLS 1.3 accepted" test "$rc" -eq 0 -a "$out" = 200
 run curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/openapi.yaml"
 check "plain HTTP gets no answer" test "$(printf '%s' "$out" | head -c 4)" != "HTTP"
 
@@ -42,5 +42,41 @@ req - POST /session -H 'Content-Type: application/json' --data-binary "@$T/big"
 check "413 for a large body" test "$status" = 413 -a "$(jget error.code)" = payload_too_large
 req - GET /status
 check "401 when not signed in" test "$status" = 401 -a "$(jget error.code)" = unauthorized
+check_clean_stop
+
+run "$BROKERSEC" serve --data "$D" --listen 127.0.0.1:0 --tls-min 1.1
+check "--tls-min takes 1.2 or 1.3 only" test "$rc" = 2 -a -z "$out"
+check "--tls-min error names the choices" contains "$err" "--tls-min takes 1.3 (the default) or 1.2"
+
+# --tls-min 1.2: TLS 1.2 for legacy clients, still AEAD with ECDHE only, and a client's
+# renegotiation attempt ends the connection (close_notify) instead of a second handshake.
+start_server --tls-min 1.2
+check "--tls-min 1.2 says so on stderr" contains "$(cat "$T/serve.err")" "TLS 1.2 accepted as well as 1.3"
+run curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/cert.pem" --tlsv1.2 --tls-max 1.2 "$URL/openapi.yaml"
+check "TLS 1.2 accepted with --tls-min 1.2" test "$rc" -eq 0 -a "$out" = 200
+run curl -s -o /dev/null --cacert "$D/tls/cert.pem" --tls-max 1.2 --ciphers AES128-SHA "$URL/openapi.yaml"
+check "CBC/RSA key exchange refused" test "$rc" -ne 0
+run curl -s -o /dev/null --cacert "$D/tls/cert.pem" --tls-max 1.2 --ciphers DHE-RSA-AES128-GCM-SHA256 \
+	"$URL/openapi.yaml"
+check "finite-field DHE refused" test "$rc" -ne 0
+run curl -s -o /dev/null --cacert "$D/tls/cert.pem" --tlsv1.1 --tls-max 1.1 "$URL/openapi.yaml"
+check "TLS 1.1 still refused with --tls-min 1.2" test "$rc" -ne 0
+# s_client reads its "R" (renegotiate) only once the handshake is done; stdin stays open
+# (fd 3) until s_client ends, so its end of input cannot race the server's answer.
+mkfifo "$T/sin"
+timeout 30 openssl s_client -tls1_2 -msg -CAfile "$D/tls/cert.pem" -connect "127.0.0.1:$PORT" \
+	<"$T/sin" >"$T/reneg.out" 2>&1 &
+opid=$!
+exec 3>"$T/sin"
+echo R >&3
+wait "$opid"
+exec 3>&-
+reneg=$(cat "$T/reneg.out")
+check "client renegotiation attempted" contains "$reneg" "RENEGOTIATING"
+check "renegotiating ClientHello sent" test "$(grep -c '>>> .*ClientHello$' "$T/reneg.out")" = 2
+check "no second handshake from the server" test "$(grep -c '<<< .*ServerHello$' "$T/reneg.out")" = 1
+check "server ends the connection instead" contains "$reneg" "close_notify"
+req - GET /openapi.yaml
+check "server still serves after the attempt" test "$status" = 200
 check_clean_stop
 finish

@@ -16,18 +16,22 @@ check "add prints a one-time password" contains "$out" "one-time password"
 pw=$(printf '%s\n' "$out" | sed -n 's/^one-time password.*: //p')
 check "generated password is 20 characters" test "${#pw}" = 20
 run "$BROKERSEC" user add --data "$D" --username kim --role it_staff
-check "duplicate refused" test "$rc" = 1 && contains "$err" "exists already"
+check "duplicate refused" test "$rc" = 1
+check "duplicate refused (2)" contains "$err" "exists already"
 run "$BROKERSEC" user add --data "$D" --username Bad/Name --role it_staff
-check "bad username refused with the rule" test "$rc" = 1 && contains "$err" "lower-case"
+check "bad username refused with the rule" test "$rc" = 1
+check "bad username refused with the rule (2)" contains "$err" "lower-case"
 run "$BROKERSEC" user add --data "$D" --username zed --role root
-check "unknown role refused" test "$rc" = 1 && contains "$err" "security_officer"
+check "unknown role refused" test "$rc" = 1
+check "unknown role refused (2)" contains "$err" "security_officer"
 run "$BROKERSEC" user add --data "$D" --username tmp1 --role employee --temporary
 check "temporary needs --expires" test "$rc" = 2
 run "$BROKERSEC" user add --data "$D" --username tmp1 --role employee --temporary --expires 2099-01-01
 check "temporary with expiry" test "$rc" = 0
 printf 'password\n' | "$BROKERSEC" user add --data "$D" --username weak --role employee --password-stdin \
 	>"$T/o" 2>"$T/e"
-check "weak --password-stdin refused" test $? = 1 && grep -q "at least 12" "$T/e"
+check "weak --password-stdin refused" test $? = 1
+check "weak --password-stdin refused (2)" grep -q "at least 12" "$T/e"
 
 run "$BROKERSEC" user disable --data "$D" kim
 check "disable" test "$rc" = 0
@@ -36,7 +40,8 @@ check "disable twice refused" test "$rc" = 1
 run "$BROKERSEC" user enable --data "$D" kim
 check "enable" test "$rc" = 0
 run "$BROKERSEC" user set-role --data "$D" kim auditor
-check "set-role" test "$rc" = 0 && contains "$out" "auditor"
+check "set-role" test "$rc" = 0
+check "set-role (2)" contains "$out" "auditor"
 run "$BROKERSEC" user reset --data "$D" kim --lang en
 check "reset prints a 64-hex token" test "$(printf '%s\n' "$out" | tail -n 1 | grep -c '^[0-9a-f]\{64\}$')" = 1
 run "$BROKERSEC" user totp --data "$D" kim --lang en
@@ -46,9 +51,11 @@ check "delete" test "$rc" = 0
 run "$BROKERSEC" user list --data "$D" --format json
 check "deleted account not listed" test "$(printf '%s' "$out" | grep -c '"kim"')" = 0
 run "$BROKERSEC" user enable --data "$D" kim
-check "deleted stays deleted" test "$rc" = 1 && contains "$err" "archived"
+check "deleted stays deleted" test "$rc" = 1
+check "deleted stays deleted (2)" contains "$err" "archived"
 run "$BROKERSEC" user show --data "$D" nobody
-check "unknown user: says so" test "$rc" = 1 && contains "$err" "no account 'nobody'"
+check "unknown user: says so" test "$rc" = 1
+check "unknown user: says so (2)" contains "$err" "no account 'nobody'"
 
 run "$BROKERSEC" user review --data "$D" --format json
 check "review lists anomalies" contains "$out" "never signed in"
@@ -69,7 +76,8 @@ check "tighten" test "$rc" = 0
 run "$BROKERSEC" policy show --data "$D" --format json
 check "tightened values kept" contains "$out" '"value": 30'
 run "$BROKERSEC" policy set --data "$D" lockout.threshold=10
-check "looser refused" test "$rc" = 1 && contains "$err" "A2.5.4.2.3"
+check "looser refused" test "$rc" = 1
+check "looser refused (2)" contains "$err" "A2.5.4.2.3"
 run "$BROKERSEC" policy set --data "$D" password.min_age_days=30 password.max_age_days=30
 check "inconsistent ages refused" test "$rc" = 1
 

@@ -8,7 +8,8 @@ export BROKERSEC_DATA="$D"
 records() { sqlite3 "$D/brokersec.db" "SELECT count(*) FROM reg_record"; }
 
 run "$BROKERSEC" system add --name 核心 --category 1 --core yes
-check "add prints the id alone" [ "$rc" -eq 0 ] && check "id is 1" [ "$out" = 1 ]
+check "add prints the id alone" [ "$rc" -eq 0 ]
+check "add prints the id alone (2)" check "id is 1" [ "$out" = 1 ]
 run "$BROKERSEC" system add --name HR --category 3 --format json
 check "add --format json prints the record" contains "$out" '"name": "HR"'
 check "json has defaults" contains "$out" '"core": false'
@@ -51,7 +52,8 @@ check "update shows the record" contains "$out" "王小明"
 run "$BROKERSEC" system update 2 --owner ""
 check "empty value clears an optional field" [ "$rc" -eq 0 ]
 run "$BROKERSEC" system update 2 --category ""
-check "a required field cannot be cleared" [ "$rc" -eq 1 ] && check "it says so" contains "$err" "--category is required"
+check "a required field cannot be cleared" [ "$rc" -eq 1 ]
+check "a required field cannot be cleared (2)" check "it says so" contains "$err" "--category is required"
 run "$BROKERSEC" system archive 2
 check "archive succeeds" [ "$rc" -eq 0 ]
 run "$BROKERSEC" system update 2 --owner x
@@ -65,7 +67,8 @@ run "$BROKERSEC" system history 2 --format json
 check "history has four versions" [ "$(printf '%s' "$out" | grep -c '"version"')" -eq 4 ]
 check "history keeps the old values" contains "$out" '"category": 3'
 run "$BROKERSEC" system show 9
-check "show of a missing id fails" [ "$rc" -eq 1 ] && check "naming it" contains "$err" "no system with id 9"
+check "show of a missing id fails" [ "$rc" -eq 1 ]
+check "show of a missing id fails (2)" check "naming it" contains "$err" "no system with id 9"
 run "$BROKERSEC" system show abc
 check "a bad id is a usage error" [ "$rc" -eq 2 ]
 run "$BROKERSEC" system frobnicate

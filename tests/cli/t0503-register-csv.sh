@@ -14,7 +14,8 @@ name,role,email,hired,background_check,nda_signed
 "王 ""老王""",general,,,,
 CSV
 run "$BROKERSEC" person import "$T/people.csv" --data "$A" --lang en
-check "import succeeds" [ "$rc" -eq 0 ] && check "it counts" contains "$out" "imported 3 records"
+check "import succeeds" [ "$rc" -eq 0 ]
+check "import succeeds (2)" check "it counts" contains "$out" "imported 3 records"
 printf 'person,date,hours,course,kind\n1,2024-12-31,1.5,資安,professional\n2,2025-01-01,3,通識,\n' > "$T/tr.csv"
 run "$BROKERSEC" training import "$T/tr.csv" --data "$A"
 check "training import" [ "$rc" -eq 0 ]

@@ -18,10 +18,12 @@ for id in linux.accounts.single-superuser linux.accounts.no-shared-ids linux.acc
 	linux.ransom.no-encrypted-extensions linux.logs.retention-6-months linux.logs.journal-persistent \
 	linux.logs.utc-timestamps linux.logs.access-restricted linux.time.sources linux.time.service-enabled \
 	linux.net.firewall-configured linux.pkg.security-updates linux.pkg.automatic-updates \
-	linux.pkg.no-insecure-services; do
+	linux.pkg.no-insecure-services linux.logs.remote-forwarding linux.audit.auditd-enabled linux.audit.rules \
+	linux.audit.failed-logins linux.malware.antivirus-installed linux.malware.signatures-updated \
+	linux.malware.rootkit-scanner linux.monitor.ids linux.integrity.checker; do
 	check "hardened: $id passes" [ "$(result $id)" = pass ]
 done
-for id in linux.time.synchronized linux.net.no-risky-ports; do
+for id in linux.time.synchronized linux.net.no-risky-ports linux.malware.antivirus-running; do
 	check "hardened: $id (live) is not applicable under --root" [ "$(result $id)" = not_applicable ]
 done
 check "hardened: host name from etc/hostname" contains "$out" '"host": "hardened"'

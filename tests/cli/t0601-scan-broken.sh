@@ -13,7 +13,7 @@ for id in linux.accounts.single-superuser linux.accounts.no-shared-ids linux.acc
 	linux.accounts.sudo-requires-password \
 	linux.pam.lockout-threshold linux.pam.lockout-duration linux.pam.password-length \
 	linux.pam.password-classes linux.pam.password-history linux.pam.no-nullok linux.sshd.no-root-password \
-	linux.sshd.no-empty-passwords linux.sshd.max-auth-tries linux.sshd.strong-crypto; do
+	linux.sshd.no-empty-passwords linux.sshd.max-auth-tries linux.sshd.strong-crypto linux.audit.failed-logins; do
 	check "weak-auth: $id fails" [ "$(result $id)" = fail ]
 done
 ev=$(evidence linux.accounts.single-superuser)
@@ -43,7 +43,9 @@ check "exposed: exit 1" [ "$rc" -eq 1 ]
 for id in linux.files.no-cleartext-credentials linux.files.private-keys-protected linux.web.no-world-writable \
 	linux.ransom.no-notes linux.ransom.no-encrypted-extensions linux.logs.retention-6-months \
 	linux.logs.journal-persistent linux.logs.utc-timestamps linux.logs.access-restricted linux.time.sources \
-	linux.net.firewall-configured linux.pkg.security-updates linux.pkg.no-insecure-services; do
+	linux.net.firewall-configured linux.pkg.security-updates linux.pkg.no-insecure-services \
+	linux.logs.remote-forwarding linux.audit.auditd-enabled linux.audit.rules linux.malware.antivirus-installed \
+	linux.malware.signatures-updated linux.malware.rootkit-scanner linux.monitor.ids linux.integrity.checker; do
 	check "exposed: $id fails" [ "$(result $id)" = fail ]
 done
 ev=$(evidence linux.files.no-cleartext-credentials)

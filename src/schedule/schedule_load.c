@@ -1,0 +1,23 @@
+/* schedule_load.c - the deadline engine fed from a data directory: the one path both
+ * `brokersec due` and GET /api/v1/due take, so the two always show the same duties. */
+#include "schedule/schedule.h"
+
+#include "profile/profile.h"
+#include "registry/registry.h"
+
+int bs_schedule_load(struct bs_store *s, const struct bs_schedule_opts *o, struct bs_duties *out)
+{
+	struct bs_schedule_opts so = *o;
+	struct bs_profile prof = { 0 };
+	json_t *snap = NULL;
+	int err;
+
+	if ((err = bs_profile_load(s, &prof)) < 0 || (err = bs_reg_snapshot(s, &snap)) < 0)
+		goto done;
+	so.profile_mask = prof.mask;
+	err = bs_schedule_compute(snap, &so, out);
+done:
+	bs_profile_release(&prof);
+	json_decref(snap);
+	return err;
+}
