@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/utf8.h"
 #include "eventlog/eventlog.h"
+#include "intake/intake.h"
 
 static const char usage_text[] =
 	"usage: brokersec log append --type T [--user U] [--location L] [--system S] [--severity 0-7]\n"
@@ -63,30 +64,6 @@ static void put_event_table(struct bs_buf *b, const struct bs_event *ev)
 	bs_buf_putc(b, '\n');
 }
 
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *event_json(const struct bs_event *ev)
-{
-	char t[BS_TIME_MAX];
-	json_t *o = json_object();
-	bs_time_format(ev->time_us, t);
-	json_object_set_new(o, "seq", json_integer(ev->seq));
-	json_object_set_new(o, "time", json_string(t));
-	json_object_set_new(o, "type", jstr(ev->type));
-	json_object_set_new(o, "severity", json_integer(ev->severity));
-	json_object_set_new(o, "host", jstr(ev->host));
-	json_object_set_new(o, "source", jstr(ev->source));
-	json_object_set_new(o, "system", jstr(ev->system));
-	json_object_set_new(o, "user", jstr(ev->user));
-	json_object_set_new(o, "outcome", jstr(ev->outcome));
-	json_object_set_new(o, "message", jstr(ev->message));
-	json_object_set_new(o, "data", ev->data ? json_loads(ev->data, 0, NULL) : json_null());
-	return o;
-}
-
 struct print_ctx {
 	int json;
 	int64_t last;
@@ -100,7 +77,7 @@ static int print_one(const struct bs_event *ev, void *p)
 	pc->n++;
 	if (pc->json) {
 		/* One JSON object per line (NDJSON): streams, and --follow works the same way. */
-		json_t *o = event_json(ev);
+		json_t *o = bs_event_json(ev);
 		char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
 		puts(s);
 		free(s);
@@ -117,10 +94,7 @@ static int print_one(const struct bs_event *ev, void *p)
 /* Reading the log is an event too (A2.4.1.7.6). */
 static int audit_read(struct bs_cli *cli, struct bs_datadir *dd, const char *what)
 {
-	int err = bs_audit(dd, "eventlog.read", "success", NULL, "log %s", what);
-	/* Cover it by a checkpoint now so what is read next is sealed up to here. */
-	if (err == 0)
-		err = bs_eventlog_checkpoint(dd->events);
+	int err = bs_eventlog_audit_read(dd, NULL, "log %s", what);
 	if (err < 0)
 		return bs_cli_fail(cli, err);
 	return 0;
@@ -264,30 +238,58 @@ static int do_export(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 	return bs_cli_flush(cli);
 }
 
+/* The intake's counters (intake.stats, written by a running or the last intake); 1 when there
+ * are some, 0 when no intake has run; a damaged file is a warning, not a failure of status. */
+static int intake_stats(struct bs_cli *cli, const char *dir, struct bs_intake_stats *in)
+{
+	char *path = bs_intake_stats_file(dir);
+	int err = bs_intake_stats_read(path, in);
+	free(path);
+	if (err == BS_ENOTFOUND)
+		return 0;
+	if (err < 0) {
+		fprintf(stderr, "%s: %s\n", BS_T(cli->lang, "警告", "warning"), bs_error_message());
+		return 0;
+	}
+	return 1;
+}
+
+static void print_intake(struct bs_cli *cli, const struct bs_intake_stats *in)
+{
+	char t[BS_TIME_MAX];
+	bs_time_format(in->updated_us, t);
+	printf("%s: %s %.19sZ\n", BS_T(cli->lang, "syslog 接收", "syslog intake"),
+	       BS_T(cli->lang, "計數更新於", "counters of"), t);
+	printf("  %s: UDP %" PRId64 ", TCP %" PRId64 ", TLS %" PRId64 "\n", BS_T(cli->lang, "收到", "received"),
+	       in->received_udp, in->received_tcp, in->received_tls);
+	printf("  %s: %" PRId64 ", %s %" PRId64 "\n", BS_T(cli->lang, "已寫入", "committed"), in->committed,
+	       BS_T(cli->lang, "其中格式不符", "malformed"), in->malformed);
+	printf("  %s: %" PRId64 " %s, %" PRId64 " %s%s\n", BS_T(cli->lang, "UDP 丟棄", "UDP dropped"), in->dropped_udp,
+	       BS_T(cli->lang, "佇列滿", "queue full"), in->dropped_udp_kernel, BS_T(cli->lang, "核心丟棄", "by the kernel"),
+	       in->dropped_udp || in->dropped_udp_kernel ? BS_T(cli->lang, "（警告）", " (warning)") : "");
+	printf("  %s: %" PRId64 " (%s %" PRId64 ", %s %" PRId64 "); %s %" PRId64 "; %s %" PRId64 "\n",
+	       BS_T(cli->lang, "連線", "connections"), in->connections, BS_T(cli->lang, "開啟中", "open"),
+	       in->connections_open, BS_T(cli->lang, "拒絕", "refused"), in->connections_refused,
+	       BS_T(cli->lang, "TLS 失敗", "TLS failures"), in->tls_failures, BS_T(cli->lang, "待寫入", "queued"),
+	       in->queued);
+}
+
 static int do_status(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o)
 {
 	static const char *const formats[] = { "table", "json", NULL };
 	struct bs_eventlog_status s;
+	struct bs_intake_stats in;
 	char t[BS_TIME_MAX];
-	int fmt, err;
+	int fmt, err, have_intake;
 
 	if ((fmt = bs_cli_format(cli, o->format, formats)) < 0)
 		return 2;
 	if ((err = bs_eventlog_status(dd->path, &s)) < 0)
 		return bs_cli_fail(cli, err);
+	have_intake = intake_stats(cli, dd->path, &in);
 	bs_time_format(s.ckpt_time_us, t);
 	if (fmt == 1) {
-		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:i, s:I, s:{s:I, s:I, s:s, s:I, s:s}, s:{s:o, s:I, s:I}, s:o}",
-				      "events", (json_int_t)s.events, "first_seq", (json_int_t)s.first_seq,
-				      "last_seq", (json_int_t)s.last_seq, "db_bytes", (json_int_t)s.db_bytes,
-				      "free_bytes", (json_int_t)s.free_bytes, "events_per_day", s.events_per_day,
-				      "capacity_days", s.capacity_days, "retention_days", s.retention_days,
-				      "oldest_age_days", (json_int_t)s.oldest_age_days,
-				      "checkpoint", "index", (json_int_t)s.ckpt_index, "size", (json_int_t)s.ckpt_size,
-				      "time", t, "epoch", (json_int_t)s.ckpt_epoch, "head", s.head,
-				      "clock", "synchronised", s.clock_synced < 0 ? json_null() : json_boolean(s.clock_synced),
-				      "maxerror_us", (json_int_t)s.clock_maxerror_us, "esterror_us", (json_int_t)s.clock_esterror_us,
-				      "alert", s.alert[0] ? json_string(s.alert) : json_null());
+		json_t *j = bs_eventlog_status_json(&s, have_intake ? &in : NULL);
 		char *str = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(str);
 		free(str);
@@ -315,6 +317,8 @@ static int do_status(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 		if (s.clock_synced == 1)
 			printf(", %s %" PRId64 " us", BS_T(cli->lang, "估計誤差", "estimated error"), s.clock_esterror_us);
 		printf("\n");
+		if (have_intake)
+			print_intake(cli, &in);
 		if (s.alert[0])
 			printf("%s: %s\n", BS_T(cli->lang, "警示", "ALERT"), s.alert);
 	}

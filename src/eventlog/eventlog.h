@@ -13,6 +13,7 @@
 #ifndef BS_EVENTLOG_EVENTLOG_H
 #define BS_EVENTLOG_EVENTLOG_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@
 
 struct bs_datadir;
 struct bs_eventlog;
+struct bs_intake_stats;
 
 /* One event. Strings are borrowed for the duration of the call; NULL means "not known".
  * Limits enforced by append: type 1..64 chars of [a-z0-9._-]; others valid UTF-8 text,
@@ -138,6 +140,16 @@ struct bs_event_filter {
 int bs_eventlog_each(const char *datadir_path, const struct bs_event_filter *f,
 		     int (*fn)(const struct bs_event *ev, void *ctx), void *ctx);
 
+/* One event as `log search --format json` and GET /api/v1/events show it (new object):
+ * seq, time (RFC 3339), type, severity, host, source, system, user, outcome, message, data. */
+json_t *bs_event_json(const struct bs_event *ev);
+
+/* Reading the log is itself an event (A2.4.1.7.6): records "eventlog.read" by dd's actor
+ * from dd's source (data: a JSON object or NULL; the message is printf-style), then a
+ * checkpoint, so what is read next is sealed up to here. Call it before reading; when it
+ * fails, do not read (fail closed). */
+int bs_eventlog_audit_read(struct bs_datadir *dd, const char *data, const char *fmt, ...) BS_PRINTF(3, 4);
+
 /* The outcome of verify. problem is empty when the log verifies. */
 struct bs_verify_result {
 	int ok;                    /* 1 intact, 0 tampered or unreadable */
@@ -185,6 +197,10 @@ struct bs_eventlog_status {
 	char alert[512];           /* the pending alert, "" when none */
 };
 int bs_eventlog_status(const char *datadir_path, struct bs_eventlog_status *st);
+/* The status as `log status --format json` and GET /api/v1/events/status show it (new
+ * object); intake: the counters of the syslog intake (bs_intake_stats_read), or NULL when
+ * none has run (then "intake" is null). */
+json_t *bs_eventlog_status_json(const struct bs_eventlog_status *st, const struct bs_intake_stats *intake);
 
 /* Raises the alert of A2.4.1.7.3: the flag file <datadir>/eventlog.alert (shown by every
  * later command until cleared), a syslog(3) line, and an event once one can be written.

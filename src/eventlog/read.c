@@ -1,8 +1,10 @@
 /* read.c - reading events.db on connections of its own (never blocking the writer):
- * tail and search, export bundles, status with the capacity projection. */
+ * tail and search, export bundles, status with the capacity projection; and the JSON of an
+ * event and of the status that the CLI and the API share. */
 #include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,9 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "datadir/datadir.h"
 #include "eventlog/el_internal.h"
+#include "intake/intake.h"
 #include "keys/keys.h"
 
 int bs_eventlog_each(const char *dir, const struct bs_event_filter *f,
@@ -77,6 +81,48 @@ done:
 		sqlite3_close_v2(db);
 	bs_buf_release(&sql);
 	free(path);
+	return err;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *bs_event_json(const struct bs_event *ev)
+{
+	char t[BS_TIME_MAX];
+	json_t *o = json_object(), *data = ev->data ? json_loads(ev->data, 0, NULL) : NULL;
+	bs_time_format(ev->time_us, t);
+	json_object_set_new(o, "seq", json_integer(ev->seq));
+	json_object_set_new(o, "time", json_string(t));
+	json_object_set_new(o, "type", str_or_null(ev->type));
+	json_object_set_new(o, "severity", json_integer(ev->severity));
+	json_object_set_new(o, "host", str_or_null(ev->host));
+	json_object_set_new(o, "source", str_or_null(ev->source));
+	json_object_set_new(o, "system", str_or_null(ev->system));
+	json_object_set_new(o, "user", str_or_null(ev->user));
+	json_object_set_new(o, "outcome", str_or_null(ev->outcome));
+	json_object_set_new(o, "message", str_or_null(ev->message));
+	/* append stores only JSON objects; anything else would be a damaged row: null */
+	json_object_set_new(o, "data", data ? data : json_null());
+	return o;
+}
+
+int bs_eventlog_audit_read(struct bs_datadir *dd, const char *data, const char *fmt, ...)
+{
+	struct bs_buf msg = BS_BUF_INIT;
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	bs_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	err = bs_audit(dd, "eventlog.read", "success", data, "%s", msg.ptr);
+	bs_buf_release(&msg);
+	/* Cover it by a checkpoint now so what is read next is sealed up to here. */
+	if (err == 0)
+		err = bs_eventlog_checkpoint(dd->events);
 	return err;
 }
 
@@ -293,4 +339,57 @@ done:
 	free(path);
 	free(wal);
 	return err;
+}
+
+json_t *bs_eventlog_status_json(const struct bs_eventlog_status *s, const struct bs_intake_stats *in)
+{
+	char t[BS_TIME_MAX];
+	json_t *j;
+
+	bs_time_format(s->ckpt_time_us, t);
+	j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:i, s:I, s:{s:I, s:I, s:s, s:I, s:s}, s:{s:o, s:I, s:I}, s:o}",
+		      "events", (json_int_t)s->events, "first_seq", (json_int_t)s->first_seq,
+		      "last_seq", (json_int_t)s->last_seq, "db_bytes", (json_int_t)s->db_bytes,
+		      "free_bytes", (json_int_t)s->free_bytes, "events_per_day", s->events_per_day,
+		      "capacity_days", s->capacity_days, "retention_days", s->retention_days,
+		      "oldest_age_days", (json_int_t)s->oldest_age_days,
+		      "checkpoint", "index", (json_int_t)s->ckpt_index, "size", (json_int_t)s->ckpt_size,
+		      "time", t, "epoch", (json_int_t)s->ckpt_epoch, "head", s->head,
+		      "clock", "synchronised", s->clock_synced < 0 ? json_null() : json_boolean(s->clock_synced),
+		      "maxerror_us", (json_int_t)s->clock_maxerror_us, "esterror_us", (json_int_t)s->clock_esterror_us,
+		      "alert", s->alert[0] ? json_string(s->alert) : json_null());
+	if (!in) {
+		json_object_set_new(j, "intake", json_null());
+		return j;
+	}
+	/* The syslog intake's counters (A2.4.1.7.4: nothing dropped silently). */
+	json_t *o = json_object();
+	char started[BS_TIME_MAX], updated[BS_TIME_MAX];
+	bs_time_format(in->started_us, started);
+	bs_time_format(in->updated_us, updated);
+	json_object_set_new(o, "started", in->started_us ? json_string(started) : json_null());
+	json_object_set_new(o, "updated", in->updated_us ? json_string(updated) : json_null());
+	const struct {
+		const char *k;
+		int64_t v;
+	} f[] = {
+		{ "received_udp", in->received_udp },
+		{ "received_tcp", in->received_tcp },
+		{ "received_tls", in->received_tls },
+		{ "committed", in->committed },
+		{ "malformed", in->malformed },
+		{ "dropped_udp", in->dropped_udp },
+		{ "dropped_udp_kernel", in->dropped_udp_kernel },
+		{ "connections", in->connections },
+		{ "connections_open", in->connections_open },
+		{ "connections_refused", in->connections_refused },
+		{ "tls_failures", in->tls_failures },
+		{ "sink_failures", in->sink_failures },
+		{ "backpressure", in->backpressure },
+		{ "queued", in->queued },
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		json_object_set_new(o, f[i].k, json_integer((json_int_t)f[i].v));
+	json_object_set_new(j, "intake", o);
+	return j;
 }
