@@ -44,6 +44,11 @@ int bs_cli_usage_error(struct bs_cli *cli, const char *fmt, ...)
 int bs_cli_fail(struct bs_cli *cli, int err)
 {
 	const char *msg = bs_error_message();
+	size_t n = strlen(cli->command);
+
+	/* Core messages about a register name it ("system: ..."); here the command already does. */
+	if (n && !strncmp(msg, cli->command, n) && !strncmp(msg + n, ": ", 2))
+		msg += n + 2;
 	fprintf(stderr, "%s %s: %s\n", cli->prog, cli->command, *msg ? msg : bs_error_name(err));
 	return 1;
 }
