@@ -401,21 +401,19 @@ static char *retention(struct bs_probe_ctx *ctx, struct targets *t)
 	return s.error;
 }
 
-static void journald(struct bs_probe_ctx *ctx)
+/* A systemd-style setting: main file, then its drop-in directory in lexical order; the last
+ * `key=` wins. *value, *file (both caller frees) and *line say where, NULL when unset. */
+static void systemd_setting(struct bs_probe_ctx *ctx, const char *main_file, const char *dropins,
+			    const char *key, char **value, char **file, int *line)
 {
 	char **v = NULL;
-	size_t n;
-	char *storage = NULL, *sfile = NULL;
-	int sline = 0;
-
-	if (!bs_probe_exists(ctx, "/lib/systemd/systemd-journald") &&
-	    !bs_probe_exists(ctx, "/usr/lib/systemd/systemd-journald"))
-		return;
-	/* journald.conf, then drop-ins in lexical order: the last setting wins. */
 	const char *files[64];
-	size_t nf = 0;
-	files[nf++] = "/etc/systemd/journald.conf";
-	n = bs_probe_glob(ctx, "/etc/systemd/journald.conf.d/*.conf", &v);
+	size_t n, nf = 0, klen = strlen(key);
+
+	*value = *file = NULL;
+	*line = 0;
+	files[nf++] = main_file;
+	n = bs_probe_glob(ctx, dropins, &v);
 	for (size_t i = 0; i < n && nf < 64; i++)
 		files[nf++] = v[i];
 	for (size_t i = 0; i < nf; i++) {
@@ -430,16 +428,35 @@ static void journald(struct bs_probe_ctx *ctx)
 		}
 		while ((l = bs_text_line(&b, &pos, &lineno))) {
 			l = bs_text_trim(l);
-			if (!strncmp(l, "Storage=", 8)) {
-				free(storage);
-				free(sfile);
-				storage = bs_strdup(bs_text_trim(l + 8));
-				sfile = bs_strdup(files[i]);
-				sline = lineno;
+			/* systemd allows blanks around '=' ("Storage = persistent") */
+			const char *eq = l + klen;
+			if (strncmp(l, key, klen) != 0)
+				continue;
+			while (*eq == ' ' || *eq == '\t')
+				eq++;
+			if (*eq == '=') {
+				free(*value);
+				free(*file);
+				*value = bs_strdup(bs_text_trim((char *)eq + 1));
+				*file = bs_strdup(files[i]);
+				*line = lineno;
 			}
 		}
 		bs_buf_release(&b);
 	}
+	bs_probe_strv_free(v, n);
+}
+
+static void journald(struct bs_probe_ctx *ctx)
+{
+	char *storage = NULL, *sfile = NULL;
+	int sline = 0;
+
+	if (!bs_probe_exists(ctx, "/lib/systemd/systemd-journald") &&
+	    !bs_probe_exists(ctx, "/usr/lib/systemd/systemd-journald"))
+		return;
+	systemd_setting(ctx, "/etc/systemd/journald.conf", "/etc/systemd/journald.conf.d/*.conf", "Storage",
+			&storage, &sfile, &sline);
 	if (!storage || !strcmp(storage, "auto")) {
 		int persistent = bs_probe_exists(ctx, "/var/log/journal");
 		bs_fact_add(ctx, "logs.journald.storage", NULL, persistent ? "persistent" : "volatile",
@@ -449,7 +466,6 @@ static void journald(struct bs_probe_ctx *ctx)
 	}
 	free(storage);
 	free(sfile);
-	bs_probe_strv_free(v, n);
 }
 
 /* syslog-ng: destinations with a network driver (network, syslog, tcp, udp, tcp6, udp6) that
@@ -614,46 +630,18 @@ static void syslogng(struct bs_probe_ctx *ctx)
 /* systemd-journal-upload: enabled at boot with a URL (journal-upload.conf, drop-ins last). */
 static void journal_upload(struct bs_probe_ctx *ctx)
 {
-	char **v = NULL, *url = NULL, *ufile = NULL, *where = NULL;
+	char *url = NULL, *ufile = NULL, *where = NULL;
 	int uline = 0;
-	size_t n;
-	const char *files[64];
-	size_t nf = 0;
 
 	if (!bs_probe_unit_enabled(ctx, "systemd-journal-upload.service", &where))
 		return;
-	files[nf++] = "/etc/systemd/journal-upload.conf";
-	n = bs_probe_glob(ctx, "/etc/systemd/journal-upload.conf.d/*.conf", &v);
-	for (size_t i = 0; i < n && nf < 64; i++)
-		files[nf++] = v[i];
-	for (size_t i = 0; i < nf; i++) {
-		struct bs_buf b = BS_BUF_INIT;
-		size_t pos = 0;
-		int lineno = 0;
-		char *l;
-		if (bs_probe_read(ctx, files[i], &b) < 0) {
-			bs_error_clear();
-			bs_buf_release(&b);
-			continue;
-		}
-		while ((l = bs_text_line(&b, &pos, &lineno))) {
-			l = bs_text_trim(l);
-			if (!strncmp(l, "URL=", 4)) {
-				free(url);
-				free(ufile);
-				url = bs_strdup(bs_text_trim(l + 4));
-				ufile = bs_strdup(files[i]);
-				uline = lineno;
-			}
-		}
-		bs_buf_release(&b);
-	}
+	systemd_setting(ctx, "/etc/systemd/journal-upload.conf", "/etc/systemd/journal-upload.conf.d/*.conf", "URL",
+			&url, &ufile, &uline);
 	if (url && *url)
 		bs_fact_addf(ctx, "logs.remote", url, ufile, uline, "systemd-journal-upload (enabled: %s)", where);
 	free(url);
 	free(ufile);
 	free(where);
-	bs_probe_strv_free(v, n);
 }
 
 static int perm_cb(struct bs_probe_ctx *ctx, const char *path, const struct stat *st, void *arg)

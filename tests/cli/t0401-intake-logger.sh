@@ -2,6 +2,7 @@
 # brokersec intake with util-linux logger: RFC 5424 and RFC 3164 over UDP and TCP (LF and
 # octet-counted framing), a malformed frame, source address and parsed fields stored.
 . "$TOP/tests/cli/lib.sh"
+. "$TOP/tests/cli/t04-intake.inc"
 
 ipid=""
 cleanup() {
@@ -25,17 +26,6 @@ wait_listening() {
 	return 1
 }
 
-# waits (bounded, 20 s) until the stats file says at least $1 messages were stored
-wait_committed() {
-	i=0
-	while [ $i -lt 200 ]; do
-		c=$(sed -n 's/.*"committed":\([0-9]*\).*/\1/p' "$T/d/intake.stats" 2>/dev/null)
-		[ "${c:-0}" -ge "$1" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 run "$BROKERSEC" init --data "$T/d" --org test --internal-control yes
 check "init" [ "$rc" -eq 0 ]

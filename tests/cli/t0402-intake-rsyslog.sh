@@ -3,6 +3,7 @@
 # intake over TCP with octet counting (RFC 5424), over TCP with LF framing (RFC 3164
 # forward format) and over TLS (RFC 5425, GnuTLS, the data dir's self-signed certificate).
 . "$TOP/tests/cli/lib.sh"
+. "$TOP/tests/cli/t04-intake.inc"
 
 ipid=""
 rpid=""
@@ -34,16 +35,6 @@ wait_for() { # wait_for FILE PATTERN: bounded, 20 s
 	return 1
 }
 
-wait_committed() {
-	i=0
-	while [ $i -lt 300 ]; do
-		c=$(sed -n 's/.*"committed":\([0-9]*\).*/\1/p' "$T/d/intake.stats" 2>/dev/null)
-		[ "${c:-0}" -ge "$1" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 run "$BROKERSEC" init --data "$T/d" --org test --internal-control yes
 check "init" [ "$rc" -eq 0 ]

@@ -69,6 +69,11 @@ check "journal-upload configured, not enabled: fails" [ "$(result linux.logs.rem
 : > "$T/hardened/$wants/systemd-journal-upload.service"
 scan hardened
 check "journal-upload enabled with a URL: passes" [ "$(result linux.logs.remote-forwarding)" = pass ]
+mkdir -p "$T/hardened/etc/systemd/journal-upload.conf.d"
+printf '[Upload]\nURL = https://siem.example.com:19532\n' > "$T/hardened/etc/systemd/journal-upload.conf.d/50-siem.conf"
+scan hardened
+check "journal-upload: a drop-in wins, blanks around = allowed" \
+	contains "$(evidence linux.logs.remote-forwarding)" "https://siem.example.com:19532"
 
 # auditd installed but not enabled; a line auditctl cannot take
 scan_fixture hardened
