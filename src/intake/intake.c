@@ -363,140 +363,6 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void *commit_main_sink(void *arg)
-{
-	struct bs_intake *in = arg;
-	size_t batch = in->cfg.batch;
-	struct bs_event *ev = bs_calloc(batch + 1, sizeof(*ev));
-	struct bs_intake_scratch *sc = bs_calloc(batch, sizeof(*sc));
-	struct bs_buf dropmsg = BS_BUF_INIT, dropdata = BS_BUF_INIT;
-	int64_t reported_drops = 0, reported_kdrops = 0, last_stats = 0;
-
-	for (;;) {
-		struct qmsg *first, *m;
-		size_t n = 0, bytes = 0, nev = 0, bad = 0;
-		int closing, err;
-
-		pthread_mutex_lock(&in->mu);
-		while (!in->head && !in->closed) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 250000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&in->nonempty, &in->mu, &ts);
-			if (!in->head)
-				break;
-		}
-		closing = in->closed;
-		first = in->head;
-		for (m = first; m && n < batch; m = m->next) {
-			n++;
-			bytes += msg_cost(m->len);
-			if (n == batch || !m->next) {
-				in->head = m->next;
-				if (!in->head)
-					in->tail = NULL;
-				m->next = NULL;
-				break;
-			}
-		}
-		pthread_mutex_unlock(&in->mu);
-
-		/* UDP drops become an event of their own, so none is silent. */
-		int64_t drops = atomic_load(&in->c.dropped_udp), kdrops = atomic_load(&in->c.dropped_udp_kernel);
-		if (drops > reported_drops || kdrops > reported_kdrops) {
-			bs_buf_clear(&dropmsg);
-			bs_buf_clear(&dropdata);
-			bs_buf_printf(&dropmsg, "%lld UDP syslog messages dropped by the intake (queue full) and %lld by "
-				      "the kernel (socket buffer full) since the last report",
-				      (long long)(drops - reported_drops), (long long)(kdrops - reported_kdrops));
-			bs_buf_printf(&dropdata, "{\"dropped_udp\":%lld,\"dropped_udp_kernel\":%lld,"
-				      "\"dropped_udp_total\":%lld,\"dropped_udp_kernel_total\":%lld}",
-				      (long long)(drops - reported_drops), (long long)(kdrops - reported_kdrops),
-				      (long long)drops, (long long)kdrops);
-			memset(&ev[0], 0, sizeof(ev[0]));
-			ev[0].type = "intake.drop";
-			ev[0].severity = 4;
-			ev[0].source = in->lis[BS_INTAKE_UDP].addr;
-			ev[0].message = dropmsg.ptr;
-			ev[0].data = dropdata.ptr;
-			nev = 1;
-		}
-		size_t k = 0;
-		for (m = first; k < n; m = m->next, k++)
-			if (!bs_intake_event_build(&ev[nev++], &sc[k], m->raw, m->len, m->recv_us, m->source,
-						   (enum bs_intake_transport)m->transport, m->flags))
-				bad++;
-		if (nev) {
-			for (int attempt = 0;; attempt++) {
-				err = in->cfg.sink(in->cfg.sink_ctx, ev, nev);
-				if (err == 0)
-					break;
-				atomic_fetch_add(&in->c.sink_failures, 1);
-				notify(in, 1, "cannot store %zu received messages: %s; retrying (messages are held, "
-				       "TCP senders are slowed, UDP messages are dropped and counted)", nev,
-				       bs_error_message());
-				if ((closing || atomic_load(&in->stopping)) && attempt >= 4) {
-					in->lost += (int64_t)n;
-					notify(in, 1, "giving up at shutdown: %zu received messages were not stored", n);
-					break;
-				}
-				sleep_ms(attempt < 6 ? 100L << attempt : 5000);
-			}
-			if (err == 0) {
-				if (nev > n) {
-					reported_drops = drops;
-					reported_kdrops = kdrops;
-				}
-				atomic_fetch_add(&in->c.committed, (int64_t)n);
-				atomic_fetch_add(&in->c.malformed, (int64_t)bad);
-			}
-		}
-		while (first && n) {
-			m = first;
-			first = m->next;
-			free(m);
-			n--;
-		}
-		if (bytes || closing) {
-			int wake = 0;
-			pthread_mutex_lock(&in->mu);
-			in->count -= (size_t)(k);
-			in->bytes -= bytes;
-			if (in->producer_waiting && in->count <= in->cfg.queue_messages / 2 &&
-			    in->bytes <= in->cfg.queue_bytes / 2) {
-				in->producer_waiting = 0;
-				wake = 1;
-				pthread_cond_broadcast(&in->room);
-			}
-			pthread_mutex_unlock(&in->mu);
-			if (wake) {
-				uint64_t one = 1;
-				ssize_t w = write(in->wake_fd, &one, sizeof(one));
-				(void)w;
-			}
-		}
-		int64_t now = bs_clock_now();
-		if (now - last_stats >= 200000 || (closing && !in->head)) {
-			write_stats(in);
-			last_stats = now;
-		}
-		if (closing && !in->head && !k)
-			break;
-	}
-	write_stats(in);
-	for (size_t i = 0; i < batch; i++)
-		bs_intake_scratch_release(&sc[i]);
-	free(sc);
-	free(ev);
-	bs_buf_release(&dropmsg);
-	bs_buf_release(&dropdata);
-	return NULL;
-}
-
 /* ---- the commit thread with an event log: pipelined batches ---- */
 
 /* One batch: the messages it holds (still in the queue's count until committed) and their
@@ -572,35 +438,114 @@ static void release(struct bs_intake *in, struct qmsg *first, size_t n, size_t b
 	}
 }
 
-/* UDP drops become an event of their own, so none is silent: added to s when there are
- * new ones since reported. */
-static void add_drop_event(struct bs_intake *in, struct slot *s, int64_t reported, int64_t kreported,
-			   struct bs_buf *msg, struct bs_buf *data)
+/* UDP drops become an event of their own, so none is silent. Fills ev (its strings in msg
+ * and data) and the totals it reports when there are new drops since reported; else 0. */
+static int drop_event(struct bs_intake *in, int64_t reported, int64_t kreported, struct bs_buf *msg,
+		      struct bs_buf *data, struct bs_event *ev, int64_t *drops, int64_t *kdrops)
 {
-	int64_t drops = atomic_load(&in->c.dropped_udp), kdrops = atomic_load(&in->c.dropped_udp_kernel);
-	struct bs_event ev;
-
-	s->drops = s->kdrops = -1;
-	if (drops <= reported && kdrops <= kreported)
-		return;
+	*drops = atomic_load(&in->c.dropped_udp);
+	*kdrops = atomic_load(&in->c.dropped_udp_kernel);
+	if (*drops <= reported && *kdrops <= kreported)
+		return 0;
 	bs_buf_clear(msg);
 	bs_buf_clear(data);
 	bs_buf_printf(msg, "%lld UDP syslog messages dropped by the intake (queue full) and %lld by the kernel "
-		      "(socket buffer full) since the last report", (long long)(drops - reported),
-		      (long long)(kdrops - kreported));
+		      "(socket buffer full) since the last report", (long long)(*drops - reported),
+		      (long long)(*kdrops - kreported));
 	bs_buf_printf(data, "{\"dropped_udp\":%lld,\"dropped_udp_kernel\":%lld,\"dropped_udp_total\":%lld,"
-		      "\"dropped_udp_kernel_total\":%lld}", (long long)(drops - reported),
-		      (long long)(kdrops - kreported), (long long)drops, (long long)kdrops);
-	memset(&ev, 0, sizeof(ev));
-	ev.type = "intake.drop";
-	ev.severity = 4;
-	ev.source = in->lis[BS_INTAKE_UDP].addr;
-	ev.message = msg->ptr;
-	ev.data = data->ptr;
-	if (bs_eventlog_batch_add(s->b, &ev, BS_EVENTLOG_TRUSTED) == 0) {
+		      "\"dropped_udp_kernel_total\":%lld}", (long long)(*drops - reported),
+		      (long long)(*kdrops - kreported), (long long)*drops, (long long)*kdrops);
+	memset(ev, 0, sizeof(*ev));
+	ev->type = "intake.drop";
+	ev->severity = 4;
+	ev->source = in->lis[BS_INTAKE_UDP].addr;
+	ev->message = msg->ptr;
+	ev->data = data->ptr;
+	return 1;
+}
+
+/* Adds the drop event (if any) to s's batch, remembering the totals it reports. */
+static void add_drop_event(struct bs_intake *in, struct slot *s, int64_t reported, int64_t kreported,
+			   struct bs_buf *msg, struct bs_buf *data)
+{
+	struct bs_event ev;
+	int64_t drops, kdrops;
+
+	s->drops = s->kdrops = -1;
+	if (drop_event(in, reported, kreported, msg, data, &ev, &drops, &kdrops) &&
+	    bs_eventlog_batch_add(s->b, &ev, BS_EVENTLOG_TRUSTED) == 0) {
 		s->drops = drops;
 		s->kdrops = kdrops;
 	}
+}
+
+/* ---- the commit thread with a sink callback (tests, embedding): one batch at a time ---- */
+
+static void *commit_main_sink(void *arg)
+{
+	struct bs_intake *in = arg;
+	size_t batch = in->cfg.batch;
+	struct bs_event *ev = bs_calloc(batch + 1, sizeof(*ev));
+	struct bs_intake_scratch *sc = bs_calloc(batch, sizeof(*sc));
+	struct bs_buf dropmsg = BS_BUF_INIT, dropdata = BS_BUF_INIT;
+	int64_t reported_drops = 0, reported_kdrops = 0, last_stats = 0;
+
+	for (;;) {
+		struct qmsg *first, *m;
+		size_t bytes, nev = 0, bad = 0, k = 0;
+		int64_t drops, kdrops;
+		int closing, err;
+		size_t n = take(in, batch, 1, &first, &bytes, &closing);
+
+		if (drop_event(in, reported_drops, reported_kdrops, &dropmsg, &dropdata, &ev[0], &drops, &kdrops))
+			nev = 1;
+		for (m = first; k < n; m = m->next, k++)
+			if (!bs_intake_event_build(&ev[nev++], &sc[k], m->raw, m->len, m->recv_us, m->source,
+						   (enum bs_intake_transport)m->transport, m->flags))
+				bad++;
+		if (nev) {
+			for (int attempt = 0;; attempt++) {
+				err = in->cfg.sink(in->cfg.sink_ctx, ev, nev);
+				if (err == 0)
+					break;
+				atomic_fetch_add(&in->c.sink_failures, 1);
+				notify(in, 1, "cannot store %zu received messages: %s; retrying (messages are held, "
+				       "TCP senders are slowed, UDP messages are dropped and counted)", nev,
+				       bs_error_message());
+				if ((closing || atomic_load(&in->stopping)) && attempt >= 4) {
+					in->lost += (int64_t)n;
+					notify(in, 1, "giving up at shutdown: %zu received messages were not stored", n);
+					break;
+				}
+				sleep_ms(attempt < 6 ? 100L << attempt : 5000);
+			}
+			if (err == 0) {
+				if (nev > n) {
+					reported_drops = drops;
+					reported_kdrops = kdrops;
+				}
+				atomic_fetch_add(&in->c.committed, (int64_t)n);
+				atomic_fetch_add(&in->c.malformed, (int64_t)bad);
+			}
+		}
+		if (n || closing)
+			release(in, first, n, bytes);
+		int64_t now = bs_clock_now();
+		if (now - last_stats >= 200000 || (closing && !in->head)) {
+			write_stats(in);
+			last_stats = now;
+		}
+		if (closing && !in->head && !n)
+			break;
+	}
+	write_stats(in);
+	for (size_t i = 0; i < batch; i++)
+		bs_intake_scratch_release(&sc[i]);
+	free(sc);
+	free(ev);
+	bs_buf_release(&dropmsg);
+	bs_buf_release(&dropdata);
+	return NULL;
 }
 
 /* Parses and builds s's messages into its batch. */
