@@ -289,7 +289,8 @@ static int do_status(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 	have_intake = intake_stats(cli, dd->path, &in);
 	bs_time_format(s.ckpt_time_us, t);
 	if (fmt == 1) {
-		json_t *j = bs_eventlog_status_json(&s, have_intake ? &in : NULL);
+		json_t *j = bs_eventlog_status_json(&s);
+		json_object_set_new(j, "intake", bs_intake_stats_json(have_intake ? &in : NULL));
 		char *str = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(str);
 		free(str);

@@ -21,7 +21,6 @@
 
 struct bs_datadir;
 struct bs_eventlog;
-struct bs_intake_stats;
 
 /* One event. Strings are borrowed for the duration of the call; NULL means "not known".
  * Limits enforced by append: type 1..64 chars of [a-z0-9._-]; others valid UTF-8 text,
@@ -197,10 +196,9 @@ struct bs_eventlog_status {
 	char alert[512];           /* the pending alert, "" when none */
 };
 int bs_eventlog_status(const char *datadir_path, struct bs_eventlog_status *st);
-/* The status as `log status --format json` and GET /api/v1/events/status show it (new
- * object); intake: the counters of the syslog intake (bs_intake_stats_read), or NULL when
- * none has run (then "intake" is null). */
-json_t *bs_eventlog_status_json(const struct bs_eventlog_status *st, const struct bs_intake_stats *intake);
+/* The log's status as a new JSON object; `log status --format json` and
+ * GET /api/v1/events/status add "intake" (bs_intake_stats_json) beside it. */
+json_t *bs_eventlog_status_json(const struct bs_eventlog_status *st);
 
 /* Raises the alert of A2.4.1.7.3: the flag file <datadir>/eventlog.alert (shown by every
  * later command until cleared), a syslog(3) line, and an event once one can be written.

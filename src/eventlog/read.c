@@ -16,7 +16,6 @@
 #include "core/error.h"
 #include "datadir/datadir.h"
 #include "eventlog/el_internal.h"
-#include "intake/intake.h"
 #include "keys/keys.h"
 
 int bs_eventlog_each(const char *dir, const struct bs_event_filter *f,
@@ -341,7 +340,7 @@ done:
 	return err;
 }
 
-json_t *bs_eventlog_status_json(const struct bs_eventlog_status *s, const struct bs_intake_stats *in)
+json_t *bs_eventlog_status_json(const struct bs_eventlog_status *s)
 {
 	char t[BS_TIME_MAX];
 	json_t *j;
@@ -358,38 +357,5 @@ json_t *bs_eventlog_status_json(const struct bs_eventlog_status *s, const struct
 		      "clock", "synchronised", s->clock_synced < 0 ? json_null() : json_boolean(s->clock_synced),
 		      "maxerror_us", (json_int_t)s->clock_maxerror_us, "esterror_us", (json_int_t)s->clock_esterror_us,
 		      "alert", s->alert[0] ? json_string(s->alert) : json_null());
-	if (!in) {
-		json_object_set_new(j, "intake", json_null());
-		return j;
-	}
-	/* The syslog intake's counters (A2.4.1.7.4: nothing dropped silently). */
-	json_t *o = json_object();
-	char started[BS_TIME_MAX], updated[BS_TIME_MAX];
-	bs_time_format(in->started_us, started);
-	bs_time_format(in->updated_us, updated);
-	json_object_set_new(o, "started", in->started_us ? json_string(started) : json_null());
-	json_object_set_new(o, "updated", in->updated_us ? json_string(updated) : json_null());
-	const struct {
-		const char *k;
-		int64_t v;
-	} f[] = {
-		{ "received_udp", in->received_udp },
-		{ "received_tcp", in->received_tcp },
-		{ "received_tls", in->received_tls },
-		{ "committed", in->committed },
-		{ "malformed", in->malformed },
-		{ "dropped_udp", in->dropped_udp },
-		{ "dropped_udp_kernel", in->dropped_udp_kernel },
-		{ "connections", in->connections },
-		{ "connections_open", in->connections_open },
-		{ "connections_refused", in->connections_refused },
-		{ "tls_failures", in->tls_failures },
-		{ "sink_failures", in->sink_failures },
-		{ "backpressure", in->backpressure },
-		{ "queued", in->queued },
-	};
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		json_object_set_new(o, f[i].k, json_integer((json_int_t)f[i].v));
-	json_object_set_new(j, "intake", o);
 	return j;
 }

@@ -997,7 +997,9 @@ static void h_events_status(struct bs_http_ctx *c)
 	if (err < 0 && err != BS_ENOTFOUND)
 		fprintf(stderr, "brokersec serve: %s\n", bs_error_message());
 	free(path);
-	bs_http_json(c, 200, bs_eventlog_status_json(&s, err == 0 ? &in : NULL));
+	json_t *j = bs_eventlog_status_json(&s);
+	json_object_set_new(j, "intake", bs_intake_stats_json(err == 0 ? &in : NULL));
+	bs_http_json(c, 200, j);
 }
 
 static void h_openapi(struct bs_http_ctx *c)

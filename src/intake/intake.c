@@ -1338,3 +1338,39 @@ int bs_intake_stats_read(const char *path, struct bs_intake_stats *st)
 	json_decref(o);
 	return 0;
 }
+
+json_t *bs_intake_stats_json(const struct bs_intake_stats *in)
+{
+	char started[BS_TIME_MAX], updated[BS_TIME_MAX];
+	const struct {
+		const char *k;
+		int64_t v;
+	} f[] = {
+		{ "received_udp", in ? in->received_udp : 0 },
+		{ "received_tcp", in ? in->received_tcp : 0 },
+		{ "received_tls", in ? in->received_tls : 0 },
+		{ "committed", in ? in->committed : 0 },
+		{ "malformed", in ? in->malformed : 0 },
+		{ "dropped_udp", in ? in->dropped_udp : 0 },
+		{ "dropped_udp_kernel", in ? in->dropped_udp_kernel : 0 },
+		{ "connections", in ? in->connections : 0 },
+		{ "connections_open", in ? in->connections_open : 0 },
+		{ "connections_refused", in ? in->connections_refused : 0 },
+		{ "tls_failures", in ? in->tls_failures : 0 },
+		{ "sink_failures", in ? in->sink_failures : 0 },
+		{ "backpressure", in ? in->backpressure : 0 },
+		{ "queued", in ? in->queued : 0 },
+	};
+	json_t *o;
+
+	if (!in)
+		return json_null();
+	o = json_object();
+	bs_time_format(in->started_us, started);
+	bs_time_format(in->updated_us, updated);
+	json_object_set_new(o, "started", in->started_us ? json_string(started) : json_null());
+	json_object_set_new(o, "updated", in->updated_us ? json_string(updated) : json_null());
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		json_object_set_new(o, f[i].k, json_integer((json_int_t)f[i].v));
+	return o;
+}

@@ -18,6 +18,7 @@
 #ifndef BS_INTAKE_INTAKE_H
 #define BS_INTAKE_INTAKE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,6 +104,10 @@ void bs_intake_free(struct bs_intake *in);
 char *bs_intake_stats_file(const char *datadir_path);
 /* Reads the counters the last (or running) intake wrote there: for `log status`.
  * BS_ENOTFOUND when no intake has run. */
+/* The counters as a new JSON object (the "intake" of `log status --format json`); st NULL
+ * (no intake has run) gives json null. */
+json_t *bs_intake_stats_json(const struct bs_intake_stats *st);
+
 int bs_intake_stats_read(const char *path, struct bs_intake_stats *out);
 
 /*
