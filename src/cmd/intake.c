@@ -12,12 +12,19 @@
 
 static const char usage_text[] =
 	"usage: brokersec intake [--syslog-udp ADDR:PORT] [--syslog-tcp ADDR:PORT] [--syslog-tls ADDR:PORT]\n"
-	"                        [--tls-cert FILE --tls-key FILE] [--max-message BYTES] [--data DIR]\n"
+	"                        [--tls-cert FILE --tls-key FILE] [--tls-client-ca FILE]\n"
+	"                        [--tls-client-fingerprint SHA256:HEX]... [--max-message BYTES]\n"
+	"                        [--max-connections N] [--data DIR]\n"
 	"Receives syslog (RFC 5424 and RFC 3164; TCP with octet counting or LF framing; TLS per\n"
 	"RFC 5425) into the event log until SIGTERM or SIGINT, then stores what was received and\n"
 	"exits. ADDR:PORT: 127.0.0.1:514, [::1]:514, *:514; port 0 picks a free port (printed).\n"
 	"Without --tls-cert/--tls-key, TLS uses DIR/tls/cert.pem and key.pem, made self-signed\n"
-	"when missing. Counters (received, stored, dropped) go to DIR/intake.stats.\n";
+	"when missing. --tls-client-ca (CA certificates, PEM) and --tls-client-fingerprint\n"
+	"(up to 64) make TLS senders present a certificate signed by such a CA or with such\n"
+	"a SHA-256 fingerprint (either suffices); without them anyone who reaches the TLS\n"
+	"port may write to the log. --max-connections (1-65536, default 1024): at the limit\n"
+	"the connection idle longest (60 s at least) makes room, else the new one is refused.\n"
+	"Counters (received, stored, dropped) go to DIR/intake.stats.\n";
 
 static struct bs_intake *running;
 
@@ -71,7 +78,8 @@ static int record(struct bs_eventlog *log, struct bs_intake *in, const char *typ
 
 int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 {
-	enum { OPT_UDP = 0x2000, OPT_TCP, OPT_TLS, OPT_CERT, OPT_KEY, OPT_MAXMSG };
+	enum { OPT_UDP = 0x2000, OPT_TCP, OPT_TLS, OPT_CERT, OPT_KEY, OPT_MAXMSG, OPT_CLIENT_CA, OPT_CLIENT_FP,
+	       OPT_MAXCONN };
 	struct option opts[] = {
 		{ "syslog-udp", required_argument, NULL, OPT_UDP },
 		{ "syslog-tcp", required_argument, NULL, OPT_TCP },
@@ -79,6 +87,9 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 		{ "tls-cert", required_argument, NULL, OPT_CERT },
 		{ "tls-key", required_argument, NULL, OPT_KEY },
 		{ "max-message", required_argument, NULL, OPT_MAXMSG },
+		{ "tls-client-ca", required_argument, NULL, OPT_CLIENT_CA },
+		{ "tls-client-fingerprint", required_argument, NULL, OPT_CLIENT_FP },
+		{ "max-connections", required_argument, NULL, OPT_MAXCONN },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -89,6 +100,8 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 	struct bs_intake_stats st;
 	struct sigaction sa;
 	char *cert = NULL, *key = NULL, *stats = NULL, fp[80];
+	const char *client_fps[BS_INTAKE_CLIENT_FINGERPRINTS_MAX];
+	size_t nclient_fps = 0;
 	int opt, r, err, status = 1;
 
 	cli->usage = usage_text;
@@ -111,6 +124,21 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 				return bs_cli_usage_error(cli, "--max-message '%s': give a number of bytes from 480 to %d",
 							  optarg, BS_INTAKE_FRAME_MAX);
 			cfg.max_message = v;
+		} else if (opt == OPT_CLIENT_CA) {
+			cfg.tls_client_ca = optarg;
+		} else if (opt == OPT_CLIENT_FP) {
+			if (nclient_fps == BS_INTAKE_CLIENT_FINGERPRINTS_MAX)
+				return bs_cli_usage_error(cli, "more than %d --tls-client-fingerprint values: use "
+							  "--tls-client-ca with a CA that signs the senders' certificates",
+							  BS_INTAKE_CLIENT_FINGERPRINTS_MAX);
+			client_fps[nclient_fps++] = optarg;
+		} else if (opt == OPT_MAXCONN) {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || optarg[0] == '-' || v < 1 || v > 65536)
+				return bs_cli_usage_error(cli, "--max-connections '%s': give a number from 1 to 65536",
+							  optarg);
+			cfg.max_connections = v;
 		} else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0) {
 			return r;
 		}
@@ -123,6 +151,10 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 		return bs_cli_usage_error(cli, "--tls-cert and --tls-key go together");
 	if ((cfg.tls_cert || cfg.tls_key) && !cfg.tls)
 		return bs_cli_usage_error(cli, "--tls-cert and --tls-key need --syslog-tls");
+	if ((cfg.tls_client_ca || nclient_fps) && !cfg.tls)
+		return bs_cli_usage_error(cli, "--tls-client-ca and --tls-client-fingerprint need --syslog-tls");
+	cfg.tls_client_fingerprints = client_fps;
+	cfg.tls_client_fingerprint_count = nclient_fps;
 
 	if ((err = bs_cli_open(cli, &dd)) < 0)
 		return bs_cli_fail(cli, err);
@@ -144,6 +176,15 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 	cfg.notify_ctx = cli;
 	if ((err = bs_intake_create(&in, &cfg)) < 0)
 		goto fail;
+	if (cfg.tls && !cfg.tls_client_ca && !nclient_fps)
+		fprintf(stderr, "%s %s: warning: tls clients are not authenticated: anyone who can reach the tls "
+			"port may write to the log; allow only the senders in a firewall, or give --tls-client-ca "
+			"or --tls-client-fingerprint\n", cli->prog, cli->command);
+	else if (cfg.tls)
+		fprintf(stderr, "%s %s: tls clients must present a certificate%s%s%s%s\n", cli->prog, cli->command,
+			cfg.tls_client_ca ? " signed by a CA in " : "", cfg.tls_client_ca ? cfg.tls_client_ca : "",
+			cfg.tls_client_ca && nclient_fps ? ", or one" : "",
+			nclient_fps ? " with an allowed SHA-256 fingerprint" : "");
 	if ((err = record(log, in, "intake.start", "success", "syslog intake started")) < 0)
 		goto fail;
 

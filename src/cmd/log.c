@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/utf8.h"
 #include "eventlog/eventlog.h"
+#include "jsonview/jsonview.h"
 #include "intake/intake.h"
 
 static const char usage_text[] =
@@ -77,7 +78,7 @@ static int print_one(const struct bs_event *ev, void *p)
 	pc->n++;
 	if (pc->json) {
 		/* One JSON object per line (NDJSON): streams, and --follow works the same way. */
-		json_t *o = bs_event_json(ev);
+		json_t *o = bs_jsonview_event(ev);
 		char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
 		puts(s);
 		free(s);
@@ -267,11 +268,13 @@ static void print_intake(struct bs_cli *cli, const struct bs_intake_stats *in)
 	printf("  %s: %" PRId64 " %s, %" PRId64 " %s%s\n", BS_T(cli->lang, "UDP 丟棄", "UDP dropped"), in->dropped_udp,
 	       BS_T(cli->lang, "佇列滿", "queue full"), in->dropped_udp_kernel, BS_T(cli->lang, "核心丟棄", "by the kernel"),
 	       in->dropped_udp || in->dropped_udp_kernel ? BS_T(cli->lang, "（警告）", " (warning)") : "");
-	printf("  %s: %" PRId64 " (%s %" PRId64 ", %s %" PRId64 "); %s %" PRId64 "; %s %" PRId64 "\n",
+	printf("  %s: %" PRId64 " (%s %" PRId64 ", %s %" PRId64 ", %s %" PRId64 "); %s %" PRId64 "\n",
 	       BS_T(cli->lang, "連線", "connections"), in->connections, BS_T(cli->lang, "開啟中", "open"),
 	       in->connections_open, BS_T(cli->lang, "拒絕", "refused"), in->connections_refused,
-	       BS_T(cli->lang, "TLS 失敗", "TLS failures"), in->tls_failures, BS_T(cli->lang, "待寫入", "queued"),
+	       BS_T(cli->lang, "閒置遭關閉", "idle evicted"), in->evicted, BS_T(cli->lang, "待寫入", "queued"),
 	       in->queued);
+	printf("  TLS: %s %" PRId64 ", %s %" PRId64 "\n", BS_T(cli->lang, "交握失敗", "failures"), in->tls_failures,
+	       BS_T(cli->lang, "用戶端憑證拒絕", "client certificates refused"), in->tls_auth_failures);
 }
 
 static int do_status(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o)

@@ -139,8 +139,8 @@ struct bs_event_filter {
 int bs_eventlog_each(const char *datadir_path, const struct bs_event_filter *f,
 		     int (*fn)(const struct bs_event *ev, void *ctx), void *ctx);
 
-/* One event as `log search --format json` and GET /api/v1/events show it (new object):
- * seq, time (RFC 3339), type, severity, host, source, system, user, outcome, message, data. */
+/* One event as stored, as a new object: seq, time (RFC 3339), type, severity, host, source,
+ * system, user, outcome, message, data. Readers show bs_jsonview_event's view of it. */
 json_t *bs_event_json(const struct bs_event *ev);
 
 /* Reading the log is itself an event (A2.4.1.7.6): records "eventlog.read" by dd's actor

@@ -926,7 +926,7 @@ static int events_one(const struct bs_event *ev, void *p)
 		return 1;
 	}
 	r->bytes += sz;
-	json_array_append_new(r->events, bs_event_json(ev));
+	json_array_append_new(r->events, bs_jsonview_event(ev));
 	return 0;
 }
 

@@ -10,8 +10,10 @@
  */
 #include <sodium.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
 #include "intake/intake.h"
 #include "syslog/syslog.h"
@@ -326,8 +328,9 @@ static const char *const format_names[] = { "unknown", "rfc5424", "rfc3164" };
 static const char *const transport_names[] = { "udp", "tcp", "tls" };
 
 /* The raw bytes as a JSON member: "raw" when they are UTF-8 and that is no longer than
- * base64, else "raw_base64"; cut to fit budget bytes of JSON (then "raw_truncated"). */
-static void json_raw(struct bs_buf *d, const char *raw, size_t len, size_t budget)
+ * base64, else "raw_base64"; cut to fit budget bytes of JSON (then "raw_truncated").
+ * Returns 1 when all the bytes are there, 0 when they were cut. */
+static int json_raw(struct bs_buf *d, const char *raw, size_t len, size_t budget)
 {
 	const unsigned char *s = (const unsigned char *)raw;
 	size_t esc = len, b64;
@@ -361,7 +364,7 @@ static void json_raw(struct bs_buf *d, const char *raw, size_t len, size_t budge
 	if (esc + 16 <= budget && esc <= b64 && utf8) {
 		lit(d, ",\"raw\":");
 		json_str(d, raw, len);
-		return;
+		return 1;
 	}
 	int cut = 0;
 	if (b64 + 48 > budget) {
@@ -377,13 +380,38 @@ static void json_raw(struct bs_buf *d, const char *raw, size_t len, size_t budge
 	putch(d, '"');
 	if (cut)
 		lit(d, ",\"raw_truncated\":true");
+	return !cut;
 }
 
-static void build_data(struct bs_buf *d, struct bs_buf *tmp, const struct bs_syslog_msg *m, int ok, int cut,
-		       const char *raw, size_t len, int64_t recv_us, enum bs_intake_transport transport,
-		       unsigned frame_flags, int omit_sd)
+/* The receipt (no leading comma): what was received, when and how. Everything else in the data is a function
+ * of these (see bs_intake_event_view). */
+static void put_receipt(struct bs_buf *d, int64_t recv_us, enum bs_intake_transport transport, unsigned frame_flags,
+			int cut)
 {
-	bs_buf_clear(d);
+	lit(d, "\"received\":");
+	put_time(d, recv_us);
+	lit(d, ",\"transport\":\"");
+	put(d, transport_names[transport], 3);
+	putch(d, '"');
+	if (transport != BS_INTAKE_UDP) {
+		if (frame_flags & BS_FRAME_OCTET)
+			lit(d, ",\"framing\":\"octet-counting\"");
+		else
+			lit(d, ",\"framing\":\"lf\"");
+	}
+	if (frame_flags & BS_FRAME_INCOMPLETE)
+		lit(d, ",\"frame\":\"incomplete\"");
+	else if (frame_flags & BS_FRAME_CONTINUED)
+		lit(d, ",\"frame\":\"continued\"");
+	else if (frame_flags & BS_FRAME_TRUNCATED)
+		lit(d, ",\"frame\":\"truncated\"");
+	if (cut)
+		lit(d, ",\"message_truncated\":true");
+}
+
+/* The parsed fields; ends where put_receipt starts. */
+static void put_parsed(struct bs_buf *d, struct bs_buf *tmp, const struct bs_syslog_msg *m, int omit_sd)
+{
 	lit(d, "{\"format\":\"");
 	put(d, format_names[m->format], strlen(format_names[m->format]));
 	putch(d, '"');
@@ -414,27 +442,12 @@ static void build_data(struct bs_buf *d, struct bs_buf *tmp, const struct bs_sys
 		else
 			lit(d, ",\"time_zone_known\":true");
 	}
-	lit(d, ",\"received\":");
-	put_time(d, recv_us);
-	lit(d, ",\"transport\":\"");
-	put(d, transport_names[transport], 3);
-	putch(d, '"');
-	if (transport != BS_INTAKE_UDP) {
-		if (frame_flags & BS_FRAME_OCTET)
-			lit(d, ",\"framing\":\"octet-counting\"");
-		else
-			lit(d, ",\"framing\":\"lf\"");
-	}
-	if (frame_flags & BS_FRAME_INCOMPLETE)
-		lit(d, ",\"frame\":\"incomplete\"");
-	else if (frame_flags & BS_FRAME_CONTINUED)
-		lit(d, ",\"frame\":\"continued\"");
-	else if (frame_flags & BS_FRAME_TRUNCATED)
-		lit(d, ",\"frame\":\"truncated\"");
+}
+
+static void put_status(struct bs_buf *d, const struct bs_syslog_msg *m, int ok)
+{
 	if (m->bom)
 		lit(d, ",\"bom\":true");
-	if (cut)
-		lit(d, ",\"message_truncated\":true");
 	if (ok) {
 		lit(d, ",\"parse\":\"ok\"");
 	} else {
@@ -443,13 +456,40 @@ static void build_data(struct bs_buf *d, struct bs_buf *tmp, const struct bs_sys
 		lit(d, ",\"parse_error_at\":");
 		put_uint(d, m->error_at);
 	}
+}
+
+/*
+ * The data JSON. Stored (full = 0) it is the receipt alone: received, transport, framing
+ * and the raw bytes. The parsed fields are a pure function of those, so storing them would
+ * only double what every event costs to write and keep; readers get them back from
+ * bs_intake_event_view. Only when the raw bytes do not fit whole (a frame near the 64 KiB
+ * limit) are the parsed fields stored with what is left of them, so nothing parsed is
+ * lost. full = 1 is the view: parsed fields, receipt, status, raw.
+ */
+static void build_data(struct bs_buf *d, struct bs_buf *tmp, const struct bs_syslog_msg *m, int ok, int cut,
+		       const char *raw, size_t len, int64_t recv_us, enum bs_intake_transport transport,
+		       unsigned frame_flags, int full, int omit_sd)
+{
+	bs_buf_clear(d);
+	if (!full) {
+		putch(d, '{');
+		put_receipt(d, recv_us, transport, frame_flags, cut);
+		if (json_raw(d, raw, len, DATA_MAX > d->len + 2 ? DATA_MAX - d->len - 2 : 0)) {
+			putch(d, '}');
+			return;
+		}
+		bs_buf_clear(d);
+	}
+	put_parsed(d, tmp, m, omit_sd);
+	putch(d, ',');
+	put_receipt(d, recv_us, transport, frame_flags, cut);
+	put_status(d, m, ok);
 	json_raw(d, raw, len, DATA_MAX > d->len + 2 ? DATA_MAX - d->len - 2 : 0);
 	putch(d, '}');
 }
 
-int bs_intake_event_build(struct bs_event *ev, struct bs_intake_scratch *s, const char *raw, size_t len,
-			  int64_t recv_us, const char *source, enum bs_intake_transport transport,
-			  unsigned frame_flags)
+static int build(struct bs_event *ev, struct bs_intake_scratch *s, const char *raw, size_t len, int64_t recv_us,
+		 const char *source, enum bs_intake_transport transport, unsigned frame_flags, int full)
 {
 	struct bs_syslog_msg m;
 	int ok, cut;
@@ -479,10 +519,85 @@ int bs_intake_event_build(struct bs_event *ev, struct bs_intake_scratch *s, cons
 		text.len--;
 	cut = text.p ? put_text(&s->message, text.p, text.len, MESSAGE_MAX) : 0;
 	ev->message = s->message.ptr;
-	build_data(&s->data, &s->tmp, &m, ok, cut, raw, len, recv_us, transport, frame_flags, 0);
+	build_data(&s->data, &s->tmp, &m, ok, cut, raw, len, recv_us, transport, frame_flags, full, 0);
 	/* escaped STRUCTURED-DATA can grow past the limit; the raw bytes still hold it */
 	if (s->data.len > DATA_MAX)
-		build_data(&s->data, &s->tmp, &m, ok, cut, raw, len, recv_us, transport, frame_flags, 1);
+		build_data(&s->data, &s->tmp, &m, ok, cut, raw, len, recv_us, transport, frame_flags, 1, 1);
 	ev->data = s->data.ptr;
 	return ok;
+}
+
+int bs_intake_event_build(struct bs_event *ev, struct bs_intake_scratch *s, const char *raw, size_t len,
+			  int64_t recv_us, const char *source, enum bs_intake_transport transport,
+			  unsigned frame_flags)
+{
+	return build(ev, s, raw, len, recv_us, source, transport, frame_flags, 0);
+}
+
+/* The receipt's members back as build() arguments; 0 when data is not a whole receipt. */
+static int read_receipt(json_t *data, unsigned char **raw, size_t *len, int64_t *recv_us,
+			enum bs_intake_transport *transport, unsigned *flags)
+{
+	const char *received = json_string_value(json_object_get(data, "received"));
+	const char *tr = json_string_value(json_object_get(data, "transport"));
+	const char *framing = json_string_value(json_object_get(data, "framing"));
+	const char *frame = json_string_value(json_object_get(data, "frame"));
+	json_t *text = json_object_get(data, "raw"), *b64 = json_object_get(data, "raw_base64");
+
+	if (json_object_get(data, "format") || json_object_get(data, "raw_truncated") || !received ||
+	    bs_time_parse(received, recv_us) < 0 || !tr)
+		return 0;
+	if (!strcmp(tr, "udp"))
+		*transport = BS_INTAKE_UDP;
+	else if (!strcmp(tr, "tcp"))
+		*transport = BS_INTAKE_TCP;
+	else if (!strcmp(tr, "tls"))
+		*transport = BS_INTAKE_TLS;
+	else
+		return 0;
+	*flags = framing && !strcmp(framing, "octet-counting") ? BS_FRAME_OCTET : 0;
+	if (frame && !strcmp(frame, "incomplete"))
+		*flags |= BS_FRAME_INCOMPLETE;
+	else if (frame && !strcmp(frame, "continued"))
+		*flags |= BS_FRAME_CONTINUED;
+	else if (frame && !strcmp(frame, "truncated"))
+		*flags |= BS_FRAME_TRUNCATED;
+	if (json_is_string(text)) {
+		*len = json_string_length(text);
+		*raw = bs_malloc(*len + 1);
+		memcpy(*raw, json_string_value(text), *len);
+		return 1;
+	}
+	const char *b = json_string_value(b64);
+	size_t blen = b ? strlen(b) : 0;
+	if (!b)
+		return 0;
+	*raw = bs_malloc(blen / 4 * 3 + 3);
+	if (sodium_base642bin(*raw, blen / 4 * 3 + 3, b, blen, NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+		free(*raw);
+		*raw = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+json_t *bs_intake_event_view(const char *type, json_t *data)
+{
+	struct bs_intake_scratch s = { 0 };
+	struct bs_event ev;
+	unsigned char *raw = NULL;
+	size_t len = 0;
+	int64_t recv_us;
+	enum bs_intake_transport transport;
+	unsigned flags;
+	json_t *view = NULL;
+
+	if (!type || strcmp(type, "syslog") || !json_is_object(data) ||
+	    !read_receipt(data, &raw, &len, &recv_us, &transport, &flags))
+		return json_incref(data);
+	build(&ev, &s, (const char *)raw, len, recv_us, NULL, transport, flags, 1);
+	view = json_loadb(s.data.ptr, s.data.len, JSON_ALLOW_NUL, NULL);
+	bs_intake_scratch_release(&s);
+	free(raw);
+	return view ? view : json_incref(data);
 }

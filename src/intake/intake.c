@@ -21,6 +21,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +70,9 @@ struct conn {
 	int fd;
 	enum bs_intake_transport tr;
 	gnutls_session_t tls;
+	struct bs_intake_tls_peer peer; /* the client's certificate as judged (client authentication) */
 	int handshaking, eof, dead;
+	int64_t accepted_us, last_rx_us; /* monotonic: when accepted, when bytes last came */
 	uint32_t events; /* what epoll watches now; 0: not registered (paused) */
 	char source[SOURCE_MAX];
 	char *buf;
@@ -79,7 +83,8 @@ struct conn {
 
 struct counters {
 	_Atomic int64_t received[3], committed, malformed, dropped_udp, dropped_udp_kernel, connections,
-		connections_open, connections_refused, tls_failures, sink_failures, backpressure;
+		connections_open, connections_refused, evicted, tls_failures, tls_auth_failures, sink_failures,
+		backpressure;
 };
 
 struct bs_intake {
@@ -95,6 +100,7 @@ struct bs_intake {
 	struct conn *dead;  /* closed this round, freed after it (epoll may still name them) */
 	size_t nconns;
 	int paused;
+	int64_t last_scan_us; /* monotonic: the last look for overdue handshakes */
 	_Atomic int stopping;
 	char *udp_buf;
 	int64_t started_us;
@@ -124,6 +130,17 @@ static void notify(struct bs_intake *in, int is_error, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	in->cfg.notify(in->cfg.notify_ctx, is_error, line);
+}
+
+/* Monotonic microseconds for timeouts and idle times (the injected clock in tests). */
+static int64_t mono_us(const struct bs_intake *in)
+{
+	struct timespec ts;
+
+	if (in->cfg.clock)
+		return in->cfg.clock();
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* ---- addresses ---- */
@@ -327,6 +344,24 @@ static void wait_room(struct bs_intake *in, struct pending *p)
 
 /* ---- the commit thread ---- */
 
+/* The counters of the stats file and of bs_intake_stats_json, in their order. */
+#define STAT(f) { #f, offsetof(struct bs_intake_stats, f) }
+static const struct {
+	const char *k;
+	size_t off;
+} stat_fields[] = {
+	STAT(received_udp), STAT(received_tcp), STAT(received_tls), STAT(committed), STAT(malformed),
+	STAT(dropped_udp), STAT(dropped_udp_kernel), STAT(connections), STAT(connections_open),
+	STAT(connections_refused), STAT(evicted), STAT(tls_failures), STAT(tls_auth_failures),
+	STAT(sink_failures), STAT(backpressure), STAT(queued),
+};
+#undef STAT
+
+static int64_t *stat_at(struct bs_intake_stats *st, size_t i)
+{
+	return (int64_t *)(void *)((char *)st + stat_fields[i].off);
+}
+
 static void write_stats(struct bs_intake *in)
 {
 	struct bs_intake_stats st;
@@ -336,19 +371,13 @@ static void write_stats(struct bs_intake *in)
 	if (!in->cfg.stats_path)
 		return;
 	bs_intake_get_stats(in, &st);
-	o = json_pack("{sIsIsIsIsIsIsIsIsIsIsIsIsIsIsIsI}", "started_us", (json_int_t)st.started_us, "updated_us",
-		      (json_int_t)st.updated_us, "received_udp", (json_int_t)st.received_udp, "received_tcp",
-		      (json_int_t)st.received_tcp, "received_tls", (json_int_t)st.received_tls, "committed",
-		      (json_int_t)st.committed, "malformed", (json_int_t)st.malformed, "dropped_udp",
-		      (json_int_t)st.dropped_udp, "dropped_udp_kernel", (json_int_t)st.dropped_udp_kernel,
-		      "connections", (json_int_t)st.connections, "connections_open", (json_int_t)st.connections_open,
-		      "connections_refused", (json_int_t)st.connections_refused, "tls_failures",
-		      (json_int_t)st.tls_failures, "sink_failures", (json_int_t)st.sink_failures, "backpressure",
-		      (json_int_t)st.backpressure, "queued", (json_int_t)st.queued);
-	if (!o)
-		return;
+	o = json_object();
+	json_object_set_new(o, "started_us", json_integer((json_int_t)st.started_us));
+	json_object_set_new(o, "updated_us", json_integer((json_int_t)st.updated_us));
+	for (size_t i = 0; i < sizeof(stat_fields) / sizeof(stat_fields[0]); i++)
+		json_object_set_new(o, stat_fields[i].k, json_integer((json_int_t)*stat_at(&st, i)));
 	bs_buf_printf(&tmp, "%s.tmp", in->cfg.stats_path);
-	if (json_dump_file(o, tmp.ptr, JSON_COMPACT) == 0) {
+	if (json_dump_file(o, tmp.ptr, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0) {
 		if (rename(tmp.ptr, in->cfg.stats_path) != 0)
 			(void)unlink(tmp.ptr);
 	}
@@ -869,10 +898,32 @@ static ssize_t conn_read(struct bs_intake *in, struct conn *c)
 
 static void conn_io(struct bs_intake *in, struct conn *c);
 
+/* A TLS client whose certificate was refused (or missing): counted, told on stderr, closed
+ * before anything it sent is read. */
+static void conn_refuse_client(struct bs_intake *in, struct conn *c, int gnutls_err)
+{
+	atomic_fetch_add(&in->c.tls_auth_failures, 1);
+	if (gnutls_err < 0)
+		(void)gnutls_alert_send_appropriate(c->tls, gnutls_err); /* best effort: non-blocking */
+	notify(in, 1, "refused tls client %s: %s; nothing it sent is stored", c->source,
+	       c->peer.refused ? c->peer.reason
+	       : gnutls_err == GNUTLS_E_NO_CERTIFICATE_FOUND || gnutls_err == GNUTLS_E_CERTIFICATE_REQUIRED || !gnutls_err
+		       ? "the client sent no certificate; it must present one (RFC 5425 section 4.2): configure the "
+			 "sender's client certificate and key"
+		       : gnutls_strerror(gnutls_err));
+	conn_close(in, c);
+}
+
 static void conn_handshake(struct bs_intake *in, struct conn *c)
 {
 	int r = gnutls_handshake(c->tls);
 
+	if (r == 0 && bs_intake_tls_auth(&in->tls) && !c->peer.accepted) {
+		/* fail closed: a handshake that ended without a certificate check (it cannot with
+		 * GNUTLS_CERT_REQUIRE and no resumption, but nothing is read unless one passed) */
+		conn_refuse_client(in, c, 0);
+		return;
+	}
 	if (r == 0) {
 		c->handshaking = 0;
 		ep_set(in, c, in->paused ? 0 : EPOLLIN);
@@ -884,10 +935,32 @@ static void conn_handshake(struct bs_intake *in, struct conn *c)
 		ep_set(in, c, gnutls_record_get_direction(c->tls) ? EPOLLOUT : EPOLLIN);
 		return;
 	}
+	if (bs_intake_tls_auth(&in->tls) && (c->peer.refused || r == GNUTLS_E_NO_CERTIFICATE_FOUND ||
+					      r == GNUTLS_E_CERTIFICATE_REQUIRED)) {
+		conn_refuse_client(in, c, r);
+		return;
+	}
 	atomic_fetch_add(&in->c.tls_failures, 1);
 	notify(in, 1, "tls handshake with %s failed: %s; the sender must speak TLS 1.2 or later (RFC 5425)",
 	       c->source, gnutls_strerror(r));
 	conn_close(in, c);
+}
+
+/* Closes TLS connections whose handshake has not finished in time: a client that connects
+ * and never completes it would hold a connection slot for good. Runs at most once a second;
+ * one pass over the connections. */
+static void expire_handshakes(struct bs_intake *in, int64_t now)
+{
+	for (struct conn *c = in->conns, *next; c; c = next) {
+		next = c->next;
+		if (!c->handshaking || now - c->accepted_us < BS_INTAKE_HANDSHAKE_TIMEOUT_US)
+			continue;
+		atomic_fetch_add(&in->c.tls_failures, 1);
+		notify(in, 1, "closed the tls connection from %s: its TLS handshake did not finish within %lld s; "
+		       "a sender must start TLS at once (plain syslog belongs on --syslog-tcp)", c->source,
+		       (long long)(BS_INTAKE_HANDSHAKE_TIMEOUT_US / 1000000));
+		conn_close(in, c);
+	}
 }
 
 /* The connection is readable (or was resumed): read, frame and queue until it would block
@@ -912,11 +985,61 @@ static void conn_io(struct bs_intake *in, struct conn *c)
 		ssize_t n = conn_read(in, c);
 		if (n == 0)
 			return;
-		if (n < 0)
+		if (n < 0) {
 			c->eof = 1;
-		else
+		} else {
 			c->len += (size_t)n;
+			c->last_rx_us = mono_us(in);
+		}
 	}
+}
+
+/*
+ * At max_connections: makes room for a new connection (from src) by closing the one that
+ * has received nothing for the longest time, if that is evict_idle_us or more. Senders
+ * may stay connected and idle for hours, so nothing is closed for being idle alone; only
+ * when the slots are full does the longest-idle one give way. Not while reading is paused
+ * (a full queue): then every connection looks idle and holds unread bytes. What the
+ * connection's buffer holds of an unfinished frame is stored first, marked incomplete.
+ * 1: a slot is free.
+ */
+static int evict_idle(struct bs_intake *in, const char *src, enum bs_intake_transport tr, int64_t now)
+{
+	struct conn *old = NULL;
+
+	if (in->paused)
+		return 0;
+	for (int tries = 0;; tries++) {
+		char b;
+		old = NULL;
+		for (struct conn *c = in->conns; c; c = c->next)
+			if (!old || c->last_rx_us < old->last_rx_us)
+				old = c;
+		if (!old || now - old->last_rx_us < in->cfg.evict_idle_us || tries == 4)
+			return 0;
+		/* bytes that came since the loop last looked (epoll may report them in this very
+		 * round) or records GnuTLS holds: not idle, and closing would lose them */
+		if (recv(old->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0 ||
+		    (old->tls && !old->handshaking && gnutls_record_check_pending(old->tls)))
+			old->last_rx_us = now;
+		else
+			break;
+	}
+	if (old->len) {
+		old->eof = 1;
+		(void)conn_drain(in, old, 0);
+		if (old->len) { /* the queue filled up: keep it, the new one is refused */
+			old->eof = 0;
+			return 0;
+		}
+	}
+	atomic_fetch_add(&in->c.evicted, 1);
+	notify(in, 0, "closed the %s connection from %s%s%s%s, idle for %g s, to make room for a new %s "
+	       "connection from %s (the limit of %zu connections was reached)", tr_names[old->tr], old->source,
+	       old->peer.id[0] ? " (" : "", old->peer.id, old->peer.id[0] ? ")" : "",
+	       (double)((now - old->last_rx_us) / 100000) / 10, tr_names[tr], src, in->cfg.max_connections);
+	conn_close(in, old);
+	return 1;
 }
 
 static void accept_all(struct bs_intake *in, struct listener *l)
@@ -936,25 +1059,36 @@ static void accept_all(struct bs_intake *in, struct listener *l)
 			return;
 		}
 		atomic_fetch_add(&in->c.connections, 1);
+		int64_t now = mono_us(in);
 		if (in->nconns >= in->cfg.max_connections) {
 			char src[SOURCE_MAX];
 			format_addr((struct sockaddr *)&ss, src, sizeof(src));
-			atomic_fetch_add(&in->c.connections_refused, 1);
-			notify(in, 1, "refused a %s connection from %s: already %zu connections (the limit)",
-			       tr_names[l->tr], src, in->nconns);
-			close(fd);
-			continue;
+			if (!evict_idle(in, src, l->tr, now)) {
+				atomic_fetch_add(&in->c.connections_refused, 1);
+				if (in->paused)
+					notify(in, 1, "refused a %s connection from %s: already %zu connections (the "
+					       "limit), and none is closed while the queue is full", tr_names[l->tr],
+					       src, in->nconns);
+				else
+					notify(in, 1, "refused a %s connection from %s: already %zu connections (the "
+					       "limit), none idle for %g s or more; raise --max-connections if these "
+					       "senders are yours", tr_names[l->tr], src, in->nconns,
+					       (double)in->cfg.evict_idle_us / 1e6);
+				close(fd);
+				continue;
+			}
 		}
 		struct conn *c = bs_calloc(1, sizeof(*c));
 		c->item.kind = K_CONN;
 		c->fd = fd;
 		c->tr = l->tr;
+		c->accepted_us = c->last_rx_us = now;
 		format_addr((struct sockaddr *)&ss, c->source, sizeof(c->source));
 		c->cap = in->cfg.max_message + BS_SYSLOG_FRAME_SLACK;
 		c->buf = bs_malloc(c->cap);
 		bs_syslog_framer_init(&c->fr, in->cfg.max_message);
 		if (l->tr == BS_INTAKE_TLS) {
-			if (bs_intake_tls_session(&in->tls, fd, &c->tls) < 0) {
+			if (bs_intake_tls_session(&in->tls, fd, &c->peer, &c->tls) < 0) {
 				notify(in, 1, "%s", bs_error_message());
 				close(fd);
 				free(c->buf);
@@ -1106,6 +1240,8 @@ int bs_intake_create(struct bs_intake **out, const struct bs_intake_config *cfg)
 		in->cfg.max_message = BS_INTAKE_FRAME_MAX;
 	if (!in->cfg.max_connections)
 		in->cfg.max_connections = 1024;
+	if (in->cfg.evict_idle_us <= 0)
+		in->cfg.evict_idle_us = BS_INTAKE_EVICT_IDLE_US;
 	if (in->cfg.queue_bytes < 4 * msg_cost(in->cfg.max_message))
 		in->cfg.queue_bytes = 4 * msg_cost(in->cfg.max_message);
 	in->stop_fd = in->wake_fd = in->ep = -1;
@@ -1115,6 +1251,7 @@ int bs_intake_create(struct bs_intake **out, const struct bs_intake_config *cfg)
 	pthread_cond_init(&in->nonempty, NULL);
 	pthread_cond_init(&in->room, NULL);
 	in->started_us = bs_clock_now();
+	in->last_scan_us = mono_us(in);
 	in->udp_buf = bs_malloc(UDP_MAX);
 
 	in->ep = epoll_create1(EPOLL_CLOEXEC);
@@ -1130,12 +1267,17 @@ int bs_intake_create(struct bs_intake **out, const struct bs_intake_config *cfg)
 	(void)epoll_ctl(in->ep, EPOLL_CTL_ADD, in->stop_fd, &e);
 	e.data.ptr = &in->wake_item;
 	(void)epoll_ctl(in->ep, EPOLL_CTL_ADD, in->wake_fd, &e);
+	if (!cfg->tls && (cfg->tls_client_ca || cfg->tls_client_fingerprint_count)) {
+		err = bs_error(BS_EINVALID, "--tls-client-ca and --tls-client-fingerprint need --syslog-tls ADDR:PORT");
+		goto fail;
+	}
 	if (cfg->tls) {
 		if (!cfg->tls_cert || !cfg->tls_key) {
 			err = bs_error(BS_EINVALID, "--syslog-tls needs a certificate and key: give --tls-cert and --tls-key");
 			goto fail;
 		}
-		if ((err = bs_intake_tls_load(&in->tls, cfg->tls_cert, cfg->tls_key)) < 0)
+		if ((err = bs_intake_tls_load(&in->tls, cfg->tls_cert, cfg->tls_key, cfg->tls_client_ca,
+					      cfg->tls_client_fingerprints, cfg->tls_client_fingerprint_count)) < 0)
 			goto fail;
 		in->tls_loaded = 1;
 	}
@@ -1211,6 +1353,13 @@ int bs_intake_run(struct bs_intake *in)
 			}
 			}
 		}
+		if (in->has[BS_INTAKE_TLS]) {
+			int64_t now = mono_us(in);
+			if (now - in->last_scan_us >= 1000000 || now < in->last_scan_us) {
+				expire_handshakes(in, now);
+				in->last_scan_us = now;
+			}
+		}
 		free_dead(in);
 	}
 	atomic_store(&in->stopping, 1);
@@ -1251,7 +1400,9 @@ void bs_intake_get_stats(struct bs_intake *in, struct bs_intake_stats *st)
 	st->connections = atomic_load(&in->c.connections);
 	st->connections_open = atomic_load(&in->c.connections_open);
 	st->connections_refused = atomic_load(&in->c.connections_refused);
+	st->evicted = atomic_load(&in->c.evicted);
 	st->tls_failures = atomic_load(&in->c.tls_failures);
+	st->tls_auth_failures = atomic_load(&in->c.tls_auth_failures);
 	st->sink_failures = atomic_load(&in->c.sink_failures);
 	st->backpressure = atomic_load(&in->c.backpressure);
 	pthread_mutex_lock(&in->mu);
@@ -1299,28 +1450,7 @@ char *bs_intake_stats_file(const char *datadir_path)
 int bs_intake_stats_read(const char *path, struct bs_intake_stats *st)
 {
 	json_error_t je;
-	json_t *o;
-	struct {
-		const char *k;
-		int64_t *v;
-	} f[] = {
-		{ "started_us", &st->started_us },
-		{ "updated_us", &st->updated_us },
-		{ "received_udp", &st->received_udp },
-		{ "received_tcp", &st->received_tcp },
-		{ "received_tls", &st->received_tls },
-		{ "committed", &st->committed },
-		{ "malformed", &st->malformed },
-		{ "dropped_udp", &st->dropped_udp },
-		{ "dropped_udp_kernel", &st->dropped_udp_kernel },
-		{ "connections", &st->connections },
-		{ "connections_open", &st->connections_open },
-		{ "connections_refused", &st->connections_refused },
-		{ "tls_failures", &st->tls_failures },
-		{ "sink_failures", &st->sink_failures },
-		{ "backpressure", &st->backpressure },
-		{ "queued", &st->queued },
-	};
+	json_t *o, *v;
 
 	memset(st, 0, sizeof(*st));
 	if (access(path, F_OK) != 0)
@@ -1330,11 +1460,14 @@ int bs_intake_stats_read(const char *path, struct bs_intake_stats *st)
 		return bs_error(BS_EINVALID, "cannot read intake statistics '%s': %s; it is rewritten when the "
 				"intake runs", path, je.text);
 	}
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		json_t *v = json_object_get(o, f[i].k);
-		if (json_is_integer(v))
-			*f[i].v = (int64_t)json_integer_value(v);
-	}
+	if (json_is_integer(v = json_object_get(o, "started_us")))
+		st->started_us = (int64_t)json_integer_value(v);
+	if (json_is_integer(v = json_object_get(o, "updated_us")))
+		st->updated_us = (int64_t)json_integer_value(v);
+	/* counters an older intake did not write stay 0 */
+	for (size_t i = 0; i < sizeof(stat_fields) / sizeof(stat_fields[0]); i++)
+		if (json_is_integer(v = json_object_get(o, stat_fields[i].k)))
+			*stat_at(st, i) = (int64_t)json_integer_value(v);
 	json_decref(o);
 	return 0;
 }
@@ -1342,35 +1475,18 @@ int bs_intake_stats_read(const char *path, struct bs_intake_stats *st)
 json_t *bs_intake_stats_json(const struct bs_intake_stats *in)
 {
 	char started[BS_TIME_MAX], updated[BS_TIME_MAX];
-	const struct {
-		const char *k;
-		int64_t v;
-	} f[] = {
-		{ "received_udp", in ? in->received_udp : 0 },
-		{ "received_tcp", in ? in->received_tcp : 0 },
-		{ "received_tls", in ? in->received_tls : 0 },
-		{ "committed", in ? in->committed : 0 },
-		{ "malformed", in ? in->malformed : 0 },
-		{ "dropped_udp", in ? in->dropped_udp : 0 },
-		{ "dropped_udp_kernel", in ? in->dropped_udp_kernel : 0 },
-		{ "connections", in ? in->connections : 0 },
-		{ "connections_open", in ? in->connections_open : 0 },
-		{ "connections_refused", in ? in->connections_refused : 0 },
-		{ "tls_failures", in ? in->tls_failures : 0 },
-		{ "sink_failures", in ? in->sink_failures : 0 },
-		{ "backpressure", in ? in->backpressure : 0 },
-		{ "queued", in ? in->queued : 0 },
-	};
+	struct bs_intake_stats st;
 	json_t *o;
 
 	if (!in)
 		return json_null();
+	st = *in;
 	o = json_object();
-	bs_time_format(in->started_us, started);
-	bs_time_format(in->updated_us, updated);
-	json_object_set_new(o, "started", in->started_us ? json_string(started) : json_null());
-	json_object_set_new(o, "updated", in->updated_us ? json_string(updated) : json_null());
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		json_object_set_new(o, f[i].k, json_integer((json_int_t)f[i].v));
+	bs_time_format(st.started_us, started);
+	bs_time_format(st.updated_us, updated);
+	json_object_set_new(o, "started", st.started_us ? json_string(started) : json_null());
+	json_object_set_new(o, "updated", st.updated_us ? json_string(updated) : json_null());
+	for (size_t i = 0; i < sizeof(stat_fields) / sizeof(stat_fields[0]); i++)
+		json_object_set_new(o, stat_fields[i].k, json_integer((json_int_t)*stat_at(&st, i)));
 	return o;
 }

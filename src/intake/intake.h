@@ -32,6 +32,14 @@ struct bs_intake;
  * log's 64 KiB data limit. RFC 5425 asks receivers for 8192 octets at least. */
 #define BS_INTAKE_FRAME_MAX 32768
 
+/* Most --tls-client-fingerprint values. */
+#define BS_INTAKE_CLIENT_FINGERPRINTS_MAX 64
+/* A TLS connection whose handshake has not finished this long after it was accepted is
+ * closed (counted in tls_failures): it would hold a connection slot for nothing. */
+#define BS_INTAKE_HANDSHAKE_TIMEOUT_US (10 * INT64_C(1000000))
+/* The default of bs_intake_config.evict_idle_us. */
+#define BS_INTAKE_EVICT_IDLE_US (60 * INT64_C(1000000))
+
 /* Receives a batch of events (when no log is configured; tests); returns 0 once they are durably stored, or an error (with
  * the thread's message set). Called from the intake's commit thread only. */
 typedef int (*bs_intake_sink_fn)(void *ctx, struct bs_event *ev, size_t n);
@@ -45,13 +53,27 @@ struct bs_intake_config {
 	const char *tls;
 	const char *tls_cert;      /* PEM certificate (chain) and key files, needed with tls */
 	const char *tls_key;
+	/* RFC 5425 client authentication (section 5.2). Either one makes a client certificate
+	 * required; with both, a client that passes either check is accepted. Without them any
+	 * client that completes a handshake may send. */
+	const char *tls_client_ca;  /* PEM file of CA certificates; a client's certificate must chain
+				     * to one of them and be within its dates */
+	const char *const *tls_client_fingerprints; /* "SHA256:HEX" of allowed client certificates
+						     * (self-signed ones too), ... */
+	size_t tls_client_fingerprint_count;        /* ... this many, at most BS_INTAKE_CLIENT_FINGERPRINTS_MAX */
 	size_t queue_messages;     /* most messages held; 0: 65536 */
 	size_t queue_bytes;        /* most bytes held; 0: 64 MiB */
 	size_t batch;              /* most events per sink call or log batch; 0: 4096 with a sink,
 				    * BS_EVENTLOG_BATCH_MAX with a log (batches grow with the load) */
 	size_t max_message;        /* largest frame kept whole; 0: 16384, at most BS_INTAKE_FRAME_MAX;
 				    * longer messages are stored in pieces of this size */
-	size_t max_connections;    /* 0: 1024; more are accepted and closed at once */
+	size_t max_connections;    /* 0: 1024; when reached, a new connection closes the one idle
+				    * longest if that one is idle evict_idle_us or more (counted in
+				    * evicted), else it is accepted and closed at once (refused) */
+	int64_t evict_idle_us;     /* 0: BS_INTAKE_EVICT_IDLE_US (60 s) */
+	/* Microseconds on a monotonic clock, for the handshake timeout and idle times; NULL:
+	 * CLOCK_MONOTONIC. Tests give bs_clock_now and move it with bs_clock_set. */
+	int64_t (*clock)(void);
 	const char *stats_path;    /* where counters are written (atomically, now and then), or NULL */
 	bs_intake_sink_fn sink;    /* used when log is NULL */
 	void *sink_ctx;
@@ -73,7 +95,9 @@ struct bs_intake_stats {
 	int64_t dropped_udp;         /* UDP datagrams dropped because the queue was full */
 	int64_t dropped_udp_kernel;  /* UDP datagrams the kernel dropped (SO_RXQ_OVFL) */
 	int64_t connections, connections_open, connections_refused;
-	int64_t tls_failures;        /* TLS handshakes that failed */
+	int64_t evicted;             /* idle connections closed to make room for a new one */
+	int64_t tls_failures;        /* TLS handshakes that failed or did not finish in time */
+	int64_t tls_auth_failures;   /* TLS clients refused: no, or no acceptable, certificate */
 	int64_t sink_failures;       /* sink calls that failed (and were retried) */
 	int64_t backpressure;        /* times reading stopped because the queue was full */
 	int64_t queued;              /* messages waiting now */
@@ -130,15 +154,24 @@ struct bs_intake_scratch {
 void bs_intake_scratch_release(struct bs_intake_scratch *s);
 
 /*
- * Fills ev (type "syslog") from one received message raw[0..len): parsed fields, text made
- * valid UTF-8 (bad bytes and control characters become U+FFFD; the message is cut at
- * 64 KiB), and data holding facility, app_name, procid, msgid, sd, the sender's timestamp,
- * received, transport, framing, parse status and the raw bytes. frame_flags are
- * BS_FRAME_* of syslog.h. Returns 1 when the message parsed, 0 when it is stored as
- * malformed. ev's strings point into s.
+ * Fills ev (type "syslog") from one received message raw[0..len): host, severity and the
+ * message text made valid UTF-8 (bad bytes and control characters become U+FFFD; the
+ * message is cut at 64 KiB), and data holding the receipt: received, transport, framing
+ * and the raw bytes. The parsed fields (facility, app_name, procid, msgid, sd, the sender's
+ * timestamp, parse status) are a function of the receipt and come back with
+ * bs_intake_event_view; they are stored only when the raw bytes do not fit whole.
+ * frame_flags are BS_FRAME_* of syslog.h. Returns 1 when the message parsed, 0 when it is
+ * stored as malformed. ev's strings point into s.
  */
 int bs_intake_event_build(struct bs_event *ev, struct bs_intake_scratch *s, const char *raw, size_t len,
 			  int64_t recv_us, const char *source, enum bs_intake_transport transport,
 			  unsigned frame_flags);
+
+/*
+ * The data of a stored event as readers see it: for a syslog event stored as its receipt,
+ * the receipt with the parsed fields added (what bs_intake_event_build would write with
+ * nothing left out); any other data as it is. New reference; data is not changed.
+ */
+json_t *bs_intake_event_view(const char *type, json_t *data);
 
 #endif

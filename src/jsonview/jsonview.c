@@ -2,6 +2,7 @@
 #include "jsonview/jsonview.h"
 
 #include "core/clock.h"
+#include "intake/intake.h"
 #include "profile/profile.h"
 
 static json_t *text_json(const char *zh, const char *en)
@@ -97,5 +98,14 @@ json_t *bs_jsonview_status(const struct bs_status *st, const char *prefix)
 		json_array_append_new(groups, jg);
 	}
 	json_object_set_new(o, "groups", groups);
+	return o;
+}
+
+json_t *bs_jsonview_event(const struct bs_event *ev)
+{
+	json_t *o = bs_event_json(ev);
+	json_t *data = json_object_get(o, "data");
+
+	json_object_set_new(o, "data", bs_intake_event_view(ev->type, data));
 	return o;
 }

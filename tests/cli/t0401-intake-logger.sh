@@ -103,6 +103,11 @@ print("ok")
 PY
 check "every message arrived with the right fields" [ "$rc" -eq 0 ]
 
+# Stored is the receipt (received, transport, framing, raw bytes); the parsed fields above
+# are the readers' view of it.
+run sqlite3 "$T/d/events.db" "SELECT count(*) FROM events WHERE type = 'syslog' AND json_extract(data, '$.format') IS NULL AND json_extract(data, '$.received') IS NOT NULL"
+check "the log stores each message as its receipt" [ "$out" = 6 ]
+
 run "$BROKERSEC" log verify --data "$T/d"
 check "the chain verifies" [ "$rc" -eq 0 ]
 run "$BROKERSEC" log search --data "$T/d" --type intake.start --format json

@@ -3,7 +3,9 @@
  * backpressure, UDP drop counting and sink failures. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -47,19 +49,28 @@ static void assert_event_acceptable(const struct bs_event *ev)
 	assert_non_null(ev->data);
 	assert_true(strlen(ev->data) <= 65536);
 	assert_true(bs_utf8_valid_text(ev->data, strlen(ev->data)));
-	j = json_loads(ev->data, JSON_REJECT_DUPLICATES, &je);
+	j = json_loads(ev->data, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!j)
 		fprintf(stderr, "bad json: %s: %.200s\n", je.text, ev->data);
 	assert_non_null(j);
 	assert_true(json_is_object(j));
+	/* stored: the receipt alone, unless the raw bytes had to be cut */
+	if (!json_object_get(j, "raw_truncated"))
+		assert_null(json_object_get(j, "format"));
+	assert_non_null(json_object_get(j, "received"));
 	json_decref(j);
 }
 
+/* The data as readers see it: the stored receipt with the parsed fields restored. */
 static json_t *data_of(const struct bs_event *ev)
 {
-	json_t *j = json_loads(ev->data, 0, NULL);
+	json_t *j = json_loads(ev->data, JSON_ALLOW_NUL, NULL), *v;
 	assert_non_null(j);
-	return j;
+	v = bs_intake_event_view(ev->type, j);
+	json_decref(j);
+	assert_non_null(json_object_get(v, "format"));
+	assert_non_null(json_object_get(v, "parse"));
+	return v;
 }
 
 /* The raw bytes kept in data, decoded. */
@@ -199,6 +210,41 @@ static void build_limits(void **state)
 	bs_buf_release(&s);
 	bs_buf_release(&raw);
 	bs_intake_scratch_release(&sc);
+}
+
+/* The view adds parsed fields to syslog receipts only; anything else reads as stored. */
+static void view_other_data(void **state)
+{
+	static const struct {
+		const char *type, *data;
+	} keep[] = {
+		{ "auth.login", "{\"received\":\"2023-11-14T22:13:20.000000Z\",\"transport\":\"udp\",\"raw\":\"<13>x\"}" },
+		{ "syslog", "{\"format\":\"rfc3164\",\"received\":\"2023-11-14T22:13:20.000000Z\",\"transport\":\"udp\"}" },
+		{ "syslog", "{\"received\":\"yesterday\",\"transport\":\"udp\",\"raw\":\"<13>x\"}" },
+		{ "syslog", "{\"received\":\"2023-11-14T22:13:20.000000Z\",\"transport\":\"carrier-pigeon\",\"raw\":\"x\"}" },
+		{ "syslog", "{\"received\":\"2023-11-14T22:13:20.000000Z\",\"transport\":\"tcp\",\"raw_base64\":\"%%%\"}" },
+		{ "syslog", "{\"received\":\"2023-11-14T22:13:20.000000Z\",\"transport\":\"tcp\"}" },
+		{ "syslog", "[1, 2]" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		json_t *d = json_loads(keep[i].data, 0, NULL), *v;
+		assert_non_null(d);
+		v = bs_intake_event_view(keep[i].type, d);
+		assert_ptr_equal(v, d);
+		json_decref(v);
+		json_decref(d);
+	}
+	/* a receipt with a NUL byte in its raw text parses back */
+	json_t *d = json_loads("{\"received\":\"2023-11-14T22:13:20.000000Z\",\"transport\":\"udp\","
+			       "\"raw\":\"<13>Nov 14 22:13:20 h a: x\\u0000y\"}", JSON_ALLOW_NUL, NULL);
+	assert_non_null(d);
+	json_t *v = bs_intake_event_view("syslog", d);
+	assert_ptr_not_equal(v, d);
+	assert_string_equal(json_string_value(json_object_get(v, "format")), "rfc3164");
+	assert_int_equal(json_string_length(json_object_get(v, "raw")), 28);
+	json_decref(v);
+	json_decref(d);
 }
 
 /* ---- listeners ---- */
@@ -688,12 +734,622 @@ static void stats_file(void **state)
 	rmdir(dir);
 }
 
+/* ---- TLS client authentication, handshake timeout, eviction ---- */
+
+/* Lines the intake reported. */
+struct said {
+	pthread_mutex_t mu;
+	char *lines[256];
+	size_t n;
+};
+
+static void said_notify(void *ctx, int is_error, const char *line)
+{
+	struct said *s = ctx;
+	(void)is_error;
+	pthread_mutex_lock(&s->mu);
+	if (s->n < sizeof(s->lines) / sizeof(s->lines[0]))
+		s->lines[s->n++] = bs_strdup(line);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* How many lines hold all of a and b (b may be NULL). */
+static size_t said_count(struct said *s, const char *a, const char *b)
+{
+	size_t k = 0;
+	pthread_mutex_lock(&s->mu);
+	for (size_t i = 0; i < s->n; i++)
+		k += strstr(s->lines[i], a) && (!b || strstr(s->lines[i], b));
+	pthread_mutex_unlock(&s->mu);
+	return k;
+}
+
+static void said_init(struct said *s, struct bs_intake_config *cfg)
+{
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->mu, NULL);
+	cfg->notify = said_notify;
+	cfg->notify_ctx = s;
+}
+
+static void said_free(struct said *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->lines[i]);
+	pthread_mutex_destroy(&s->mu);
+}
+
+/* Waits (bounded: 10 s) until the counter at off of the stats is at least n. */
+static void wait_stat(struct bs_intake *in, size_t off, int64_t n)
+{
+	struct bs_intake_stats st;
+	for (int i = 0; i < 1000; i++) {
+		bs_intake_get_stats(in, &st);
+		if (*(int64_t *)(void *)((char *)&st + off) >= n)
+			return;
+		sleep_ms(10);
+	}
+	fail_msg("the intake's counter at %zu did not reach %lld", off, (long long)n);
+}
+#define WAIT_STAT(in, field, n) wait_stat((in), offsetof(struct bs_intake_stats, field), (n))
+
+/* A certificate made here: ECDSA P-256, signed by issuer or self-signed. */
+struct tcert {
+	gnutls_x509_crt_t crt;
+	gnutls_x509_privkey_t key;
+	gnutls_pcert_st pcert;
+	gnutls_privkey_t pk;
+	char fp[80];
+};
+
+static void tcert_make(struct tcert *c, const char *cn, const struct tcert *issuer, int is_ca, time_t from,
+		       time_t until)
+{
+	unsigned char serial[8], fp[32];
+	size_t n = sizeof(fp);
+	char hex[65];
+
+	memset(c, 0, sizeof(*c));
+	randombytes_buf(serial, sizeof(serial));
+	serial[0] &= 0x7f;
+	assert_int_equal(gnutls_x509_privkey_init(&c->key), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(c->key, GNUTLS_PK_ECDSA,
+						      GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0), 0);
+	assert_int_equal(gnutls_x509_crt_init(&c->crt), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(c->crt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(c->crt, serial, sizeof(serial)), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(c->crt, from), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(c->crt, until), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn_by_oid(c->crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, (unsigned)strlen(cn)),
+			 0);
+	assert_int_equal(gnutls_x509_crt_set_key(c->crt, c->key), 0);
+	assert_int_equal(gnutls_x509_crt_set_basic_constraints(c->crt, is_ca, -1), 0);
+	assert_int_equal(gnutls_x509_crt_set_key_usage(c->crt, is_ca ? GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN
+									 : GNUTLS_KEY_DIGITAL_SIGNATURE), 0);
+	if (!is_ca)
+		assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(c->crt, GNUTLS_KP_TLS_WWW_CLIENT, 0), 0);
+	if (issuer)
+		assert_int_equal(gnutls_x509_crt_sign2(c->crt, issuer->crt, issuer->key, GNUTLS_DIG_SHA256, 0), 0);
+	else
+		assert_int_equal(gnutls_x509_crt_sign2(c->crt, c->crt, c->key, GNUTLS_DIG_SHA256, 0), 0);
+	assert_int_equal(gnutls_x509_crt_get_fingerprint(c->crt, GNUTLS_DIG_SHA256, fp, &n), 0);
+	sodium_bin2hex(hex, sizeof(hex), fp, n);
+	snprintf(c->fp, sizeof(c->fp), "SHA256:%s", hex);
+	assert_int_equal(gnutls_pcert_import_x509(&c->pcert, c->crt, 0), 0);
+	assert_int_equal(gnutls_privkey_init(&c->pk), 0);
+	assert_int_equal(gnutls_privkey_import_x509(c->pk, c->key, GNUTLS_PRIVKEY_IMPORT_COPY), 0);
+}
+
+static void tcert_free(struct tcert *c)
+{
+	gnutls_pcert_deinit(&c->pcert);
+	gnutls_privkey_deinit(c->pk);
+	gnutls_x509_crt_deinit(c->crt);
+	gnutls_x509_privkey_deinit(c->key);
+}
+
+static void tcert_write(const struct tcert *c, const char *path, const char *mode)
+{
+	gnutls_datum_t d;
+	FILE *f = fopen(path, mode);
+	assert_non_null(f);
+	assert_int_equal(gnutls_x509_crt_export2(c->crt, GNUTLS_X509_FMT_PEM, &d), 0);
+	assert_int_equal(fwrite(d.data, 1, d.size, f), d.size);
+	assert_int_equal(fclose(f), 0);
+	gnutls_free(d.data);
+}
+
+/* The client offers the session's certificate whatever CAs the server names (so a
+ * certificate from another CA reaches the server's check), or none. */
+static int offer_cert(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int nreqs,
+		      const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length, gnutls_pcert_st **pcert,
+		      unsigned int *pcert_length, gnutls_privkey_t *privkey)
+{
+	struct tcert *c = gnutls_session_get_ptr(s);
+	(void)req_ca_rdn;
+	(void)nreqs;
+	(void)pk_algos;
+	(void)pk_algos_length;
+	*pcert = c ? &c->pcert : NULL;
+	*pcert_length = c ? 1 : 0;
+	*privkey = c ? c->pk : NULL;
+	return 0;
+}
+
+/* A GnuTLS client with certificate c (NULL: none) and priorities prio (NULL: the default)
+ * handshakes with the intake's TLS listener, sends msg, says goodbye and reads until the
+ * intake closes the connection (so it has dealt with it on return). Returns the client's
+ * handshake result (with TLS 1.3 the client finishes before the server has checked its
+ * certificate, so a refused client may see 0 here). */
+static int tls_send(struct bs_intake *in, struct tcert *c, const char *prio, const char *msg)
+{
+	gnutls_certificate_credentials_t cred;
+	gnutls_session_t s;
+	struct timeval tv = { 10, 0 };
+	char buf[256];
+	int fd = connect_to(in, "tls", SOCK_STREAM), rc;
+
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	assert_int_equal(gnutls_certificate_allocate_credentials(&cred), 0);
+	gnutls_certificate_set_retrieve_function2(cred, offer_cert);
+	assert_int_equal(gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NO_SIGNAL), 0);
+	if (prio)
+		assert_int_equal(gnutls_priority_set_direct(s, prio, NULL), 0);
+	else
+		assert_int_equal(gnutls_set_default_priority(s), 0);
+	assert_int_equal(gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred), 0);
+	gnutls_session_set_ptr(s, c);
+	gnutls_transport_set_int(s, fd);
+	do
+		rc = gnutls_handshake(s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	if (rc == 0) {
+		(void)gnutls_record_send(s, msg, strlen(msg));
+		(void)gnutls_bye(s, GNUTLS_SHUT_WR);
+		ssize_t n;
+		do
+			n = gnutls_record_recv(s, buf, sizeof(buf));
+		while (n > 0 || (n < 0 && !gnutls_error_is_fatal((int)n) && n != GNUTLS_E_AGAIN));
+	}
+	gnutls_deinit(s);
+	gnutls_certificate_free_credentials(cred);
+	close(fd);
+	return rc;
+}
+
+struct tls_fixture {
+	char dir[64];
+	char *cert, *key;
+	char ca_path[96];
+	struct tcert ca1, ca2, c1, c2, c3, expired;
+};
+
+static void tls_fixture_make(struct tls_fixture *fx)
+{
+	char fp[80];
+	time_t now = time(NULL);
+
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/bs-intake-auth.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	assert_int_equal(bs_intake_tls_ensure(fx->dir, &fx->cert, &fx->key, fp, sizeof(fp)), 0);
+	tcert_make(&fx->ca1, "Sender CA", NULL, 1, now - 3600, now + 86400);
+	tcert_make(&fx->ca2, "Other CA", NULL, 1, now - 3600, now + 86400);
+	tcert_make(&fx->c1, "sender-1", &fx->ca1, 0, now - 3600, now + 86400);
+	tcert_make(&fx->c2, "sender-2", &fx->ca2, 0, now - 3600, now + 86400);
+	tcert_make(&fx->c3, "pinned self-signed", NULL, 0, now - 3600, now + 86400);
+	tcert_make(&fx->expired, "sender-old", &fx->ca1, 0, now - 10 * 86400, now - 86400);
+	/* a CA file may hold several */
+	snprintf(fx->ca_path, sizeof(fx->ca_path), "%s/clients-ca.pem", fx->dir);
+	tcert_write(&fx->ca2, fx->ca_path, "w");
+	tcert_write(&fx->ca1, fx->ca_path, "a");
+	/* ... but the test's other CA must not be in it */
+	snprintf(fx->ca_path, sizeof(fx->ca_path), "%s/ca1.pem", fx->dir);
+	tcert_write(&fx->ca1, fx->ca_path, "w");
+}
+
+static void tls_fixture_free(struct tls_fixture *fx)
+{
+	char p[128];
+	tcert_free(&fx->ca1);
+	tcert_free(&fx->ca2);
+	tcert_free(&fx->c1);
+	tcert_free(&fx->c2);
+	tcert_free(&fx->c3);
+	tcert_free(&fx->expired);
+	unlink(fx->cert);
+	unlink(fx->key);
+	free(fx->cert);
+	free(fx->key);
+	unlink(fx->ca_path);
+	snprintf(p, sizeof(p), "%s/clients-ca.pem", fx->dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/tls", fx->dir);
+	rmdir(p);
+	rmdir(fx->dir);
+}
+
+static void tls_cfg(struct bs_intake_config *cfg, struct got *g, struct tls_fixture *fx)
+{
+	cfg_init(cfg, g);
+	cfg->udp = cfg->tcp = NULL;
+	cfg->tls = "127.0.0.1:0";
+	cfg->tls_cert = fx->cert;
+	cfg->tls_key = fx->key;
+}
+
+/* Nothing a refused client sent is stored: every syslog event is one of want[]. */
+static void assert_stored(struct got *g, const char *const *want, size_t n)
+{
+	assert_int_equal(count_type(g, "syslog"), n);
+	for (size_t i = 0, k = 0; i < g->n; i++)
+		if (!strcmp(g->type[i], "syslog"))
+			assert_string_equal(g->msg[i], want[k++]);
+}
+
+/* --tls-client-ca: a certificate from that CA (TLS 1.3 and 1.2) is accepted; none, one from
+ * another CA, and an expired one are refused, counted, reported, and nothing they sent is
+ * stored. */
+static void tls_client_ca(void **state)
+{
+	static const char *const want[] = { "from sender-1", "from sender-1 over 1.2" };
+	static const char m[] = "<13>1 - h app - - - ";
+	struct tls_fixture fx;
+	struct bs_intake_config cfg;
+	struct bs_intake_stats st;
+	struct runner r;
+	struct got g;
+	struct said said;
+	char msg[128];
+	(void)state;
+	tls_fixture_make(&fx);
+	got_init(&g);
+	tls_cfg(&cfg, &g, &fx);
+	said_init(&said, &cfg);
+	cfg.tls_client_ca = fx.ca_path;
+	start(&r, &cfg);
+
+	snprintf(msg, sizeof(msg), "%s%s\n", m, want[0]);
+	assert_int_equal(tls_send(r.in, &fx.c1, NULL, msg), 0);
+	wait_received(r.in, 1);
+	snprintf(msg, sizeof(msg), "%s%s\n", m, want[1]);
+	assert_int_equal(tls_send(r.in, &fx.c1, "NORMAL:-VERS-ALL:+VERS-TLS1.2", msg), 0);
+	wait_received(r.in, 2);
+
+	snprintf(msg, sizeof(msg), "%sno certificate\n", m);
+	(void)tls_send(r.in, NULL, NULL, msg);
+	WAIT_STAT(r.in, tls_auth_failures, 1);
+	assert_true(tls_send(r.in, NULL, "NORMAL:-VERS-ALL:+VERS-TLS1.2", msg) < 0);
+	WAIT_STAT(r.in, tls_auth_failures, 2);
+	snprintf(msg, sizeof(msg), "%sfrom another CA\n", m);
+	(void)tls_send(r.in, &fx.c2, NULL, msg);
+	WAIT_STAT(r.in, tls_auth_failures, 3);
+	snprintf(msg, sizeof(msg), "%sexpired\n", m);
+	(void)tls_send(r.in, &fx.expired, NULL, msg);
+	WAIT_STAT(r.in, tls_auth_failures, 4);
+	stop(&r);
+
+	bs_intake_get_stats(r.in, &st);
+	assert_int_equal(st.tls_auth_failures, 4);
+	assert_int_equal(st.tls_failures, 0);
+	assert_int_equal(st.received_tls, 2);
+	assert_int_equal(st.connections_open, 0);
+	assert_stored(&g, want, 2);
+	assert_int_equal(said_count(&said, "refused tls client 127.0.0.1:", "the client sent no certificate"), 2);
+	assert_int_equal(said_count(&said, "client certificate not signed by --tls-client-ca", "CN=sender-2"), 1);
+	assert_int_equal(said_count(&said, "client certificate not signed by --tls-client-ca", fx.c2.fp), 1);
+	assert_int_equal(said_count(&said, "client certificate expired", "CN=sender-old"), 1);
+	bs_intake_free(r.in);
+	said_free(&said);
+	got_free(&g);
+	tls_fixture_free(&fx);
+}
+
+/* --tls-client-fingerprint: a pinned self-signed certificate is accepted (either way the
+ * fingerprint is written); a CA-signed one that is not pinned, and none, are refused. With
+ * --tls-client-ca as well, either check suffices. */
+static void tls_client_fingerprint(void **state)
+{
+	static const char *const want[] = { "pinned", "pinned again", "pinned (both)", "ca (both)" };
+	struct tls_fixture fx;
+	struct bs_intake_config cfg;
+	struct bs_intake_stats st;
+	struct runner r;
+	struct got g;
+	struct said said;
+	char colons[160], other[80];
+	const char *fps[3];
+	(void)state;
+	tls_fixture_make(&fx);
+	/* the same fingerprint in lower case with colons, as openssl prints it */
+	size_t k = snprintf(colons, sizeof(colons), "sha256:");
+	for (size_t i = 7; fx.c3.fp[i]; i += 2)
+		k += snprintf(colons + k, sizeof(colons) - k, "%s%c%c", i > 7 ? ":" : "", fx.c3.fp[i], fx.c3.fp[i + 1]);
+	snprintf(other, sizeof(other), "%s", fx.c2.fp);
+	other[7] = other[7] == '0' ? '1' : '0'; /* a fingerprint nobody has */
+	fps[0] = other;
+	fps[1] = colons;
+
+	got_init(&g);
+	tls_cfg(&cfg, &g, &fx);
+	said_init(&said, &cfg);
+	cfg.tls_client_fingerprints = fps;
+	cfg.tls_client_fingerprint_count = 2;
+	start(&r, &cfg);
+	assert_int_equal(tls_send(r.in, &fx.c3, NULL, "<13>1 - h app - - - pinned\n"), 0);
+	wait_received(r.in, 1);
+	assert_int_equal(tls_send(r.in, &fx.c3, "NORMAL:-VERS-ALL:+VERS-TLS1.2", "<13>1 - h app - - - pinned again\n"),
+			 0);
+	wait_received(r.in, 2);
+	(void)tls_send(r.in, &fx.c1, NULL, "<13>1 - h app - - - signed but not pinned\n");
+	WAIT_STAT(r.in, tls_auth_failures, 1);
+	(void)tls_send(r.in, &fx.c2, NULL, "<13>1 - h app - - - not pinned\n");
+	WAIT_STAT(r.in, tls_auth_failures, 2);
+	(void)tls_send(r.in, NULL, NULL, "<13>1 - h app - - - none\n");
+	WAIT_STAT(r.in, tls_auth_failures, 3);
+	stop(&r);
+	bs_intake_get_stats(r.in, &st);
+	assert_int_equal(st.tls_auth_failures, 3);
+	assert_int_equal(st.received_tls, 2);
+	assert_int_equal(said_count(&said, "fingerprint", fx.c1.fp), 1);
+	assert_int_equal(said_count(&said, "not allowed (subject 'CN=sender-1')", "add --tls-client-fingerprint"), 1);
+	assert_int_equal(said_count(&said, "fingerprint", fx.c2.fp), 1);
+	assert_int_equal(said_count(&said, "the client sent no certificate", NULL), 1);
+	bs_intake_free(r.in);
+
+	/* both: either check suffices; neither is refused with both reasons */
+	fps[0] = fx.c3.fp;
+	cfg.tls_client_fingerprint_count = 1;
+	cfg.tls_client_ca = fx.ca_path;
+	start(&r, &cfg);
+	assert_int_equal(tls_send(r.in, &fx.c3, NULL, "<13>1 - h app - - - pinned (both)\n"), 0);
+	wait_received(r.in, 1);
+	assert_int_equal(tls_send(r.in, &fx.c1, NULL, "<13>1 - h app - - - ca (both)\n"), 0);
+	wait_received(r.in, 2);
+	(void)tls_send(r.in, &fx.c2, NULL, "<13>1 - h app - - - neither\n");
+	WAIT_STAT(r.in, tls_auth_failures, 1);
+	stop(&r);
+	bs_intake_get_stats(r.in, &st);
+	assert_int_equal(st.tls_auth_failures, 1);
+	assert_int_equal(said_count(&said, "not signed by --tls-client-ca, and fingerprint", fx.c2.fp), 1);
+	assert_stored(&g, want, 4);
+	bs_intake_free(r.in);
+	said_free(&said);
+	got_free(&g);
+	tls_fixture_free(&fx);
+}
+
+/* Bad client authentication settings fail at create, naming the input and what to give. */
+static void tls_client_auth_config(void **state)
+{
+	struct tls_fixture fx;
+	struct bs_intake_config cfg;
+	struct bs_intake *in;
+	struct got g;
+	char empty[96], long_fp[90];
+	const char *fps[BS_INTAKE_CLIENT_FINGERPRINTS_MAX + 1];
+	static const char *const bad[] = {
+		"", "SHA256:", "SHA1:00", "SHA256:zz", "SHA256:0011",
+		"SHA256:00112233445566778899aabbccddeeff00112233445566778899aabbccddee",    /* 31 bytes */
+		"SHA256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00", /* 33 */
+		"SHA256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeef", /* odd */
+		"SHA256::00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+		"SHA256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff:",
+		"SHA256:00::112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+	};
+	(void)state;
+	tls_fixture_make(&fx);
+	got_init(&g);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tls_cfg(&cfg, &g, &fx);
+		fps[0] = bad[i];
+		cfg.tls_client_fingerprints = fps;
+		cfg.tls_client_fingerprint_count = 1;
+		assert_int_equal(bs_intake_create(&in, &cfg), BS_EINVALID);
+		assert_null(in);
+		assert_non_null(strstr(bs_error_message(), "--tls-client-fingerprint"));
+		assert_non_null(strstr(bs_error_message(), "64 hex digits"));
+	}
+	/* upper case, no prefix case: fine */
+	snprintf(long_fp, sizeof(long_fp), "SHA256:%s", "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF");
+	tls_cfg(&cfg, &g, &fx);
+	fps[0] = long_fp;
+	cfg.tls_client_fingerprints = fps;
+	cfg.tls_client_fingerprint_count = 1;
+	assert_int_equal(bs_intake_create(&in, &cfg), 0);
+	bs_intake_free(in);
+	/* too many */
+	for (size_t i = 0; i <= BS_INTAKE_CLIENT_FINGERPRINTS_MAX; i++)
+		fps[i] = long_fp;
+	cfg.tls_client_fingerprint_count = BS_INTAKE_CLIENT_FINGERPRINTS_MAX + 1;
+	assert_int_equal(bs_intake_create(&in, &cfg), BS_EINVALID);
+	assert_non_null(strstr(bs_error_message(), "at most 64"));
+	/* a CA file that is missing, or holds no certificate */
+	tls_cfg(&cfg, &g, &fx);
+	cfg.tls_client_ca = "/nonexistent/ca.pem";
+	assert_int_equal(bs_intake_create(&in, &cfg), BS_EINVALID);
+	assert_non_null(strstr(bs_error_message(), "--tls-client-ca"));
+	assert_non_null(strstr(bs_error_message(), "/nonexistent/ca.pem"));
+	snprintf(empty, sizeof(empty), "%s/empty.pem", fx.dir);
+	FILE *f = fopen(empty, "w");
+	assert_non_null(f);
+	fputs("not a certificate\n", f);
+	fclose(f);
+	cfg.tls_client_ca = empty;
+	assert_int_equal(bs_intake_create(&in, &cfg), BS_EINVALID);
+	assert_non_null(strstr(bs_error_message(), empty));
+	assert_non_null(strstr(bs_error_message(), "BEGIN CERTIFICATE"));
+	unlink(empty);
+	/* client authentication without a TLS listener */
+	cfg_init(&cfg, &g);
+	cfg.tls_client_ca = fx.ca_path;
+	assert_int_equal(bs_intake_create(&in, &cfg), BS_EINVALID);
+	assert_non_null(strstr(bs_error_message(), "need --syslog-tls"));
+	got_free(&g);
+	tls_fixture_free(&fx);
+}
+
+/* A TLS connection that never finishes its handshake is closed after 10 s (on the
+ * intake's clock, injected here), counted as a TLS failure; one that finished stays. */
+static void tls_handshake_timeout(void **state)
+{
+	struct tls_fixture fx;
+	struct bs_intake_config cfg;
+	struct bs_intake_stats st;
+	struct runner r;
+	struct got g;
+	struct said said;
+	gnutls_certificate_credentials_t cred;
+	gnutls_session_t s;
+	char c;
+	int rc;
+	(void)state;
+	tls_fixture_make(&fx);
+	got_init(&g);
+	tls_cfg(&cfg, &g, &fx);
+	said_init(&said, &cfg);
+	cfg.clock = bs_clock_now;
+	bs_clock_set(NOW);
+	start(&r, &cfg);
+	int raw = connect_to(r.in, "tls", SOCK_STREAM);
+	send_all(raw, "\x16\x03\x01", 3); /* the start of a record, and no more */
+	WAIT_STAT(r.in, connections, 1);
+	int fd = connect_to(r.in, "tls", SOCK_STREAM);
+	assert_int_equal(gnutls_certificate_allocate_credentials(&cred), 0);
+	assert_int_equal(gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NO_SIGNAL), 0);
+	gnutls_set_default_priority(s);
+	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred);
+	gnutls_transport_set_int(s, fd);
+	do
+		rc = gnutls_handshake(s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	assert_int_equal(rc, 0);
+
+	bs_clock_set(NOW + BS_INTAKE_HANDSHAKE_TIMEOUT_US - 1000000);
+	sleep_ms(1200); /* the loop looks at least once a second */
+	bs_intake_get_stats(r.in, &st);
+	assert_int_equal(st.connections_open, 2);
+	assert_int_equal(st.tls_failures, 0);
+	bs_clock_set(NOW + BS_INTAKE_HANDSHAKE_TIMEOUT_US);
+	WAIT_STAT(r.in, tls_failures, 1);
+	bs_intake_get_stats(r.in, &st);
+	assert_int_equal(st.connections_open, 1);
+	assert_int_equal(recv(raw, &c, 1, 0), 0); /* closed */
+	assert_int_equal(said_count(&said, "did not finish within 10 s", "closed the tls connection from 127.0.0.1:"), 1);
+	/* the finished one still works */
+	const char m[] = "<13>1 - h app - - - after the timeout\n";
+	assert_int_equal(gnutls_record_send(s, m, strlen(m)), (ssize_t)strlen(m));
+	wait_received(r.in, 1);
+	gnutls_bye(s, GNUTLS_SHUT_WR);
+	stop(&r);
+	bs_clock_set(0);
+	gnutls_deinit(s);
+	gnutls_certificate_free_credentials(cred);
+	close(fd);
+	close(raw);
+	assert_int_equal(count_type(&g, "syslog"), 1);
+	assert_string_equal(g.msg[0], "after the timeout");
+	bs_intake_free(r.in);
+	said_free(&said);
+	got_free(&g);
+	tls_fixture_free(&fx);
+}
+
+static unsigned local_port(int fd)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	return ntohs(sa.sin_port);
+}
+
+/* At max_connections a new connection closes the one idle longest, once that one has been
+ * idle 60 s (what it held of a frame is stored); else the new one is refused. */
+static void evict_idle(void **state)
+{
+	static const char *const want[] = { "a1", "b1", "a2", "partial b", "d1", "a3" };
+	struct bs_intake_config cfg;
+	struct bs_intake_stats st;
+	struct runner r;
+	struct got g;
+	struct said said;
+	char c, line[64];
+	(void)state;
+	got_init(&g);
+	cfg_init(&cfg, &g);
+	cfg.udp = NULL;
+	said_init(&said, &cfg);
+	cfg.max_connections = 2;
+	cfg.clock = bs_clock_now;
+	bs_clock_set(NOW);
+	start(&r, &cfg);
+	int a = connect_to(r.in, "tcp", SOCK_STREAM);
+	WAIT_STAT(r.in, connections, 1);
+	send_all(a, "<13>1 - h app - - - a1\n", 23);
+	wait_received(r.in, 1);
+	int b = connect_to(r.in, "tcp", SOCK_STREAM);
+	WAIT_STAT(r.in, connections, 2);
+	const char bmsg[] = "<13>1 - h app - - - b1\n<13>1 - h app - - - partial b";
+	send_all(b, bmsg, strlen(bmsg));
+	wait_received(r.in, 2);
+	sleep_ms(50);
+
+	/* 30 s later a has sent again, b has not; neither is idle 60 s: c is refused */
+	bs_clock_set(NOW + 30000000);
+	send_all(a, "<13>1 - h app - - - a2\n", 23);
+	wait_received(r.in, 3);
+	int cfd = connect_to(r.in, "tcp", SOCK_STREAM);
+	WAIT_STAT(r.in, connections_refused, 1);
+	assert_int_equal(recv(cfd, &c, 1, 0), 0);
+	assert_int_equal(said_count(&said, "refused a tcp connection from 127.0.0.1:", "none idle for 60 s"), 1);
+
+	/* at 61 s b has been idle 61 s, a 31 s: d takes b's slot */
+	bs_clock_set(NOW + 61000000);
+	int d = connect_to(r.in, "tcp", SOCK_STREAM);
+	WAIT_STAT(r.in, evicted, 1);
+	assert_int_equal(recv(b, &c, 1, 0), 0);
+	snprintf(line, sizeof(line), "closed the tcp connection from 127.0.0.1:%u,", local_port(b));
+	assert_int_equal(said_count(&said, line, "idle for 61 s, to make room"), 1);
+	wait_received(r.in, 4); /* b's unfinished frame */
+	send_all(d, "<13>1 - h app - - - d1\n", 23);
+	wait_received(r.in, 5);
+	send_all(a, "<13>1 - h app - - - a3\n", 23);
+	wait_received(r.in, 6);
+
+	/* both slots busy again: the next one is refused */
+	int e = connect_to(r.in, "tcp", SOCK_STREAM);
+	WAIT_STAT(r.in, connections_refused, 2);
+	assert_int_equal(recv(e, &c, 1, 0), 0);
+	bs_intake_get_stats(r.in, &st);
+	assert_int_equal(st.evicted, 1);
+	assert_int_equal(st.connections, 5);
+	assert_int_equal(st.connections_open, 2);
+	stop(&r);
+	bs_clock_set(0);
+	assert_stored(&g, want, 6);
+	for (size_t i = 0; i < g.n; i++)
+		if (!strcmp(g.msg[i], "partial b"))
+			assert_non_null(strstr(g.data[i], "\"frame\":\"incomplete\""));
+	json_t *j = bs_intake_stats_json(&st);
+	assert_int_equal(json_integer_value(json_object_get(j, "evicted")), 1);
+	assert_non_null(json_object_get(j, "tls_auth_failures"));
+	json_decref(j);
+	close(a);
+	close(b);
+	close(cfd);
+	close(d);
+	close(e);
+	bs_intake_free(r.in);
+	said_free(&said);
+	got_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(build_rfc5424),
 		cmocka_unit_test(build_malformed),
 		cmocka_unit_test(build_limits),
+		cmocka_unit_test(view_other_data),
 		cmocka_unit_test(listen_tcp_udp),
 		cmocka_unit_test(backpressure),
 		cmocka_unit_test(udp_drops),
@@ -701,6 +1357,11 @@ int main(void)
 		cmocka_unit_test(bad_addresses),
 		cmocka_unit_test(listen_tls),
 		cmocka_unit_test(stats_file),
+		cmocka_unit_test(tls_client_ca),
+		cmocka_unit_test(tls_client_fingerprint),
+		cmocka_unit_test(tls_client_auth_config),
+		cmocka_unit_test(tls_handshake_timeout),
+		cmocka_unit_test(evict_idle),
 	};
 	if (sodium_init() < 0)
 		return 1;
