@@ -62,6 +62,33 @@ void el_frontier_root(const struct el_frontier *f, unsigned char out[EL_HASH]);
 /* Serialisation: n * 32 bytes; 0 or -1 when len does not fit size. */
 int el_frontier_load(struct el_frontier *f, uint64_t size, const void *blob, size_t len);
 
+/* ---- chaining events (hasher.c) ---- */
+
+/* One event of a transaction: its encoding (after EL_CHAIN_PREFIX free bytes at buf), the
+ * time to stamp, and its chain hash once chained. */
+struct el_chain_item {
+	unsigned char *buf;
+	size_t enc_len;
+	int64_t t;
+	unsigned char hash[EL_HASH];
+};
+/* Chains it as event *last_seq + 1: stamps seq and time into its encoding, hashes it onto
+ * last_hash, grows the frontier f while it covers the whole chain, and advances *last_seq. */
+void el_chain_one(int64_t *last_seq, unsigned char last_hash[EL_HASH], struct el_frontier *f,
+		  struct el_chain_item *it);
+/* A thread that runs el_chain_one over a transaction's events ahead of the writer. */
+struct el_hasher;
+int el_hasher_start(struct el_hasher **out); /* -1 (and *out NULL) when no thread could start */
+/* Starts chaining items[0..n) from (last_seq, last_hash, f), which belong to the hasher
+ * until el_hasher_finish returns. */
+void el_hasher_begin(struct el_hasher *hs, struct el_chain_item *items, size_t n, int64_t *last_seq,
+		     unsigned char last_hash[EL_HASH], struct el_frontier *f);
+/* Waits until item k is chained; returns how many are. */
+size_t el_hasher_wait(struct el_hasher *hs, size_t k);
+/* Waits until the whole job is chained. */
+void el_hasher_finish(struct el_hasher *hs);
+void el_hasher_stop(struct el_hasher *hs);
+
 struct el_checkpoint {
 	int64_t idx, tree_size, time_us, epoch, epoch_start_us, epoch_us;
 	unsigned char log_id[EL_LOGID];
@@ -106,6 +133,45 @@ void el_ckpt_from_row(sqlite3_stmt *st, struct el_checkpoint *c, const unsigned 
 		     "clock_maxerror_us, clock_esterror_us, sig, seal, frontier"
 
 char *el_path(const char *dir, const char *rel);
+
+/* event_seconds: per second of event time, the smallest and largest seq of the events with a
+ * time in that second and their count. An index derived from events (not covered by the
+ * hashes): the writer keeps it in the transaction that writes the events, readers use it to
+ * turn a time range into a seq range instead of a per-row time index (which cost ~1 us per
+ * insert). Event times need not grow with seq, so the seq range is only a bound: queries
+ * still filter on time_us. */
+#define EL_SECONDS_DDL "CREATE TABLE event_seconds (sec INTEGER PRIMARY KEY, min_seq INTEGER NOT NULL," \
+		       " max_seq INTEGER NOT NULL, n INTEGER NOT NULL);"
+/* The second of time_us in SQL, and in C: floor division, so times before 1970 are right. */
+#define EL_SEC_SQL "(time_us / 1000000 - (time_us % 1000000 < 0))"
+static inline int64_t el_sec_of(int64_t t)
+{
+	return t / 1000000 - (t % 1000000 < 0);
+}
+/* 1 when schema ("main", "src") has event_seconds (logs and bundles before it have none). */
+int el_has_seconds(sqlite3 *db, const char *schema);
+/* Empties main.event_seconds and fills it from main.events in one statement. */
+int el_seconds_fill(sqlite3 *db, const char *path);
+
+/* Where the events with from_us <= time_us <= to_us are (schema "main" or an attached one).
+ * flags 0: from event_seconds alone (a few rows), every such event has lo <= seq <= hi, and n
+ * counts the events of the range's whole seconds. EL_SPAN_EXACT: a scan of the events lo..hi
+ * then makes lo, hi, n exact and gives their smallest and largest time tmin, tmax.
+ * EL_SPAN_AUDIT (verify, export): EL_SPAN_EXACT, and the summary's counts must add up to the
+ * events there are (reads all of event_seconds). lo > hi: no such events.
+ * event_seconds is not trusted blindly: rows that contradict the events they point at (cheap
+ * checks; the recount of the exact modes; the total of the audit mode) and a missing table
+ * (logs and bundles made before it) make it scan all events instead, which is exact. Only a
+ * forgery that stays consistent under those checks can hide events from a time query; never
+ * from a full verify, which walks the events by seq and does not read event_seconds.
+ * 0 or an error. */
+struct el_tspan {
+	int64_t lo, hi, n;
+	int64_t tmin, tmax;
+};
+#define EL_SPAN_EXACT 1
+#define EL_SPAN_AUDIT 2
+int el_time_span(sqlite3 *db, const char *schema, int64_t from_us, int64_t to_us, int flags, struct el_tspan *s);
 
 /* The capacity projection of A2.4.1.7.3, shared by 'log status' and the writer (at
  * checkpoints): from s->events, first_time_us, db_bytes, free_bytes and retention_days and

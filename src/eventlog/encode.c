@@ -2,8 +2,9 @@
  * Every byte layout here is specified in docs/eventlog-format.md; change both or neither. */
 #include <errno.h>
 #include <inttypes.h>
-#include <openssl/evp.h>
-#include <pthread.h>
+/* see the SHA-256 note below */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,79 +82,57 @@ static const char evolve_tag[] = "brokersec.eventlog.v1.evolve";
 
 /* SHA-256 for the hot paths (event, leaf and node hashes) comes from libcrypto, which uses
  * the CPU's SHA extensions (SHA-NI, ARMv8 SHA2) where present; libsodium's portable code is
- * several times slower. The algorithm is fetched once and each thread reuses one digest
- * context, so a hash costs no allocation and no provider lookup. */
-static EVP_MD *sha256_md;
-static pthread_key_t sha_key;
-static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
+ * several times slower. Through OpenSSL 3's SHA256_* functions, not EVP: EVP's per-call
+ * dispatch cost 2.4 times the hash itself on a 33-byte leaf (131 ns against 55 ns) and
+ * made the writer's hasher the log's slowest stage. They are deprecated in 3.0 in favour of
+ * EVP but kept through the 3.x series; this file is the only user. */
+typedef SHA256_CTX sha_ctx;
 
-static void sha_ctx_free(void *p)
+static void sha_begin(sha_ctx *c)
 {
-	EVP_MD_CTX_free(p);
-}
-
-static void sha_init(void)
-{
-	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (!sha256_md || pthread_key_create(&sha_key, sha_ctx_free) != 0)
+	if (SHA256_Init(c) != 1)
 		abort();
 }
 
-static EVP_MD_CTX *sha_begin(void)
+static void sha_update(sha_ctx *c, const void *p, size_t n)
 {
-	EVP_MD_CTX *c;
-
-	pthread_once(&sha_once, sha_init);
-	c = pthread_getspecific(sha_key);
-	if (!c) {
-		if (!(c = EVP_MD_CTX_new()) || pthread_setspecific(sha_key, c) != 0 ||
-		    EVP_DigestInit_ex2(c, sha256_md, NULL) != 1)
-			abort();
-		return c;
-	}
-	/* NULL: restart the same algorithm in place (no shared reference count to touch, which
-	 * would make the threads contend). */
-	if (EVP_DigestInit_ex2(c, NULL, NULL) != 1)
-		abort();
-	return c;
-}
-
-static void sha_update(EVP_MD_CTX *c, const void *p, size_t n)
-{
-	if (n && EVP_DigestUpdate(c, p, n) != 1)
+	if (n && SHA256_Update(c, p, n) != 1)
 		abort();
 }
 
-static void sha_end(EVP_MD_CTX *c, unsigned char out[EL_HASH])
+static void sha_end(sha_ctx *c, unsigned char out[EL_HASH])
 {
-	if (EVP_DigestFinal_ex(c, out, NULL) != 1)
+	if (SHA256_Final(out, c) != 1)
 		abort();
 }
 
 void el_sha256(const void *p, size_t n, unsigned char out[EL_HASH])
 {
-	EVP_MD_CTX *c = sha_begin();
-	sha_update(c, p, n);
-	sha_end(c, out);
+	sha_ctx c;
+	sha_begin(&c);
+	sha_update(&c, p, n);
+	sha_end(&c, out);
 }
 
 void el_genesis(const unsigned char log_id[EL_LOGID], unsigned char out[EL_HASH])
 {
-	EVP_MD_CTX *c = sha_begin();
-	sha_update(c, genesis_tag, sizeof(genesis_tag) - 1);
-	sha_update(c, log_id, EL_LOGID);
-	sha_end(c, out);
+	sha_ctx c;
+	sha_begin(&c);
+	sha_update(&c, genesis_tag, sizeof(genesis_tag) - 1);
+	sha_update(&c, log_id, EL_LOGID);
+	sha_end(&c, out);
 }
 
 void el_chain(const unsigned char prev[EL_HASH], const void *enc, size_t len, unsigned char out[EL_HASH])
 {
 	unsigned char pre[EL_CHAIN_PREFIX];
-	EVP_MD_CTX *c = sha_begin();
+	sha_ctx c;
 	pre[0] = 0x45;
 	memcpy(pre + 1, prev, EL_HASH);
-	sha_update(c, pre, sizeof(pre));
-	sha_update(c, enc, len);
-	sha_end(c, out);
+	sha_begin(&c);
+	sha_update(&c, pre, sizeof(pre));
+	sha_update(&c, enc, len);
+	sha_end(&c, out);
 }
 
 void el_chain_prefixed(unsigned char *buf, size_t enc_len, const unsigned char prev[EL_HASH], unsigned char out[EL_HASH])

@@ -27,9 +27,13 @@
 #define FIELD_MAX 1024
 #define SEALFILE_MAGIC "BSSEAL01"
 #define DAY_US (86400LL * 1000000)
-#define WAL_CKPT_PAGES 1000      /* ask for a checkpoint once the WAL holds this many pages */
-#define WAL_HARD_PAGES 16384     /* ... and wait for it above this (64 MiB of 4 KiB pages) */
+#define PAGE_SIZE_STR "16384"    /* events.db's page size, set when it is made */
+#define WAL_CKPT_PAGES 1024      /* ask for a checkpoint once the WAL holds this many pages (16 MiB) */
+#define WAL_HARD_PAGES 4096      /* ... and wait for it above this (64 MiB) */
 #define CAPACITY_CHECK_US (3600LL * 1000000) /* the writer projects capacity at most hourly */
+#define INS_ROWS 16              /* rows one pipelined INSERT statement writes */
+#define PIPELINE_MIN 256         /* smaller transactions chain their events on the writer itself */
+#define SECS_MAX 8               /* event_seconds rows a transaction collects before it writes them */
 
 enum { OP_APPEND, OP_PURGE, OP_RETENTION };
 
@@ -70,6 +74,11 @@ struct bs_eventlog_batch {
 	int in_flight;
 };
 
+/* One event_seconds row being collected: the events of this transaction in second sec. */
+struct sec_acc {
+	int64_t sec, min_seq, max_seq, n;
+};
+
 /* The state the writer reads at the start of each transaction (another process may write). */
 struct head {
 	struct el_checkpoint c;      /* the last checkpoint */
@@ -104,9 +113,16 @@ struct bs_eventlog {
 	int ckpt_started, ckpt_stop;
 	uint64_t ckpt_asked, ckpt_done; /* requests made / the last request a finished run covers */
 	struct bs_buf enc;
+	/* Chains large transactions' events beside the writer (hasher.c); NULL: the writer
+	 * chains them itself. items holds one transaction's events, BATCH_MAX_EVENTS of them. */
+	struct el_hasher *hasher;
+	struct el_chain_item *items;
+	int hasher_failed;           /* no thread could start: chain on the writer */
 	/* Writer thread only: statements kept across transactions, and the head as of our last
 	 * commit, valid while no other connection has written (PRAGMA data_version). */
-	sqlite3_stmt *ins, *dv;
+	sqlite3_stmt *ins, *ins_many, *dv, *ins_sec; /* ins_many: INS_ROWS rows */
+	struct sec_acc secs[SECS_MAX]; /* this transaction's event_seconds rows, not yet written */
+	int nsecs;
 	struct head cache;
 	int cache_valid;
 	int64_t cache_dv;
@@ -116,12 +132,12 @@ struct bs_eventlog {
 
 
 static const char schema[] =
-	"PRAGMA journal_mode=WAL;"
+	"PRAGMA page_size=" PAGE_SIZE_STR "; PRAGMA journal_mode=WAL;"
 	"CREATE TABLE meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;"
 	"CREATE TABLE events (seq INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, type TEXT NOT NULL,"
 	" severity INTEGER NOT NULL, host TEXT, source TEXT, system TEXT, user TEXT, outcome TEXT,"
 	" message TEXT, data TEXT, hash BLOB NOT NULL);"
-	"CREATE INDEX events_time ON events (time_us);"
+	EL_SECONDS_DDL
 	"CREATE TABLE checkpoints (idx INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, time_us INTEGER NOT NULL,"
 	" epoch INTEGER NOT NULL, root BLOB NOT NULL, chain_head BLOB NOT NULL, clock_sync INTEGER NOT NULL,"
 	" clock_state INTEGER NOT NULL, clock_maxerror_us INTEGER NOT NULL, clock_esterror_us INTEGER NOT NULL,"
@@ -449,31 +465,85 @@ static uint32_t get_u32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
+/* Writes the collected event_seconds rows (merging with rows earlier transactions wrote). */
+static int secs_flush(struct bs_eventlog *log)
+{
+	if (!log->nsecs)
+		return 0;
+	if (!log->ins_sec && sqlite3_prepare_v2(log->db, "INSERT INTO event_seconds (sec, min_seq, max_seq, n) VALUES "
+						"(?1, ?2, ?3, ?4) ON CONFLICT(sec) DO UPDATE SET min_seq = min(min_seq, "
+						"excluded.min_seq), max_seq = max(max_seq, excluded.max_seq), n = n + "
+						"excluded.n", -1, &log->ins_sec, NULL) != SQLITE_OK)
+		return el_db_fail(log->db, log->dbpath, "cannot update the event time index");
+	for (int i = 0; i < log->nsecs; i++) {
+		const struct sec_acc *a = &log->secs[i];
+		sqlite3_reset(log->ins_sec);
+		sqlite3_bind_int64(log->ins_sec, 1, a->sec);
+		sqlite3_bind_int64(log->ins_sec, 2, a->min_seq);
+		sqlite3_bind_int64(log->ins_sec, 3, a->max_seq);
+		sqlite3_bind_int64(log->ins_sec, 4, a->n);
+		if (sqlite3_step(log->ins_sec) != SQLITE_DONE) {
+			sqlite3_reset(log->ins_sec);
+			return el_db_fail(log->db, log->dbpath, "cannot update the event time index");
+		}
+	}
+	sqlite3_reset(log->ins_sec);
+	log->nsecs = 0;
+	return 0;
+}
+
+/* Counts event seq (time t) into its second; seqs only grow within a transaction. */
+static int sec_note(struct bs_eventlog *log, int64_t seq, int64_t t)
+{
+	int64_t sec = el_sec_of(t);
+	int err;
+
+	/* Newest first: a batch usually spans one or two seconds. */
+	for (int i = log->nsecs - 1; i >= 0; i--)
+		if (log->secs[i].sec == sec) {
+			log->secs[i].max_seq = seq;
+			log->secs[i].n++;
+			return 0;
+		}
+	if (log->nsecs == SECS_MAX && (err = secs_flush(log)) < 0)
+		return err;
+	log->secs[log->nsecs++] = (struct sec_acc){ sec, seq, seq, 1 };
+	return 0;
+}
+
 /* Appends the next event from its encoding: buf holds EL_CHAIN_PREFIX free bytes and then
  * enc_len bytes made by el_encode_fields (seq and time are patched in here). The columns are
  * bound from the encoding itself, with their lengths. t0: the event's own time, 0 for now.
  * *seq_out and *time_out get what was stored. */
-static int insert_encoded(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, unsigned char *buf,
-			  size_t enc_len, int64_t t0, int64_t now, int64_t *seq_out, int64_t *time_out)
-{
-	unsigned char *e = buf + EL_CHAIN_PREFIX, *q, *end = e + enc_len;
-	int64_t seq = h->last_seq + 1, t = t0 ? t0 : now;
-	uint64_t us = (uint64_t)seq, ut = (uint64_t)t;
+#define EL_ROW_COLS 12
 
-	for (int i = 7; i >= 0; i--, us >>= 8, ut >>= 8) {
-		e[1 + i] = (unsigned char)(us & 0xff);
-		e[9 + i] = (unsigned char)(ut & 0xff);
-	}
-	el_chain_prefixed(buf, enc_len, h->last_hash, h->last_hash);
-	if ((int64_t)h->f.size == h->last_seq) {
-		unsigned char leaf[EL_HASH];
-		el_leaf(h->last_hash, leaf);
-		el_frontier_push(&h->f, leaf);
-	}
-	sqlite3_reset(ins);
-	sqlite3_bind_int64(ins, 1, seq);
-	sqlite3_bind_int64(ins, 2, t);
-	sqlite3_bind_int(ins, 4, e[17]);
+/* *st (if not made yet): an INSERT of rows rows, the columns bind_row binds. */
+static int prepare_insert(struct bs_eventlog *log, sqlite3_stmt **st, int rows)
+{
+	struct bs_buf sql = BS_BUF_INIT;
+	int rc;
+
+	if (*st)
+		return 0;
+	bs_buf_puts(&sql, "INSERT INTO events (seq, time_us, type, severity, host, source, system, user, outcome,"
+		    " message, data, hash) VALUES ");
+	for (int i = 0; i < rows; i++)
+		bs_buf_puts(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)");
+	rc = sqlite3_prepare_v2(log->db, sql.ptr, (int)sql.len, st, NULL);
+	bs_buf_release(&sql);
+	return rc == SQLITE_OK ? 0 : el_db_fail(log->db, log->dbpath, "cannot append an event");
+}
+
+/* Binds one chained event (it->buf stamped, it->hash set) as row seq to the row-th row of
+ * ins's VALUES. */
+static int bind_row(sqlite3_stmt *ins, int row, const struct el_chain_item *it, int64_t seq)
+{
+	const unsigned char *e = it->buf + EL_CHAIN_PREFIX, *q, *end = e + it->enc_len;
+	int p = row * EL_ROW_COLS;
+
+	sqlite3_bind_int64(ins, p + 1, seq);
+	sqlite3_bind_int64(ins, p + 2, it->t);
+	sqlite3_bind_int(ins, p + 4, e[17]);
 	/* columns of the fields type, host, source, system, user, outcome, message, data */
 	static const int col[EL_NFIELDS] = { 3, 5, 6, 7, 8, 9, 10, 11 };
 	q = e + 18;
@@ -481,35 +551,113 @@ static int insert_encoded(struct bs_eventlog *log, sqlite3_stmt *ins, struct hea
 		if (q >= end)
 			return bs_error(BS_ERR, "event log: an event encoding is damaged (internal error)");
 		if (!*q) {
-			sqlite3_bind_null(ins, col[k]);
+			sqlite3_bind_null(ins, p + col[k]);
 			q++;
 			continue;
 		}
 		uint32_t len = get_u32(q + 1);
 		if ((size_t)(end - q) < 5 + (size_t)len)
 			return bs_error(BS_ERR, "event log: an event encoding is damaged (internal error)");
-		sqlite3_bind_text(ins, col[k], (const char *)q + 5, (int)len, SQLITE_STATIC);
+		sqlite3_bind_text(ins, p + col[k], (const char *)q + 5, (int)len, SQLITE_STATIC);
 		q += 5 + len;
 	}
-	sqlite3_bind_blob(ins, 12, h->last_hash, EL_HASH, SQLITE_STATIC);
-	if (sqlite3_step(ins) != SQLITE_DONE)
-		return el_db_fail(log->db, log->dbpath, "cannot append an event");
-	h->last_seq = seq;
-	if (seq_out)
-		*seq_out = seq;
-	if (time_out)
-		*time_out = t;
+	sqlite3_bind_blob(ins, p + 12, it->hash, EL_HASH, SQLITE_STATIC);
 	return 0;
 }
 
+/* Stores n chained events (1 with log->ins, INS_ROWS with log->ins_many) as rows first.. */
+static int store_rows(struct bs_eventlog *log, const struct el_chain_item *it, size_t n, int64_t first)
+{
+	sqlite3_stmt *ins = n == 1 ? log->ins : log->ins_many;
+	int err;
+
+	sqlite3_reset(ins);
+	for (size_t i = 0; i < n; i++)
+		if ((err = bind_row(ins, (int)i, &it[i], first + (int64_t)i)) < 0)
+			return err;
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return el_db_fail(log->db, log->dbpath, "cannot append an event");
+	for (size_t i = 0; i < n; i++)
+		if ((err = sec_note(log, first + (int64_t)i, it[i].t)) < 0)
+			return err;
+	return 0;
+}
+
+static int insert_encoded(struct bs_eventlog *log, struct head *h, unsigned char *buf,
+			  size_t enc_len, int64_t t0, int64_t now, int64_t *seq_out, int64_t *time_out)
+{
+	struct el_chain_item it = { buf, enc_len, t0 ? t0 : now, { 0 } };
+	int err;
+
+	el_chain_one(&h->last_seq, h->last_hash, &h->f, &it);
+	if ((err = store_rows(log, &it, 1, h->last_seq)) < 0)
+		return err;
+	if (seq_out)
+		*seq_out = h->last_seq;
+	if (time_out)
+		*time_out = it.t;
+	return 0;
+}
+
+/* The hasher starts with the first transaction large enough to need it: the many
+ * short-lived processes that append an event or two never start it. */
+static int hasher_ready(struct bs_eventlog *log)
+{
+	if (!log->hasher && !log->hasher_failed) {
+		if (el_hasher_start(&log->hasher) < 0)
+			log->hasher_failed = 1;
+		else
+			log->items = bs_malloc(BATCH_MAX_EVENTS * sizeof(*log->items));
+	}
+	return log->hasher != NULL;
+}
+
+/* The appends of a batch with the chaining on the hasher thread: the writer stores event k
+ * once the hasher has chained it (see hasher.c). h belongs to the hasher until the end. */
+static int insert_pipelined(struct bs_eventlog *log, struct head *h, struct req *batch, size_t total, int64_t now)
+{
+	int64_t first = h->last_seq + 1;
+	size_t k = 0, ready = 0;
+	int err = 0;
+
+	if ((err = prepare_insert(log, &log->ins_many, INS_ROWS)) < 0)
+		return err;
+	for (struct req *r = batch; r; r = r->next)
+		for (size_t i = 0; i < r->n; i++, k++)
+			log->items[k] = (struct el_chain_item){ r->enc + r->off[i],
+				r->off[i + 1] - r->off[i] - EL_CHAIN_PREFIX, r->t0[i] ? r->t0[i] : now, { 0 } };
+	el_hasher_begin(log->hasher, log->items, total, &h->last_seq, h->last_hash, &h->f);
+	/* INS_ROWS rows a statement: SQLite's cost per statement is then paid once per many */
+	for (k = 0; k < total;) {
+		size_t n = total - k >= INS_ROWS ? INS_ROWS : 1;
+		if (k + n > ready)
+			ready = el_hasher_wait(log->hasher, k + n - 1);
+		if ((err = store_rows(log, &log->items[k], n, first + (int64_t)k)) < 0)
+			goto out;
+		k += n;
+	}
+	k = 0;
+	for (struct req *r = batch; r; r = r->next) {
+		r->first_seq = first + (int64_t)k;
+		for (size_t i = 0; i < r->n; i++, k++)
+			if (r->ev) {
+				r->ev[i].seq = first + (int64_t)k;
+				r->ev[i].time_us = log->items[k].t;
+			}
+	}
+out:
+	el_hasher_finish(log->hasher);
+	return err;
+}
+
 /* Appends ev (made by the writer itself: alerts, purges) as the next event. */
-static int insert_event(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, struct bs_event *ev, int64_t now)
+static int insert_event(struct bs_eventlog *log, struct head *h, struct bs_event *ev, int64_t now)
 {
 	bs_buf_clear(&log->enc);
 	bs_buf_grow(&log->enc, EL_CHAIN_PREFIX);
 	log->enc.len = EL_CHAIN_PREFIX;
 	el_encode(&log->enc, ev);
-	return insert_encoded(log, ins, h, (unsigned char *)log->enc.ptr, log->enc.len - EL_CHAIN_PREFIX, ev->time_us,
+	return insert_encoded(log, h, (unsigned char *)log->enc.ptr, log->enc.len - EL_CHAIN_PREFIX, ev->time_us,
 			      now, &ev->seq, &ev->time_us);
 }
 
@@ -523,7 +671,7 @@ static const char *hostname(void)
 }
 
 /* An alert raised (possibly by another process) and not yet logged becomes an event. */
-static int log_pending_alert(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, int64_t now)
+static int log_pending_alert(struct bs_eventlog *log, struct head *h, int64_t now)
 {
 	struct bs_buf text = BS_BUF_INIT;
 	unsigned char digest[EL_HASH], logged[EL_HASH];
@@ -548,7 +696,7 @@ static int log_pending_alert(struct bs_eventlog *log, sqlite3_stmt *ins, struct 
 			msg = "(alert text unreadable: see eventlog.alert in the data directory)";
 		struct bs_event ev = { 0, 0, "eventlog.alert", 1, hostname(), "brokersec", NULL, "brokersec",
 				       "failure", msg, NULL };
-		err = insert_event(log, ins, h, &ev, now);
+		err = insert_event(log, h, &ev, now);
 	}
 	if (!err && meta_put_blob(log->db, "alert_logged", digest, EL_HASH))
 		err = el_db_fail(log->db, log->dbpath, "cannot record the alert");
@@ -563,33 +711,116 @@ static int retention_days(struct bs_eventlog *log)
 	return v < BS_EVENTLOG_RETENTION_MIN_DAYS ? BS_EVENTLOG_RETENTION_MIN_DAYS : (int)v;
 }
 
-/* Purge: delete whole checkpoint segments older than the retention, keep the last deleted
- * segment's checkpoint as the new verifiable start (the anchor), record it as an event. */
-static int do_purge(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, struct req *r, int64_t now)
+/* The newest checkpoint (not the last) made before the cutoff whose events all come before
+ * every event at or after the cutoff, as event_seconds places them; *anchor -1: none. */
+static int purge_anchor(struct bs_eventlog *log, int64_t cutoff, int64_t *anchor, int64_t *size)
 {
-	int64_t cutoff = now - (int64_t)retention_days(log) * DAY_US, anchor = -1, size = 0, first = 0;
+	struct el_tspan young;
 	sqlite3_stmt *st;
-	char data[160], msg[160];
-	int rc;
+	int rc, err;
 
-	/* The newest checkpoint made before the cutoff whose events are all older than it. */
-	if (sqlite3_prepare_v2(log->db, "SELECT c.idx, c.tree_size FROM checkpoints c WHERE c.time_us < ?1 AND "
-			       "c.idx < (SELECT max(idx) FROM checkpoints) AND "
-			       "coalesce((SELECT max(time_us) FROM events WHERE seq <= c.tree_size), 0) < ?1 "
-			       "ORDER BY c.idx DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	*anchor = -1;
+	*size = 0;
+	if ((err = el_time_span(log->db, "main", cutoff, INT64_MAX, 0, &young)) < 0)
+		return err;
+	if (sqlite3_prepare_v2(log->db, "SELECT idx, tree_size FROM checkpoints WHERE time_us < ?1 AND "
+			       "idx < (SELECT max(idx) FROM checkpoints) AND tree_size < ?2 ORDER BY idx DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
 		return el_db_fail(log->db, log->dbpath, "cannot purge");
 	sqlite3_bind_int64(st, 1, cutoff);
+	sqlite3_bind_int64(st, 2, young.lo > young.hi ? INT64_MAX : young.lo);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		anchor = sqlite3_column_int64(st, 0);
-		size = sqlite3_column_int64(st, 1);
+		*anchor = sqlite3_column_int64(st, 0);
+		*size = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return el_db_fail(log->db, log->dbpath, "cannot purge");
-	first = 0;
-	(void)el_meta_get_int(log->db, "first_checkpoint", &first);
+	return 0;
+}
+
+/* 1 when the events a purge up to seq size would delete are all older than the cutoff: what
+ * is deleted is checked on the events themselves (the cost of the delete), not on the index. */
+static int purge_old_enough(struct bs_eventlog *log, int64_t size, int64_t cutoff)
+{
+	sqlite3_stmt *st;
+	int rc, ok = 0;
+
+	if (sqlite3_prepare_v2(log->db, "SELECT coalesce(max(time_us), 0) < ?2 FROM events WHERE seq <= ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_int64(st, 2, cutoff);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ok = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	return ok;
+}
+
+/* purge_anchor, checked; an event_seconds that contradicts the events (damaged or forged) is
+ * rebuilt from them and the choice made again. */
+static int purge_choose(struct bs_eventlog *log, int64_t cutoff, int64_t first, int64_t *anchor, int64_t *size)
+{
+	int err, ok;
+
+	for (int pass = 0;; pass++) {
+		if ((err = purge_anchor(log, cutoff, anchor, size)) < 0 || *anchor <= first)
+			return err;
+		if ((ok = purge_old_enough(log, *size, cutoff)) != 0)
+			return ok < 0 ? ok : 0;
+		if (pass > 0)
+			return bs_error(BS_ERR, "event log '%s': cannot tell which events are old enough to purge; run "
+					"'brokersec log verify'", log->dbpath);
+		if ((err = el_seconds_fill(log->db, log->dbpath)) < 0)
+			return err;
+	}
+}
+
+/* event_seconds after events 1..upto are deleted: rows wholly before go, rows that straddle
+ * upto are recounted over the events left in their second. */
+static int purge_seconds(struct bs_eventlog *log, int64_t upto)
+{
+	static const char *const sql[] = {
+		"DELETE FROM event_seconds WHERE max_seq <= ?1",
+		"UPDATE event_seconds SET (min_seq, n) = (SELECT coalesce(min(seq), event_seconds.max_seq), count(*) "
+		"FROM events WHERE seq > ?1 AND seq <= event_seconds.max_seq AND " EL_SEC_SQL " = event_seconds.sec) "
+		"WHERE min_seq <= ?1",
+		"DELETE FROM event_seconds WHERE n = 0",
+	};
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (sqlite3_prepare_v2(log->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+			return el_db_fail(log->db, log->dbpath, "cannot purge");
+		if (sqlite3_bind_parameter_count(st) > 0)
+			sqlite3_bind_int64(st, 1, upto);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return el_db_fail(log->db, log->dbpath, "cannot purge");
+	}
+	return 0;
+}
+
+/* Purge: delete whole checkpoint segments older than the retention, keep the last deleted
+ * segment's checkpoint as the new verifiable start (the anchor), record it as an event. */
+static int do_purge(struct bs_eventlog *log, struct head *h, struct req *r, int64_t now)
+{
+	int64_t cutoff = now - (int64_t)retention_days(log) * DAY_US, anchor = -1, size = 0, first = 0;
+	sqlite3_stmt *st;
+	char data[160], msg[160];
+	int rc, err;
+
 	r->purged = 0;
+	(void)el_meta_get_int(log->db, "first_checkpoint", &first);
+	/* event_seconds must count this transaction's events before the purge recounts it. */
+	if ((err = secs_flush(log)) < 0 || (err = purge_choose(log, cutoff, first, &anchor, &size)) < 0)
+		return err;
 	if (anchor <= first)
 		return 0; /* nothing old enough: a purge that deletes nothing is not an event */
 	if (sqlite3_prepare_v2(log->db, "DELETE FROM events WHERE seq <= ?1", -1, &st, NULL) != SQLITE_OK)
@@ -600,6 +831,8 @@ static int do_purge(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, 
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return el_db_fail(log->db, log->dbpath, "cannot purge");
+	if ((err = purge_seconds(log, size)) < 0)
+		return err;
 	if (sqlite3_prepare_v2(log->db, "DELETE FROM checkpoints WHERE idx < ?1", -1, &st, NULL) != SQLITE_OK)
 		return el_db_fail(log->db, log->dbpath, "cannot purge");
 	sqlite3_bind_int64(st, 1, anchor);
@@ -612,10 +845,10 @@ static int do_purge(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, 
 	snprintf(msg, sizeof(msg), "purged %lld events (1..%lld) older than the %d-day retention; checkpoint %lld is "
 		 "the new start", (long long)r->purged, (long long)size, retention_days(log), (long long)anchor);
 	struct bs_event ev = { 0, 0, "eventlog.purge", 5, hostname(), "brokersec", NULL, r->user, "success", msg, data };
-	return insert_event(log, ins, h, &ev, now);
+	return insert_event(log, h, &ev, now);
 }
 
-static int do_retention(struct bs_eventlog *log, sqlite3_stmt *ins, struct head *h, struct req *r, int64_t now)
+static int do_retention(struct bs_eventlog *log, struct head *h, struct req *r, int64_t now)
 {
 	int cur = retention_days(log);
 	char data[96], msg[128];
@@ -630,15 +863,16 @@ static int do_retention(struct bs_eventlog *log, sqlite3_stmt *ins, struct head 
 	snprintf(data, sizeof(data), "{\"from_days\": %d, \"to_days\": %d}", cur, r->days);
 	snprintf(msg, sizeof(msg), "event log retention raised from %d to %d days", cur, r->days);
 	struct bs_event ev = { 0, 0, "eventlog.retention", 5, hostname(), "cli", NULL, r->user, "success", msg, data };
-	return insert_event(log, ins, h, &ev, now);
+	return insert_event(log, h, &ev, now);
 }
 
 /* A2.4.1.7.3 without anyone asking: at the checkpoints the writer makes on its own (every N
  * events, T seconds, each epoch; at most hourly per process) the same projection as 'log
- * status', on the writer's connection with cheap indexed queries (seq has no gaps, so counts
- * are differences of sequence numbers). Raises the alert when short. Not at the checkpoint a
- * command forces when it ends, so 'log clear-alert' is not undone by its own last checkpoint;
- * 'log status' runs the projection whenever asked. */
+ * status', on the writer's connection with cheap queries (seq has no gaps, so the count is a
+ * difference of sequence numbers; the recent events are summed from event_seconds). Raises
+ * the alert when short. Not at the checkpoint a command forces when it ends, so 'log
+ * clear-alert' is not undone by its own last checkpoint; 'log status' runs the projection
+ * whenever asked. */
 static void capacity_check(struct bs_eventlog *log, const struct head *h, int64_t now)
 {
 	struct bs_eventlog_status s;
@@ -646,7 +880,8 @@ static void capacity_check(struct bs_eventlog *log, const struct head *h, int64_
 	struct statvfs vfs;
 	struct stat sb;
 	char *wal;
-	int64_t span, recent = 0;
+	struct el_tspan recent;
+	int64_t span;
 
 	if (log->last_capacity_check && now >= log->last_capacity_check &&
 	    now - log->last_capacity_check < CAPACITY_CHECK_US)
@@ -661,12 +896,10 @@ static void capacity_check(struct bs_eventlog *log, const struct head *h, int64_
 	sqlite3_finalize(st);
 	st = NULL;
 	span = el_capacity_span(now, s.first_time_us);
-	if (sqlite3_prepare_v2(log->db, "SELECT seq FROM events WHERE time_us >= ?1 ORDER BY time_us LIMIT 1", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (el_time_span(log->db, "main", now - span, INT64_MAX, 0, &recent) < 0) {
+		bs_error_clear(); /* best effort, as the rest of it */
 		goto done;
-	sqlite3_bind_int64(st, 1, now - span);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		recent = h->last_seq - sqlite3_column_int64(st, 0) + 1;
+	}
 	s.retention_days = retention_days(log);
 	if (stat(log->dbpath, &sb) == 0)
 		s.db_bytes = sb.st_size;
@@ -680,7 +913,7 @@ static void capacity_check(struct bs_eventlog *log, const struct head *h, int64_
 		s.free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
 	else
 		goto done;
-	el_capacity_project(log->dir, &s, recent, span, now);
+	el_capacity_project(log->dir, &s, recent.n, span, now);
 done:
 	sqlite3_finalize(st);
 }
@@ -712,7 +945,8 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 	unsigned char key[EL_HASH];
 	struct head h;
 	int64_t now, ke = 0, now_e, dv = -1;
-	int err, evolved = 0, force = 0, have_key = 0, periodic = 0;
+	int err, evolved = 0, force = 0, have_key = 0, periodic = 0, pipelined = 1;
+	size_t total = 0;
 
 	if (log->fail_writes > 0) {
 		log->fail_writes--;
@@ -745,36 +979,44 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 		ke++;
 		evolved = 1;
 	}
-	if (!log->ins && sqlite3_prepare_v2(log->db, "INSERT INTO events (seq, time_us, type, severity, host, source, system,"
-					    " user, outcome, message, data, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-					    " ?10, ?11, ?12)", -1, &log->ins, NULL) != SQLITE_OK) {
-		err = el_db_fail(log->db, log->dbpath, "cannot append an event");
+	if ((err = prepare_insert(log, &log->ins, 1)) < 0)
 		goto fail;
-	}
-	if ((err = log_pending_alert(log, log->ins, &h, now)) < 0)
+	if ((err = log_pending_alert(log, &h, now)) < 0)
 		goto fail;
 	for (struct req *r = batch; r; r = r->next) {
 		force |= r->force_checkpoint;
-		if (r->op == OP_PURGE && (err = do_purge(log, log->ins, &h, r, now)) < 0)
+		pipelined &= r->op == OP_APPEND;
+		total += r->n;
+	}
+	if (pipelined && total >= PIPELINE_MIN && total <= BATCH_MAX_EVENTS && hasher_ready(log)) {
+		if ((err = insert_pipelined(log, &h, batch, total, now)) < 0)
 			goto fail;
-		if (r->op == OP_RETENTION && (err = do_retention(log, log->ins, &h, r, now)) < 0)
-			goto fail;
-		if (r->op != OP_APPEND)
-			force = 1;
-		for (size_t i = 0; i < r->n; i++) {
-			int64_t seq, t;
-			if ((err = insert_encoded(log, log->ins, &h, r->enc + r->off[i],
-						  r->off[i + 1] - r->off[i] - EL_CHAIN_PREFIX, r->t0[i], now, &seq, &t)) < 0)
+	} else {
+		for (struct req *r = batch; r; r = r->next) {
+			if (r->op == OP_PURGE && (err = do_purge(log, &h, r, now)) < 0)
 				goto fail;
-			if (i == 0)
-				r->first_seq = seq;
-			if (r->ev) {
-				r->ev[i].seq = seq;
-				r->ev[i].time_us = t;
+			if (r->op == OP_RETENTION && (err = do_retention(log, &h, r, now)) < 0)
+				goto fail;
+			if (r->op != OP_APPEND)
+				force = 1;
+			for (size_t i = 0; i < r->n; i++) {
+				int64_t seq, t;
+				if ((err = insert_encoded(log, &h, r->enc + r->off[i],
+							  r->off[i + 1] - r->off[i] - EL_CHAIN_PREFIX, r->t0[i], now,
+							  &seq, &t)) < 0)
+					goto fail;
+				if (i == 0)
+					r->first_seq = seq;
+				if (r->ev) {
+					r->ev[i].seq = seq;
+					r->ev[i].time_us = t;
+				}
 			}
 		}
 	}
 	sqlite3_reset(log->ins);
+	if ((err = secs_flush(log)) < 0)
+		goto fail;
 	if (h.last_seq > h.c.tree_size && (h.last_seq - h.c.tree_size >= log->every || now - h.c.time_us >= log->ckpt_us))
 		periodic = 1;
 	if (h.last_seq > h.c.tree_size && (force || periodic))
@@ -795,6 +1037,7 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 	return 0;
 fail:
 	log->cache_valid = 0;
+	log->nsecs = 0; /* rolled back with the events they count */
 	if (log->ins)
 		sqlite3_reset(log->ins);
 	if (!sqlite3_get_autocommit(log->db))
@@ -1242,6 +1485,29 @@ int bs_eventlog_set_retention(struct bs_eventlog *log, const char *user, int day
 	return submit(log, &r);
 }
 
+/* A log made before event_seconds has a per-row time index instead: build the summary from
+ * the events and drop the index, in one transaction (another process may be at it too). Also
+ * the way to rebuild a damaged summary: drop the table, the next writer builds it again. */
+static int seconds_upgrade(struct bs_eventlog *log)
+{
+	int have = el_has_seconds(log->db, "main"), err;
+
+	if (have != 0)
+		return have < 0 ? have : 0;
+	if ((err = el_exec(log->db, log->dbpath, "BEGIN IMMEDIATE")) < 0)
+		return err;
+	if ((have = el_has_seconds(log->db, "main")) < 0)
+		err = have;
+	else if (have == 0 && ((err = el_exec(log->db, log->dbpath, EL_SECONDS_DDL)) == 0 &&
+			       (err = el_seconds_fill(log->db, log->dbpath)) == 0))
+		err = el_exec(log->db, log->dbpath, "DROP INDEX IF EXISTS events_time");
+	if (err == 0)
+		err = el_exec(log->db, log->dbpath, "COMMIT");
+	if (err < 0 && !sqlite3_get_autocommit(log->db))
+		(void)sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
 int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
 {
 	struct bs_eventlog *log = bs_calloc(1, sizeof(*log));
@@ -1277,6 +1543,10 @@ int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
 	    el_meta_get_int(log->db, "checkpoint_us", &log->ckpt_us) || el_meta_get_int(log->db, "format", &v) || v != 1) {
 		err = bs_error(BS_ERR, "event log '%s' has missing or unknown parameters: is it a brokersec "
 			       "event log of this version? run 'brokersec log verify'", log->dbpath);
+		goto fail;
+	}
+	if ((err = seconds_upgrade(log)) < 0) {
+		bs_eventlog_alert(dir, "event log write failed: %s", bs_error_message());
 		goto fail;
 	}
 	log->sk = sodium_malloc(BS_SIGN_SECRET_BYTES);
@@ -1322,6 +1592,8 @@ void bs_eventlog_close(struct bs_eventlog *log)
 		pthread_cond_broadcast(&log->cv_space);
 		pthread_mutex_unlock(&log->mu);
 		pthread_join(log->thread, NULL);
+		el_hasher_stop(log->hasher);
+		free(log->items);
 		pthread_mutex_destroy(&log->mu);
 		pthread_cond_destroy(&log->cv_work);
 		pthread_cond_destroy(&log->cv_done);
@@ -1337,6 +1609,8 @@ void bs_eventlog_close(struct bs_eventlog *log)
 		pthread_cond_destroy(&log->ckpt_cv);
 	}
 	sqlite3_finalize(log->ins);
+	sqlite3_finalize(log->ins_many);
+	sqlite3_finalize(log->ins_sec);
 	sqlite3_finalize(log->dv);
 	if (log->db)
 		sqlite3_close_v2(log->db);

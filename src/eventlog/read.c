@@ -18,17 +18,219 @@
 #include "eventlog/el_internal.h"
 #include "keys/keys.h"
 
+/* ---- time ranges through event_seconds ---- */
+
+/* The first and last microsecond of second sec, within int64. */
+static int64_t sec_first_us(int64_t sec)
+{
+	return sec < INT64_MIN / 1000000 ? INT64_MIN : sec * 1000000;
+}
+
+static int64_t sec_last_us(int64_t sec)
+{
+	return sec >= INT64_MAX / 1000000 ? INT64_MAX : sec * 1000000 + 999999;
+}
+
+static int span_fail(sqlite3 *db, const char *schema)
+{
+	const char *path = sqlite3_db_filename(db, schema);
+	return el_db_fail(db, path ? path : schema, "cannot read the event time index");
+}
+
+int el_has_seconds(sqlite3 *db, const char *schema)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s.sqlite_master WHERE type = 'table' AND name = 'event_seconds'",
+		 schema);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return span_fail(db, schema);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return span_fail(db, schema);
+	return rc == SQLITE_ROW;
+}
+
+int el_seconds_fill(sqlite3 *db, const char *path)
+{
+	return el_exec(db, path, "DELETE FROM event_seconds; INSERT INTO event_seconds (sec, min_seq, max_seq, n) "
+		       "SELECT " EL_SEC_SQL ", min(seq), max(seq), count(*) FROM events GROUP BY 1;");
+}
+
+/* A time range: [from, to] exactly; its seconds s0..s1, which span [first, last]. */
+struct trange {
+	int64_t from, to, s0, s1, first, last;
+};
+
+/* lo, hi and n from the event_seconds rows of the range's seconds; *bad: how many of them
+ * cannot be right on their own (n events do not fit between min_seq and max_seq). */
+static int span_seconds(sqlite3 *db, const char *schema, const struct trange *r, struct el_tspan *s, int64_t *bad)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	int rc;
+
+	/* total(): a forged n must not make sum() fail with an overflow */
+	snprintf(sql, sizeof(sql), "SELECT min(min_seq), max(max_seq), total(n), "
+		 "sum(n < 1 OR n > max_seq - min_seq + 1) FROM %s.event_seconds WHERE sec BETWEEN ?1 AND ?2", schema);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return span_fail(db, schema);
+	sqlite3_bind_int64(st, 1, r->s0);
+	sqlite3_bind_int64(st, 2, r->s1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		s->lo = sqlite3_column_int64(st, 0);
+		s->hi = sqlite3_column_int64(st, 1);
+		s->n = sqlite3_column_int64(st, 2);
+		*bad = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : span_fail(db, schema);
+}
+
+/* 1 when event_seconds counts as many events as there are (seq has no gaps): rows deleted or
+ * emptied to hide events from a time range show here. Reads the whole summary. */
+static int seconds_total_ok(sqlite3 *db, const char *schema)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	int rc, ok = 0;
+
+	/* min and max in queries of their own: together they would scan the table */
+	snprintf(sql, sizeof(sql), "SELECT (SELECT total(n) FROM %s.event_seconds) = coalesce((SELECT max(seq) FROM "
+		 "%s.events) - (SELECT min(seq) FROM %s.events) + 1, 0)", schema, schema, schema);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return span_fail(db, schema);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ok = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? ok : span_fail(db, schema);
+}
+
+/* Cheap checks of a span from event_seconds: seqs start at 1, its rows and its n events fit
+ * in it, and the events at its ends exist with a time in the range's seconds. 1 plausible,
+ * 0 not, or an error. */
+static int span_plausible(sqlite3 *db, const char *schema, const struct trange *r, const struct el_tspan *s,
+			  int64_t bad)
+{
+	const int64_t ends[2] = { s->lo, s->hi };
+	char sql[96];
+	sqlite3_stmt *st;
+	int ok = 1, rc = SQLITE_DONE;
+
+	if (s->lo > s->hi)
+		return s->n == 0;
+	if (s->lo < 1 || s->n < 1 || s->n - 1 > s->hi - s->lo || bad)
+		return 0;
+	snprintf(sql, sizeof(sql), "SELECT time_us FROM %s.events WHERE seq = ?1", schema);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return span_fail(db, schema);
+	for (int i = 0; i < 2 && ok; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ends[i]);
+		rc = sqlite3_step(st);
+		ok = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= r->first &&
+		     sqlite3_column_int64(st, 0) <= r->last;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return span_fail(db, schema);
+	return ok;
+}
+
+/* Scans events lo..hi: exact lo, hi, n, tmin, tmax of those with a time in [from, to] into s;
+ * *whole: how many have a time in the range's whole seconds (what event_seconds counts). */
+static int span_scan(sqlite3 *db, const char *schema, int64_t lo, int64_t hi, const struct trange *r,
+		     struct el_tspan *s, int64_t *whole)
+{
+#define IN_RANGE " FILTER (WHERE time_us BETWEEN ?3 AND ?4)"
+	char sql[512];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*), count(*)" IN_RANGE ", min(seq)" IN_RANGE ", max(seq)" IN_RANGE
+		 ", min(time_us)" IN_RANGE ", max(time_us)" IN_RANGE " FROM %s.events WHERE seq BETWEEN ?1 AND ?2 AND "
+		 "time_us BETWEEN ?5 AND ?6", schema);
+#undef IN_RANGE
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return span_fail(db, schema);
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	sqlite3_bind_int64(st, 3, r->from);
+	sqlite3_bind_int64(st, 4, r->to);
+	sqlite3_bind_int64(st, 5, r->first);
+	sqlite3_bind_int64(st, 6, r->last);
+	rc = sqlite3_step(st);
+	memset(s, 0, sizeof(*s));
+	s->lo = 1;
+	*whole = 0;
+	if (rc == SQLITE_ROW) {
+		*whole = sqlite3_column_int64(st, 0);
+		s->n = sqlite3_column_int64(st, 1);
+		if (s->n > 0) {
+			s->lo = sqlite3_column_int64(st, 2);
+			s->hi = sqlite3_column_int64(st, 3);
+			s->tmin = sqlite3_column_int64(st, 4);
+			s->tmax = sqlite3_column_int64(st, 5);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : span_fail(db, schema);
+}
+
+int el_time_span(sqlite3 *db, const char *schema, int64_t from_us, int64_t to_us, int flags, struct el_tspan *s)
+{
+	struct trange r = { from_us, to_us, el_sec_of(from_us), el_sec_of(to_us), 0, 0 };
+	int64_t whole, claimed, bad = 0;
+	int have, ok, err;
+
+	memset(s, 0, sizeof(*s));
+	s->lo = 1; /* lo > hi: none */
+	if (from_us > to_us)
+		return 0;
+	r.first = sec_first_us(r.s0);
+	r.last = sec_last_us(r.s1);
+	if ((have = el_has_seconds(db, schema)) < 0)
+		return have;
+	if (have && (flags & EL_SPAN_AUDIT) && (have = seconds_total_ok(db, schema)) < 0)
+		return have;
+	if (have) {
+		if ((err = span_seconds(db, schema, &r, s, &bad)) < 0)
+			return err;
+		if (!(flags & (EL_SPAN_EXACT | EL_SPAN_AUDIT))) {
+			if ((ok = span_plausible(db, schema, &r, s, bad)) != 0)
+				return ok < 0 ? ok : 0;
+		} else if (!bad) {
+			claimed = s->n;
+			if (s->lo > s->hi && claimed == 0)
+				return 0;
+			if ((err = span_scan(db, schema, s->lo, s->hi, &r, s, &whole)) < 0 || whole == claimed)
+				return err;
+		}
+	}
+	/* No summary (a log or bundle made before it), or one that contradicts the events: all
+	 * of them, exactly. */
+	return span_scan(db, schema, INT64_MIN, INT64_MAX, &r, s, &whole);
+}
+
 int bs_eventlog_each(const char *dir, const struct bs_event_filter *f,
 		     int (*fn)(const struct bs_event *ev, void *ctx), void *ctx)
 {
+	/* seq bounds the scan (?1, ?8: one rowid range), time_us then picks the rows. */
 	static const char where[] =
-		"seq > ?1 AND (?2 = 0 OR time_us >= ?2) AND (?3 = 0 OR time_us <= ?3) AND (?4 IS NULL OR type = ?4 OR "
-		"substr(type, 1, length(?4) + 1) = ?4 || '.') AND (?5 IS NULL OR user = ?5) AND (?6 IS NULL OR host = ?6)";
+		"seq >= ?1 AND seq <= ?8 AND (?2 = 0 OR time_us >= ?2) AND (?3 = 0 OR time_us <= ?3) AND "
+		"(?4 IS NULL OR type = ?4 OR substr(type, 1, length(?4) + 1) = ?4 || '.') AND (?5 IS NULL OR user = ?5) "
+		"AND (?6 IS NULL OR host = ?6)";
 	static const char cols[] = "seq, time_us, type, severity, host, source, system, user, outcome, message, data";
 	struct bs_buf sql = BS_BUF_INIT;
 	char *path = el_path(dir, "events.db");
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
+	int64_t lo = f->after_seq < INT64_MAX ? f->after_seq + 1 : INT64_MAX, hi = INT64_MAX;
 	int err, rc;
 
 	if (access(path, F_OK) != 0) {
@@ -37,6 +239,20 @@ int bs_eventlog_each(const char *dir, const struct bs_event_filter *f,
 	}
 	if ((err = el_db_open(&db, path, 1)) < 0)
 		goto done;
+	/* One snapshot for the time index and the rows. */
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		err = el_db_fail(db, path, "cannot read events");
+		goto done;
+	}
+	if (f->from_us || f->to_us) {
+		struct el_tspan sp;
+		if ((err = el_time_span(db, "main", f->from_us ? f->from_us : INT64_MIN,
+					f->to_us ? f->to_us : INT64_MAX, 0, &sp)) < 0 || sp.lo > sp.hi)
+			goto done; /* an error, or no events in the range */
+		if (sp.lo > lo)
+			lo = sp.lo;
+		hi = sp.hi;
+	}
 	if (f->tail)
 		bs_buf_printf(&sql, "SELECT %s FROM (SELECT %s FROM events WHERE %s ORDER BY seq DESC LIMIT ?7) ORDER BY seq",
 			      cols, cols, where);
@@ -46,7 +262,8 @@ int bs_eventlog_each(const char *dir, const struct bs_event_filter *f,
 		err = el_db_fail(db, path, "cannot read events");
 		goto done;
 	}
-	sqlite3_bind_int64(st, 1, f->after_seq);
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 8, hi);
 	sqlite3_bind_int64(st, 2, f->from_us);
 	sqlite3_bind_int64(st, 3, f->to_us);
 	if (f->type)
@@ -91,7 +308,7 @@ static json_t *str_or_null(const char *s)
 json_t *bs_event_json(const struct bs_event *ev)
 {
 	char t[BS_TIME_MAX];
-	json_t *o = json_object(), *data = ev->data ? json_loads(ev->data, 0, NULL) : NULL;
+	json_t *o = json_object(), *data = ev->data ? json_loads(ev->data, JSON_ALLOW_NUL, NULL) : NULL;
 	bs_time_format(ev->time_us, t);
 	json_object_set_new(o, "seq", json_integer(ev->seq));
 	json_object_set_new(o, "time", json_string(t));
@@ -146,6 +363,7 @@ int bs_eventlog_export(const char *dir, int64_t from_us, int64_t to_us, const ch
 	sqlite3_stmt *st = NULL;
 	struct stat sb;
 	int64_t lo, hi, first_ck, last_ck, size_lo, size_hi;
+	struct el_tspan sp;
 	int err = 0, created = 0;
 
 	*nevents = 0;
@@ -173,13 +391,16 @@ int bs_eventlog_export(const char *dir, int64_t from_us, int64_t to_us, const ch
 	st = NULL;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto dbfail;
-	/* Widen [from, to] to checkpoint boundaries so the bundle verifies on its own. */
-	lo = q_int(db, "SELECT min(seq) FROM src.events WHERE time_us >= ?1", from_us, -1);
-	hi = q_int(db, "SELECT max(seq) FROM src.events WHERE time_us <= ?1", to_us, -1);
-	if (lo < 0 || hi < 0 || hi < lo) {
+	/* The events with a time in [from, to], widened to checkpoint boundaries so the bundle
+	 * verifies on its own. */
+	if ((err = el_time_span(db, "src", from_us, to_us, EL_SPAN_AUDIT, &sp)) < 0)
+		goto done;
+	if (sp.lo > sp.hi) {
 		err = bs_error(BS_ENOTFOUND, "no events between --from and --to in '%s'", src);
 		goto done;
 	}
+	lo = sp.lo;
+	hi = sp.hi;
 	first_ck = q_int(db, "SELECT max(idx) FROM src.checkpoints WHERE tree_size < ?1", lo, -1);
 	last_ck = q_int(db, "SELECT min(idx) FROM src.checkpoints WHERE tree_size >= ?1", hi, -1);
 	if (last_ck < 0)
@@ -219,6 +440,11 @@ int bs_eventlog_export(const char *dir, int64_t from_us, int64_t to_us, const ch
 		goto dbfail;
 	sqlite3_finalize(st);
 	st = NULL;
+	/* The time index over the bundle's own events, so its time queries work as the log's. */
+	if (sqlite3_exec(db, EL_SECONDS_DDL, NULL, NULL, NULL) != SQLITE_OK)
+		goto dbfail;
+	if ((err = el_seconds_fill(db, out)) < 0)
+		goto done;
 	if (sqlite3_exec(db, "CREATE UNIQUE INDEX events_seq ON events (seq); CREATE UNIQUE INDEX ck_idx ON checkpoints (idx);"
 			 "COMMIT; DETACH DATABASE src;", NULL, NULL, NULL) != SQLITE_OK)
 		goto dbfail;
@@ -264,6 +490,53 @@ void el_capacity_project(const char *dir, struct bs_eventlog_status *s, int64_t 
 				  s->capacity_days, s->events_per_day, s->retention_days);
 }
 
+/* The first and last second in event_seconds (*found 0: none, or no table). */
+static int seconds_ends(sqlite3 *db, int64_t *s0, int64_t *s1, int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((rc = el_has_seconds(db, "main")) <= 0)
+		return rc;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT min(sec) FROM event_seconds), (SELECT max(sec) FROM event_seconds)", -1,
+			       &st, NULL) != SQLITE_OK)
+		return span_fail(db, "main");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*s0 = sqlite3_column_int64(st, 0);
+		*s1 = sqlite3_column_int64(st, 1);
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : span_fail(db, "main");
+}
+
+/* The smallest and largest event time: exactly within the first and last second that
+ * event_seconds knows, so a few rows are read; without it, all of them. */
+static int time_bounds(sqlite3 *db, int64_t *tmin, int64_t *tmax)
+{
+	struct el_tspan a, b;
+	int64_t s0 = 0, s1 = 0;
+	int found, err;
+
+	if ((err = seconds_ends(db, &s0, &s1, &found)) < 0)
+		return err;
+	if (found) {
+		if ((err = el_time_span(db, "main", sec_first_us(s0), sec_last_us(s0), EL_SPAN_EXACT, &a)) < 0 ||
+		    (err = el_time_span(db, "main", sec_first_us(s1), sec_last_us(s1), EL_SPAN_EXACT, &b)) < 0)
+			return err;
+	}
+	if (!found || a.n == 0 || b.n == 0) {
+		if ((err = el_time_span(db, "main", INT64_MIN, INT64_MAX, EL_SPAN_EXACT, &a)) < 0)
+			return err;
+		b = a;
+	}
+	*tmin = a.tmin;
+	*tmax = b.tmax;
+	return 0;
+}
+
 int bs_eventlog_status(const char *dir, struct bs_eventlog_status *s)
 {
 	char *path = el_path(dir, "events.db"), *wal = el_path(dir, "events.db-wal");
@@ -285,18 +558,22 @@ int bs_eventlog_status(const char *dir, struct bs_eventlog_status *s)
 	if ((err = el_db_open(&db, path, 1)) < 0)
 		goto done;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT count(*), min(seq), max(seq), min(time_us), max(time_us) FROM events", -1,
-			       &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+	    sqlite3_prepare_v2(db, "SELECT (SELECT min(seq) FROM events), (SELECT max(seq) FROM events)", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
 		err = el_db_fail(db, path, "cannot read the log status");
 		goto done;
 	}
-	s->events = sqlite3_column_int64(st, 0);
-	s->first_seq = sqlite3_column_int64(st, 1);
-	s->last_seq = sqlite3_column_int64(st, 2);
-	s->first_time_us = sqlite3_column_int64(st, 3);
-	s->last_time_us = sqlite3_column_int64(st, 4);
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		s->first_seq = sqlite3_column_int64(st, 0);
+		s->last_seq = sqlite3_column_int64(st, 1);
+		/* seq has no gaps (verify checks it): count(*) would read the whole table. */
+		s->events = s->last_seq - s->first_seq + 1;
+	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (s->events > 0 && (err = time_bounds(db, &s->first_time_us, &s->last_time_us)) < 0)
+		goto done;
 	if (sqlite3_prepare_v2(db, "SELECT idx, tree_size, time_us, epoch, root FROM checkpoints ORDER BY idx DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK) {
 		err = el_db_fail(db, path, "cannot read the log status");
@@ -324,8 +601,10 @@ int bs_eventlog_status(const char *dir, struct bs_eventlog_status *s)
 		s->free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
 	if (s->events > 0) {
 		int64_t span = el_capacity_span(now, s->first_time_us);
-		int64_t recent = q_int(db, "SELECT count(*) FROM events WHERE time_us >= ?1", now - span, 0);
-		el_capacity_project(dir, s, recent, span, now);
+		struct el_tspan recent;
+		if ((err = el_time_span(db, "main", now - span, INT64_MAX, 0, &recent)) < 0)
+			goto done;
+		el_capacity_project(dir, s, recent.n, span, now);
 		bs_eventlog_alert_pending(dir, s->alert, sizeof(s->alert));
 	}
 	el_clock_state(&s->clock_synced, &(int32_t){ 0 }, &s->clock_maxerror_us, &s->clock_esterror_us);

@@ -477,12 +477,16 @@ static int purge_recorded(struct vctx *v, int64_t anchor)
 	sqlite3_stmt *st;
 	int found = 0;
 	/* ... and the anchor must be older than the minimum retention when the purge happened,
-	 * so a thief cannot cut young events off and call it a purge. */
-	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM events WHERE type = 'eventlog.purge' AND "
-			       "json_extract(data, '$.anchor') = ?1 AND time_us >= ?2 LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	 * so a thief cannot cut young events off and call it a purge. Read from the newest event
+	 * back (the last purge made the anchor), on the events alone: not on event_seconds,
+	 * which is not covered by the hashes. */
+	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM events WHERE seq > ?3 AND type = 'eventlog.purge' AND "
+			       "json_extract(data, '$.anchor') = ?1 AND time_us >= ?2 ORDER BY seq DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, anchor);
 	sqlite3_bind_int64(st, 2, v->ck[0].time_us + (int64_t)BS_EVENTLOG_RETENTION_MIN_DAYS * 86400 * 1000000);
+	sqlite3_bind_int64(st, 3, v->ck[0].tree_size);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return found;
@@ -509,28 +513,24 @@ static int db_damaged(sqlite3 *db)
 /* The checkpoints that cover the events with time in [from_us, to_us]: *lo_ck the last one
  * before the first such event (or the first checkpoint), *hi_ck the first one at or after
  * the last such event (-1: the events run past the last checkpoint). With no events in the
- * range, the checkpoints around it by time. *first_ck is the first checkpoint of the log. */
+ * range, the checkpoints around it by time. *first_ck is the first checkpoint of the log.
+ * The events are found through event_seconds (el_time_span in its audit mode checks the rows
+ * it uses against the events): it only says where to start and stop; every event in between
+ * is checked as in a full verify. */
 static int range_checkpoints(struct vctx *v, int64_t from_us, int64_t to_us, int64_t *lo_ck, int64_t *hi_ck,
 			     int64_t *first_ck, int64_t *lo_seq)
 {
 	sqlite3_stmt *st = NULL;
+	struct el_tspan sp;
 	int64_t lo = -1, hi = -1;
-	int rc;
 
 	*lo_seq = -1;
-	if (sqlite3_prepare_v2(v->db, "SELECT min(seq), max(seq) FROM events WHERE time_us >= ?1 AND time_us <= ?2", -1,
-			       &st, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, from_us);
-	sqlite3_bind_int64(st, 2, to_us);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-		goto dberr;
-	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		lo = sqlite3_column_int64(st, 0);
-		hi = sqlite3_column_int64(st, 1);
+	if (el_time_span(v->db, "main", from_us, to_us, EL_SPAN_AUDIT, &sp) < 0)
+		return -1;
+	if (sp.lo <= sp.hi) {
+		lo = sp.lo;
+		hi = sp.hi;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
 	*lo_seq = lo;
 	if (sqlite3_prepare_v2(v->db, lo >= 0 ?
 			       "SELECT (SELECT min(idx) FROM checkpoints),"
@@ -659,7 +659,8 @@ static int verify(const char *dir, const char *bundle, const char *vkey, const c
 		goto done;
 	}
 	/* A range anchored at a later checkpoint is checked from there, as a bundle is. */
-	purge_ok = bundle || (ranged && v.nck && v.ck[0].idx != first_ck) || (v.nck && purge_recorded(&v, v.ck[0].idx));
+	purge_ok = bundle || (ranged && v.nck && v.ck[0].idx != first_ck) ||
+		   (v.nck && v.ck[0].idx != 0 && purge_recorded(&v, v.ck[0].idx));
 	/* Signatures on all cores; the checks in order then use the results. */
 	v.sigok = bs_calloc(v.nck ? v.nck : 1, 1);
 	nt = v.nck < 64 ? 1 : threads;
@@ -706,8 +707,10 @@ static int verify(const char *dir, const char *bundle, const char *vkey, const c
 	}
 	{
 		sqlite3_stmt *st;
+		/* min and max in queries of their own: together they would scan the table */
 		if (sqlite3_prepare_v2(v.db, ranged ? "SELECT max(seq), NULL FROM events" :
-				       "SELECT max(seq), min(seq) FROM events", -1, &st, NULL) != SQLITE_OK ||
+				       "SELECT (SELECT max(seq) FROM events), (SELECT min(seq) FROM events)", -1, &st,
+				       NULL) != SQLITE_OK ||
 		    sqlite3_step(st) != SQLITE_ROW) {
 			sqlite3_finalize(st);
 			if (db_damaged(v.db))
