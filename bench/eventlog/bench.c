@@ -89,12 +89,12 @@ int main(int argc, char **argv)
 	bs_eventlog_close(log);
 	t_log = now_s() - t0;
 
-	/* The peer: the same rows in the same schema as events.db (a 32-byte hash blob included,
+	/* The peer: the same rows in the same schema and page size as events.db (a 32-byte hash blob included,
 	 * but not computed; event_seconds upserted once per second per batch, as the writer does),
 	 * batched inserts of BATCH rows, WAL + synchronous=FULL: as durable. */
 	snprintf(path, sizeof(path), "%s/plain.db", argv[1]);
 	sqlite3_open(path, &db);
-	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE events (seq INTEGER PRIMARY KEY,"
+	sqlite3_exec(db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE events (seq INTEGER PRIMARY KEY,"
 		     " time_us INTEGER NOT NULL, type TEXT NOT NULL, severity INTEGER NOT NULL, host TEXT, source TEXT, system TEXT,"
 		     " user TEXT, outcome TEXT, message TEXT, data TEXT, hash BLOB NOT NULL);"
 		     " CREATE TABLE event_seconds (sec INTEGER PRIMARY KEY, min_seq INTEGER NOT NULL,"
