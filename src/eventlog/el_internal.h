@@ -174,10 +174,12 @@ struct el_tspan {
 int el_time_span(sqlite3 *db, const char *schema, int64_t from_us, int64_t to_us, int flags, struct el_tspan *s);
 
 /* The capacity projection of A2.4.1.7.3, shared by 'log status' and the writer (at
- * checkpoints): from s->events, first_time_us, db_bytes, free_bytes and retention_days and
- * the recent events in the last span µs, fills the rate and capacity fields and raises the
- * alert when the free space does not hold the retention. */
+ * checkpoints): from s->events, first_time_us, free_bytes and retention_days, the size of
+ * db's content (db_bytes when that cannot be read) and the recent events in the last span
+ * µs, fills the rate and capacity fields and raises the alert when the free space does not
+ * hold the retention. */
 int64_t el_capacity_span(int64_t now, int64_t first_time_us);
-void el_capacity_project(const char *dir, struct bs_eventlog_status *s, int64_t recent, int64_t span, int64_t now);
+void el_capacity_project(sqlite3 *db, const char *dir, struct bs_eventlog_status *s, int64_t recent, int64_t span,
+			 int64_t now);
 
 #endif

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -100,6 +101,17 @@ struct bs_eventlog {
 	size_t queued;
 	int stop, started;
 	int fail_writes;             /* tests: fail the next n commits */
+	int fail_syncs;              /* tests: fail the next n syncs (under mu) */
+	/* Durability beside the writer (syncer_main): the writer commits without waiting for the
+	 * disk (synchronous=NORMAL) and hands the committed requests to the syncer, which
+	 * fdatasyncs the WAL and only then completes them; meanwhile the writer stores the next
+	 * batch. Without the syncer (no WAL descriptor, no thread) the writer commits with
+	 * synchronous=FULL as before. unsynced and sync_stop under mu. */
+	pthread_t sync_thread;
+	pthread_cond_t cv_sync;
+	int sync_started, sync_stop, wal_fd;
+	struct req *unsynced, *unsynced_tail;
+	atomic_int sync_failed;      /* a sync failed: nothing more is written (fail closed) */
 	/* Pipelined batches (bs_eventlog_batch): those of a generation that failed fail too,
 	 * until a producer has seen the failure in bs_eventlog_batch_wait (the next generation). */
 	uint64_t pipe_gen, pipe_poisoned;
@@ -130,6 +142,8 @@ struct bs_eventlog {
 	int64_t test_free_bytes;      /* tests: the free space to assume, -1 the real one */
 };
 
+
+static int sync_wal(struct bs_eventlog *log, int inject);
 
 static const char schema[] =
 	"PRAGMA page_size=" PAGE_SIZE_STR "; PRAGMA journal_mode=WAL;"
@@ -913,7 +927,7 @@ static void capacity_check(struct bs_eventlog *log, const struct head *h, int64_
 		s.free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
 	else
 		goto done;
-	el_capacity_project(log->dir, &s, recent.n, span, now);
+	el_capacity_project(log->db, log->dir, &s, recent.n, span, now);
 done:
 	sqlite3_finalize(st);
 }
@@ -948,6 +962,9 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 	int err, evolved = 0, force = 0, have_key = 0, periodic = 0, pipelined = 1;
 	size_t total = 0;
 
+	if (atomic_load(&log->sync_failed))
+		return bs_error(BS_ERR, "event log '%s': an earlier write to disk failed; nothing more is written "
+				"until brokersec restarts with the disk fixed", log->dbpath);
 	if (log->fail_writes > 0) {
 		log->fail_writes--;
 		return bs_error(BS_ERR, "cannot append an event: event log '%s': database or disk is full "
@@ -1028,6 +1045,14 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 	log->cache = h;
 	log->cache_dv = dv; /* our own commits leave data_version unchanged */
 	log->cache_valid = 1;
+	/* The old key goes only once the checkpoints it sealed are on disk: lost with a power
+	 * cut, they could never be sealed again. */
+	if (evolved && log->sync_started && (err = sync_wal(log, 0)) < 0) {
+		if (!atomic_exchange(&log->sync_failed, 1))
+			bs_eventlog_alert(log->dir, "event log write failed: %s", bs_error_message());
+		sodium_memzero(key, sizeof(key));
+		return err;
+	}
 	if (evolved && seal_write(log->sealpath, log->log_id, ke, key) < 0)
 		bs_eventlog_alert(log->dir, "cannot erase the previous sealing key in '%s': %s", log->sealpath,
 				  bs_error_message());
@@ -1103,6 +1128,100 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
 	return SQLITE_OK;
 }
 
+/* Under mu: the requests of list are finished with err (<0: bs_error_message() says why). */
+static void complete_reqs(struct bs_eventlog *log, struct req *list, int err)
+{
+	for (struct req *r = list; r; r = r->next) {
+		r->err = err;
+		if (err < 0) {
+			snprintf(r->msg, sizeof(r->msg), "%s", bs_error_message());
+			if (r->pipelined)
+				log->pipe_poisoned = r->gen;
+		}
+		r->done = 1;
+		log->queued -= r->n;
+	}
+}
+
+static int sync_wal(struct bs_eventlog *log, int inject)
+{
+	if (inject)
+		return bs_error(BS_ERR, "event log '%s': cannot write to disk: input/output error (injected by a test)",
+				log->dbpath);
+	if (fdatasync(log->wal_fd) != 0)
+		return bs_error(BS_ERR, "event log '%s': cannot write to disk (fdatasync of its WAL): %s", log->dbpath,
+				strerror(errno));
+	return 0;
+}
+
+/* After a failed fdatasync the kernel may have dropped the pages it could not write, and a
+ * later fdatasync can succeed without them: so one failure fails everything committed and
+ * not yet synced, and the log takes no more writes in this process (fail closed, A2.4.1.7.4);
+ * a new process starts from what is on disk. */
+static void *syncer_main(void *arg)
+{
+	struct bs_eventlog *log = arg;
+
+	pthread_mutex_lock(&log->mu);
+	for (;;) {
+		while (!log->unsynced && !log->sync_stop)
+			pthread_cond_wait(&log->cv_sync, &log->mu);
+		if (!log->unsynced)
+			break;
+		struct req *list = log->unsynced;
+		int inject = log->fail_syncs > 0;
+		log->unsynced = log->unsynced_tail = NULL;
+		if (inject)
+			log->fail_syncs--;
+		pthread_mutex_unlock(&log->mu);
+		int err = atomic_load(&log->sync_failed) ? bs_error(BS_ERR, "event log '%s': an earlier write to disk "
+			  "failed; restart brokersec once the disk is fixed", log->dbpath) : sync_wal(log, inject);
+		if (err < 0 && !atomic_exchange(&log->sync_failed, 1))
+			bs_eventlog_alert(log->dir, "event log write failed: %s", bs_error_message());
+		pthread_mutex_lock(&log->mu);
+		complete_reqs(log, list, err);
+		pthread_cond_broadcast(&log->cv_done);
+		pthread_cond_broadcast(&log->cv_space);
+	}
+	pthread_mutex_unlock(&log->mu);
+	return NULL;
+}
+
+/* Starts the syncer when the WAL can be opened beside SQLite; then the writer's commits
+ * need not wait for the disk. */
+static void syncer_start(struct bs_eventlog *log)
+{
+	char *wal = el_path(log->dir, "events.db-wal");
+
+	log->wal_fd = open(wal, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(wal);
+	if (log->wal_fd < 0)
+		return;
+	pthread_cond_init(&log->cv_sync, NULL);
+	if (pthread_create(&log->sync_thread, NULL, syncer_main, log) != 0) {
+		pthread_cond_destroy(&log->cv_sync);
+		close(log->wal_fd);
+		log->wal_fd = -1;
+		return;
+	}
+	log->sync_started = 1;
+	if (el_exec(log->db, log->dbpath, "PRAGMA synchronous=NORMAL;") < 0)
+		bs_error_clear(); /* stays FULL: slower, as durable */
+}
+
+static void syncer_stop(struct bs_eventlog *log)
+{
+	if (!log->sync_started)
+		return;
+	pthread_mutex_lock(&log->mu);
+	log->sync_stop = 1;
+	pthread_cond_signal(&log->cv_sync);
+	pthread_mutex_unlock(&log->mu);
+	pthread_join(log->sync_thread, NULL);
+	pthread_cond_destroy(&log->cv_sync);
+	log->sync_started = 0;
+}
+
 static void *writer_main(void *arg)
 {
 	struct bs_eventlog *log = arg;
@@ -1148,16 +1267,19 @@ static void *writer_main(void *arg)
 		}
 
 		pthread_mutex_lock(&log->mu);
-		for (r = batch; r; r = r->next) {
-			r->err = err;
-			if (err < 0) {
-				snprintf(r->msg, sizeof(r->msg), "%s", bs_error_message());
-				if (r->pipelined)
-					log->pipe_poisoned = r->gen;
-			}
-			r->done = 1;
-			log->queued -= r->n;
+		if (err == 0 && batch && log->sync_started) {
+			/* committed; done once the syncer has it on disk */
+			if (log->unsynced_tail)
+				log->unsynced_tail->next = batch;
+			else
+				log->unsynced = batch;
+			for (last = batch; last->next; last = last->next)
+				;
+			log->unsynced_tail = last;
+			pthread_cond_signal(&log->cv_sync);
+			batch = NULL;
 		}
+		complete_reqs(log, batch, err);
 		for (r = rejected; r; r = r->next) {
 			r->err = BS_ERR;
 			snprintf(r->msg, sizeof(r->msg), "event log '%s': not written because an earlier batch failed; "
@@ -1525,6 +1647,7 @@ int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
 	log->alertpath = el_path(dir, "eventlog.alert");
 	log->enc = (struct bs_buf)BS_BUF_INIT;
 	log->test_free_bytes = -1;
+	log->wal_fd = -1;
 	log->pipe_gen = 1; /* pipe_poisoned 0: none */
 	if (stat(log->dbpath, &sb) != 0) {
 		err = bs_error(BS_ENOTFOUND, "event log '%s' is missing: every change must be logged, so brokersec "
@@ -1565,6 +1688,7 @@ int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
 		/* before the writer thread exists: the connection is not shared yet */
 		sqlite3_wal_hook(log->db, wal_hook, log);
 	}
+	syncer_start(log);
 	if (pthread_create(&log->thread, NULL, writer_main, log) != 0) {
 		err = bs_error(BS_ERR, "cannot start the event log writer: %s", strerror(errno));
 		goto fail;
@@ -1592,6 +1716,7 @@ void bs_eventlog_close(struct bs_eventlog *log)
 		pthread_cond_broadcast(&log->cv_space);
 		pthread_mutex_unlock(&log->mu);
 		pthread_join(log->thread, NULL);
+		syncer_stop(log);
 		el_hasher_stop(log->hasher);
 		free(log->items);
 		pthread_mutex_destroy(&log->mu);
@@ -1608,6 +1733,8 @@ void bs_eventlog_close(struct bs_eventlog *log)
 		pthread_mutex_destroy(&log->ckpt_mu);
 		pthread_cond_destroy(&log->ckpt_cv);
 	}
+	if (log->wal_fd >= 0)
+		close(log->wal_fd);
 	sqlite3_finalize(log->ins);
 	sqlite3_finalize(log->ins_many);
 	sqlite3_finalize(log->ins_sec);
@@ -1637,6 +1764,14 @@ void bs_eventlog_test_fail_writes(struct bs_eventlog *log, int n)
 	pthread_mutex_lock(&log->mu);
 	log->fail_writes = n;
 	pthread_mutex_unlock(&log->mu);
+}
+
+int bs_eventlog_test_fail_syncs(struct bs_eventlog *log, int n)
+{
+	pthread_mutex_lock(&log->mu);
+	log->fail_syncs = n;
+	pthread_mutex_unlock(&log->mu);
+	return log->sync_started;
 }
 
 /* ---- audit ---- */

@@ -218,6 +218,9 @@ int bs_eventlog_set_retention(struct bs_eventlog *log, const char *user, int day
 
 /* Tests only: make the next n commits fail as if the disk were full. */
 void bs_eventlog_test_fail_writes(struct bs_eventlog *log, int n);
+/* Tests only: make the next n syncs of committed batches fail as an I/O error would; returns
+ * 1 when the log syncs beside its writer (else commits sync themselves, and nothing fails). */
+int bs_eventlog_test_fail_syncs(struct bs_eventlog *log, int n);
 /* Tests only: the writer's capacity projection (at checkpoints) assumes this much free space,
  * and runs at the next checkpoint. */
 void bs_eventlog_test_free_bytes(struct bs_eventlog *log, int64_t bytes);

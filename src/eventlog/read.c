@@ -472,13 +472,34 @@ int64_t el_capacity_span(int64_t now, int64_t first_time_us)
 	return span;
 }
 
-void el_capacity_project(const char *dir, struct bs_eventlog_status *s, int64_t recent, int64_t span, int64_t now)
+/* The bytes the database's content takes ((pages - free pages) * page size, as seen through
+ * the WAL), or -1. Not the files' sizes: the WAL is a bounded buffer reused after each
+ * checkpoint, up to tens of MiB, and in a young log it would pass for many bytes per event. */
+static int64_t content_bytes(sqlite3 *db)
 {
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM "
+			       "pragma_freelist_count()), (SELECT page_size FROM pragma_page_size())", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0) * sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return v;
+}
+
+void el_capacity_project(sqlite3 *db, const char *dir, struct bs_eventlog_status *s, int64_t recent, int64_t span,
+			 int64_t now)
+{
+	int64_t bytes = content_bytes(db);
+
 	s->capacity_days = -1;
 	if (s->events <= 0 || span <= 0)
 		return;
 	s->events_per_day = (double)recent * 86400e6 / (double)span;
-	s->bytes_per_event = (double)s->db_bytes / (double)s->events;
+	s->bytes_per_event = (double)(bytes > 0 ? bytes : s->db_bytes) / (double)s->events;
 	s->oldest_age_days = (now - s->first_time_us) / (86400LL * 1000000);
 	if (s->events_per_day > 0)
 		s->capacity_days = (double)s->free_bytes / (s->events_per_day * s->bytes_per_event);
@@ -604,7 +625,7 @@ int bs_eventlog_status(const char *dir, struct bs_eventlog_status *s)
 		struct el_tspan recent;
 		if ((err = el_time_span(db, "main", now - span, INT64_MAX, 0, &recent)) < 0)
 			goto done;
-		el_capacity_project(dir, s, recent.n, span, now);
+		el_capacity_project(db, dir, s, recent.n, span, now);
 		bs_eventlog_alert_pending(dir, s->alert, sizeof(s->alert));
 	}
 	el_clock_state(&s->clock_synced, &(int32_t){ 0 }, &s->clock_maxerror_us, &s->clock_esterror_us);

@@ -264,6 +264,35 @@ static void test_write_failure_raises_alert_and_fails_closed(void **state)
 	verify_ok(f);
 }
 
+/* A failed sync of a committed batch (an I/O error after the commit) fails that batch's
+ * callers and every later write in this process; a new process goes on from the disk. */
+static void test_sync_failure_fails_closed(void **state)
+{
+	struct fx *f = *state;
+	struct bs_eventlog *log;
+	char alert[512];
+
+	assert_int_equal(bs_eventlog_open(&log, f->dir), 0);
+	assert_int_equal(append1(log, "before"), 0);
+	if (!bs_eventlog_test_fail_syncs(log, 1)) {
+		bs_eventlog_close(log);
+		skip(); /* this log syncs in its commits: nothing to fail */
+	}
+	assert_int_equal(append1(log, "not acknowledged"), BS_ERR);
+	assert_non_null(strstr(bs_error_message(), "cannot write to disk"));
+	assert_int_equal(bs_eventlog_alert_pending(f->dir, alert, sizeof(alert)), 1);
+	assert_non_null(strstr(alert, "write failed"));
+	/* fail closed: no later write is taken by this process */
+	assert_int_equal(append1(log, "refused"), BS_ERR);
+	assert_non_null(strstr(bs_error_message(), "an earlier write to disk failed"));
+	bs_eventlog_close(log);
+	/* a new process: the alert becomes an event and the log verifies */
+	assert_int_equal(bs_eventlog_open(&log, f->dir), 0);
+	assert_int_equal(append1(log, "after restart"), 0);
+	bs_eventlog_close(log);
+	verify_ok(f);
+}
+
 int count(const struct bs_event *ev, void *p)
 {
 	(void)ev;
@@ -514,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_epoch_gets_a_seal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seal_with_later_key_is_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_raises_alert_and_fails_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_failure_fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_keeps_young_events_and_verifies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention_only_upward, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
