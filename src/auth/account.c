@@ -1,5 +1,6 @@
 /* account.c - the account store: lifecycle, passwords, history, reset tokens, review,
  * policy changes. Each change is recorded with bs_audit() before it commits (fail closed). */
+#include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "auth/auth_int.h"
 #include "core/clock.h"
 #include "eventlog/eventlog.h"
+#include "keys/keys.h"
 
 #define DAY_US (86400LL * 1000000)
 #define MIN_US (60LL * 1000000)
@@ -455,11 +457,34 @@ int bs_role_get_access(struct bs_store *s, enum bs_role role, char networks[512]
 	return 0;
 }
 
+/* A seed is sealed under keys/secrets.key for its account (see bs_keys_seal_secret). */
+static void totp_ad(char *ad, size_t cap, int64_t id)
+{
+	snprintf(ad, cap, "brokersec.totp.v1:%" PRId64, id);
+}
+
+int bs_auth_totp_secret(struct bs_datadir *dd, int64_t id, const void *blob, int len,
+			unsigned char key[BS_TOTP_SECRET_BYTES])
+{
+	char ad[64], *keysdir;
+	int err;
+
+	if (len != BS_TOTP_SECRET_BYTES + BS_SECRET_SEAL_BYTES)
+		return bs_error(BS_ERR, "the stored TOTP secret of account %" PRId64 " is damaged (%d bytes): issue a "
+				"new one with 'brokersec user totp NAME'", id, len);
+	totp_ad(ad, sizeof(ad), id);
+	keysdir = bs_datadir_file(dd, "keys");
+	err = bs_keys_open_secret(keysdir, ad, blob, (size_t)len, key);
+	free(keysdir);
+	return err;
+}
+
 int bs_account_totp_enroll(struct bs_datadir *dd, const char *username, unsigned char secret[BS_TOTP_SECRET_BYTES])
 {
 	struct bs_account a;
 	sqlite3_stmt *st = NULL;
-	char data[128];
+	unsigned char sealed[BS_TOTP_SECRET_BYTES + BS_SECRET_SEAL_BYTES];
+	char data[128], ad[64], *keysdir;
 	int err;
 
 	randombytes_buf(secret, BS_TOTP_SECRET_BYTES);
@@ -467,13 +492,17 @@ int bs_account_totp_enroll(struct bs_datadir *dd, const char *username, unsigned
 		return err;
 	if ((err = bs_account_get(dd->store, username, &a)) < 0)
 		goto out;
-	/* NEEDSWORK: the TOTP secret is stored in the clear in brokersec.db (mode 0600 in a
-	 * 0700 directory); seal it with a key from keys/ once the key module offers sealing. */
+	totp_ad(ad, sizeof(ad), a.id);
+	keysdir = bs_datadir_file(dd, "keys");
+	err = bs_keys_seal_secret(keysdir, ad, secret, BS_TOTP_SECRET_BYTES, sealed);
+	free(keysdir);
+	if (err < 0)
+		goto out;
 	if ((err = bs_store_prepare(dd->store, "UPDATE account SET totp_secret = ?2, totp_last_step = 0 WHERE id = ?1",
 				    &st)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, a.id);
-	sqlite3_bind_blob(st, 2, secret, BS_TOTP_SECRET_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, sealed, sizeof(sealed), SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		err = bs_store_fail(dd->store, "cannot store the TOTP secret");
 		goto out;
@@ -492,7 +521,7 @@ out:
 int bs_account_totp_confirm(struct bs_datadir *dd, const char *username, const char *code)
 {
 	struct bs_account a;
-	unsigned char key[64];
+	unsigned char key[BS_TOTP_SECRET_BYTES];
 	sqlite3_stmt *st = NULL;
 	char data[128];
 	int err, len = 0;
@@ -506,10 +535,10 @@ int bs_account_totp_confirm(struct bs_datadir *dd, const char *username, const c
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		len = sqlite3_column_bytes(st, 0);
-		if (len > 0 && len <= (int)sizeof(key))
-			memcpy(key, sqlite3_column_blob(st, 0), (size_t)len);
-		else
-			len = 0;
+		if (len > 0 && (err = bs_auth_totp_secret(dd, a.id, sqlite3_column_blob(st, 0), len, key)) < 0) {
+			sqlite3_finalize(st);
+			goto out;
+		}
 		last = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
@@ -517,6 +546,7 @@ int bs_account_totp_confirm(struct bs_datadir *dd, const char *username, const c
 		err = bs_error(BS_EDENIED, "no TOTP secret is enrolled for '%s': request one first", username);
 		goto out;
 	}
+	len = BS_TOTP_SECRET_BYTES;
 	step = bs_totp_check(key, (size_t)len, bs_clock_now() / 1000000, code, last);
 	if (!step) {
 		err = bs_error(BS_EDENIED, "the TOTP code is wrong or was used already: type the current code from "

@@ -28,4 +28,8 @@ void bs_auth_random_hex(char out[65]);
 	"last_login_us, created_us, created_by, networks, hours, max_sessions, updated_us"
 void bs_auth_row(sqlite3_stmt *st, struct bs_account *a);
 
+/* The TOTP seed of account id from its stored (sealed) form blob[0..len). */
+int bs_auth_totp_secret(struct bs_datadir *dd, int64_t id, const void *blob, int len,
+			unsigned char key[BS_TOTP_SECRET_BYTES]);
+
 #endif

@@ -7,6 +7,7 @@
 #include "auth/auth_int.h"
 #include "core/clock.h"
 #include "eventlog/eventlog.h"
+#include "keys/keys.h"
 
 #define MIN_US (60LL * 1000000)
 #define HOUR_US (3600LL * 1000000)
@@ -109,7 +110,7 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 	struct bs_policy pol;
 	sqlite3_stmt *st = NULL;
 	char hash[BS_PWHASH_MAX] = "", data[192];
-	unsigned char totp_key[64];
+	unsigned char totp_key[BS_TOTP_SECRET_BYTES + BS_SECRET_SEAL_BYTES]; /* as stored: sealed */
 	int totp_len = 0, known, match, err, sweep;
 	int64_t now = bs_clock_now(), last_step = 0;
 	const char *saved_actor = dd->actor;
@@ -168,7 +169,12 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 	int64_t step = 0;
 	int totp_ok = 1;
 	if (match && active && !locked && a.totp_enrolled) {
-		step = bs_totp_check(totp_key, (size_t)totp_len, now / 1000000, totp, last_step);
+		unsigned char seed[BS_TOTP_SECRET_BYTES];
+		/* a seed that does not open is the server's fault, not the user's: 500, logged */
+		if ((err = bs_auth_totp_secret(dd, a.id, totp_key, totp_len, seed)) < 0)
+			goto done;
+		step = bs_totp_check(seed, sizeof(seed), now / 1000000, totp, last_step);
+		sodium_memzero(seed, sizeof(seed));
 		totp_ok = step > 0;
 	}
 	snprintf(data, sizeof(data), "{\"account\":\"%s\"}", a.username);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -117,5 +118,72 @@ int bs_keys_load_public(const char *keysdir, unsigned char pk[BS_SIGN_PUBLIC_BYT
 		err = bs_error(BS_ERR, "key file '%s/signing.pub' is damaged: expected %d hex bytes",
 			       keysdir, BS_SIGN_PUBLIC_BYTES);
 	bs_buf_release(&b);
+	return err;
+}
+
+/* ---- sealed secrets ---- */
+
+#define SECRETS_KEY "secrets.key"
+_Static_assert(BS_SECRET_SEAL_BYTES == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+	       crypto_aead_xchacha20poly1305_ietf_ABYTES, "seal overhead");
+
+/* keys/secrets.key, made first when create and missing (O_EXCL: of two processes that make
+ * it at once, one wins and both use its key). */
+static int secrets_key(const char *keysdir, unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES],
+		       int create)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	char *path = join(keysdir, SECRETS_KEY);
+	struct stat st;
+	int err;
+
+	if (create && lstat(path, &st) != 0 && errno == ENOENT) {
+		unsigned char k[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+		randombytes_buf(k, sizeof(k));
+		if (bs_write_new_file(path, k, sizeof(k)) < 0)
+			bs_error_clear(); /* made by another process meanwhile, or the read says why */
+		sodium_memzero(k, sizeof(k));
+	}
+	free(path);
+	err = load_exact(keysdir, SECRETS_KEY, &b);
+	if (err == 0 && b.len != crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
+		err = bs_error(BS_ERR, "key file '%s/%s' is damaged: %zu bytes instead of %d", keysdir, SECRETS_KEY,
+			       b.len, crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+	if (err == 0)
+		memcpy(key, b.ptr, crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+	sodium_memzero(b.ptr, b.len);
+	bs_buf_release(&b);
+	return err;
+}
+
+int bs_keys_seal_secret(const char *keysdir, const char *ad, const unsigned char *in, size_t len, unsigned char *out)
+{
+	unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	int err;
+
+	if ((err = secrets_key(keysdir, key, 1)) < 0)
+		return err;
+	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, in, len,
+						   (const unsigned char *)ad, strlen(ad), NULL, out, key);
+	sodium_memzero(key, sizeof(key));
+	return 0;
+}
+
+int bs_keys_open_secret(const char *keysdir, const char *ad, const unsigned char *in, size_t len, unsigned char *out)
+{
+	unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	int err;
+
+	if (len < BS_SECRET_SEAL_BYTES)
+		return bs_error(BS_ERR, "a sealed secret (%s) is damaged: %zu bytes", ad, len);
+	if ((err = secrets_key(keysdir, key, 0)) < 0)
+		return err;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, in + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+						       len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+						       (const unsigned char *)ad, strlen(ad), in, key) != 0)
+		err = bs_error(BS_ERR, "a sealed secret (%s) does not open with '%s/%s': it was changed, moved, "
+			       "or the key file is not the one it was sealed with", ad, keysdir, SECRETS_KEY);
+	sodium_memzero(key, sizeof(key));
 	return err;
 }

@@ -11,10 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "store/store.h"
+#include "datadir/datadir.h"
+#include "keys/keys.h"
 
 #define MIN_US (60LL * 1000000)
 #define DAY_US (86400LL * 1000000)
@@ -562,6 +566,45 @@ static void test_totp_login_and_tokens(void **state)
 	assert_int_equal(bs_token_check(f->dd, tok, BS_PERM_EVENTS_APPEND, &ti), BS_EDENIED); /* expired */
 }
 
+/* The seed is sealed under keys/secrets.key: not in the database in the clear, and a sealed
+ * seed moved to another account does not open there. */
+static void test_totp_seed_sealed(void **state)
+{
+	struct fx *f = *state;
+	unsigned char secret[BS_TOTP_SECRET_BYTES], other[BS_TOTP_SECRET_BYTES];
+	const char *pw = "Quiet-Harbor-47-Lantern";
+	sqlite3 *db = bs_store_sqlite(f->dd->store);
+	sqlite3_stmt *st;
+	char code[8], *key = bs_datadir_file(f->dd, "keys/secrets.key");
+	struct stat sb;
+
+	add(f->dd, "jill", BS_ROLE_ADMIN, pw);
+	add(f->dd, "kurt", BS_ROLE_ADMIN, pw);
+	assert_int_equal(bs_account_totp_enroll(f->dd, "jill", secret), 0);
+	assert_int_equal(bs_account_totp_enroll(f->dd, "kurt", other), 0);
+	assert_int_equal(stat(key, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	free(key);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT totp_secret FROM account WHERE username = 'jill'", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_bytes(st, 0), BS_TOTP_SECRET_BYTES + BS_SECRET_SEAL_BYTES);
+	assert_null(memmem(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), secret, sizeof(secret)));
+	sqlite3_finalize(st);
+	snprintf(code, sizeof(code), "%06u", bs_totp(secret, sizeof(secret), T0 / 1000000, 6));
+	assert_int_equal(bs_account_totp_confirm(f->dd, "jill", code), 0);
+	/* kurt's row given jill's sealed seed: it does not open for kurt */
+	assert_int_equal(sqlite3_exec(db, "UPDATE account SET totp_secret = (SELECT totp_secret FROM account WHERE "
+				      "username = 'jill') WHERE username = 'kurt'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(bs_account_totp_confirm(f->dd, "kurt", code), BS_ERR);
+	assert_non_null(strstr(bs_error_message(), "does not open"));
+	/* a seed stored in the clear (20 bytes) is refused, not used */
+	assert_int_equal(sqlite3_exec(db, "UPDATE account SET totp_secret = zeroblob(20) WHERE username = 'kurt'", NULL,
+				      NULL, NULL), SQLITE_OK);
+	assert_int_equal(bs_account_totp_confirm(f->dd, "kurt", code), BS_ERR);
+	assert_non_null(strstr(bs_error_message(), "damaged"));
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -582,6 +625,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remote_access, setup_dd, teardown_dd),
 		cmocka_unit_test_setup_teardown(test_expiry_and_review, setup_dd, teardown_dd),
 		cmocka_unit_test_setup_teardown(test_totp_login_and_tokens, setup_dd, teardown_dd),
+		cmocka_unit_test_setup_teardown(test_totp_seed_sealed, setup_dd, teardown_dd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
