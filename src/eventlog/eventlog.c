@@ -1723,6 +1723,8 @@ void bs_eventlog_close(struct bs_eventlog *log)
 		pthread_cond_destroy(&log->cv_work);
 		pthread_cond_destroy(&log->cv_done);
 		pthread_cond_destroy(&log->cv_space);
+	} else {
+		syncer_stop(log); /* started, then the writer could not be */
 	}
 	if (log->ckpt_started) {
 		pthread_mutex_lock(&log->ckpt_mu);
