@@ -409,11 +409,14 @@ static void cfg_init(struct bs_intake_config *cfg, struct got *g)
 	cfg->sink_ctx = g;
 }
 
+/* Under g's lock: the intake's thread may be adding to it (ThreadSanitizer). */
 static size_t count_type(struct got *g, const char *type)
 {
 	size_t k = 0;
+	pthread_mutex_lock(&g->mu);
 	for (size_t i = 0; i < g->n; i++)
 		k += !strcmp(g->type[i], type);
+	pthread_mutex_unlock(&g->mu);
 	return k;
 }
 
