@@ -18,52 +18,15 @@
 #include "eventlog/el_internal.h"
 #include "eventlog/eventlog.h"
 
-#define T0 1767225600000000LL /* 2026-01-01T00:00:00Z */
+#include "eventlog_fixture.h"
+
 #define EPOCH (15LL * 60 * 1000000)
 #define DAY (86400LL * 1000000)
-
-struct fx {
-	char tmp[64];
-	char dir[128];
-	char vkey[BS_EVENTLOG_VKEY_MAX];
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	snprintf(f->tmp, sizeof(f->tmp), "/tmp/bs-evlog-XXXXXX");
-	assert_non_null(mkdtemp(f->tmp));
-	snprintf(f->dir, sizeof(f->dir), "%s/d", f->tmp);
-	bs_clock_set(T0);
-	assert_int_equal(bs_datadir_init_keyed(f->dir, "org", 0, "tester", f->vkey, sizeof(f->vkey)), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->tmp);
-	assert_int_equal(system(cmd), 0);
-	bs_clock_set(0);
-	free(f);
-	return 0;
-}
 
 static int append1(struct bs_eventlog *log, const char *msg)
 {
 	struct bs_event ev = { 0, 0, "test.event", 5, "h", "unit", NULL, "u", "success", msg, "{\"k\": 1}" };
 	return bs_eventlog_append(log, &ev, 1);
-}
-
-static void verify_ok(struct fx *f)
-{
-	struct bs_verify_result r;
-	assert_int_equal(bs_eventlog_verify(f->dir, NULL, f->vkey, NULL, 2, &r), 0);
-	if (!r.ok)
-		fail_msg("verify: %s", r.problem);
-	assert_true(r.seals_checked);
 }
 
 /* RFC 6962 MTH computed the textbook way, to check the compact-range code against. */

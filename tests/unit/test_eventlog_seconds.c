@@ -18,52 +18,14 @@
 #include "eventlog/el_internal.h"
 #include "eventlog/eventlog.h"
 
-#define T0 1767225600000000LL /* 2026-01-01T00:00:00Z */
+#include "eventlog_fixture.h"
+
 #define SEC 1000000LL
 #define DAY (86400LL * SEC)
 #define MAXEV 4096
 /* [T0 - 2 s, T0 - 1 s] and [T0 - 5 s, T0 + 5 s] in SQL */
 #define T0_MINUS_2_TO_1 "time_us BETWEEN 1767225598000000 AND 1767225599000000"
 #define T0_AROUND_5 "SELECT count(*) FROM events WHERE time_us BETWEEN 1767225595000000 AND 1767225605000000"
-
-struct fx {
-	char tmp[64];
-	char dir[128];
-	char db[160];
-	char vkey[BS_EVENTLOG_VKEY_MAX];
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	snprintf(f->tmp, sizeof(f->tmp), "/tmp/bs-evsec-XXXXXX");
-	assert_non_null(mkdtemp(f->tmp));
-	snprintf(f->dir, sizeof(f->dir), "%s/d", f->tmp);
-	snprintf(f->db, sizeof(f->db), "%s/events.db", f->dir);
-	bs_clock_set(T0);
-	assert_int_equal(bs_datadir_init_keyed(f->dir, "org", 0, "tester", f->vkey, sizeof(f->vkey)), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->tmp);
-	assert_int_equal(system(cmd), 0);
-	bs_clock_set(0);
-	free(f);
-	return 0;
-}
-
-static void verify_ok(struct fx *f)
-{
-	struct bs_verify_result r;
-	assert_int_equal(bs_eventlog_verify(f->dir, NULL, f->vkey, NULL, 2, &r), 0);
-	if (!r.ok)
-		fail_msg("verify: %s", r.problem);
-}
 
 static void sql(const char *path, const char *q)
 {
