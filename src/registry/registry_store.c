@@ -351,9 +351,31 @@ done:
 	return err;
 }
 
+/* The end of an update or an archive inside its transaction: saves the new version, logs
+ * the change and commits; *out (when out) is then the new record. */
+static int commit_change(struct bs_datadir *dd, const struct bs_register *r, int64_t id, int64_t version,
+			 const char *action, const json_t *old, const json_t *fields, int archived, json_t **out)
+{
+	json_t *old_full, *new_full;
+	int err;
+
+	if ((err = save(dd, r, id, version, action, old, fields, archived)) < 0)
+		return err;
+	old_full = make_record(r, id, old, 0);
+	new_full = make_record(r, id, fields, archived);
+	if ((err = audit_change(dd, r, action, id, old_full, new_full)) >= 0 &&
+	    (err = bs_store_commit(dd->store)) >= 0 && out) {
+		*out = new_full;
+		new_full = NULL;
+	}
+	json_decref(old_full);
+	json_decref(new_full);
+	return err;
+}
+
 int bs_reg_update(struct bs_datadir *dd, const struct bs_register *r, int64_t id, const json_t *changes, json_t **out)
 {
-	json_t *old = NULL, *rec = NULL, *old_full = NULL, *new_full = NULL, *old_fields = NULL;
+	json_t *old = NULL, *rec = NULL, *old_fields = NULL;
 	const char *key;
 	json_t *v;
 	int64_t version;
@@ -391,18 +413,8 @@ int bs_reg_update(struct bs_datadir *dd, const struct bs_register *r, int64_t id
 			*out = make_record(r, id, old, 0);
 		goto done;
 	}
-	if ((err = save(dd, r, id, version, "update", old, rec, 0)) < 0)
+	if ((err = commit_change(dd, r, id, version, "update", old, rec, 0, out)) < 0)
 		goto rollback;
-	old_full = make_record(r, id, old, 0);
-	new_full = make_record(r, id, rec, 0);
-	if ((err = audit_change(dd, r, "update", id, old_full, new_full)) < 0)
-		goto rollback;
-	if ((err = bs_store_commit(dd->store)) < 0)
-		goto rollback;
-	if (out) {
-		*out = new_full;
-		new_full = NULL;
-	}
 	goto done;
 rollback:
 	bs_store_rollback(dd->store);
@@ -410,14 +422,12 @@ done:
 	json_decref(old);
 	json_decref(rec);
 	json_decref(old_fields);
-	json_decref(old_full);
-	json_decref(new_full);
 	return err;
 }
 
 int bs_reg_archive(struct bs_datadir *dd, const struct bs_register *r, int64_t id, json_t **out)
 {
-	json_t *old = NULL, *old_full = NULL, *new_full = NULL;
+	json_t *old = NULL;
 	int64_t version;
 	int archived, err;
 
@@ -431,25 +441,13 @@ int bs_reg_archive(struct bs_datadir *dd, const struct bs_register *r, int64_t i
 		err = bs_error(BS_ECONFLICT, "%s %lld is archived already", r->name, (long long)id);
 		goto rollback;
 	}
-	if ((err = save(dd, r, id, version, "archive", old, old, 1)) < 0)
+	if ((err = commit_change(dd, r, id, version, "archive", old, old, 1, out)) < 0)
 		goto rollback;
-	old_full = make_record(r, id, old, 0);
-	new_full = make_record(r, id, old, 1);
-	if ((err = audit_change(dd, r, "archive", id, old_full, new_full)) < 0)
-		goto rollback;
-	if ((err = bs_store_commit(dd->store)) < 0)
-		goto rollback;
-	if (out) {
-		*out = new_full;
-		new_full = NULL;
-	}
 	goto done;
 rollback:
 	bs_store_rollback(dd->store);
 done:
 	json_decref(old);
-	json_decref(old_full);
-	json_decref(new_full);
 	return err;
 }
 
