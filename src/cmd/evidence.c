@@ -13,7 +13,9 @@
 static const char usage_text[] =
 	"usage: brokersec evidence add CONTROL_ID --file F [--note TEXT] [--format table|json] [--data DIR]\n"
 	"       brokersec evidence list [CONTROL_ID] [--format table|json] [--data DIR]\n"
-	"add keeps a copy of F in the data directory (named by its SHA-256) and records who added it when.\n";
+	"add keeps a copy of F in the data directory (named by its SHA-256) and records who added it when.\n"
+	"F must be a regular file of at most 100 MiB; symbolic links, FIFOs, devices and directories are\n"
+	"refused.\n";
 
 static json_t *evidence_json(const struct bs_evidence *e)
 {

@@ -328,16 +328,13 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 			fwrite(out.ptr, 1, out.len, stdout);
 		break;
 	case V_IMPORT: {
-		struct bs_buf text = BS_BUF_INIT, errors = BS_BUF_INIT;
+		struct bs_buf errors = BS_BUF_INIT;
 		size_t count = 0;
-		err = bs_buf_read_file(&text, arg);
-		if (!err)
-			err = bs_reg_import_csv(dd, r, arg, text.ptr, text.len, &errors, &count);
+		err = bs_reg_import_csv_file(dd, r, arg, &errors, &count);
 		fputs(errors.ptr, stderr);
 		if (!err)
 			printf("%s %zu %s\n", BS_T(cli->lang, "已匯入", "imported"), count,
 			       BS_T(cli->lang, "筆", "records"));
-		bs_buf_release(&text);
 		bs_buf_release(&errors);
 		break;
 	}

@@ -1,6 +1,8 @@
 #include "datadir/datadir.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +133,101 @@ fail:
 	return err;
 }
 
+/* The user name of uid, or "" when it has none. */
+static void uid_name(uid_t uid, char *out, size_t cap)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	out[0] = '\0';
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_name)
+		snprintf(out, cap, "%s", res->pw_name);
+}
+
+/* "uid 65534 (nobody)" */
+static void uid_label(uid_t uid, char *out, size_t cap)
+{
+	char name[256];
+	uid_name(uid, name, sizeof(name));
+	snprintf(out, cap, name[0] ? "uid %u (%s)" : "uid %u", (unsigned)uid, name);
+}
+
+/* One path of the data directory: owned by the effective user, nothing for group or others.
+ * The message says the command that fixes it. Missing is fine unless must_exist. */
+static int check_private(const char *dir, const char *path, int must_exist)
+{
+	char owner[300], me[300], my_name[256];
+	struct stat st;
+	uid_t uid = geteuid();
+
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot check '%s': %s", path, strerror(errno));
+	}
+	if (st.st_uid != uid) {
+		uid_label(st.st_uid, owner, sizeof(owner));
+		snprintf(me, sizeof(me), "uid %u", (unsigned)uid);
+		uid_name(uid, my_name, sizeof(my_name));
+		if (!my_name[0])
+			snprintf(my_name, sizeof(my_name), "%u", (unsigned)uid);
+		if (!strcmp(path, dir))
+			return bs_error(BS_EDENIED, "data directory '%s' is owned by %s, not by you (%s): run chown -R %s "
+					"'%s' (as root), or run brokersec as that user", dir, owner, me, my_name, dir);
+		return bs_error(BS_EDENIED, "'%s' in data directory '%s' is owned by %s, not by you (%s): run chown -R "
+				"%s '%s' (as root), or run brokersec as that user", path, dir, owner, me, my_name, dir);
+	}
+	if (st.st_mode & 077) {
+		if (!strcmp(path, dir))
+			return bs_error(BS_EDENIED, "data directory '%s' is accessible by other users (mode %04o): "
+					"run chmod 700 '%s'", dir, (unsigned)(st.st_mode & 07777), dir);
+		return bs_error(BS_EDENIED, "'%s' in data directory '%s' is accessible by other users (mode %04o): run "
+				"chmod %s '%s' (chmod -R go-rwx '%s' fixes the whole directory)", path, dir,
+				(unsigned)(st.st_mode & 07777), S_ISDIR(st.st_mode) ? "700" : "600", path, dir);
+	}
+	return 0;
+}
+
+/* The data directory holds the keys and every record: it and what is secret in it belong to
+ * the user running brokersec alone (docs/roles.md). Another owner could read or swap them. */
+static int check_datadir(const char *dir)
+{
+	static const char *const files[] = { "brokersec.db", "brokersec.db-wal", "brokersec.db-shm", "events.db",
+					     "events.db-wal", "events.db-shm", "keys", "tls", "tls/key.pem",
+					     "evidence", NULL };
+	char *keys;
+	DIR *d;
+	struct dirent *e;
+	int err;
+
+	if ((err = check_private(dir, dir, 1)) < 0)
+		return err;
+	for (size_t i = 0; files[i]; i++) {
+		char *p = join(dir, files[i]);
+		err = check_private(dir, p, 0);
+		free(p);
+		if (err < 0)
+			return err;
+	}
+	keys = join(dir, "keys");
+	d = opendir(keys);
+	if (!d) {
+		err = errno == ENOENT ? 0 : bs_error(BS_ERR, "cannot check '%s': %s", keys, strerror(errno));
+		free(keys);
+		return err;
+	}
+	while (!err && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *p = join(keys, e->d_name);
+		err = check_private(dir, p, 0);
+		free(p);
+	}
+	closedir(d);
+	free(keys);
+	return err;
+}
+
 int bs_datadir_open(struct bs_datadir **out, const char *path)
 {
 	struct bs_datadir *dd;
@@ -144,9 +241,8 @@ int bs_datadir_open(struct bs_datadir **out, const char *path)
 				"'brokersec init --data %s --org NAME --internal-control yes|no'", path, path);
 	if (!S_ISDIR(st.st_mode))
 		return bs_error(BS_EINVALID, "data directory '%s' is not a directory", path);
-	if (st.st_mode & 077)
-		return bs_error(BS_EDENIED, "data directory '%s' is accessible by other users (mode %04o): "
-				"run chmod 700 '%s'", path, (unsigned)(st.st_mode & 07777), path);
+	if ((err = check_datadir(path)) < 0)
+		return err;
 	dd = bs_calloc(1, sizeof(*dd));
 	dd->path = bs_strdup(path);
 	dd->actor = bs_os_user();

@@ -2,8 +2,11 @@
  * datadir.h - the data directory: brokersec.db, events.db, keys/, evidence/.
  *
  * Location: --data, else $BROKERSEC_DATA, else ./brokersec-data. The directory is mode
- * 0700; init creates it and refuses an existing one; open refuses a missing one, one other
- * users can read, or a database newer than this binary.
+ * 0700; init creates it and refuses an existing one; open refuses a missing one, a database
+ * newer than this binary, and (BS_EDENIED, the message says the chmod / chown that fixes it)
+ * any of the directory, brokersec.db, events.db (and their -wal, -shm), keys/ and each file in
+ * it, tls/, tls/key.pem, evidence/ that is not owned by the effective uid or that group or
+ * others may use in any way (mode & 077).
  */
 #ifndef BS_DATADIR_DATADIR_H
 #define BS_DATADIR_DATADIR_H

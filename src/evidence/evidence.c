@@ -29,7 +29,21 @@ void bs_evidence_release(struct bs_evidence *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* Copies src into a temporary file in dir while hashing it. */
+static const char *kind_of(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO (named pipe)" : S_ISSOCK(m) ? "a socket"
+	       : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" : "not a regular file";
+}
+
+static int too_big(const char *path, long long size)
+{
+	return bs_error(BS_EINVALID, "evidence file '%s' is %lld bytes (%.1f MiB), more than the limit of %lld bytes "
+			"(%lld MiB): split or compress it, or keep it elsewhere and add a summary", path, size,
+			(double)size / (1024.0 * 1024.0), BS_EVIDENCE_MAX_BYTES, BS_EVIDENCE_MAX_BYTES / (1024 * 1024));
+}
+
+/* Copies src into a temporary file in dir while hashing it; stops past the size limit (the
+ * file may grow after fstat looked at it). */
 static int copy_hashed(int src, const char *srcpath, const char *tmppath, char hex[65], int64_t *size)
 {
 	crypto_hash_sha256_state h;
@@ -53,6 +67,10 @@ static int copy_hashed(int src, const char *srcpath, const char *tmppath, char h
 			break;
 		crypto_hash_sha256_update(&h, buf, (unsigned long long)n);
 		*size += n;
+		if (*size > BS_EVIDENCE_MAX_BYTES) {
+			err = too_big(srcpath, *size);
+			break;
+		}
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = write(dst, buf + off, (size_t)(n - off));
 			if (w < 0 && errno == EINTR)
@@ -91,13 +109,33 @@ int bs_evidence_add(struct bs_datadir *dd, const char *control_id, const char *p
 		note = "";
 	if (strlen(note) > NOTE_MAX || !bs_utf8_valid_text(note, strlen(note)))
 		return bs_error(BS_EINVALID, "--note must be UTF-8 text of at most %d bytes", NOTE_MAX);
-	src = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NOFOLLOW: a link is refused, not followed; O_NONBLOCK: opening a FIFO does not wait
+	 * for a writer. What was opened is then checked with fstat, never by its name again. */
+	src = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (src < 0 && errno == ELOOP)
+		return bs_error(BS_EINVALID, "evidence file '%s' is a symbolic link: links are not followed; give the "
+				"path of the file itself", path);
 	if (src < 0)
 		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot open evidence file '%s': %s", path,
 				strerror(errno));
-	if (fstat(src, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+	if (fstat(src, &sb) != 0) {
+		err = bs_error(BS_ERR, "cannot read evidence file '%s': %s", path, strerror(errno));
 		close(src);
-		return bs_error(BS_EINVALID, "evidence file '%s' is not a regular file", path);
+		return err;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(src);
+		return bs_error(BS_EINVALID, "evidence file '%s' is %s, not a regular file: give a file", path,
+				kind_of(sb.st_mode));
+	}
+	if (sb.st_size > BS_EVIDENCE_MAX_BYTES) {
+		close(src);
+		return too_big(path, sb.st_size);
+	}
+	if (fcntl(src, F_SETFL, 0) != 0) { /* back to blocking reads */
+		err = bs_error(BS_ERR, "cannot read evidence file '%s': %s", path, strerror(errno));
+		close(src);
+		return err;
 	}
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;

@@ -26,8 +26,14 @@ struct bs_evidence {
 
 void bs_evidence_release(struct bs_evidence *e);
 
+/* The largest evidence file: 100 MiB. Proof is a document, a scan, an export; a larger file
+ * is split or compressed first, so that evidence cannot fill the data directory's disk. */
+#define BS_EVIDENCE_MAX_BYTES (100LL * 1024 * 1024)
+
 /* Adds path as evidence for control_id (which the caller has checked against the catalog).
- * note may be NULL. On success *out is filled (release it). */
+ * Only a regular file of at most BS_EVIDENCE_MAX_BYTES is taken: a symbolic link (it could
+ * point at /etc/shadow), a FIFO, a device or a directory is refused (BS_EINVALID) without
+ * reading it. note may be NULL. On success *out is filled (release it). */
 int bs_evidence_add(struct bs_datadir *dd, const char *control_id, const char *path, const char *note,
 		    const char *who, struct bs_evidence *out);
 

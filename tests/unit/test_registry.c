@@ -14,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/utf8.h"
+#include "eventlog/eventlog.h"
 #include "registry/registry.h"
 
 struct fixture {
@@ -319,6 +320,240 @@ static void test_csv_import_all_or_nothing(void **state)
 	bs_buf_release(&out);
 }
 
+/* A row of 64 cells ending with a comma at the end of the text has a 65th, empty cell: the
+ * parser wrote it past its 64-cell array (ASan: stack-buffer-overflow). */
+static void test_csv_cell_bound(void **state)
+{
+	struct rows r;
+	struct bs_buf text = BS_BUF_INIT;
+	(void)state;
+
+	bs_buf_puts(&text, "a\n");
+	for (int i = 0; i < 64; i++)
+		bs_buf_puts(&text, "x,");
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(bs_csv_parse(text.ptr, text.len, collect, &r), BS_EINVALID);
+	if (!strstr(bs_error_message(), "line 2: more than 64 cells"))
+		fail_msg("64 cells and a comma: '%s'", bs_error_message());
+	assert_int_equal(r.n, 1); /* the header only */
+
+	/* 63 cells and a comma are 64: allowed */
+	bs_buf_truncate(&text, text.len - 2);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(bs_csv_parse(text.ptr, text.len, collect, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.cells[1], 64);
+
+	/* 65 cells in the middle of a file */
+	bs_buf_puts(&text, "x,x\nlast\n");
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(bs_csv_parse(text.ptr, text.len, collect, &r), BS_EINVALID);
+	assert_non_null(strstr(bs_error_message(), "line 2: more than 64 cells"));
+
+	/* an unclosed quote stops at the cell limit instead of taking the rest of the file */
+	bs_buf_clear(&text);
+	bs_buf_puts(&text, "a\n\"");
+	for (int i = 0; i < 70000; i++)
+		bs_buf_putc(&text, 'x');
+	assert_int_equal(bs_csv_parse(text.ptr, text.len, collect, &r), BS_EINVALID);
+	assert_non_null(strstr(bs_error_message(), "line 2: a cell is longer than 65536 bytes"));
+	/* a NUL byte is no text */
+	assert_int_equal(bs_csv_parse("a\nb\0c\n", 6, collect, &r), BS_EINVALID);
+	assert_non_null(strstr(bs_error_message(), "line 2: a NUL byte"));
+	bs_buf_release(&text);
+}
+
+static void test_csv_import_cell_bound(void **state)
+{
+	struct fixture *f = *state;
+	const struct bs_register *per = bs_register_find("person");
+	struct bs_buf text = BS_BUF_INIT, errors = BS_BUF_INIT;
+	size_t count = 9;
+
+	bs_buf_puts(&text, "name,role\n");
+	for (int i = 0; i < 64; i++)
+		bs_buf_puts(&text, "x,");
+	assert_int_equal(bs_reg_import_csv(f->dd, per, "w.csv", text.ptr, text.len, &errors, &count), BS_EINVALID);
+	assert_int_equal(count, 0);
+	if (!strstr(errors.ptr, "w.csv:2: more than 64 cells"))
+		fail_msg("errors: '%s'", errors.ptr);
+	bs_buf_release(&text);
+	bs_buf_release(&errors);
+}
+
+/* The OWASP rule on export, undone exactly on import; the stored value is never changed. */
+static void test_csv_formula(void **state)
+{
+	struct fixture *f = *state;
+	const struct bs_register *per = bs_register_find("person");
+	static const char *const names[] = { "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "'=1", "''=x", "'plain",
+					     "plain'", "=HYPERLINK(\"http://x\",\"y\")", "a=b", "'", NULL };
+	static const char *const cells[] = { "\"'=1+1\"", "\"'+1\"", "\"'-1\"", "\"'@SUM(A1)\"", "\"'\t=1\"",
+					     "\"''=1\"", "\"'''=x\"", ",'plain,", ",plain',",
+					     "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", ",a=b,", ",',", NULL };
+	struct bs_buf out = BS_BUF_INIT, again = BS_BUF_INIT, errors = BS_BUF_INIT;
+	struct bs_datadir *dd2 = NULL;
+	char dir2[160];
+	size_t count = 0;
+	json_t *rec;
+
+	for (size_t i = 0; names[i]; i++) {
+		json_t *given = json_pack("{s:s,s:s,s:s}", "name", names[i], "role", "it", "note", names[i]);
+		assert_int_equal(bs_reg_add(f->dd, per, given, 0, NULL), 0);
+		json_decref(given);
+	}
+	assert_int_equal(bs_reg_export_csv(f->dd->store, per, 0, &out), 0);
+	for (size_t i = 0; cells[i]; i++)
+		if (!strstr(out.ptr, cells[i]))
+			fail_msg("export lacks %s:\n%s", cells[i], out.ptr);
+	/* stored exactly as given */
+	assert_int_equal(bs_reg_get(f->dd->store, per, 1, &rec), 0);
+	assert_string_equal(json_string_value(json_object_get(rec, "name")), "=1+1");
+	json_decref(rec);
+
+	/* export -> import into a fresh data directory -> the same values and the same export */
+	snprintf(dir2, sizeof(dir2), "%s/data2", f->root);
+	assert_int_equal(bs_datadir_init(dir2, "乙", 0, "tester"), 0);
+	assert_int_equal(bs_datadir_open(&dd2, dir2), 0);
+	if (bs_reg_import_csv(dd2, per, "e.csv", out.ptr, out.len, &errors, &count) != 0)
+		fail_msg("import: %s\n%s", bs_error_message(), errors.ptr);
+	for (size_t i = 0; names[i]; i++) {
+		assert_int_equal(bs_reg_get(dd2->store, per, (int64_t)i + 1, &rec), 0);
+		assert_string_equal(json_string_value(json_object_get(rec, "name")), names[i]);
+		assert_string_equal(json_string_value(json_object_get(rec, "note")), names[i]);
+		json_decref(rec);
+	}
+	assert_int_equal(bs_reg_export_csv(dd2->store, per, 0, &again), 0);
+	assert_string_equal(again.ptr, out.ptr);
+
+	/* a file written by hand: one leading quote before a formula character is the escape */
+	bs_buf_clear(&errors);
+	assert_int_equal(bs_reg_import_csv(dd2, per, "h.csv", "name,role\n'=2,it\n'x,it\n", 23, &errors, &count), 0);
+	assert_int_equal(bs_reg_get(dd2->store, per, 13, &rec), 0);
+	assert_string_equal(json_string_value(json_object_get(rec, "name")), "=2");
+	json_decref(rec);
+	assert_int_equal(bs_reg_get(dd2->store, per, 14, &rec), 0);
+	assert_string_equal(json_string_value(json_object_get(rec, "name")), "'x");
+	json_decref(rec);
+	bs_datadir_free(dd2);
+	bs_buf_release(&out);
+	bs_buf_release(&again);
+	bs_buf_release(&errors);
+}
+
+struct parts {
+	int n;
+	long long count[4], first_id[4], last_id[4];
+	char sha256[4][65];
+};
+
+static int part_fn(const struct bs_event *ev, void *p)
+{
+	struct parts *ps = p;
+	json_error_t jerr;
+	json_t *d = json_loads(ev->data, 0, &jerr);
+	if (ps->n < 4 && d) {
+		ps->count[ps->n] = json_integer_value(json_object_get(d, "count"));
+		ps->first_id[ps->n] = json_integer_value(json_object_get(d, "first_id"));
+		ps->last_id[ps->n] = json_integer_value(json_object_get(d, "last_id"));
+		snprintf(ps->sha256[ps->n], 65, "%s", json_string_value(json_object_get(d, "sha256")));
+	}
+	ps->n++;
+	json_decref(d);
+	return 0;
+}
+
+static void write_people(const char *path, int rows, const char *last)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("id,name,role,note\r\n", fp);
+	/* quoted cells with commas and doubled quotes cross the reader's 64 KiB pieces */
+	for (int i = 1; i <= rows; i++)
+		fprintf(fp, ",員工%d,it,\"第 %d 列, \"\"引號\"\"\"\r\n", i, i);
+	if (last)
+		fputs(last, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* 12,345 rows from a file: streamed through one transaction, one event per 10,000 rows with
+ * a digest anyone can recompute from reg_history; a bad last line leaves nothing behind. */
+static void test_csv_import_file(void **state)
+{
+	struct fixture *f = *state;
+	const struct bs_register *per = bs_register_find("person");
+	struct bs_event_filter flt = { .type = "register.person.import" };
+	struct bs_buf errors = BS_BUF_INIT;
+	struct parts ps;
+	char path[160];
+	size_t count = 7;
+	json_t *rec;
+	sqlite3_stmt *st;
+
+	snprintf(path, sizeof(path), "%s/people.csv", f->root);
+	write_people(path, 12345, "7,x,boss,\n");
+	assert_int_equal(bs_reg_import_csv_file(f->dd, per, path, &errors, &count), BS_EINVALID);
+	assert_int_equal(count, 0);
+	if (!strstr(errors.ptr, "people.csv:12347: column 'role': 'boss' is not allowed"))
+		fail_msg("errors: %s", errors.ptr);
+	assert_int_equal(bs_reg_get(f->dd->store, per, 1, &rec), BS_ENOTFOUND);
+	memset(&ps, 0, sizeof(ps));
+	assert_int_equal(bs_eventlog_each(f->dir, &flt, part_fn, &ps), 0);
+	assert_int_equal(ps.n, 0);
+
+	/* an id the file gave before: named as such */
+	write_people(path, 3, "2,x,it,\n");
+	bs_buf_clear(&errors);
+	assert_int_equal(bs_reg_import_csv_file(f->dd, per, path, &errors, &count), BS_EINVALID);
+	if (!strstr(errors.ptr, "people.csv:5: id 2 is taken by an earlier line of the file"))
+		fail_msg("errors: %s", errors.ptr);
+
+	write_people(path, 12345, NULL);
+	bs_buf_clear(&errors);
+	if (bs_reg_import_csv_file(f->dd, per, path, &errors, &count) != 0)
+		fail_msg("%s\n%s", bs_error_message(), errors.ptr);
+	assert_int_equal(count, 12345);
+	assert_int_equal(bs_reg_get(f->dd->store, per, 6789, &rec), 0);
+	assert_string_equal(json_string_value(json_object_get(rec, "name")), "員工6789");
+	assert_string_equal(json_string_value(json_object_get(rec, "note")), "第 6789 列, \"引號\"");
+	json_decref(rec);
+	memset(&ps, 0, sizeof(ps));
+	assert_int_equal(bs_eventlog_each(f->dir, &flt, part_fn, &ps), 0);
+	assert_int_equal(ps.n, 2);
+	assert_int_equal(ps.count[0], 10000);
+	assert_int_equal(ps.first_id[0], 1);
+	assert_int_equal(ps.last_id[0], 10000);
+	assert_int_equal(ps.count[1], 2345);
+	assert_int_equal(ps.last_id[1], 12345);
+
+	/* the second part's digest: "<id>\t<new_data>\n" of its rows, in order */
+	crypto_hash_sha256_state h;
+	unsigned char digest[32];
+	char hex[65];
+	crypto_hash_sha256_init(&h);
+	assert_int_equal(sqlite3_prepare_v2(bs_store_sqlite(f->dd->store),
+					    "SELECT record_id, new_data FROM reg_history WHERE register = 'person' AND "
+					    "record_id BETWEEN 10001 AND 12345 ORDER BY seq", -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char head[32];
+		int n = snprintf(head, sizeof(head), "%lld\t", (long long)sqlite3_column_int64(st, 0));
+		crypto_hash_sha256_update(&h, (const unsigned char *)head, (unsigned long long)n);
+		crypto_hash_sha256_update(&h, sqlite3_column_text(st, 1), (unsigned long long)sqlite3_column_bytes(st, 1));
+		crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+	}
+	sqlite3_finalize(st);
+	crypto_hash_sha256_final(&h, digest);
+	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+	assert_string_equal(hex, ps.sha256[1]);
+
+	/* a missing file */
+	snprintf(path, sizeof(path), "%s/none.csv", f->root);
+	assert_int_equal(bs_reg_import_csv_file(f->dd, per, path, &errors, &count), BS_ENOTFOUND);
+	assert_non_null(strstr(bs_error_message(), "none.csv"));
+	bs_buf_release(&errors);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +562,10 @@ int main(void)
 		cmocka_unit_test(test_csv_parse),
 		cmocka_unit_test_setup_teardown(test_store_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_import_all_or_nothing, setup, teardown),
+		cmocka_unit_test(test_csv_cell_bound),
+		cmocka_unit_test_setup_teardown(test_csv_import_cell_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_formula, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_import_file, setup, teardown),
 	};
 	if (sodium_init() < 0)
 		return 1;
