@@ -112,6 +112,7 @@ void bs_auth_row(sqlite3_stmt *st, struct bs_account *a)
 	copy(a->hours, sizeof(a->hours), bs_store_text(st, 17));
 	a->max_sessions = sqlite3_column_int(st, 18);
 	a->updated_us = sqlite3_column_int64(st, 19);
+	a->totp_cli_only = sqlite3_column_int(st, 20);
 }
 
 const char *bs_account_kind_name(enum bs_account_kind k)
@@ -213,6 +214,75 @@ static void account_data(char *buf, size_t n, const char *username)
 	snprintf(buf, n, "{\"account\":\"%s\"}", username);
 }
 
+/* Records the refusal set by the caller (bs_error) as an auth.denied event and hands the
+ * same error back; the event log failing wins (fail closed). */
+static int refused(struct bs_datadir *dd, int code, enum bs_account_op op, const char *username)
+{
+	char msg[320], data[128];
+	int err;
+
+	snprintf(msg, sizeof(msg), "%s", bs_error_message());
+	account_data(data, sizeof(data), username);
+	if ((err = bs_audit(dd, "auth.denied", "failure", data, "%s '%s' refused from %s: %s", bs_account_op_name(op),
+			    username, dd->source ? dd->source : "cli", msg)) < 0)
+		return err;
+	return bs_error(code, "%s", msg);
+}
+
+/* The target rule for a signed-in actor, inside the caller's transaction: the actor is
+ * re-read (its role or state may have changed since its session began) and must pass
+ * bs_account_may() for op on target t (NULL when creating: the role `to`). by NULL is the
+ * data directory's owner (the CLI): allowed. */
+static int actor_may(struct bs_datadir *dd, const struct bs_session_info *by, enum bs_account_op op,
+		     const struct bs_account *t, const char *username, enum bs_role to)
+{
+	struct bs_account me;
+	int err;
+
+	if (!by)
+		return 0;
+	if ((err = bs_account_get_id(dd->store, by->account_id, &me)) < 0)
+		return err;
+	if (strcmp(me.state, "active"))
+		err = bs_error(BS_EDENIED, "account '%s' is %s: it cannot change accounts", me.username, me.state);
+	else
+		err = bs_account_may(me.role, t && t->id == me.id, op, t ? t->role : to, to);
+	return err == BS_EDENIED ? refused(dd, err, op, username) : err;
+}
+
+static int not_deleted(const struct bs_account *a, const char *what)
+{
+	if (strcmp(a->state, "deleted"))
+		return 0;
+	return bs_error(BS_ECONFLICT, "account '%s' is deleted (archived): it cannot %s any more; create a new "
+			"account with another name instead", a->username, what);
+}
+
+/* The last active admin keeps its role and state: without one nobody could manage accounts
+ * over the API, and the regulation's account review has nobody to do it. */
+static int keeps_an_admin(struct bs_datadir *dd, const struct bs_account *a, enum bs_account_op op)
+{
+	sqlite3_stmt *st;
+	int err, others = 0;
+
+	if (a->role != BS_ROLE_ADMIN || strcmp(a->state, "active"))
+		return 0;
+	if ((err = bs_auth_query(dd->store, &st, "SELECT count(*) FROM account WHERE role = 'admin' AND state = "
+				 "'active' AND id <> ?1", "i", a->id)) < 0)
+		return err;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		others = sqlite3_column_int(st, 0);
+	else
+		err = bs_store_fail(dd->store, "cannot count the admins");
+	sqlite3_finalize(st);
+	if (err < 0 || others > 0)
+		return err;
+	return bs_error(BS_ECONFLICT, "account '%s' is the last active admin: %s would leave nobody to manage "
+			"accounts; make another admin first ('brokersec user add --role admin' on the server)",
+			a->username, op == BS_OP_ROLE ? "changing its role" : op == BS_OP_DELETE ? "deleting it" :
+			"disabling it");
+}
+
 int bs_account_create(struct bs_datadir *dd, const struct bs_account_new *nw, char generated[32])
 {
 	char hash[BS_PWHASH_MAX], data[128];
@@ -240,14 +310,19 @@ int bs_account_create(struct bs_datadir *dd, const struct bs_account_new *nw, ch
 	if ((err = bs_password_hash(pw, hash)) < 0)
 		return err;
 	if ((err = bs_store_begin(dd->store)) < 0)
+		goto wipe;
+	if ((err = actor_may(dd, nw->by, BS_OP_CREATE, NULL, nw->username, nw->role)) < 0)
 		goto out;
+	/* made over the API, its first password was seen by its creator: the second factor may
+	 * then come only from the server's owner (totp_cli_only), or the creator could set it up */
 	err = bs_auth_exec(dd->store, "cannot create the account",
 			   "INSERT INTO account (username, full_name, role, kind, state, expires_us, pw_hash, "
-			   "pw_changed_us, must_change, created_us, created_by, updated_us) "
-			   "SELECT ?1, ?2, ?3, ?4, 'active', ?5, ?6, ?7, 1, ?7, ?8, ?7 "
+			   "pw_changed_us, must_change, created_us, created_by, updated_us, totp_cli_only) "
+			   "SELECT ?1, ?2, ?3, ?4, 'active', ?5, ?6, ?7, 1, ?7, ?8, ?7, ?9 "
 			   "WHERE NOT EXISTS (SELECT 1 FROM account WHERE username = ?1)",
-			   "ttttitit", nw->username, nw->full_name ? nw->full_name : "", bs_role_name(nw->role),
-			   bs_account_kind_name(nw->kind), nw->expires_us, hash, now, dd->actor ? dd->actor : "");
+			   "ttttititi", nw->username, nw->full_name ? nw->full_name : "", bs_role_name(nw->role),
+			   bs_account_kind_name(nw->kind), nw->expires_us, hash, now, dd->actor ? dd->actor : "",
+			   (int64_t)(nw->by != NULL));
 	if (err == 0)
 		err = bs_error(BS_EEXISTS, "account '%s' exists already (deleted accounts are archived and their "
 			       "names are never reused): choose another username", nw->username);
@@ -262,68 +337,88 @@ int bs_account_create(struct bs_datadir *dd, const struct bs_account_new *nw, ch
 	err = bs_audit(dd, "account.create", "success", data, "created %s account '%s' with role %s",
 		       bs_account_kind_name(nw->kind), nw->username, bs_role_name(nw->role));
 out:
-	sodium_memzero(hash, sizeof(hash));
 	err = finish(dd->store, err);
+wipe:
+	sodium_memzero(hash, sizeof(hash));
 	if (err < 0 && !nw->password)
 		sodium_memzero(generated, 32);
 	return err;
 }
 
-static int kill_sessions(struct bs_store *s, int64_t account_id)
+int bs_auth_end_sessions(struct bs_store *s, int64_t account_id, const char *keep)
 {
-	return bs_auth_exec(s, "cannot end the account's sessions", "DELETE FROM session WHERE account_id = ?1", "i",
-			    account_id);
+	unsigned char h[BS_HASH32] = { 0 };
+	int err;
+
+	if (keep)
+		bs_auth_hash_token(keep, h);
+	err = bs_auth_exec(s, "cannot end the account's sessions", "DELETE FROM session WHERE account_id = ?1 AND "
+			   "id_hash <> ?2", "ib", account_id, h);
+	sodium_memzero(h, sizeof(h));
+	return err;
 }
 
-int bs_account_set_state(struct bs_datadir *dd, const char *username, const char *state, const char *reason)
+static int kill_sessions(struct bs_store *s, int64_t account_id)
+{
+	return bs_auth_end_sessions(s, account_id, NULL);
+}
+
+/* sweep: the automatic disabling of expired and idle accounts (bs_account_sweep), which the
+ * regulation requires even for the last admin (the CLI can enable it again). */
+static int set_state(struct bs_datadir *dd, const struct bs_session_info *by, const char *username, const char *state,
+		     const char *reason, int sweep)
 {
 	struct bs_account a;
 	char data[128];
-	int err;
+	int err, enable = !strcmp(state, "active"), del = !strcmp(state, "deleted");
+	enum bs_account_op op = enable ? BS_OP_ENABLE : del ? BS_OP_DELETE : BS_OP_DISABLE;
 
-	if (strcmp(state, "active") && strcmp(state, "disabled") && strcmp(state, "deleted"))
+	if (!enable && !del && strcmp(state, "disabled"))
 		return bs_error(BS_EINVALID, "unknown account state '%s'", state);
 	if ((err = bs_store_begin(dd->store)) < 0)
 		return err;
-	if ((err = bs_account_get(dd->store, username, &a)) < 0)
+	if ((err = bs_account_get(dd->store, username, &a)) < 0 ||
+	    (err = actor_may(dd, by, op, &a, username, a.role)) < 0 || (err = not_deleted(&a, "change")) < 0)
 		goto out;
-	if (!strcmp(a.state, "deleted")) {
-		err = bs_error(BS_ECONFLICT, "account '%s' is deleted (archived): it cannot change any more", username);
-		goto out;
-	}
 	if (!strcmp(a.state, state)) {
 		err = bs_error(BS_ECONFLICT, "account '%s' is already %s", username, state);
 		goto out;
 	}
-	if (!strcmp(state, "active") && a.kind != BS_KIND_PERSONAL && a.expires_us <= bs_clock_now()) {
+	if (enable && a.kind != BS_KIND_PERSONAL && a.expires_us <= bs_clock_now()) {
 		err = bs_error(BS_ECONFLICT, "account '%s' is a %s account that has expired: create a new account "
 			       "with a new expiry instead", username, bs_account_kind_name(a.kind));
 		goto out;
 	}
+	if (!enable && !sweep && (err = keeps_an_admin(dd, &a, op)) < 0)
+		goto out;
 	/* enabling restarts the idle clock (updated_us) and clears the failure count */
 	err = bs_auth_exec(dd->store, "cannot change the account",
 			   "UPDATE account SET state = ?2, disabled_reason = ?3, updated_us = ?4, failures = 0, "
 			   "locked_until_us = 0 WHERE id = ?1", "itti", a.id, state,
-			   strcmp(state, "active") ? (reason ? reason : "disabled by an administrator") : "",
-			   bs_clock_now());
-	if (err >= 0 && strcmp(state, "active"))
+			   !enable ? (reason ? reason : "disabled by an administrator") : "", bs_clock_now());
+	if (err >= 0 && !enable)
 		err = kill_sessions(dd->store, a.id);
-	if (err >= 0 && strcmp(state, "active"))
+	if (err >= 0 && !enable)
 		err = bs_auth_exec(dd->store, "cannot revoke the account's tokens",
 				   "UPDATE api_token SET revoked = 1 WHERE account_id = ?1", "i", a.id);
 	if (err < 0)
 		goto out;
 	account_data(data, sizeof(data), username);
-	err = bs_audit(dd, !strcmp(state, "active") ? "account.enable" : !strcmp(state, "deleted") ? "account.delete"
-												: "account.disable",
-		       "success", data, "account '%s' %s%s%s", username,
-		       !strcmp(state, "active") ? "enabled" : !strcmp(state, "deleted") ? "deleted (archived)" : "disabled",
+	err = bs_audit(dd, enable ? "account.enable" : del ? "account.delete" : "account.disable", "success", data,
+		       "account '%s' %s%s%s", username, enable ? "enabled" : del ? "deleted (archived)" : "disabled",
 		       reason ? ": " : "", reason ? reason : "");
 out:
 	return finish(dd->store, err);
 }
 
-int bs_account_set_role(struct bs_datadir *dd, const char *username, enum bs_role role)
+int bs_account_set_state(struct bs_datadir *dd, const struct bs_session_info *by, const char *username,
+			 const char *state, const char *reason)
+{
+	return set_state(dd, by, username, state, reason, 0);
+}
+
+int bs_account_set_role(struct bs_datadir *dd, const struct bs_session_info *by, const char *username,
+			enum bs_role role)
 {
 	struct bs_account a;
 	char data[160];
@@ -331,12 +426,16 @@ int bs_account_set_role(struct bs_datadir *dd, const char *username, enum bs_rol
 
 	if ((err = bs_store_begin(dd->store)) < 0)
 		return err;
-	if ((err = bs_account_get(dd->store, username, &a)) < 0)
+	if ((err = bs_account_get(dd->store, username, &a)) < 0 ||
+	    (err = actor_may(dd, by, BS_OP_ROLE, &a, username, role)) < 0 ||
+	    (err = not_deleted(&a, "be given a role")) < 0)
 		goto out;
 	if (a.role == role) {
 		err = bs_error(BS_ECONFLICT, "account '%s' has role %s already", username, bs_role_name(role));
 		goto out;
 	}
+	if (role != BS_ROLE_ADMIN && (err = keeps_an_admin(dd, &a, BS_OP_ROLE)) < 0)
+		goto out;
 	/* a privilege change ends every session: the person signs in again under the new role */
 	if ((err = bs_auth_exec(dd->store, "cannot change the role", "UPDATE account SET role = ?2, updated_us = ?3 "
 				"WHERE id = ?1", "iti", a.id, bs_role_name(role), bs_clock_now())) < 0 ||
@@ -350,7 +449,7 @@ out:
 	return finish(dd->store, err);
 }
 
-int bs_account_unlock(struct bs_datadir *dd, const char *username)
+int bs_account_unlock(struct bs_datadir *dd, const struct bs_session_info *by, const char *username)
 {
 	struct bs_account a;
 	char data[128];
@@ -359,6 +458,8 @@ int bs_account_unlock(struct bs_datadir *dd, const char *username)
 	if ((err = bs_store_begin(dd->store)) < 0)
 		return err;
 	if ((err = bs_account_get(dd->store, username, &a)) < 0 ||
+	    (err = actor_may(dd, by, BS_OP_UNLOCK, &a, username, a.role)) < 0 ||
+	    (err = not_deleted(&a, "be unlocked")) < 0 ||
 	    (err = bs_auth_exec(dd->store, "cannot unlock the account",
 				"UPDATE account SET failures = 0, locked_until_us = 0 WHERE id = ?1", "i", a.id)) < 0)
 		goto out;
@@ -383,8 +484,8 @@ static int check_access(const char *networks, const char *hours, int max_session
 	return 0;
 }
 
-int bs_account_set_access(struct bs_datadir *dd, const char *username, const char *networks, const char *hours,
-			  int max_sessions)
+int bs_account_set_access(struct bs_datadir *dd, const struct bs_session_info *by, const char *username,
+			  const char *networks, const char *hours, int max_sessions)
 {
 	struct bs_account a;
 	char data[128];
@@ -394,7 +495,9 @@ int bs_account_set_access(struct bs_datadir *dd, const char *username, const cha
 		return err;
 	if ((err = bs_store_begin(dd->store)) < 0)
 		return err;
-	if ((err = bs_account_get(dd->store, username, &a)) < 0)
+	if ((err = bs_account_get(dd->store, username, &a)) < 0 ||
+	    (err = actor_may(dd, by, BS_OP_ACCESS, &a, username, a.role)) < 0 ||
+	    (err = not_deleted(&a, "change")) < 0)
 		goto out;
 	if ((err = bs_auth_exec(dd->store, "cannot change the remote-access rule",
 				"UPDATE account SET networks = ?2, hours = ?3, max_sessions = ?4, updated_us = ?5 "
@@ -479,7 +582,86 @@ int bs_auth_totp_secret(struct bs_datadir *dd, int64_t id, const void *blob, int
 	return err;
 }
 
-int bs_account_totp_enroll(struct bs_datadir *dd, const char *username, unsigned char secret[BS_TOTP_SECRET_BYTES])
+int bs_auth_count_failure(struct bs_datadir *dd, const struct bs_policy *pol, const struct bs_account *a,
+			  int64_t now, int *locked)
+{
+	char data[128];
+	int64_t failures = a->failures + 1, until = 0;
+	int err;
+
+	*locked = 0;
+	if (strcmp(a->state, "active") || a->locked_until_us > now)
+		return 0;
+	if (failures >= pol->v[BS_POL_LOCKOUT_THRESHOLD]) {
+		until = now + pol->v[BS_POL_LOCKOUT_MINUTES] * MIN_US;
+		failures = 0;
+	}
+	if ((err = bs_auth_exec(dd->store, "cannot count the failed password", "UPDATE account SET failures = ?2, "
+				"locked_until_us = ?3 WHERE id = ?1", "iii", a->id, failures, until)) < 0 ||
+	    !until)
+		return err < 0 ? err : 0;
+	*locked = 1;
+	account_data(data, sizeof(data), a->username);
+	return bs_audit(dd, "auth.lockout", "success", data, "account '%s' locked for %lld minutes after %lld failed "
+			"sign-ins or password checks", a->username, (long long)pol->v[BS_POL_LOCKOUT_MINUTES],
+			(long long)pol->v[BS_POL_LOCKOUT_THRESHOLD]);
+}
+
+/* Self-service re-authentication before a change only the owner may make (the password,
+ * the second factor): an open session is not proof enough, it may be unattended or stolen.
+ * A locked account is refused; a wrong password counts toward the lockout exactly like a
+ * failed sign-in (committed although the change is refused) and, once that locks the
+ * account, ends all its sessions, the guessing one included. what: "password change". */
+static int reauth(struct bs_datadir *dd, const struct bs_account *a0, const char *password, const char *what)
+{
+	struct bs_policy pol;
+	struct bs_account a;
+	sqlite3_stmt *st;
+	char data[128];
+	const char *src = dd->source ? dd->source : "cli";
+	int64_t now = bs_clock_now();
+	int err, m, locked = 0;
+
+	if ((err = bs_policy_load(dd->store, &pol)) < 0)
+		return err;
+	account_data(data, sizeof(data), a0->username);
+	if (a0->locked_until_us > now) {
+		if ((err = bs_audit(dd, "auth.reauth", "failure", data, "%s of '%s' refused from %s: account locked",
+				    what, a0->username, src)) < 0)
+			return err;
+		return bs_error(BS_EDENIED, "account '%s' is locked after too many wrong passwords: try again in %lld "
+				"minute(s) or ask an administrator to unlock it", a0->username,
+				(long long)((a0->locked_until_us - now + MIN_US - 1) / MIN_US));
+	}
+	if ((err = bs_auth_query(dd->store, &st, "SELECT pw_hash FROM account WHERE id = ?1", "i", a0->id)) < 0)
+		return err;
+	m = sqlite3_step(st) == SQLITE_ROW ? bs_password_verify(bs_store_text(st, 0), password) : 0;
+	sqlite3_finalize(st);
+	if (m != 0)
+		return m < 0 ? m : 0;
+	if ((err = bs_store_begin(dd->store)) < 0)
+		return err;
+	/* re-read inside the transaction: a concurrent request may have counted meanwhile */
+	if ((err = bs_account_get_id(dd->store, a0->id, &a)) < 0 ||
+	    (err = bs_auth_count_failure(dd, &pol, &a, now, &locked)) < 0 ||
+	    (locked && (err = kill_sessions(dd->store, a.id)) < 0))
+		goto out;
+	err = bs_audit(dd, "auth.reauth", "failure", data, "%s of '%s' refused from %s: wrong password%s", what,
+		       a.username, src, locked ? "; account locked, its sessions ended" : "");
+out:
+	if ((err = finish(dd->store, err)) < 0)
+		return err;
+	if (locked)
+		return bs_error(BS_EDENIED, "the password is wrong: account '%s' is now locked for %lld minutes "
+				"after %lld wrong passwords in a row, and signed out everywhere", a.username,
+				(long long)pol.v[BS_POL_LOCKOUT_MINUTES], (long long)pol.v[BS_POL_LOCKOUT_THRESHOLD]);
+	return bs_error(BS_EDENIED, "the current password is wrong: type it again (after %lld wrong passwords in a "
+			"row the account locks for %lld minutes)", (long long)pol.v[BS_POL_LOCKOUT_THRESHOLD],
+			(long long)pol.v[BS_POL_LOCKOUT_MINUTES]);
+}
+
+int bs_account_totp_enroll(struct bs_datadir *dd, const struct bs_session_info *by, const char *username,
+			   const char *password, unsigned char secret[BS_TOTP_SECRET_BYTES])
 {
 	struct bs_account a;
 	sqlite3_stmt *st = NULL;
@@ -487,31 +669,62 @@ int bs_account_totp_enroll(struct bs_datadir *dd, const char *username, unsigned
 	char data[128], ad[64], *keysdir;
 	int err;
 
-	randombytes_buf(secret, BS_TOTP_SECRET_BYTES);
+	if ((err = bs_account_get(dd->store, username, &a)) < 0 || (err = not_deleted(&a, "get a second factor")) < 0)
+		return err;
+	if (by) {
+		/* self-service only: another account's factor comes from the server's owner */
+		if (by->account_id != a.id)
+			return bs_error(BS_EDENIED, "a second factor is set up only by its own account: sign in as '%s'",
+					username);
+		if (a.totp_enrolled)
+			return bs_error(BS_ECONFLICT, "a second factor is set up already: the server's administrator can "
+					"issue a new one with 'brokersec user totp %s'", username);
+		/* someone else knew this password (a reset token was used, or an admin made the
+		 * account): whoever set it up now could keep the factor, so it comes out of band */
+		if (a.totp_cli_only)
+			return bs_error(BS_EDENIED, "the second factor of '%s' must come from the server's administrator: "
+					"ask for 'brokersec user totp %s' on the server (its password was known to "
+					"someone else: a reset or a new account)", username, username);
+		if (!password)
+			return bs_error(BS_EINVALID, "setting up a second factor needs the account's password again");
+		if ((err = reauth(dd, &a, password, "TOTP set-up")) < 0)
+			return err;
+	}
 	if ((err = bs_store_begin(dd->store)) < 0)
 		return err;
-	if ((err = bs_account_get(dd->store, username, &a)) < 0)
+	randombytes_buf(secret, BS_TOTP_SECRET_BYTES);
+	/* re-read inside the transaction: the checks above must still hold */
+	if ((err = bs_account_get_id(dd->store, a.id, &a)) < 0 || (err = not_deleted(&a, "get a second factor")) < 0)
 		goto out;
+	if (by && (a.totp_enrolled || a.totp_cli_only)) {
+		err = bs_error(BS_ECONFLICT, "the second factor of '%s' changed meanwhile: reload and try again",
+			       username);
+		goto out;
+	}
 	totp_ad(ad, sizeof(ad), a.id);
 	keysdir = bs_datadir_file(dd, "keys");
 	err = bs_keys_seal_secret(keysdir, ad, secret, BS_TOTP_SECRET_BYTES, sealed);
 	free(keysdir);
 	if (err < 0)
 		goto out;
-	if ((err = bs_store_prepare(dd->store, "UPDATE account SET totp_secret = ?2, totp_last_step = 0 WHERE id = ?1",
-				    &st)) < 0)
+	/* a seed from the CLI can be replaced only from the CLI until it is confirmed */
+	if ((err = bs_store_prepare(dd->store, "UPDATE account SET totp_secret = ?2, totp_last_step = 0, "
+				    "totp_cli_only = CASE WHEN ?3 THEN 1 ELSE totp_cli_only END WHERE id = ?1", &st)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, a.id);
 	sqlite3_bind_blob(st, 2, sealed, sizeof(sealed), SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, by == NULL);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		err = bs_store_fail(dd->store, "cannot store the TOTP secret");
 		goto out;
 	}
 	account_data(data, sizeof(data), username);
-	err = bs_audit(dd, "account.totp_enroll", "success", data, "new TOTP secret issued for '%s' (confirmed at "
-		       "the next sign-in with a code)", username);
+	err = bs_audit(dd, "account.totp_enroll", "success", data, "new TOTP secret issued for '%s' %s", username,
+		       by ? "by its owner (confirmed with a code next)"
+			  : "on the server (confirmed by the next sign-in or a code)");
 out:
 	sqlite3_finalize(st);
+	sodium_memzero(sealed, sizeof(sealed));
 	err = finish(dd->store, err);
 	if (err < 0)
 		sodium_memzero(secret, BS_TOTP_SECRET_BYTES);
@@ -553,8 +766,8 @@ int bs_account_totp_confirm(struct bs_datadir *dd, const char *username, const c
 			       "the authenticator app");
 		goto out;
 	}
-	if ((err = bs_auth_exec(dd->store, "cannot confirm TOTP", "UPDATE account SET totp_last_step = ?2 WHERE id = ?1",
-				"ii", a.id, step)) < 0)
+	if ((err = bs_auth_exec(dd->store, "cannot confirm TOTP", "UPDATE account SET totp_last_step = ?2, "
+				"totp_cli_only = 0 WHERE id = ?1", "ii", a.id, step)) < 0)
 		goto out;
 	account_data(data, sizeof(data), username);
 	err = bs_audit(dd, "account.totp_confirm", "success", data, "TOTP confirmed for '%s'", username);
@@ -589,7 +802,7 @@ int bs_account_sweep(struct bs_datadir *dd, int *n)
 				 (long long)pol.v[BS_POL_ACCOUNT_IDLE_DAYS]);
 		else
 			continue;
-		if ((err = bs_account_set_state(dd, a->username, "disabled", reason)) >= 0)
+		if ((err = set_state(dd, NULL, a->username, "disabled", reason, 1)) >= 0)
 			(*n)++;
 	}
 	free(v);
@@ -622,11 +835,14 @@ static int check_history(struct bs_store *s, int64_t account_id, int64_t history
 	return 0;
 }
 
-/* Sets the new password inside the caller's transaction. */
+/* Sets the new password inside the caller's transaction. Reset tokens not used yet stop
+ * working: they were issued for the password that is now gone. */
 static int store_password(struct bs_datadir *dd, const struct bs_account *a, const char *hash, int64_t now)
 {
 	int err;
-	if ((err = bs_auth_exec(dd->store, "cannot change the password",
+	if ((err = bs_auth_exec(dd->store, "cannot void the reset tokens", "UPDATE reset_token SET used_us = ?2 "
+				"WHERE account_id = ?1 AND used_us = 0", "ii", a->id, now)) < 0 ||
+	    (err = bs_auth_exec(dd->store, "cannot change the password",
 				"UPDATE account SET pw_hash = ?2, pw_changed_us = ?3, must_change = 0, failures = 0, "
 				"locked_until_us = 0 WHERE id = ?1", "iti", a->id, hash, now)) < 0 ||
 	    (err = bs_auth_exec(dd->store, "cannot record the password history",
@@ -641,12 +857,11 @@ static int store_password(struct bs_datadir *dd, const struct bs_account *a, con
 }
 
 int bs_account_change_password(struct bs_datadir *dd, const char *username, const char *current,
-			       const char *new_pw)
+			       const char *new_pw, const char *keep_session)
 {
 	struct bs_account a;
 	struct bs_policy pol;
 	char hash[BS_PWHASH_MAX], data[128];
-	sqlite3_stmt *st = NULL;
 	int64_t now = bs_clock_now();
 	int err;
 
@@ -655,14 +870,8 @@ int bs_account_change_password(struct bs_datadir *dd, const char *username, cons
 	if (strcmp(a.state, "active"))
 		return bs_error(BS_EDENIED, "account '%s' is %s: ask an administrator", username, a.state);
 	if (current) {
-		if ((err = bs_auth_query(dd->store, &st, "SELECT pw_hash FROM account WHERE id = ?1", "i", a.id)) < 0)
+		if ((err = reauth(dd, &a, current, "password change")) < 0)
 			return err;
-		int m = sqlite3_step(st) == SQLITE_ROW ? bs_password_verify(bs_store_text(st, 0), current) : 0;
-		sqlite3_finalize(st);
-		if (m < 0)
-			return m;
-		if (!m)
-			return bs_error(BS_EDENIED, "the current password is wrong: type it again");
 		if (!a.must_change && now - a.pw_changed_us < pol.v[BS_POL_MIN_AGE_DAYS] * DAY_US)
 			return bs_error(BS_EDENIED, "the password was changed less than %lld day(s) ago (minimum age, "
 					"A2.5.4.2.4): try again later or ask an administrator for a reset",
@@ -676,11 +885,14 @@ int bs_account_change_password(struct bs_datadir *dd, const char *username, cons
 		return err;
 	if ((err = bs_store_begin(dd->store)) < 0)
 		goto wipe;
-	if ((err = store_password(dd, &a, hash, now)) < 0)
+	/* whoever else held a session of this account (a left-open browser, a stolen cookie)
+	 * is out; the caller's own session is rotated by the caller */
+	if ((err = store_password(dd, &a, hash, now)) < 0 ||
+	    (err = bs_auth_end_sessions(dd->store, a.id, keep_session)) < 0)
 		goto out;
 	account_data(data, sizeof(data), username);
-	err = bs_audit(dd, "account.password", "success", data, "password of '%s' changed%s", username,
-		       current ? " by its owner" : " by an administrator");
+	err = bs_audit(dd, "account.password", "success", data, "password of '%s' changed%s; its other sessions "
+		       "ended", username, current ? " by its owner" : " by an administrator");
 out:
 	err = finish(dd->store, err);
 wipe:
@@ -688,7 +900,7 @@ wipe:
 	return err;
 }
 
-int bs_reset_issue(struct bs_datadir *dd, const char *username, char token[65])
+int bs_reset_issue(struct bs_datadir *dd, const struct bs_session_info *by, const char *username, char token[65])
 {
 	struct bs_account a;
 	struct bs_policy pol;
@@ -701,7 +913,8 @@ int bs_reset_issue(struct bs_datadir *dd, const char *username, char token[65])
 		return err;
 	if ((err = bs_store_begin(dd->store)) < 0)
 		return err;
-	if ((err = bs_account_get(dd->store, username, &a)) < 0)
+	if ((err = bs_account_get(dd->store, username, &a)) < 0 ||
+	    (err = actor_may(dd, by, BS_OP_RESET, &a, username, a.role)) < 0)
 		goto out;
 	if (strcmp(a.state, "active")) {
 		err = bs_error(BS_ECONFLICT, "account '%s' is %s: enable it before issuing a reset", username, a.state);
@@ -757,6 +970,9 @@ int bs_reset_use(struct bs_datadir *dd, const char *token, const char *new_pw)
 				"the security officer for a new one");
 	if ((err = bs_policy_load(dd->store, &pol)) < 0 || (err = bs_account_get_id(dd->store, account_id, &a)) < 0)
 		return err;
+	if (strcmp(a.state, "active"))
+		return bs_error(BS_EDENIED, "account '%s' is %s: the reset token no longer applies; ask an "
+				"administrator", a.username, a.state);
 	if ((err = bs_password_check(&pol, a.username, new_pw)) < 0 ||
 	    (err = check_history(dd->store, a.id, pol.v[BS_POL_HISTORY], new_pw)) < 0 ||
 	    (err = bs_password_hash(new_pw, hash)) < 0)
@@ -770,9 +986,17 @@ int bs_reset_use(struct bs_datadir *dd, const char *token, const char *new_pw)
 		err = bs_error(BS_EDENIED, "the reset token is invalid, used or expired: ask for a new one");
 	if (err < 0 || (err = store_password(dd, &a, hash, now)) < 0 || (err = kill_sessions(dd->store, a.id)) < 0)
 		goto out;
+	/* whoever issued or intercepted the token may be the one using it: a confirmed second
+	 * factor stays required, and without one the factor may now come only from the server's
+	 * owner (an unconfirmed seed is dropped: its holder is unknown) */
+	if (!a.totp_enrolled &&
+	    (err = bs_auth_exec(dd->store, "cannot bind the second factor", "UPDATE account SET totp_cli_only = 1, "
+				"totp_secret = NULL, totp_last_step = 0 WHERE id = ?1 AND NOT (totp_secret IS NOT NULL "
+				"AND totp_last_step > 0)", "i", a.id)) < 0)
+		goto out;
 	account_data(data, sizeof(data), a.username);
-	err = bs_audit(dd, "account.password", "success", data, "password of '%s' set with a one-time reset token",
-		       a.username);
+	err = bs_audit(dd, "account.password", "success", data, "password of '%s' set with a one-time reset token%s",
+		       a.username, a.totp_enrolled ? "" : "; its second factor may now come only from the server");
 out:
 	err = finish(dd->store, err);
 wipe:

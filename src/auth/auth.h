@@ -67,6 +67,37 @@ int bs_role_has(enum bs_role r, enum bs_perm p);
 /* The role x permission matrix as a Markdown table (docs/roles.md is checked against it). */
 void bs_perm_matrix_markdown(struct bs_buf *out);
 
+/* ---- who may act on whom (perm.c): the second table, docs/roles.md ---- */
+
+/* The operations one account can do on another. Each needs a route-level permission
+ * (bs_account_op_perm) and then passes bs_account_may() against the target. */
+enum bs_account_op {
+	BS_OP_CREATE,  /* users.write: make an account with a role */
+	BS_OP_ROLE,    /* users.write */
+	BS_OP_DISABLE, /* users.write */
+	BS_OP_ENABLE,  /* users.write */
+	BS_OP_DELETE,  /* users.write */
+	BS_OP_ACCESS,  /* users.write: the account's own remote-access rule */
+	BS_OP_RESET,   /* users.reset: issue a one-time reset token */
+	BS_OP_UNLOCK,  /* users.reset */
+	BS_OP_COUNT
+};
+
+/* admin 3 > security_officer 2 > auditor = it_staff = employee 1. */
+int bs_role_rank(enum bs_role r);
+const char *bs_account_op_name(enum bs_account_op op);
+enum bs_perm bs_account_op_perm(enum bs_account_op op);
+/* 0 when a signed-in account of role actor may do op on an account of role target (self:
+ * its own account), else BS_EDENIED saying why. For BS_OP_CREATE target is the new
+ * account's role; for BS_OP_CREATE and BS_OP_ROLE `to` is the role given (else pass target).
+ * The rule: the actor holds the operation's permission; never its own account; the target's
+ * rank is strictly below the actor's, except that an admin acts on admins; a role given is
+ * never above the actor's. The data directory's owner (the CLI) is not bound by it; the
+ * last-admin and deleted-account rules need the database and live in account.c. */
+int bs_account_may(enum bs_role actor, int self, enum bs_account_op op, enum bs_role target, enum bs_role to);
+/* The operation x actor x target table as Markdown (docs/roles.md is checked against it). */
+void bs_privilege_matrix_markdown(struct bs_buf *out);
+
 /* ---- policy (policy.c) ---- */
 
 enum bs_policy_key {
@@ -179,6 +210,14 @@ void bs_throttle_reset(void);
 
 /* ---- accounts (account.c) ---- */
 
+/* Who asks for a change to another account (`by` below): the signed-in account (the API),
+ * or NULL for the data directory's owner (the CLI, the root of trust: docs/roles.md). A
+ * signed-in actor is re-read inside the change's transaction and must pass
+ * bs_account_may(); its refusals are auth.denied events and BS_EDENIED. Everyone, the CLI
+ * included, is refused a change to a deleted account and the demotion, disabling or
+ * deletion of the last active admin (BS_ECONFLICT). */
+struct bs_session_info;
+
 enum bs_account_kind { BS_KIND_PERSONAL, BS_KIND_TEMPORARY, BS_KIND_EMERGENCY };
 
 struct bs_account {
@@ -202,6 +241,7 @@ struct bs_account {
 	char networks[512];          /* account's own remote-access rule, "" none */
 	char hours[256];
 	int max_sessions;            /* 0: unlimited */
+	int totp_cli_only;           /* a second factor only from 'brokersec user totp' until one is confirmed */
 };
 
 const char *bs_account_kind_name(enum bs_account_kind k);
@@ -215,27 +255,41 @@ struct bs_account_new {
 	enum bs_account_kind kind;
 	int64_t expires_us;          /* required for temporary/emergency */
 	const char *password;        /* NULL: generate one into generated[] */
+	const struct bs_session_info *by; /* the signed-in creator (API), NULL for the CLI */
 };
 
 /* Creates an account whose password must be changed at first sign-in. When nw->password
- * is NULL a random one is written to generated (wipe it). Audited account.create. */
+ * is NULL a random one is written to generated (wipe it). Audited account.create. An
+ * account made by a signed-in admin gets its second factor only from the CLI
+ * (totp_cli_only): its creator saw its first password. */
 int bs_account_create(struct bs_datadir *dd, const struct bs_account_new *nw, char generated[32]);
 int bs_account_get(struct bs_store *s, const char *username, struct bs_account *out);
 int bs_account_get_id(struct bs_store *s, int64_t id, struct bs_account *out);
 /* Every account that is not deleted (include_deleted: all), ordered by username. */
 int bs_account_list(struct bs_store *s, int include_deleted, struct bs_account **out, size_t *n);
-int bs_account_set_state(struct bs_datadir *dd, const char *username, const char *state, const char *reason);
-int bs_account_set_role(struct bs_datadir *dd, const char *username, enum bs_role role);
-int bs_account_unlock(struct bs_datadir *dd, const char *username);
+/* state: "active", "disabled" or "deleted"; reason may be NULL. */
+int bs_account_set_state(struct bs_datadir *dd, const struct bs_session_info *by, const char *username,
+			 const char *state, const char *reason);
+int bs_account_set_role(struct bs_datadir *dd, const struct bs_session_info *by, const char *username,
+			enum bs_role role);
+int bs_account_unlock(struct bs_datadir *dd, const struct bs_session_info *by, const char *username);
 /* networks / hours may be NULL to leave unchanged; max_sessions < 0 leaves unchanged. */
-int bs_account_set_access(struct bs_datadir *dd, const char *username, const char *networks,
-			  const char *hours, int max_sessions);
+int bs_account_set_access(struct bs_datadir *dd, const struct bs_session_info *by, const char *username,
+			  const char *networks, const char *hours, int max_sessions);
 /* Per-role rule (scope "role:<name>"). */
 int bs_role_set_access(struct bs_datadir *dd, enum bs_role role, const char *networks, const char *hours,
 		       int max_sessions);
 int bs_role_get_access(struct bs_store *s, enum bs_role role, char networks[512], char hours[256], int *max_sessions);
-/* Enrolls a new TOTP secret (replacing any) and returns it in secret. Audited. */
-int bs_account_totp_enroll(struct bs_datadir *dd, const char *username, unsigned char secret[BS_TOTP_SECRET_BYTES]);
+/* Issues a new TOTP seed for username into secret. Audited account.totp_enroll.
+ * by NULL (the CLI, 'brokersec user totp'): for any account that is not deleted, replacing
+ * any seed; the account's factor then comes only from the CLI until the seed is confirmed,
+ * and sign-in asks for its code (a first sign-in with a right code confirms it).
+ * by non-NULL (POST /me/totp): the signed-in account's own (username is by's); password
+ * must be its current password (a wrong one counts toward the lockout, a locked account is
+ * refused: BS_EDENIED); BS_ECONFLICT when a factor is confirmed already; BS_EDENIED when the
+ * seed must come from the CLI (totp_cli_only). */
+int bs_account_totp_enroll(struct bs_datadir *dd, const struct bs_session_info *by, const char *username,
+			   const char *password, unsigned char secret[BS_TOTP_SECRET_BYTES]);
 /* Confirms the enrolled secret with a current code (then sign-in requires codes).
  * BS_EDENIED when the code is wrong or no secret is enrolled. Audited. */
 int bs_account_totp_confirm(struct bs_datadir *dd, const char *username, const char *code);
@@ -243,16 +297,23 @@ int bs_account_totp_confirm(struct bs_datadir *dd, const char *username, const c
  * *n gets how many were disabled. Each is an event. */
 int bs_account_sweep(struct bs_datadir *dd, int *n);
 
-/* Changes a password. When current is non-NULL it is verified first (self-service: the
- * minimum age applies unless a change is required). Checks the policy and the history,
- * clears must_change. */
+/* Changes a password. When current is non-NULL it is verified first (self-service: a
+ * locked account is refused and a wrong current password counts toward the lockout like a
+ * failed sign-in, both BS_EDENIED; the minimum age applies unless a change is required).
+ * Checks the policy and the history, clears must_change, voids unused reset tokens and ends
+ * every session of the account except keep_session (the caller's, which it rotates; NULL:
+ * all). */
 int bs_account_change_password(struct bs_datadir *dd, const char *username, const char *current,
-			       const char *new_pw);
+			       const char *new_pw, const char *keep_session);
 
 /* Issues a one-time reset token (valid BS_POL_RESET_MINUTES), stored hashed; the account
- * must change its password. token gets 64 hex chars + NUL. */
-int bs_reset_issue(struct bs_datadir *dd, const char *username, char token[65]);
-/* Uses a reset token once: sets new_pw (policy and history apply, not the minimum age).
+ * must change its password. token gets 64 hex chars + NUL, for the issuer to hand to the
+ * person: a signed-in issuer passes bs_account_may() (so it outranks the account, or both
+ * are admins) and never resets itself. */
+int bs_reset_issue(struct bs_datadir *dd, const struct bs_session_info *by, const char *username, char token[65]);
+/* Uses a reset token once: sets new_pw (policy and history apply, not the minimum age),
+ * ends every session and, unless a second factor is confirmed, leaves the account to get
+ * one only from the CLI (the issuer could have used the token: totp_cli_only).
  * BS_EDENIED for an unknown, used or expired token. */
 int bs_reset_use(struct bs_datadir *dd, const char *token, const char *new_pw);
 
@@ -304,7 +365,10 @@ int bs_session_count(struct bs_store *s, int64_t account_id);
 /* Creates a token for username with the given permissions (comma-separated names, each
  * held by the account's role), valid days (1..365). token gets "bst_" + 64 hex + NUL. */
 int bs_token_create(struct bs_datadir *dd, const char *username, const char *scopes, int days, char token[69]);
-/* Checks a bearer token for perm: 0 and the account into *out, else BS_EDENIED. */
+/* Checks a bearer token for perm: 0 and the account into *out, else BS_EDENIED. On
+ * BS_EDENIED out->account_id is 0 when the token is unknown, expired or revoked (the client is
+ * not authenticated: 401 invalid_token), and the token's account (id, username, role) when
+ * the token is valid but lacks perm (403 insufficient_scope). */
 int bs_token_check(struct bs_datadir *dd, const char *token, enum bs_perm perm, struct bs_session_info *out);
 
 #endif

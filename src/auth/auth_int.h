@@ -25,8 +25,18 @@ void bs_auth_random_hex(char out[65]);
 #define ACCOUNT_COLS                                                                              \
 	"id, username, full_name, role, kind, state, disabled_reason, expires_us, pw_changed_us, " \
 	"must_change, failures, locked_until_us, (totp_secret IS NOT NULL AND totp_last_step > 0), " \
-	"last_login_us, created_us, created_by, networks, hours, max_sessions, updated_us"
+	"last_login_us, created_us, created_by, networks, hours, max_sessions, updated_us, totp_cli_only"
 void bs_auth_row(sqlite3_stmt *st, struct bs_account *a);
+
+/* One failed password check of a (as read inside the caller's transaction) counts toward
+ * the lockout: after the policy's threshold the account locks for the policy's minutes, an
+ * auth.lockout event. Nothing is counted for an account that is not active or is locked
+ * already. *locked says whether this failure locked it. */
+int bs_auth_count_failure(struct bs_datadir *dd, const struct bs_policy *pol, const struct bs_account *a,
+			  int64_t now, int *locked);
+/* Ends the account's sessions except the one whose id is keep (NULL: all), inside the
+ * caller's transaction. */
+int bs_auth_end_sessions(struct bs_store *s, int64_t account_id, const char *keep);
 
 /* The TOTP seed of account id from its stored (sealed) form blob[0..len). */
 int bs_auth_totp_secret(struct bs_datadir *dd, int64_t id, const void *blob, int len,

@@ -116,3 +116,82 @@ void bs_perm_matrix_markdown(struct bs_buf *out)
 		bs_buf_putc(out, '\n');
 	}
 }
+
+/* ---- who may act on whom: the second table (docs/roles.md "Who may act on whom") ---- */
+
+static const struct {
+	const char *name;  /* as the table and the refusal messages say it */
+	enum bs_perm perm; /* the route-level permission the operation needs */
+} ops[BS_OP_COUNT] = {
+	[BS_OP_CREATE] = { "create", BS_PERM_USERS_WRITE },
+	[BS_OP_ROLE] = { "change the role of", BS_PERM_USERS_WRITE },
+	[BS_OP_DISABLE] = { "disable", BS_PERM_USERS_WRITE },
+	[BS_OP_ENABLE] = { "enable", BS_PERM_USERS_WRITE },
+	[BS_OP_DELETE] = { "delete", BS_PERM_USERS_WRITE },
+	[BS_OP_ACCESS] = { "set the remote access of", BS_PERM_USERS_WRITE },
+	[BS_OP_RESET] = { "reset", BS_PERM_USERS_RESET },
+	[BS_OP_UNLOCK] = { "unlock", BS_PERM_USERS_RESET },
+};
+
+int bs_role_rank(enum bs_role r)
+{
+	/* auditor, it_staff and employee are peers: none of them holds a users.* permission, so
+	 * an order among them would decide nothing */
+	return r == BS_ROLE_ADMIN ? 3 : r == BS_ROLE_SECURITY_OFFICER ? 2 : 1;
+}
+
+const char *bs_account_op_name(enum bs_account_op op)
+{
+	return (unsigned)op < BS_OP_COUNT ? ops[op].name : "?";
+}
+
+enum bs_perm bs_account_op_perm(enum bs_account_op op)
+{
+	return (unsigned)op < BS_OP_COUNT ? ops[op].perm : BS_PERM_COUNT;
+}
+
+int bs_account_may(enum bs_role actor, int self, enum bs_account_op op, enum bs_role target, enum bs_role to)
+{
+	if ((unsigned)op >= BS_OP_COUNT || (unsigned)actor >= BS_ROLE_COUNT || (unsigned)target >= BS_ROLE_COUNT ||
+	    (unsigned)to >= BS_ROLE_COUNT)
+		return bs_error(BS_EINVALID, "unknown account operation or role");
+	if (!bs_role_has(actor, ops[op].perm))
+		return bs_error(BS_EDENIED, "role %s does not have the permission %s", bs_role_name(actor),
+				bs_perm_name(ops[op].perm));
+	/* one's own account changes only through /me (password, TOTP): an account that could
+	 * reset, re-role or re-enable itself would make its own password and factor optional */
+	if (self)
+		return bs_error(BS_EDENIED, "nobody can %s their own account: use /me for the own password, or ask "
+				"another administrator (or 'brokersec user' on the server)", ops[op].name);
+	/* strictly above the target; admins also over admins (someone must be able to reset or
+	 * disable an admin without the server's shell) */
+	if (bs_role_rank(target) >= bs_role_rank(actor) && actor != BS_ROLE_ADMIN)
+		return bs_error(BS_EDENIED, "role %s cannot %s an account with role %s: only a higher role can "
+				"(docs/roles.md)", bs_role_name(actor), ops[op].name, bs_role_name(target));
+	if ((op == BS_OP_CREATE || op == BS_OP_ROLE) && bs_role_rank(to) > bs_role_rank(actor))
+		return bs_error(BS_EDENIED, "role %s cannot give the role %s, which is higher than its own",
+				bs_role_name(actor), bs_role_name(to));
+	return 0;
+}
+
+void bs_privilege_matrix_markdown(struct bs_buf *out)
+{
+	bs_buf_puts(out, "| operation | by \\ on |");
+	for (int t = 0; t < BS_ROLE_COUNT; t++)
+		bs_buf_printf(out, " %s |", role_names[t]);
+	bs_buf_puts(out, "\n| --- | --- |");
+	for (int t = 0; t < BS_ROLE_COUNT; t++)
+		bs_buf_puts(out, " :-: |");
+	bs_buf_putc(out, '\n');
+	for (int op = 0; op < BS_OP_COUNT; op++)
+		for (int a = 0; a < BS_ROLE_COUNT; a++) {
+			bs_buf_printf(out, "| %s | %s |", ops[op].name, role_names[a]);
+			for (int t = 0; t < BS_ROLE_COUNT; t++)
+				/* create: t is the new account's role; role change: the target's current
+				 * role, and the new role must pass the create row */
+				bs_buf_puts(out, bs_account_may((enum bs_role)a, 0, (enum bs_account_op)op, (enum bs_role)t,
+								(enum bs_role)t) == 0 ? " ✔ |" : " · |");
+			bs_buf_putc(out, '\n');
+		}
+	bs_error_clear();
+}

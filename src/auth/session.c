@@ -168,7 +168,10 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 	int active = !strcmp(a.state, "active"), locked = a.locked_until_us > now;
 	int64_t step = 0;
 	int totp_ok = 1;
-	if (match && active && !locked && a.totp_enrolled) {
+	/* a seed issued on the server (totp_cli_only) is asked for at once: its first right code
+	 * confirms it, and until then nobody signs in with the password alone */
+	int pending = !a.totp_enrolled && a.totp_cli_only && totp_len > 0;
+	if (match && active && !locked && (a.totp_enrolled || pending)) {
 		unsigned char seed[BS_TOTP_SECRET_BYTES];
 		/* a seed that does not open is the server's fault, not the user's: 500, logged */
 		if ((err = bs_auth_totp_secret(dd, a.id, totp_key, totp_len, seed)) < 0)
@@ -181,23 +184,9 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 	if (!match || !active || locked || !totp_ok) {
 		const char *why = !active ? "account disabled" : locked ? "account locked" : !match ? "wrong password"
 													: "wrong or missing TOTP code";
-		if (active && !locked) {
-			int failures = a.failures + 1;
-			int64_t until = 0;
-			if (failures >= pol.v[BS_POL_LOCKOUT_THRESHOLD]) {
-				until = now + pol.v[BS_POL_LOCKOUT_MINUTES] * MIN_US;
-				failures = 0;
-			}
-			if ((err = bs_auth_exec(dd->store, "cannot count the failed sign-in", "UPDATE account SET "
-						"failures = ?2, locked_until_us = ?3 WHERE id = ?1", "iii", a.id,
-						(int64_t)failures, until)) < 0)
-				goto done;
-			if (until && (err = bs_audit(dd, "auth.lockout", "success", data, "account '%s' locked for %lld "
-						     "minutes after %lld failed sign-ins", a.username,
-						     (long long)pol.v[BS_POL_LOCKOUT_MINUTES],
-						     (long long)pol.v[BS_POL_LOCKOUT_THRESHOLD])) < 0)
-				goto done;
-		}
+		int now_locked;
+		if ((err = bs_auth_count_failure(dd, &pol, &a, now, &now_locked)) < 0)
+			goto done;
 		err = bs_audit(dd, "auth.login", "failure", data, "sign-in of '%s' failed from %s: %s", a.username,
 			       source, why);
 		goto done;
@@ -220,9 +209,14 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 	}
 	if ((err = bs_auth_exec(dd->store, "cannot record the sign-in", "UPDATE account SET failures = 0, "
 				"locked_until_us = 0, last_login_us = ?2, totp_last_step = CASE WHEN ?3 > 0 THEN ?3 "
-				"ELSE totp_last_step END WHERE id = ?1", "iii", a.id, now, step)) < 0 ||
+				"ELSE totp_last_step END, totp_cli_only = CASE WHEN ?3 > 0 THEN 0 ELSE totp_cli_only END "
+				"WHERE id = ?1", "iii", a.id, now, step)) < 0 ||
 	    (err = session_create(dd->store, &a, source, now, out)) < 0)
 		goto done;
+	if (pending && (err = bs_audit(dd, "account.totp_confirm", "success", data, "TOTP confirmed for '%s' by "
+				       "its first sign-in with a code", a.username)) < 0)
+		goto done;
+	a.totp_enrolled = a.totp_enrolled || pending;
 	fill_info(&a, &pol, now, out);
 	err = bs_audit(dd, "auth.login", "success", data, "'%s' signed in from %s%s", a.username, source,
 		       out->must_change ? " (password change required)" : "");
@@ -346,8 +340,13 @@ int bs_session_rotate(struct bs_datadir *dd, const char *old_id, struct bs_sessi
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		snprintf(source, sizeof(source), "%s", bs_store_text(st, 0));
 		now = sqlite3_column_int64(st, 1); /* keeps the absolute lifetime of the original sign-in */
+	} else {
+		/* ended meanwhile (a password change elsewhere, a lockout): no new session from it */
+		err = bs_error(BS_EDENIED, "the session has ended: sign in again");
 	}
 	sqlite3_finalize(st);
+	if (err < 0)
+		goto out;
 	if ((err = bs_account_get_id(dd->store, io->account_id, &a)) < 0 ||
 	    (err = bs_auth_exec(dd->store, "cannot rotate the session", "DELETE FROM session WHERE id_hash = ?1", "b",
 				h)) < 0 ||
@@ -482,8 +481,14 @@ int bs_token_check(struct bs_datadir *dd, const char *token, enum bs_perm perm, 
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW || bs_account_get_id(dd->store, account_id, &a) < 0 || strcmp(a.state, "active"))
 		return bs_error(BS_EDENIED, "the API token is unknown, expired or revoked: create a new one");
-	if (!scope_has(scopes, perm) || !bs_role_has(a.role, perm))
+	if (!scope_has(scopes, perm) || !bs_role_has(a.role, perm)) {
+		/* a valid token, short of the scope: *out names its account, so that the caller can
+		 * answer 403 insufficient_scope rather than 401 invalid_token (RFC 6750 3.1) */
+		out->account_id = a.id;
+		snprintf(out->username, sizeof(out->username), "%s", a.username);
+		out->role = a.role;
 		return bs_error(BS_EDENIED, "the API token does not carry the permission '%s'", bs_perm_name(perm));
+	}
 	if ((err = bs_policy_load(dd->store, &pol)) < 0)
 		return err;
 	fill_info(&a, &pol, now, out);

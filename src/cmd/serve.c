@@ -1,5 +1,6 @@
 /* brokersec serve: the HTTPS JSON API, and the syslog intake when asked for. */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -134,6 +135,13 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Request bodies of up to 4 MiB are malloc'd and freed per request. glibc raises its mmap
+	 * threshold to the size of each large block freed, after which such blocks come from the
+	 * heap and stay with the process when freed (250 connections left 925 MiB behind). A fixed
+	 * threshold keeps every block of 128 KiB and more in its own mapping, returned at free. */
+	if (mallopt(M_MMAP_THRESHOLD, 128 * 1024) != 1)
+		fprintf(stderr, "brokersec serve: cannot fix the malloc mmap threshold: memory of large requests may "
+			"stay with the process after they end\n");
 	if ((err = bs_http_start(&h, &cfg)) < 0)
 		goto fail;
 	if (udp || tcp || tls) {
@@ -172,8 +180,10 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 			fprintf(stderr, "brokersec serve: TLS 1.2 accepted as well as 1.3 (--tls-min 1.2): use it "
 				"only while some client lacks TLS 1.3 (see docs/tls.md)\n");
 	}
-	(void)bs_audit(dd, "serve.start", "success", NULL, "HTTPS API started on %s (TLS %s and later)", cfg.listen,
-		       cfg.tls_min == 12 ? "1.2" : "1.3");
+	/* a server whose start cannot be logged would answer unlogged: it stops (fail closed) */
+	if ((err = bs_audit(dd, "serve.start", "success", NULL, "HTTPS API started on %s (TLS %s and later)", cfg.listen,
+			    cfg.tls_min == 12 ? "1.2" : "1.3")) < 0)
+		goto fail;
 	for (;;) {
 		struct timespec wait = { 600, 0 };
 		int sig = sigtimedwait(&set, NULL, &wait);
@@ -195,8 +205,10 @@ out:
 	if (ir.log)
 		bs_eventlog_close(ir.log);
 	bs_http_stop(h);
-	if (rc == 0)
-		(void)bs_audit(dd, "serve.stop", "success", NULL, "HTTPS API stopped");
+	if (rc == 0 && bs_audit(dd, "serve.stop", "success", NULL, "HTTPS API stopped") < 0) {
+		fprintf(stderr, "brokersec serve: the stop could not be recorded in the event log: %s\n", bs_error_message());
+		rc = 1;
+	}
 	free(cert);
 	free(key);
 	bs_datadir_free(dd);

@@ -1,7 +1,9 @@
 /* brokersec user: the account lifecycle (A2.4.1.6.1). The CLI acts as the operating-system
  * user that owns the data directory: whoever can read keys/ and brokersec.db has full
- * control anyway (docs/roles.md), so the CLI needs no sign-in; every change is still an
- * event naming that OS user. */
+ * control anyway (docs/roles.md), so the CLI needs no sign-in and is not bound by the
+ * who-may-act-on-whom table (it passes by = NULL); every change is still an event naming
+ * that OS user, and the rules that protect the data itself (no change to a deleted
+ * account, never without an active admin) hold here too. */
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@ static const char usage_text[] =
 	"       brokersec user totp U                 issue a TOTP secret (RFC 6238)\n"
 	"       brokersec user token U --scope PERM[,PERM] [--days N]   issue an API token\n"
 	"       brokersec user roles                  the role x permission matrix (Markdown)\n"
+	"       brokersec user privileges             who may act on whom over the API (Markdown)\n"
 	"Roles: admin, security_officer, auditor, it_staff, employee (docs/roles.md).\n"
 	"A new account gets a one-time password (printed once) that must be changed at first sign-in.\n";
 
@@ -65,6 +68,7 @@ static json_t *account_json(const struct bs_account *a)
 	json_object_set_new(o, "must_change_password", json_boolean(a->must_change));
 	json_object_set_new(o, "locked", json_boolean(a->locked_until_us > now));
 	json_object_set_new(o, "totp", json_boolean(a->totp_enrolled));
+	json_object_set_new(o, "totp_cli_only", json_boolean(a->totp_cli_only));
 	fmt_time(a->created_us, t);
 	json_object_set_new(o, "created", json_string(t));
 	json_object_set_new(o, "created_by", json_string(a->created_by));
@@ -180,12 +184,16 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli)
 			return 0;
 		}
 		return bs_cli_usage_error(cli, "which action? add, list, show, disable, enable, delete, set-role, "
-					  "reset, unlock, review, access, totp or token");
+					  "reset, unlock, review, access, totp, token, roles or privileges");
 	}
 	const char *verb = argv[1];
-	if (!strcmp(verb, "roles")) { /* the permission table itself: docs/roles.md is checked against it */
+	if (!strcmp(verb, "roles") || !strcmp(verb, "privileges")) {
+		/* the tables themselves: docs/roles.md is checked against them */
 		struct bs_buf b = BS_BUF_INIT;
-		bs_perm_matrix_markdown(&b);
+		if (verb[0] == 'r')
+			bs_perm_matrix_markdown(&b);
+		else
+			bs_privilege_matrix_markdown(&b);
 		fputs(b.ptr, stdout);
 		bs_buf_release(&b);
 		return bs_cli_flush(cli);
@@ -296,8 +304,9 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli)
 				printf("last sign-in:      %s\n", t);
 				fmt_time(one.pw_changed_us, t);
 				printf("password changed:  %s%s\n", t, one.must_change ? " (change required)" : "");
-				printf("locked:            %s\ntotp:              %s\n",
-				       one.locked_until_us > bs_clock_now() ? "yes" : "no", one.totp_enrolled ? "yes" : "no");
+				printf("locked:            %s\ntotp:              %s%s\n",
+				       one.locked_until_us > bs_clock_now() ? "yes" : "no", one.totp_enrolled ? "yes" : "no",
+				       one.totp_cli_only ? " (a seed only from 'brokersec user totp')" : "");
 				printf("networks:          %s\nhours:             %s\nmax sessions:      %d\n",
 				       one.networks[0] ? one.networks : "(any)", one.hours[0] ? one.hours : "(any)",
 				       one.max_sessions);
@@ -356,23 +365,23 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli)
 		free(rows);
 	} else if (!strcmp(verb, "disable") || !strcmp(verb, "enable") || !strcmp(verb, "delete")) {
 		const char *state = verb[0] == 'e' ? "active" : verb[1] == 'i' ? "disabled" : "deleted";
-		if ((err = bs_account_set_state(dd, username, state, NULL)) < 0)
+		if ((err = bs_account_set_state(dd, NULL, username, state, NULL)) < 0)
 			goto fail;
 		printf("%s: %s\n", username, verb[0] == 'e' ? BS_T(cli->lang, "已啟用", "enabled")
 					  : verb[1] == 'i' ? BS_T(cli->lang, "已停用", "disabled")
 							   : BS_T(cli->lang, "已刪除（封存）", "deleted (archived)"));
 	} else if (!strcmp(verb, "set-role")) {
 		enum bs_role role;
-		if ((err = bs_role_parse(extra, &role)) < 0 || (err = bs_account_set_role(dd, username, role)) < 0)
+		if ((err = bs_role_parse(extra, &role)) < 0 || (err = bs_account_set_role(dd, NULL, username, role)) < 0)
 			goto fail;
 		printf("%s: %s %s\n", username, BS_T(cli->lang, "角色改為", "role is now"), bs_role_name(role));
 	} else if (!strcmp(verb, "unlock")) {
-		if ((err = bs_account_unlock(dd, username)) < 0)
+		if ((err = bs_account_unlock(dd, NULL, username)) < 0)
 			goto fail;
 		printf("%s: %s\n", username, BS_T(cli->lang, "已解除鎖定", "unlocked"));
 	} else if (!strcmp(verb, "reset")) {
 		char tok[65];
-		if ((err = bs_reset_issue(dd, username, tok)) < 0)
+		if ((err = bs_reset_issue(dd, NULL, username, tok)) < 0)
 			goto fail;
 		printf("%s\n%s\n", BS_T(cli->lang, "一次性重設碼（15 分鐘內有效，僅能使用一次；請在確認本人身分後交付）:",
 					 "one-time reset token (valid 15 minutes, usable once; hand it over only after "
@@ -384,20 +393,21 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli)
 			if ((err = bs_role_parse(role_s, &role)) < 0 ||
 			    (err = bs_role_set_access(dd, role, nets, hours, max_sessions)) < 0)
 				goto fail;
-		} else if ((err = bs_account_set_access(dd, username, nets, hours, max_sessions)) < 0) {
+		} else if ((err = bs_account_set_access(dd, NULL, username, nets, hours, max_sessions)) < 0) {
 			goto fail;
 		}
 		printf("%s\n", BS_T(cli->lang, "已更新遠端存取規則", "remote-access rule updated"));
 	} else if (!strcmp(verb, "totp")) {
 		unsigned char secret[BS_TOTP_SECRET_BYTES];
 		char b32[64];
-		if ((err = bs_account_totp_enroll(dd, username, secret)) < 0)
+		if ((err = bs_account_totp_enroll(dd, NULL, username, NULL, secret)) < 0)
 			goto fail;
 		bs_base32_encode(secret, sizeof(secret), b32, sizeof(b32));
 		sodium_memzero(secret, sizeof(secret));
 		printf("%s\n%s\notpauth://totp/brokersec:%s?secret=%s&issuer=brokersec\n",
-		       BS_T(cli->lang, "TOTP 金鑰（僅顯示這一次，請加入驗證器 App）:",
-			    "TOTP secret (shown only this once: add it to an authenticator app):"), b32, username, b32);
+		       BS_T(cli->lang, "TOTP 金鑰（僅顯示這一次；請在確認本人身分後親自交付，下次登入須輸入其驗證碼）:",
+			    "TOTP secret (shown only this once: hand it over only after re-identifying the person; "
+			    "the next sign-in needs a code from it):"), b32, username, b32);
 		sodium_memzero(b32, sizeof(b32));
 	} else if (!strcmp(verb, "token")) {
 		char tok[69];

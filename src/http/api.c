@@ -89,6 +89,7 @@ static void h_me(struct bs_http_ctx *c)
 	json_t *o = session_json(&c->who);
 	json_object_set_new(o, "full_name", json_string(a.full_name));
 	json_object_set_new(o, "totp", json_boolean(a.totp_enrolled));
+	json_object_set_new(o, "totp_cli_only", json_boolean(a.totp_cli_only));
 	bs_http_json(c, 200, o);
 }
 
@@ -115,7 +116,8 @@ static void h_password(struct bs_http_ctx *c)
 		   *nw = jstr(c, "new_password", BS_PASSWORD_MAX, &bad);
 	if (bad || !cur || !nw)
 		return bs_http_error(c, 400, "invalid", "send {\"current_password\": ..., \"new_password\": ...}");
-	if ((err = bs_account_change_password(c->dd, c->who.username, cur, nw)) < 0)
+	/* every other session of the account ends; this one is rotated below */
+	if ((err = bs_account_change_password(c->dd, c->who.username, cur, nw, c->session_id)) < 0)
 		return bs_http_fail(c, err);
 	c->who.must_change = 0;
 	rotated(c, json_pack("{s:b}", "changed", 1));
@@ -124,22 +126,20 @@ static void h_password(struct bs_http_ctx *c)
 static void h_totp_enroll(struct bs_http_ctx *c)
 {
 	unsigned char secret[BS_TOTP_SECRET_BYTES];
-	struct bs_account a;
 	char b32[64];
 	struct bs_buf uri = BS_BUF_INIT;
-	int err;
+	int bad = 0, err;
+	const char *pw = jstr(c, "password", BS_PASSWORD_MAX, &bad);
 
-	if ((err = bs_account_get(c->dd->store, c->who.username, &a)) < 0)
-		return bs_http_fail(c, err);
-	if (a.totp_enrolled)
-		return bs_http_error(c, 409, "conflict", "a second factor is set up already: an administrator can "
-				     "issue a new one with 'brokersec user totp %s'", a.username);
-	if ((err = bs_account_totp_enroll(c->dd, c->who.username, secret)) < 0)
+	if (bad || !pw)
+		return bs_http_error(c, 400, "invalid", "send {\"password\": ...}: setting up a second factor needs "
+				     "the account's password again");
+	if ((err = bs_account_totp_enroll(c->dd, &c->who, c->who.username, pw, secret)) < 0)
 		return bs_http_fail(c, err);
 	bs_base32_encode(secret, sizeof(secret), b32, sizeof(b32));
 	sodium_memzero(secret, sizeof(secret));
 	bs_buf_printf(&uri, "otpauth://totp/brokersec:%s?secret=%s&issuer=brokersec&algorithm=SHA1&digits=6&period=30",
-		      a.username, b32);
+		      c->who.username, b32);
 	bs_http_json(c, 200, json_pack("{s:s,s:s}", "secret", b32, "otpauth_uri", uri.ptr));
 	sodium_memzero(b32, sizeof(b32));
 	sodium_memzero(uri.ptr, uri.len);
@@ -165,8 +165,11 @@ static void h_reset(struct bs_http_ctx *c)
 	if (bad || !tok || !nw)
 		return bs_http_error(c, 400, "invalid", "send {\"token\": ..., \"new_password\": ...}");
 	if ((err = bs_reset_use(c->dd, tok, nw)) < 0) {
-		if (err == BS_EDENIED)
-			(void)bs_audit(c->dd, "auth.reset", "failure", NULL, "reset token refused from %s", c->source);
+		int aerr;
+		/* a refusal that cannot be logged is answered as the server's failure (fail closed) */
+		if (err == BS_EDENIED &&
+		    (aerr = bs_audit(c->dd, "auth.reset", "failure", NULL, "reset token refused from %s", c->source)) < 0)
+			err = aerr;
 		return bs_http_fail(c, err);
 	}
 	bs_http_json(c, 200, json_pack("{s:b}", "changed", 1));
@@ -222,7 +225,7 @@ static void h_user_create(struct bs_http_ctx *c)
 	const char *u = jstr(c, "username", 64, &bad), *role = jstr(c, "role", 32, &bad),
 		   *name = jstr(c, "full_name", 200, &bad), *kind = jstr(c, "kind", 16, &bad),
 		   *exp = jstr(c, "expires", 40, &bad);
-	struct bs_account_new nw = { u, name, BS_ROLE_EMPLOYEE, BS_KIND_PERSONAL, 0, NULL };
+	struct bs_account_new nw = { u, name, BS_ROLE_EMPLOYEE, BS_KIND_PERSONAL, 0, NULL, &c->who };
 	char gen[32];
 
 	if (bad || !u || !role)
@@ -255,9 +258,10 @@ static void h_user_patch(struct bs_http_ctx *c)
 		return bs_http_error(c, 400, "invalid", "send {\"role\": ROLE} and/or {\"state\": \"active\"|\"disabled\"}");
 	if ((err = bs_username_check(c->param)) < 0)
 		return bs_http_fail(c, err);
-	if (role && ((err = bs_role_parse(role, &r)) < 0 || (err = bs_account_set_role(c->dd, c->param, r)) < 0))
+	if (role &&
+	    ((err = bs_role_parse(role, &r)) < 0 || (err = bs_account_set_role(c->dd, &c->who, c->param, r)) < 0))
 		return bs_http_fail(c, err);
-	if (state && (err = bs_account_set_state(c->dd, c->param, state, NULL)) < 0)
+	if (state && (err = bs_account_set_state(c->dd, &c->who, c->param, state, NULL)) < 0)
 		return bs_http_fail(c, err);
 	h_user_get(c);
 }
@@ -265,7 +269,8 @@ static void h_user_patch(struct bs_http_ctx *c)
 static void h_user_delete(struct bs_http_ctx *c)
 {
 	int err;
-	if ((err = bs_username_check(c->param)) < 0 || (err = bs_account_set_state(c->dd, c->param, "deleted", NULL)) < 0)
+	if ((err = bs_username_check(c->param)) < 0 ||
+	    (err = bs_account_set_state(c->dd, &c->who, c->param, "deleted", NULL)) < 0)
 		return bs_http_fail(c, err);
 	bs_http_json(c, 200, json_pack("{s:s,s:s}", "username", c->param, "state", "deleted"));
 }
@@ -274,7 +279,9 @@ static void h_user_reset(struct bs_http_ctx *c)
 {
 	char tok[65];
 	int err;
-	if ((err = bs_username_check(c->param)) < 0 || (err = bs_reset_issue(c->dd, c->param, tok)) < 0)
+	/* the core refuses an issuer that does not outrank the account (admins excepted), so the
+	 * token shown here never reaches someone of lower rank than the account it opens */
+	if ((err = bs_username_check(c->param)) < 0 || (err = bs_reset_issue(c->dd, &c->who, c->param, tok)) < 0)
 		return bs_http_fail(c, err);
 	json_t *o = json_pack("{s:s,s:s}", "username", c->param, "reset_token", tok);
 	sodium_memzero(tok, sizeof(tok));
@@ -284,7 +291,7 @@ static void h_user_reset(struct bs_http_ctx *c)
 static void h_user_unlock(struct bs_http_ctx *c)
 {
 	int err;
-	if ((err = bs_username_check(c->param)) < 0 || (err = bs_account_unlock(c->dd, c->param)) < 0)
+	if ((err = bs_username_check(c->param)) < 0 || (err = bs_account_unlock(c->dd, &c->who, c->param)) < 0)
 		return bs_http_fail(c, err);
 	bs_http_json(c, 200, json_pack("{s:s,s:b}", "username", c->param, "unlocked", 1));
 }
@@ -1018,7 +1025,7 @@ const struct bs_route bs_http_routes[] = {
 	{ "DELETE", "/api/v1/session", BS_PERM_SELF, R_PRE, h_logout },
 	{ "GET", "/api/v1/me", BS_PERM_SELF, R_PRE, h_me },
 	{ "POST", "/api/v1/me/password", BS_PERM_SELF, R_PRE | R_JSON | R_THROTTLE, h_password },
-	{ "POST", "/api/v1/me/totp", BS_PERM_SELF, R_PRE, h_totp_enroll },
+	{ "POST", "/api/v1/me/totp", BS_PERM_SELF, R_PRE | R_JSON | R_THROTTLE, h_totp_enroll },
 	{ "POST", "/api/v1/me/totp/confirm", BS_PERM_SELF, R_PRE | R_JSON | R_THROTTLE, h_totp_confirm },
 	{ "POST", "/api/v1/password-reset", BS_PERM_NONE, R_JSON | R_THROTTLE, h_reset },
 	{ "GET", "/api/v1/users", BS_PERM_USERS_READ, 0, h_users },

@@ -3,6 +3,8 @@
 #define BS_HTTP_INT_H
 
 #include <jansson.h>
+#include <microhttpd.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "auth/auth.h"
@@ -21,6 +23,19 @@ enum {
 
 #define BS_HTTP_BODY_MAX (64 * 1024)
 #define BS_HTTP_BIG_BODY_MAX (4 * 1024 * 1024)
+/* Request bodies buffered at once, all connections together: beyond it 503 + Retry-After. */
+#define BS_HTTP_BODY_BUDGET (64 * 1024 * 1024)
+/* A refused request's declared body up to this size is read and dropped, so the client sees
+ * the answer (closing on unread data makes TCP reset the connection, and the answer may be
+ * lost); a larger one, or one of unknown size, is answered at once and the connection closed. */
+#define BS_HTTP_DRAIN_MAX (1024 * 1024)
+
+/* Connection limits and deadlines (conn.c, docs/tls.md "Connections and slow clients"). */
+#define BS_HTTP_CONN_MAX 512u
+#define BS_HTTP_CONN_PER_ADDR 32u  /* so 16 addresses are needed to take every slot */
+#define BS_HTTP_HEAD_S 10          /* TLS handshake and request head; keep-alive idle and next head */
+#define BS_HTTP_REQUEST_S 60       /* body, handler and response, from the end of the head */
+#define BS_HTTP_MHD_LOG_PER_MIN 20 /* libmicrohttpd's messages shown on stderr per minute */
 
 /* Per server thread: the last /status document and what it was computed from. */
 struct bs_http_cache {
@@ -32,6 +47,7 @@ struct bs_http_cache {
 };
 
 struct bs_http_ctx {
+	struct bs_http *server;
 	struct bs_datadir *dd;
 	struct bs_http_cache *cache;
 	const char *method;
@@ -52,6 +68,8 @@ struct bs_http_ctx {
 	const char *content_type;
 	char cookie[200];
 	int retry_after;
+	const char *www_auth;       /* WWW-Authenticate value (RFC 6750), or NULL */
+	int close;                  /* send Connection: close (the request's framing is not trusted) */
 };
 
 struct bs_route {
@@ -76,5 +94,56 @@ const char *bs_http_query(struct bs_http_ctx *c, const char *key);
 void bs_http_json(struct bs_http_ctx *c, int status, json_t *o);
 /* The session cookie for id (NULL: the clearing cookie). */
 void bs_http_set_cookie(struct bs_http_ctx *c, const char *id);
+
+/* ---- conn.c: connection deadlines (slow clients), the TLS version alert ---- */
+
+struct bs_http_conns;
+int bs_http_conns_new(struct bs_http_conns **out, unsigned tls_min, void (*tick)(void *ctx), void *tick_ctx);
+/* Starts the reaper thread (it also calls tick once a second). */
+int bs_http_conns_start(struct bs_http_conns *cs);
+/* Stops the reaper thread (before MHD_stop_daemon: the last tick runs before it returns). */
+void bs_http_conns_stop(struct bs_http_conns *cs);
+void bs_http_conns_free(struct bs_http_conns *cs);
+/* MHD_OPTION_NOTIFY_CONNECTION (cls: the bs_http_conns). */
+void bs_http_conns_notify(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+			  enum MHD_ConnectionNotificationCode code);
+/* The connection's next deadline: seconds from now (0: none). */
+void bs_http_conns_deadline(struct bs_http_conns *cs, struct MHD_Connection *conn, int seconds);
+/* MHD_OPTION_EXTERNAL_LOGGER: libmicrohttpd's messages to stderr, at a bounded rate. */
+void bs_http_mhd_log(void *cls, const char *fmt, va_list ap);
+
+/* ---- refusal.c: refusals of clients not signed in, at a bounded rate ---- */
+
+#define BS_REFUSAL_PER_SOURCE 5   /* own events per source per minute */
+#define BS_REFUSAL_VERBATIM 30    /* own events per minute, all sources together */
+#define BS_REFUSAL_SOURCES 1024   /* sources counted one by one per minute */
+#define BS_REFUSAL_TOP 5          /* sources named in a summary */
+#define BS_REFUSAL_SOURCE_MAX 48  /* an IPv6 address and its NUL */
+
+enum bs_refusal_kind { BS_REFUSAL_DENIED, BS_REFUSAL_THROTTLED, BS_REFUSAL_KINDS };
+
+/* What one summary event says: refusals in [from_us, to_us) that were not events of their own. */
+struct bs_refusal_summary {
+	int64_t from_us, to_us;
+	int64_t refusals, verbatim;                /* all refusals; those that were events */
+	int64_t suppressed[BS_REFUSAL_KINDS], suppressed_all;
+	int64_t sources, other;                    /* sources counted; refusals beyond the table */
+	int ntop;
+	struct {
+		char source[BS_REFUSAL_SOURCE_MAX];
+		int64_t count;
+	} top[BS_REFUSAL_TOP];
+};
+
+struct bs_refusals;
+struct bs_refusals *bs_refusals_new(void);
+void bs_refusals_free(struct bs_refusals *r);
+/* Counts a refusal: 1 when it is to be its own event, 0 when only the summary counts it. */
+int bs_refusals_admit(struct bs_refusals *r, enum bs_refusal_kind kind, const char *source, int64_t now_us);
+/* A refusal admitted as its own event whose event could not be written: the summary counts it. */
+void bs_refusals_unrecorded(struct bs_refusals *r, enum bs_refusal_kind kind, int64_t now_us);
+/* The next summary to write into *s (1), or 0. all: also the minute still running (stop). */
+int bs_refusals_take(struct bs_refusals *r, int64_t now_us, int all, struct bs_refusal_summary *s);
+const char *bs_refusal_kind_name(enum bs_refusal_kind kind);
 
 #endif

@@ -34,7 +34,7 @@ check "status.read token reads /status" test "$status" = 200
 req - GET /users -H "Authorization: Bearer $stok"
 check "tokens not accepted on /users" test "$status" = 401
 req - POST /events -H "Authorization: Bearer bst_$(printf '%064d' 0)" --data-binary "@$T/ev.ndjson"
-check "unknown token refused" test "$status" = 403
+check "unknown token refused (401: not authenticated, RFC 6750)" test "$status" = 401
 req it POST /events --data-binary "@$T/ev.ndjson"
 check "session cookie not enough for /events" test "$status" = 401
 check_clean_stop

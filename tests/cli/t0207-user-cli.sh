@@ -53,6 +53,19 @@ check "deleted account not listed" test "$(printf '%s' "$out" | grep -c '"kim"')
 run "$BROKERSEC" user enable --data "$D" kim
 check "deleted stays deleted" test "$rc" = 1
 check "deleted stays deleted (2)" contains "$err" "archived"
+run "$BROKERSEC" user set-role --data "$D" kim employee
+check "a deleted account gets no role" test "$rc" = 1
+check "a deleted account gets no role (2)" contains "$err" "cannot be given a role"
+run "$BROKERSEC" user unlock --data "$D" kim
+check "a deleted account is not unlocked" test "$rc" = 1
+check "a deleted account is not unlocked (2)" contains "$err" "cannot be unlocked"
+run "$BROKERSEC" user totp --data "$D" kim
+check "a deleted account gets no second factor" test "$rc" = 1
+run "$BROKERSEC" user set-role --data "$D" boss employee
+check "the last active admin keeps its role" test "$rc" = 1
+check "the last active admin keeps its role (2)" contains "$err" "last active admin"
+run "$BROKERSEC" user disable --data "$D" boss
+check "the last active admin is not disabled" test "$rc" = 1
 run "$BROKERSEC" user show --data "$D" nobody
 check "unknown user: says so" test "$rc" = 1
 check "unknown user: says so (2)" contains "$err" "no account 'nobody'"
@@ -85,4 +98,9 @@ run "$BROKERSEC" user roles
 sed -n '/^| permission |/,/^$/p' "$TOP/docs/roles.md" | sed '/^$/d' >"$T/doc-matrix"
 printf '%s\n' "$out" >"$T/code-matrix"
 check "docs/roles.md matrix = the table in code" cmp -s "$T/doc-matrix" "$T/code-matrix"
+run "$BROKERSEC" user privileges
+sed -n '/^| operation | by \\ on |/,/^$/p' "$TOP/docs/roles.md" | sed '/^$/d' >"$T/doc-priv"
+printf '%s\n' "$out" >"$T/code-priv"
+check "docs/roles.md who-may-act-on-whom = the table in code" cmp -s "$T/doc-priv" "$T/code-priv"
+check "the privilege table has every operation x actor" test "$(grep -c '^| ' "$T/code-priv")" = 42
 finish
