@@ -345,7 +345,13 @@ struct bs_session_info {
 
 /* Signs in from source (the client address). On BS_LOGIN_OK a new session is created (any
  * old session old_id presented by the client is destroyed: no fixation). *result says the
- * outcome; the return value is 0 or an internal error. refusal gets a message for REFUSED. */
+ * outcome; the return value is 0 or an internal error. refusal gets a message for REFUSED.
+ * A failure of an existing account is an auth.login event written here (it counts toward
+ * the lockout, so at most the threshold per account and lockout period). A username with no
+ * active account changes nothing and is not recorded here: *result is BS_LOGIN_FAILED and
+ * refusal holds the event's message, for the caller to record as an auth.login failure at a
+ * rate it bounds (the HTTP server: refusal.c). For every other outcome but REFUSED refusal
+ * is "". */
 int bs_login(struct bs_datadir *dd, const char *username, const char *password, const char *totp,
 	     const char *source, const char *old_id, enum bs_login_result *result,
 	     struct bs_session_info *out, char refusal[160]);

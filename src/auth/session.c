@@ -154,12 +154,12 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 	if ((err = bs_store_begin(dd->store)) < 0)
 		goto wipe;
 	if (!known) {
+		/* nothing is at stake for a name without an account, so the caller records it, at a
+		 * rate it can bound (anyone can send these from any number of addresses) */
 		if (bs_username_check(username) == 0)
-			err = bs_audit(dd, "auth.login", "failure", NULL, "sign-in failed from %s: unknown account '%s'",
-				       source, username);
+			snprintf(refusal, 160, "sign-in failed from %.48s: unknown account '%s'", source, username);
 		else
-			err = bs_audit(dd, "auth.login", "failure", NULL, "sign-in failed from %s: invalid username",
-				       source);
+			snprintf(refusal, 160, "sign-in failed from %.48s: invalid username", source);
 		goto done;
 	}
 	/* re-read inside the transaction: another request may have locked it meanwhile */

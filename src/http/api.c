@@ -57,6 +57,8 @@ static void h_login(struct bs_http_ctx *c)
 				     "when the account uses a second factor) as strings");
 	if ((err = bs_login(c->dd, u, p, t, c->source, c->session_id, &res, &si, why)) < 0)
 		return bs_http_fail(c, err);
+	if (res == BS_LOGIN_FAILED && why[0]) /* a name without an account: recorded at a bounded rate */
+		bs_http_refusal(c, BS_REFUSAL_LOGIN, why);
 	if (res == BS_LOGIN_FAILED)
 		/* one answer for every failure: unknown user, wrong password, locked, disabled */
 		return bs_http_error(c, 401, "unauthorized", "sign-in failed: wrong username, password or TOTP code, "
@@ -165,11 +167,14 @@ static void h_reset(struct bs_http_ctx *c)
 	if (bad || !tok || !nw)
 		return bs_http_error(c, 400, "invalid", "send {\"token\": ..., \"new_password\": ...}");
 	if ((err = bs_reset_use(c->dd, tok, nw)) < 0) {
-		int aerr;
-		/* a refusal that cannot be logged is answered as the server's failure (fail closed) */
-		if (err == BS_EDENIED &&
-		    (aerr = bs_audit(c->dd, "auth.reset", "failure", NULL, "reset token refused from %s", c->source)) < 0)
-			err = aerr;
+		/* a token that opens nothing touches no account: recorded at a bounded rate */
+		if (err == BS_EDENIED) {
+			char msg[96], why[256];
+			snprintf(why, sizeof(why), "%s", bs_error_message());
+			snprintf(msg, sizeof(msg), "reset token refused from %.48s", c->source);
+			bs_http_refusal(c, BS_REFUSAL_RESET, msg);
+			return bs_http_error(c, 403, "forbidden", "%s", why);
+		}
 		return bs_http_fail(c, err);
 	}
 	bs_http_json(c, 200, json_pack("{s:b}", "changed", 1));

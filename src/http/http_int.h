@@ -120,7 +120,11 @@ void bs_http_mhd_log(void *cls, const char *fmt, va_list ap);
 #define BS_REFUSAL_TOP 5          /* sources named in a summary */
 #define BS_REFUSAL_SOURCE_MAX 48  /* an IPv6 address and its NUL */
 
-enum bs_refusal_kind { BS_REFUSAL_DENIED, BS_REFUSAL_THROTTLED, BS_REFUSAL_KINDS };
+/* DENIED: no or a bad session/token (auth.denied); THROTTLED: over the per-source rate
+ * (auth.throttled); LOGIN: a sign-in with a username that has no account and RESET: a reset
+ * token that is unknown, used or expired (auth.login / auth.reset failures) - the attempts
+ * that cost an attacker nothing and touch no account. */
+enum bs_refusal_kind { BS_REFUSAL_DENIED, BS_REFUSAL_THROTTLED, BS_REFUSAL_LOGIN, BS_REFUSAL_RESET, BS_REFUSAL_KINDS };
 
 /* What one summary event says: refusals in [from_us, to_us) that were not events of their own. */
 struct bs_refusal_summary {
@@ -145,5 +149,9 @@ void bs_refusals_unrecorded(struct bs_refusals *r, enum bs_refusal_kind kind, in
 /* The next summary to write into *s (1), or 0. all: also the minute still running (stop). */
 int bs_refusals_take(struct bs_refusals *r, int64_t now_us, int all, struct bs_refusal_summary *s);
 const char *bs_refusal_kind_name(enum bs_refusal_kind kind);
+/* Records a refusal of a client that is not signed in (msg: the event's message) as an event
+ * of type bs_refusal_kind_name(kind), within the per-minute bound; beyond it the minute's
+ * summary counts it. A failed write is counted and noted in the server log. */
+void bs_http_refusal(struct bs_http_ctx *c, enum bs_refusal_kind kind, const char *msg);
 
 #endif

@@ -216,5 +216,10 @@ int bs_refusals_take(struct bs_refusals *r, int64_t now_us, int all, struct bs_r
 
 const char *bs_refusal_kind_name(enum bs_refusal_kind kind)
 {
-	return kind == BS_REFUSAL_THROTTLED ? "auth.throttled" : "auth.denied";
+	switch (kind) {
+	case BS_REFUSAL_THROTTLED: return "auth.throttled";
+	case BS_REFUSAL_LOGIN: return "auth.login";
+	case BS_REFUSAL_RESET: return "auth.reset";
+	default: return "auth.denied";
+	}
 }

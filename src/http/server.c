@@ -258,22 +258,35 @@ static void note_unrecorded(struct bs_http_ctx *c, const char *type, const char 
  * outcome and nothing was changed that would have to be undone. The server log says so, a
  * failed write raises the event log's own alert (eventlog.c), and a counted refusal goes into
  * the summary. */
-static void log_refusal(struct bs_http_ctx *c, const char *type, int kind, const char *why)
+static void record_refusal(struct bs_http_ctx *c, const char *type, int kind, const char *msg)
 {
-	struct bs_buf path = BS_BUF_INIT;
 	int64_t now = bs_clock_now();
 	int err;
 
 	if (kind >= 0 && !bs_refusals_admit(c->server->refusals, (enum bs_refusal_kind)kind, c->source, now))
 		return;
-	put_escaped(&path, c->path, 200);
-	err = bs_audit(c->dd, type, "failure", NULL, "%s %s from %s refused: %s", c->method, path.ptr, c->source, why);
-	bs_buf_release(&path);
+	err = bs_audit(c->dd, type, "failure", NULL, "%s", msg);
 	if (err < 0) {
 		if (kind >= 0)
 			bs_refusals_unrecorded(c->server->refusals, (enum bs_refusal_kind)kind, now);
 		note_unrecorded(c, type, bs_error_message());
 	}
+}
+
+static void log_refusal(struct bs_http_ctx *c, const char *type, int kind, const char *why)
+{
+	struct bs_buf msg = BS_BUF_INIT;
+
+	bs_buf_printf(&msg, "%s ", c->method);
+	put_escaped(&msg, c->path, 200);
+	bs_buf_printf(&msg, " from %s refused: %s", c->source, why);
+	record_refusal(c, type, kind, msg.ptr);
+	bs_buf_release(&msg);
+}
+
+void bs_http_refusal(struct bs_http_ctx *c, enum bs_refusal_kind kind, const char *msg)
+{
+	record_refusal(c, bs_refusal_kind_name(kind), (int)kind, msg);
 }
 
 /* A refusal of a signed-in account: always an event of its own. */
@@ -304,10 +317,20 @@ static void write_summaries(struct bs_http *h, int all)
 
 		bs_time_format(s.from_us, from);
 		bs_time_format(s.to_us, to);
-		bs_buf_printf(&msg, "%lld refusals of clients not signed in from %s to %s not recorded one by one (%lld "
-			      "auth.denied, %lld auth.throttled; %lld more were events of their own), from %lld sources",
-			      (long long)s.suppressed_all, from, to, (long long)s.suppressed[BS_REFUSAL_DENIED],
-			      (long long)s.suppressed[BS_REFUSAL_THROTTLED], (long long)s.verbatim, (long long)s.sources);
+		bs_buf_printf(&msg, "%lld refusals of clients not signed in from %s to %s not recorded one by one (",
+			      (long long)s.suppressed_all, from, to);
+		d = json_pack("{s:s,s:s,s:I,s:I,s:I}", "from", from, "to", to, "refusals", (json_int_t)s.refusals,
+			      "recorded", (json_int_t)s.verbatim, "summarized", (json_int_t)s.suppressed_all);
+		for (int k = 0, first = 1; k < BS_REFUSAL_KINDS; k++) {
+			const char *name = bs_refusal_kind_name((enum bs_refusal_kind)k);
+			json_object_set_new(d, name, json_integer((json_int_t)s.suppressed[k]));
+			if (!s.suppressed[k])
+				continue;
+			bs_buf_printf(&msg, "%s%lld %s", first ? "" : ", ", (long long)s.suppressed[k], name);
+			first = 0;
+		}
+		bs_buf_printf(&msg, "; %lld more were events of their own), from %lld sources", (long long)s.verbatim,
+			      (long long)s.sources);
 		if (s.other)
 			bs_buf_printf(&msg, " and more (%lld refusals from sources beyond the first %d)", (long long)s.other,
 				      BS_REFUSAL_SOURCES);
@@ -316,11 +339,9 @@ static void write_summaries(struct bs_http *h, int all)
 			json_array_append_new(top, json_pack("{s:s,s:I}", "source", s.top[i].source, "count",
 							     (json_int_t)s.top[i].count));
 		}
-		d = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "from", from, "to", to, "refusals",
-			      (json_int_t)s.refusals, "recorded", (json_int_t)s.verbatim, "summarized",
-			      (json_int_t)s.suppressed_all, "auth.denied", (json_int_t)s.suppressed[BS_REFUSAL_DENIED],
-			      "auth.throttled", (json_int_t)s.suppressed[BS_REFUSAL_THROTTLED], "sources",
-			      (json_int_t)s.sources, "other", (json_int_t)s.other, "top", top);
+		json_object_set_new(d, "sources", json_integer((json_int_t)s.sources));
+		json_object_set_new(d, "other", json_integer((json_int_t)s.other));
+		json_object_set_new(d, "top", top);
 		data = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(d);
 		if (!h->tick_dd && (err = bs_datadir_open(&h->tick_dd, h->datadir)) < 0) {
