@@ -20,7 +20,9 @@ else
   OPT := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
   LDSAN :=
 endif
-CPPFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DBS_VERSION='"$(VERSION)"' -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
+CPPFLAGS_BASE = -std=c11 -D_GNU_SOURCE -DBS_VERSION='"$(VERSION)"' -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
+# src/core/banned.h first in every compilation unit: strcpy, sprintf, gmtime ... do not compile.
+CPPFLAGS_ALL = $(CPPFLAGS_BASE) -include core/banned.h
 CFLAGS_ALL = $(OPT) $(WARN) -fPIE $(CFLAGS)
 LDFLAGS_ALL = $(LDSAN) -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
@@ -41,7 +43,7 @@ help:
 	@echo "make run        install packages, build, init ./brokersec-data, show status"
 	@echo "make check      install packages, build, run every test (last line: N passed, N failed)"
 	@echo "make asan       the test suite under ASan+UBSan (build-asan/)"
-	@echo "make docs       regenerate docs/ from the catalog"
+	@echo "make docs       regenerate docs/ (catalog, checks, registers) and the README's register row"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
 deps:
@@ -49,7 +51,7 @@ deps:
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
-	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -O1 -Wall -Wextra -Werror -include src/core/banned.h -o $@ $<
 
 $(BUILD)/gen/catalog_data.c: $(CATALOG) $(BUILD)/tools/embed
 	@mkdir -p $(@D)
@@ -66,6 +68,23 @@ $(BUILD)/gen/docs_data.c: docs/openapi.yaml $(BUILD)/tools/embed
 $(BUILD)/gen/policies_data.c: $(POLICIES) $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed bs_embed_policies $@ $(POLICIES)
+
+# bs_registers[] from the register files src/registry/reg_*.c, in the order of their .order
+# (src/registry/registry.c includes it). Made on every run, since a file added or removed
+# changes the list without being newer than it, but written only when it changes, so that
+# nothing is recompiled for nothing.
+$(BUILD)/gen/registers_list.c: FORCE
+	@mkdir -p $(@D)
+	@tools/gen-registers.sh $(sort $(wildcard src/registry/reg_*.c)) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/obj/src/registry/registry.o: $(BUILD)/gen/registers_list.c
+FORCE:
+
+# Prints the registers' documentation from their descriptors (make docs, docs-check).
+$(BUILD)/tools/registers-doc: tools/registers-doc.c $(BUILD)/libbrokersec.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libbrokersec.a $(PKG_LIBS) -lpthread
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
@@ -94,18 +113,51 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbrokersec.a
 test: $(BUILD)/brokersec $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh
 
+# Builds run on every CPU unless make was given -j itself (as the fuzzing build does). The
+# checks and builds first, then the tests alone: tests/run.sh runs N of them at a time (the
+# -jN of this make, else one per CPU; TEST_JOBS overrides) and some time servers, so they do
+# not share the CPUs with compilers. `make check -j` is fine: lint, docs-check and fuzz-check
+# write nothing in common.
+CHECK_JOBS ?= $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 check: deps
-	@$(MAKE) --no-print-directory lint docs-check fuzz-check test
+	@$(MAKE) --no-print-directory $(CHECK_JOBS) lint docs-check fuzz-check $(BUILD)/brokersec $(UNIT_BIN)
+	@$(MAKE) --no-print-directory test
 
 asan: deps
+	@$(MAKE) --no-print-directory $(CHECK_JOBS) BUILD=build-asan SANITIZE=1 build-asan/brokersec \
+		$(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
 
-# Lint: banned functions, and every public header compiles on its own.
-lint: $(BUILD)/gen/catalog_data.c
-	@tools/check-banned.sh
+# Lint: banned functions, no include cycle between modules, and every public header compiles
+# on its own (without banned.h, whose system headers would hide a missing #include).
+lint: $(BUILD)/gen/catalog_data.c banned-check
+	@tools/check-layers.sh
 	@for h in $(sort $(wildcard src/*/*.h)); do \
 		printf '#include "%s"\n' "$${h#src/}" | \
-		$(CC) $(CPPFLAGS_ALL) $(WARN) -fsyntax-only -x c - || { echo "header $$h does not compile alone" >&2; exit 1; }; \
+		$(CC) $(CPPFLAGS_BASE) $(WARN) -fsyntax-only -x c - || { echo "header $$h does not compile alone" >&2; exit 1; }; \
+	done
+
+# Proves src/core/banned.h is in force with the flags every file is built with (the same
+# CPPFLAGS_ALL and CFLAGS_ALL: _FORTIFY_SOURCE, or SANITIZE=1, or CC=clang-14): a call to each
+# banned function must fail to compile, naming sorry_<fn>_is_a_banned_function, while the same
+# file calling only allowed functions compiles (so a broken snippet or flag cannot pass).
+BANNED_CALLS := 'strcpy(d, s)' 'strcat(d, s)' 'strncpy(d, s, 1)' 'sprintf(d, "%d", 1)' 'vsprintf(d, s, ap)' \
+	'strtok(d, s)' 'gmtime(&t)' 'localtime(&t)' 'ctime(&t)' 'asctime(tm)' 'gets(d)'
+.PHONY: banned-check
+banned-check:
+	@probe() { printf '#include <stdarg.h>\n#include <stdio.h>\n#include <string.h>\n#include <time.h>\n%s\n%s { %s; }\n' \
+		'void f(char *d, const char *s, time_t t, struct tm *tm, va_list ap);' \
+		'void f(char *d, const char *s, time_t t, struct tm *tm, va_list ap)' "$$1" | \
+		$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fsyntax-only -x c - 2>&1; }; \
+	out=$$(probe '(void)t; (void)tm; (void)ap; snprintf(d, 8, "%s", s)') || \
+		{ printf '%s\n' "$$out" >&2; echo "banned-check: the probe does not compile without a banned call" >&2; exit 1; }; \
+	for call in $(BANNED_CALLS); do \
+		fn=$${call%%(*}; \
+		if out=$$(probe "$$call"); then \
+			echo "banned-check: '$$call' compiles: src/core/banned.h is not in force (CPPFLAGS_ALL)" >&2; exit 1; \
+		fi; \
+		case "$$out" in *sorry_$${fn}_is_a_banned_function*) ;; \
+		*) printf '%s\n' "$$out" >&2; echo "banned-check: '$$call' failed, but not by banned.h" >&2; exit 1 ;; esac; \
 	done
 
 run: deps
@@ -116,18 +168,31 @@ run: deps
 	fi
 	@$(BUILD)/brokersec status --data brokersec-data
 
-docs: $(BUILD)/brokersec
+# The files (each with markers) that hold the registers' documentation, and the fragment of each.
+REGDOCS := docs/openapi.yaml:openapi docs/registers.md:markdown README.md:readme
+
+docs: $(BUILD)/brokersec $(BUILD)/tools/registers-doc
 	$(BUILD)/brokersec controls --format markdown > docs/controls-matrix.md
 	$(BUILD)/brokersec scan --list-checks --format markdown | cat - bench/scan/lynis-coverage.md > docs/checks.md
+	@set -e; for d in $(REGDOCS); do f=$${d%%:*}; \
+		$(BUILD)/tools/registers-doc $${d#*:} $$f > $(BUILD)/regdoc.tmp; \
+		if ! cmp -s $(BUILD)/regdoc.tmp $$f; then cat $(BUILD)/regdoc.tmp > $$f; echo "  DOC     $$f"; fi; \
+	done; rm -f $(BUILD)/regdoc.tmp
 
 # CI fails when the committed docs are stale.
-docs-check: $(BUILD)/brokersec
+docs-check: $(BUILD)/brokersec $(BUILD)/tools/registers-doc
 	@$(BUILD)/brokersec controls --format markdown > $(BUILD)/controls-matrix.md
 	@cmp -s $(BUILD)/controls-matrix.md docs/controls-matrix.md || \
 		{ echo "docs/controls-matrix.md is stale: run 'make docs' and commit it" >&2; exit 1; }
 	@$(BUILD)/brokersec scan --list-checks --format markdown | cat - bench/scan/lynis-coverage.md > $(BUILD)/checks.md
 	@cmp -s $(BUILD)/checks.md docs/checks.md || \
 		{ echo "docs/checks.md is stale: run 'make docs' and commit it" >&2; exit 1; }
+	@for d in $(REGDOCS); do f=$${d%%:*}; \
+		$(BUILD)/tools/registers-doc $${d#*:} $$f > $(BUILD)/regdoc.tmp || exit 1; \
+		cmp -s $(BUILD)/regdoc.tmp $$f || \
+		{ echo "$$f: the registers' part is stale (src/registry/reg_*.c changed): run 'make docs' and commit it" >&2; \
+		  exit 1; }; \
+	done
 
 # Not in CI: scans a minimal Debian root built with debootstrap (needs root and network).
 check-slow: $(BUILD)/brokersec
@@ -142,27 +207,71 @@ install: $(BUILD)/brokersec
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/brokersec $(DESTDIR)$(PREFIX)/bin/brokersec
 
-# libFuzzer harnesses (clang-14): each runs FUZZ_TIME seconds over its seed corpus. The
-# corpora also replay as unit tests (tests/unit/test_syslog_corpus.c) in `make check`.
+# libFuzzer harnesses (clang-14; docs/DEVELOPING.md "Fuzzing"): tests/fuzz/fuzz_<name>.c, each
+# with a seed corpus tests/fuzz/corpus/<name>/ and optionally a dictionary tests/fuzz/<name>.dict,
+# linked against a libbrokersec.a compiled with the fuzzing flags in $(BUILD)/fuzz/lib.
+#   make fuzz [FUZZ_TIME=600] [FUZZ_TARGETS="csv http"]   each target in turn, FUZZ_TIME s each;
+#       new inputs go to $(BUILD)/fuzz/<name>/, crashes to $(BUILD)/fuzz/artifacts/
+#   make fuzz-check   (in `make check`) replays every corpus, then runs FUZZ_CHECK_RUNS fresh
+#       inputs per target (a few seconds in all); a crash fails with the artifact's path
 FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
-FUZZ_CHECK_TIME ?= 20
+FUZZ_CHECK_RUNS ?= 500
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS ?= syslog csv winexport policy catalog http bundle
+# -gline-tables-only: file:line in the reports, half the compile time of -g
+FUZZ_OPT := -O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIB := $(BUILD)/fuzz/lib/libbrokersec.a
+# The library without the commands (src/cmd: no harness needs them).
+FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/lib/obj/%.o,$(filter-out src/main.c src/cmd/%,$(SRC))) \
+	$(patsubst %,$(BUILD)/fuzz/lib/obj/gen/%_data.o,catalog migrations policies docs)
+# The library's objects build in parallel unless make runs with -j already.
+FUZZ_JOBS ?= $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_MAXLEN_syslog := 4096
+FUZZ_MAXLEN_csv := 8192
+FUZZ_MAXLEN_winexport := 8192
+FUZZ_MAXLEN_policy := 16384
+FUZZ_MAXLEN_catalog := 16384
+FUZZ_MAXLEN_http := 4096
+FUZZ_MAXLEN_bundle := 4096
+# The options of target $(1).
+fuzz_args = -max_len=$(or $(FUZZ_MAXLEN_$(1)),4096) -timeout=$(FUZZ_TIMEOUT) $(addprefix -dict=,$(wildcard tests/fuzz/$(1).dict)) \
+	-artifact_prefix=$(BUILD)/fuzz/artifacts/$(1)-
 .PHONY: fuzz fuzz-build fuzz-check
 fuzz: fuzz-build
-	$(BUILD)/fuzz/fuzz_syslog -max_total_time=$(FUZZ_TIME) -max_len=4096 $(BUILD)/fuzz/syslog tests/fuzz/corpus/syslog
+	@$(foreach t,$(FUZZ_TARGETS),mkdir -p $(BUILD)/fuzz/$(t) && echo "  FUZZ    $(t) for $(FUZZ_TIME) s" && \
+		$(BUILD)/fuzz/fuzz_$(t) -max_total_time=$(FUZZ_TIME) $(call fuzz_args,$(t)) \
+		$(BUILD)/fuzz/$(t) tests/fuzz/corpus/$(t) || exit 1;)
 
-# The bounded run `make check` does: quiet unless it finds something.
+# The bounded run `make check` does: one line per target, the log only when it finds something.
 fuzz-check: fuzz-build
-	@echo "  FUZZ    syslog parsers for $(FUZZ_CHECK_TIME) s"
-	@$(BUILD)/fuzz/fuzz_syslog -max_total_time=$(FUZZ_CHECK_TIME) -max_len=4096 -artifact_prefix=$(BUILD)/fuzz/ \
-		$(BUILD)/fuzz/syslog tests/fuzz/corpus/syslog > $(BUILD)/fuzz/log 2>&1 || \
-		{ tail -n 40 $(BUILD)/fuzz/log; echo "fuzzing found a crash: see $(BUILD)/fuzz/" >&2; exit 1; }
+	@$(foreach t,$(FUZZ_TARGETS),rm -rf $(BUILD)/fuzz/check/$(t) && mkdir -p $(BUILD)/fuzz/check/$(t) && \
+		n=$$(ls tests/fuzz/corpus/$(t) | wc -l) && echo "  FUZZ    $(t): $$n inputs replayed, $(FUZZ_CHECK_RUNS) new" && \
+		{ $(BUILD)/fuzz/fuzz_$(t) -runs=$$((n + $(FUZZ_CHECK_RUNS))) $(call fuzz_args,$(t)) \
+		$(BUILD)/fuzz/check/$(t) tests/fuzz/corpus/$(t) > $(BUILD)/fuzz/check/$(t).log 2>&1 || \
+		{ tail -n 60 $(BUILD)/fuzz/check/$(t).log; \
+		  echo "fuzz target $(t) failed: $$(sed -n 's/.*Test unit written to //p' $(BUILD)/fuzz/check/$(t).log)" \
+		  "(log: $(BUILD)/fuzz/check/$(t).log)" >&2; exit 1; }; } &&) true
 
+# The library once with the fuzzing flags (its own objects), then the harnesses against it.
 fuzz-build:
-	@mkdir -p $(BUILD)/fuzz/syslog
-	@$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
-		-o $(BUILD)/fuzz/fuzz_syslog tests/fuzz/fuzz_syslog.c src/syslog/syslog.c src/intake/event.c \
-		src/core/buf.c src/core/clock.c src/core/error.c src/core/utf8.c $(PKG_LIBS)
+	@mkdir -p $(BUILD)/fuzz/artifacts
+	@$(MAKE) -s --no-print-directory $(FUZZ_JOBS) BUILD=$(BUILD)/fuzz/lib CC=$(FUZZ_CC) \
+		OPT='$(FUZZ_OPT) -fsanitize=fuzzer-no-link' $(FUZZ_OBJ)
+	@$(MAKE) -s --no-print-directory $(FUZZ_BIN)
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@rm -f $@
+	@echo "  AR      $@"
+	@$(AR) rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	@echo "  FUZZCC  $@"
+	@$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_OPT) -fsanitize=fuzzer $(WARN) -MMD -MP -o $@ $< $(FUZZ_LIB) \
+		$(PKG_LIBS) -lpthread
+
+-include $(FUZZ_BIN:=.d)
 
 clean:
 	rm -rf build build-asan

@@ -142,7 +142,9 @@ int bs_policy_set(struct bs_datadir *dd, enum bs_policy_key key, int64_t value);
 
 /* ---- passwords (password.c) ---- */
 
-/* Argon2id cost, chosen by benchmark (docs/roles.md): ~100 ms on a 2-core server. */
+/* Argon2id cost, chosen by benchmark (docs/roles.md): ~100 ms on a 2-core server. While a
+ * test data directory is open (bs_datadir_test_kdf_active(), datadir.h) hashes are made at
+ * libsodium's minimum cost instead; that is the one test setting, for the test suite only. */
 #define BS_PWHASH_OPSLIMIT 3ULL
 #define BS_PWHASH_MEMLIMIT (64u * 1024 * 1024)
 #define BS_PASSWORD_MAX 256
@@ -157,8 +159,12 @@ int bs_password_dictionary(const char *pw, const char *username);
 /* Argon2id. At most bs_pwhash_slots() run at once; waits up to 10 s for a slot, then
  * BS_ECONFLICT ("busy"). out is BS_PWHASH_MAX bytes. */
 int bs_password_hash(const char *pw, char out[BS_PWHASH_MAX]);
-/* 1 match, 0 no match, <0 error (busy). */
+/* 1 match, 0 no match, <0 error (busy). The cost is read from the hash, so any hash
+ * verifies in a test data directory; outside one a hash below the production cost (copied
+ * from a test directory) never matches, after the same work as a real verification. */
 int bs_password_verify(const char *hash, const char *pw);
+/* 1 when hash is below the production cost (or not an Argon2 hash string), else 0. */
+int bs_password_hash_is_weak(const char *hash);
 /* Verifies pw against a fixed dummy hash of the same cost: used for unknown users so the
  * answer takes as long as for a real one. Always returns 0. */
 int bs_password_dummy_verify(const char *pw);

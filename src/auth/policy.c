@@ -1,9 +1,10 @@
 /* policy.c - the password, lockout and session policy: defaults are the regulation's
- * numbers and a value can only be made stricter (DESIGN.md). */
+ * numbers and a value can only be made stricter (DESIGN.md); a change is an event. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
 
@@ -107,4 +108,38 @@ int bs_policy_load(struct bs_store *s, struct bs_policy *out)
 	/* A value edited into the database by hand that is looser than the text is refused,
 	 * never silently used. */
 	return bs_policy_check(out);
+}
+
+int bs_policy_set(struct bs_datadir *dd, enum bs_policy_key key, int64_t value)
+{
+	struct bs_policy p;
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	if ((err = bs_store_begin(dd->store)) < 0)
+		return err;
+	if ((err = bs_policy_load(dd->store, &p)) < 0)
+		goto done;
+	int64_t old = p.v[key];
+	p.v[key] = value;
+	if ((err = bs_policy_check(&p)) < 0)
+		goto done;
+	if ((err = bs_store_prepare(dd->store,
+				    "INSERT INTO auth_policy (key, value, updated_us, updated_by) VALUES (?1, ?2, ?3, ?4) "
+				    "ON CONFLICT (key) DO UPDATE SET value = ?2, updated_us = ?3, updated_by = ?4",
+				    &st)) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, bs_policy_info(key)->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
+	sqlite3_bind_int64(st, 3, bs_clock_now());
+	sqlite3_bind_text(st, 4, dd->actor ? dd->actor : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		err = bs_store_fail(dd->store, "cannot save the policy");
+		goto done;
+	}
+	err = bs_audit(dd, "policy.set", "success", NULL, "%s changed from %lld to %lld", bs_policy_info(key)->key,
+		       (long long)old, (long long)value);
+done:
+	sqlite3_finalize(st);
+	return bs_store_finish(dd->store, err);
 }

@@ -4,23 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "auth/auth_int.h"
 #include "core/clock.h"
-#include "eventlog/eventlog.h"
 #include "keys/keys.h"
 
 #define MIN_US (60LL * 1000000)
 #define HOUR_US (3600LL * 1000000)
 #define DAY_US (86400LL * 1000000)
-
-static int finish(struct bs_store *s, int err)
-{
-	if (err >= 0)
-		err = bs_store_commit(s);
-	if (err < 0)
-		bs_store_rollback(s);
-	return err < 0 ? err : 0;
-}
 
 /* Why the remote-access rules refuse this sign-in or session, "" when they allow it. */
 static int access_refusal(struct bs_store *s, const struct bs_account *a, const char *source, int64_t now,
@@ -102,13 +93,42 @@ static void fill_info(const struct bs_account *a, const struct bs_policy *pol, i
 	out->must_enroll_totp = a->role == BS_ROLE_ADMIN && pol->v[BS_POL_TOTP_ADMIN] && !a->totp_enrolled;
 }
 
+/* What a sign-in checks of account id, read before its transaction: the password hash, the
+ * TOTP seed as stored (sealed; *totp_len 0 when none, or when it does not fit: damaged)
+ * and the last TOTP step used. */
+static int login_secrets(struct bs_store *s, int64_t id, char hash[BS_PWHASH_MAX],
+			 unsigned char totp_key[BS_TOTP_SECRET_BYTES + BS_SECRET_SEAL_BYTES], int *totp_len,
+			 int64_t *last_step)
+{
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	if ((err = bs_auth_query(s, &st, "SELECT pw_hash, totp_secret, totp_last_step FROM account "
+				 "WHERE id = ?1", "i", id)) < 0)
+		return err;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(hash, BS_PWHASH_MAX, "%s", bs_store_text(st, 0));
+		*totp_len = sqlite3_column_bytes(st, 1);
+		if (*totp_len > BS_TOTP_SECRET_BYTES + BS_SECRET_SEAL_BYTES)
+			*totp_len = 0;
+		if (*totp_len)
+			memcpy(totp_key, sqlite3_column_blob(st, 1), (size_t)*totp_len);
+		*last_step = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* One function on purpose (about 120 lines): a sign-in is one transaction with one outcome
+ * and one event, and the order of its checks (same Argon2id work for every attempt, lockout
+ * counted before anything is revealed, access rules only after the password) is easiest to
+ * review in one place. */
 int bs_login(struct bs_datadir *dd, const char *username, const char *password, const char *totp,
 	     const char *source, const char *old_id, enum bs_login_result *result, struct bs_session_info *out,
 	     char refusal[160])
 {
 	struct bs_account a;
 	struct bs_policy pol;
-	sqlite3_stmt *st = NULL;
 	char hash[BS_PWHASH_MAX] = "", data[192];
 	unsigned char totp_key[BS_TOTP_SECRET_BYTES + BS_SECRET_SEAL_BYTES]; /* as stored: sealed */
 	int totp_len = 0, known, match, err, sweep;
@@ -126,21 +146,8 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 	known = bs_username_check(username) == 0 && bs_account_get(dd->store, username, &a) == 0 &&
 		strcmp(a.state, "deleted");
 	bs_error_clear();
-	if (known) {
-		if ((err = bs_auth_query(dd->store, &st, "SELECT pw_hash, totp_secret, totp_last_step FROM account "
-					 "WHERE id = ?1", "i", a.id)) < 0)
-			return err;
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(hash, sizeof(hash), "%s", bs_store_text(st, 0));
-			totp_len = sqlite3_column_bytes(st, 1);
-			if (totp_len > (int)sizeof(totp_key))
-				totp_len = 0;
-			if (totp_len)
-				memcpy(totp_key, sqlite3_column_blob(st, 1), (size_t)totp_len);
-			last_step = sqlite3_column_int64(st, 2);
-		}
-		sqlite3_finalize(st);
-	}
+	if (known && (err = login_secrets(dd->store, a.id, hash, totp_key, &totp_len, &last_step)) < 0)
+		return err;
 	/* Same work for every attempt: one Argon2id verification, whether the account exists,
 	 * is locked, disabled or fine (no enumeration by status, body or timing). */
 	if (known && hash[0]) {
@@ -180,7 +187,7 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 		sodium_memzero(seed, sizeof(seed));
 		totp_ok = step > 0;
 	}
-	snprintf(data, sizeof(data), "{\"account\":\"%s\"}", a.username);
+	account_data(data, sizeof(data), a.username);
 	if (!match || !active || locked || !totp_ok) {
 		const char *why = !active ? "account disabled" : locked ? "account locked" : !match ? "wrong password"
 													: "wrong or missing TOTP code";
@@ -223,7 +230,7 @@ int bs_login(struct bs_datadir *dd, const char *username, const char *password, 
 	if (err >= 0)
 		*result = BS_LOGIN_OK;
 done:
-	err = finish(dd->store, err);
+	err = bs_store_finish(dd->store, err);
 	if (err < 0 || *result != BS_LOGIN_OK) {
 		if (*result == BS_LOGIN_OK)
 			*result = BS_LOGIN_FAILED;
@@ -317,9 +324,9 @@ int bs_session_end(struct bs_datadir *dd, const char *id)
 		return err;
 	if ((err = bs_auth_exec(dd->store, "cannot end the session", "DELETE FROM session WHERE id_hash = ?1", "b",
 				h)) < 0)
-		return finish(dd->store, err);
+		return bs_store_finish(dd->store, err);
 	err = bs_audit(dd, "auth.logout", "success", NULL, "signed out");
-	return finish(dd->store, err);
+	return bs_store_finish(dd->store, err);
 }
 
 int bs_session_rotate(struct bs_datadir *dd, const char *old_id, struct bs_session_info *io)
@@ -357,7 +364,7 @@ int bs_session_rotate(struct bs_datadir *dd, const char *old_id, struct bs_sessi
 	err = bs_auth_exec(dd->store, "cannot rotate the session", "UPDATE session SET last_us = ?2 WHERE id_hash = ?1",
 			   "bi", h, bs_clock_now());
 out:
-	err = finish(dd->store, err);
+	err = bs_store_finish(dd->store, err);
 	if (err < 0) {
 		sodium_memzero(io->id, sizeof(io->id));
 		sodium_memzero(io->csrf, sizeof(io->csrf));
@@ -445,11 +452,11 @@ int bs_token_create(struct bs_datadir *dd, const char *username, const char *sco
 			   "scopes, created_us, created_by, expires_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "bititi", h,
 			   a.id, scopes, now, dd->actor ? dd->actor : "", now + days * DAY_US);
 	if (err >= 0) {
-		snprintf(data, sizeof(data), "{\"account\":\"%s\"}", username);
+		account_data(data, sizeof(data), username);
 		err = bs_audit(dd, "token.create", "success", data, "API token for '%s' with scopes %s, valid %d days",
 			       username, scopes, days);
 	}
-	err = finish(dd->store, err);
+	err = bs_store_finish(dd->store, err);
 out:
 	if (err < 0)
 		sodium_memzero(token, 69);

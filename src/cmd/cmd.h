@@ -1,11 +1,22 @@
 /*
  * cmd.h - the subcommands and what they share.
  *
+ * Shape: src/main.c's table names each command with its setup flags (BS_CMD_*) and summary;
+ * a register needs no row (the dispatcher falls back to bs_register_find()). A command
+ * describes its options and its verbs (struct bs_cli_spec, struct bs_cli_verb) and hands
+ * them to bs_cli_dispatch(), which parses, finds the verb, refuses options the verb does not
+ * take, runs the verb's check, does the setup its flags ask for (opens the data directory
+ * once) and calls it. No command opens the data directory or looks up a verb itself.
+ *
  * Adding a command:
- *   1. write src/cmd/<name>.c with `int cmd_<name>(int argc, char **argv, struct bs_cli *cli)`;
- *      parse options with getopt_long including BS_CLI_COMMON_OPTIONS and pass unknown
- *      option letters to bs_cli_common_option();
- *   2. declare it below and add one row to `commands[]` in src/main.c;
+ *   1. write src/cmd/<name>.c with `int cmd_<name>(int argc, char **argv, struct bs_cli *cli)`:
+ *      its getopt_long table (with BS_CLI_COMMON_OPTIONS), an option callback that stores
+ *      values in the command's own struct, a verb table {name, run, flags, options, check}
+ *      (one entry named "" when it has no verbs), and `return bs_cli_dispatch(...)`;
+ *      a verb's check validates arguments before anything is opened, its run gets the
+ *      data directory its flags asked for;
+ *   2. declare it below and add one row {name, fn, flags, summary_zh, summary_en} to
+ *      `commands[]` in src/main.c (a register: only src/registry/reg_<name>.c);
  *   3. add tests/cli/tNNNN-<name>-<what>.sh and a line to the README table.
  * A command returns its exit status: 0 success, 1 failure (message printed by
  * bs_cli_fail), 2 usage error.
@@ -20,13 +31,66 @@
 #include "core/i18n.h"
 #include "datadir/datadir.h"
 
+/* What a command or verb needs before it runs (git's RUN_SETUP). bs_cli_dispatch() does it
+ * once; a verb's flags add to its command's. */
+#define BS_CMD_NO_DATADIR 0x1u /* needs no data directory: none is opened (init makes one; help;
+				  controls and scan unless an option asks, through the verb's check) */
+#define BS_CMD_DATADIR    0x2u /* opens the data directory, which must exist, and hands it to the verb */
+#define BS_CMD_WRITES     0x4u /* changes state as a person: implies BS_CMD_DATADIR, and the setup
+				  names who acts and from where in dd->actor and dd->source */
+#define BS_CMD_SIGNED_IN  0x8u /* reserved: needs a signed-in account (--as USER, a later issue);
+				  the setup is the one place that will check it and make the
+				  account dd->actor. No command sets it yet; the setup refuses it. */
+#define BS_CMD_PER_VERB   0x0u /* in main.c's table: the command's verb table says, verb by verb */
+
 struct bs_cli {
 	const char *prog;       /* "brokersec" */
 	const char *command;    /* "status" */
 	const char *data_flag;  /* --data, NULL when not given */
 	enum bs_lang lang;
 	const char *usage;      /* the command's usage text, for --help and usage errors */
+	unsigned flags;         /* BS_CMD_*: the setup the command (then its verb) needs */
+	const char *verb;       /* the verb being run, "" when the command has none */
 };
+
+/* One verb of a command ("user list"), or the command itself when it has none (name ""). */
+struct bs_cli_verb {
+	const char *name;       /* "list"; NULL ends a table */
+	/* Does the work. ctx: the command's option values; dd: the data directory when the flags
+	 * asked for one (owned by the dispatcher), else NULL; argc/argv: the arguments after the
+	 * verb. Returns the exit status. */
+	int (*run)(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv);
+	unsigned flags;         /* BS_CMD_*, added to the command's */
+	/* The command's options this verb takes, by long name ("n" for -n), space-separated;
+	 * --data, --lang and --help always. "" none; NULL every option (a command without verbs). */
+	const char *options;
+	/* Validates the arguments and option values before anything is opened or read; may add
+	 * BS_CMD_DATADIR (or take it away) in cli->flags when an option decides. Returns -1 to go
+	 * on, else the exit status. NULL: the verb takes no arguments. */
+	int (*check)(struct bs_cli *cli, void *ctx, int argc, char **argv);
+};
+
+struct bs_cli_spec {
+	const struct option *options; /* getopt_long table with BS_CLI_COMMON_OPTIONS, zero row last */
+	const char *shortopts;        /* "h", "hn:" */
+	/* Stores one of the command's own options in ctx (called after the verb is known and the
+	 * option found to belong to it). -1 to go on, else the exit status. May be NULL. */
+	int (*option)(struct bs_cli *cli, void *ctx, int opt, const char *arg);
+	const struct bs_cli_verb *verbs; /* ends with a NULL name; or one entry named "" */
+	/* Called for a verb the table lacks before the generic message; -1 for that message, else
+	 * the exit status (a register without CSV says which registers have it). May be NULL. */
+	int (*unknown)(struct bs_cli *cli, const char *verb);
+};
+
+/* Runs a command: parses argv (argv[0] is the command) with spec->options, finds the verb
+ * (the first argument) before anything else can ask or open anything, refuses an option the
+ * verb does not take ("option '--x' does not apply to 'user list'"), stores the options, runs
+ * the verb's check, does the setup cli->flags ask for, runs the verb and frees the setup.
+ * Returns the exit status. */
+int bs_cli_dispatch(struct bs_cli *cli, const struct bs_cli_spec *spec, void *ctx, int argc, char **argv);
+
+/* The verb called name in verbs, or NULL. */
+const struct bs_cli_verb *bs_cli_verb_find(const struct bs_cli_verb *verbs, const char *name);
 
 /* Options every command accepts: --data DIR, --lang L, --help. */
 #define BS_OPT_DATA 0x1001
@@ -37,17 +101,16 @@ struct bs_cli {
 	{ "lang", required_argument, NULL, BS_OPT_LANG }, \
 	{ "help", no_argument, NULL, BS_OPT_HELP }
 
-/* Handles a common option or an unknown one. Returns -1 to go on, else the exit status the
- * command should return (0 after --help, 2 after a usage error). */
-int bs_cli_common_option(struct bs_cli *cli, int opt, const char *arg);
-
 /* Prints "brokersec <command>: <message>" and a usage hint; returns 2. */
 int bs_cli_usage_error(struct bs_cli *cli, const char *fmt, ...) BS_PRINTF(2, 3);
 /* Prints "brokersec: <error message>" for err; returns 1. */
 int bs_cli_fail(struct bs_cli *cli, int err);
 
-/* Opens the data directory that --data / $BROKERSEC_DATA / the default names. */
-int bs_cli_open(struct bs_cli *cli, struct bs_datadir **out);
+/* The setup of flags (BS_CMD_*): opens the data directory that --data / $BROKERSEC_DATA /
+ * the default names when they ask for one (*out NULL otherwise), shows a pending event log
+ * alert, names the actor. bs_cli_dispatch() calls it; a command calls it itself only to open
+ * late (scan --save: after the host was read, a failure is exit 2). On error *out is NULL. */
+int bs_cli_setup(struct bs_cli *cli, unsigned flags, struct bs_datadir **out);
 
 /* Parses --format; allowed is a NULL-terminated list, first is the default. Returns the
  * index or -1 after printing a usage error. */
@@ -70,7 +133,8 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli);
 int cmd_policy(int argc, char **argv, struct bs_cli *cli);
 int cmd_serve(int argc, char **argv, struct bs_cli *cli);
 int cmd_log(int argc, char **argv, struct bs_cli *cli);
-/* Every register (asset, system, person, ...): the command name picks the register. */
+/* Every register (asset, system, person, ...): the command name picks the register. main.c
+ * runs it for any name bs_register_find() knows; registers have no rows of their own. */
 int cmd_register(int argc, char **argv, struct bs_cli *cli);
 int cmd_due(int argc, char **argv, struct bs_cli *cli);
 

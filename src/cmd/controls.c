@@ -144,60 +144,71 @@ static int check_files(struct bs_cli *cli, int n, char **files)
 	return problems ? 1 : 0;
 }
 
-int cmd_controls(int argc, char **argv, struct bs_cli *cli)
+struct controls_opts {
+	const char *format, *prefix;
+	int applicable, check, fmt;
+	const struct bs_catalog *cat;
+};
+
+enum { OPT_FORMAT = 0x2000, OPT_ID, OPT_APPLICABLE, OPT_CHECK };
+
+static int controls_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct controls_opts *o = ctx;
+
+	(void)cli;
+	if (opt == OPT_FORMAT)
+		o->format = arg;
+	else if (opt == OPT_ID)
+		o->prefix = arg;
+	else if (opt == OPT_APPLICABLE)
+		o->applicable = 1;
+	else if (opt == OPT_CHECK)
+		o->check = 1;
+	return -1;
+}
+
+static int controls_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	static const char *const formats[] = { "table", "json", "markdown", NULL };
-	enum { OPT_FORMAT = 0x2000, OPT_ID, OPT_APPLICABLE, OPT_CHECK };
-	struct option opts[] = {
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "id", required_argument, NULL, OPT_ID },
-		{ "applicable", no_argument, NULL, OPT_APPLICABLE },
-		{ "check-file", no_argument, NULL, OPT_CHECK },
-		BS_CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *format = NULL, *prefix = NULL;
-	int applicable = 0, check = 0, opt, r, fmt, err;
-	const struct bs_catalog *cat;
+	struct controls_opts *o = ctx;
+	int err;
+
+	if (o->check) {
+		if (!argc)
+			return bs_cli_usage_error(cli, "--check-file needs at least one FILE");
+		return -1;
+	}
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if ((o->fmt = bs_cli_format(cli, o->format, formats)) < 0)
+		return 2;
+	if ((err = bs_catalog_builtin(&o->cat)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->prefix && !bs_catalog_find(o->cat, o->prefix)) {
+		bs_error(BS_ENOTFOUND, "no control '%s' in the catalog: ids look like SR.4.5, A2.5.4.2.3, A3.7.11", o->prefix);
+		return bs_cli_fail(cli, BS_ENOTFOUND);
+	}
+	/* the catalog alone needs no data directory; the profile that --applicable reads does */
+	if (o->applicable)
+		cli->flags = (cli->flags & ~(unsigned)BS_CMD_NO_DATADIR) | BS_CMD_DATADIR;
+	return -1;
+}
+
+static int controls_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct controls_opts *o = ctx;
+	const struct bs_catalog *cat = o->cat;
+	const char *prefix = o->prefix;
+	int applicable = o->applicable, fmt = o->fmt, err;
 	unsigned mask = 0;
 	size_t shown = 0;
 
-	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == OPT_FORMAT)
-			format = optarg;
-		else if (opt == OPT_ID)
-			prefix = optarg;
-		else if (opt == OPT_APPLICABLE)
-			applicable = 1;
-		else if (opt == OPT_CHECK)
-			check = 1;
-		else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-			return r;
-	}
-	if (check) {
-		if (optind >= argc)
-			return bs_cli_usage_error(cli, "--check-file needs at least one FILE");
-		return check_files(cli, argc - optind, argv + optind);
-	}
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
-		return 2;
-	if ((err = bs_catalog_builtin(&cat)) < 0)
-		return bs_cli_fail(cli, err);
-	if (prefix && !bs_catalog_find(cat, prefix)) {
-		bs_error(BS_ENOTFOUND, "no control '%s' in the catalog: ids look like SR.4.5, A2.5.4.2.3, A3.7.11", prefix);
-		return bs_cli_fail(cli, BS_ENOTFOUND);
-	}
+	if (o->check)
+		return check_files(cli, argc, argv);
 	if (applicable) {
-		struct bs_datadir *dd;
 		struct bs_profile p;
-		if ((err = bs_cli_open(cli, &dd)) < 0)
-			return bs_cli_fail(cli, err);
-		err = bs_profile_load(dd->store, &p);
-		bs_datadir_free(dd);
-		if (err < 0)
+		if ((err = bs_profile_load(dd->store, &p)) < 0)
 			return bs_cli_fail(cli, err);
 		mask = p.mask;
 		bs_profile_release(&p);
@@ -262,4 +273,23 @@ int cmd_controls(int argc, char **argv, struct bs_cli *cli)
 	}
 	bs_buf_release(&out);
 	return bs_cli_flush(cli);
+}
+
+int cmd_controls(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "id", required_argument, NULL, OPT_ID },
+		{ "applicable", no_argument, NULL, OPT_APPLICABLE },
+		{ "check-file", no_argument, NULL, OPT_CHECK },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct bs_cli_verb self[] = { { "", controls_run, 0, NULL, controls_check },
+						   { NULL, NULL, 0, NULL, NULL } };
+	static const struct bs_cli_spec spec = { opts, "h", controls_option, self, NULL };
+	struct controls_opts o = { NULL, NULL, 0, 0, 0, NULL };
+
+	cli->usage = usage_text;
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

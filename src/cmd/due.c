@@ -26,70 +26,75 @@ static int parse_small(struct bs_cli *cli, const char *opt, const char *s, int l
 	return 0;
 }
 
-int cmd_due(int argc, char **argv, struct bs_cli *cli)
+struct due_opts {
+	const char *format, *as_of;
+	int within, restore, review, fmt;
+	int32_t day;
+};
+
+enum { OPT_AS_OF = 0x2000, OPT_WITHIN, OPT_FORMAT, OPT_RESTORE, OPT_REVIEW };
+
+static int due_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct due_opts *o = ctx;
+
+	if (opt == OPT_AS_OF)
+		o->as_of = arg;
+	else if (opt == OPT_WITHIN) {
+		if (parse_small(cli, "--within", arg, 0, BS_DUE_WITHIN_MAX, &o->within))
+			return 2;
+	} else if (opt == OPT_RESTORE) {
+		if (parse_small(cli, "--restore-test-months", arg, 1, 12, &o->restore))
+			return 2;
+	} else if (opt == OPT_REVIEW) {
+		if (parse_small(cli, "--account-review-months", arg, 1, 12, &o->review))
+			return 2;
+	} else if (opt == OPT_FORMAT)
+		o->format = arg;
+	return -1;
+}
+
+static int due_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	static const char *const formats[] = { "table", "json", "ics", NULL };
-	enum { OPT_AS_OF = 0x2000, OPT_WITHIN, OPT_FORMAT, OPT_RESTORE, OPT_REVIEW };
-	struct option opts[] = {
-		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ "within", required_argument, NULL, OPT_WITHIN },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "restore-test-months", required_argument, NULL, OPT_RESTORE },
-		{ "account-review-months", required_argument, NULL, OPT_REVIEW },
-		BS_CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
+	struct due_opts *o = ctx;
+
+	if ((o->fmt = bs_cli_format(cli, o->format, formats)) < 0)
+		return 2;
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (o->as_of) {
+		if (bs_date_parse(o->as_of, &o->day) < 0)
+			return bs_cli_usage_error(cli, "--as-of '%s' is not a date: write YYYY-MM-DD", o->as_of);
+	} else {
+		o->day = bs_days_from_time(bs_clock_now());
+	}
+	return -1;
+}
+
+static int due_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct due_opts *o = ctx;
 	struct bs_schedule_opts so;
 	struct bs_duties duties = { 0 };
 	struct bs_buf out = BS_BUF_INIT;
-	struct bs_datadir *dd = NULL;
-	const char *format = NULL, *as_of = NULL;
-	int within = BS_DUE_WITHIN_DEFAULT, restore = 12, review = 12, opt, r, fmt, err;
-	int32_t day;
+	int err;
 
-	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == OPT_AS_OF)
-			as_of = optarg;
-		else if (opt == OPT_WITHIN) {
-			if (parse_small(cli, "--within", optarg, 0, BS_DUE_WITHIN_MAX, &within))
-				return 2;
-		} else if (opt == OPT_RESTORE) {
-			if (parse_small(cli, "--restore-test-months", optarg, 1, 12, &restore))
-				return 2;
-		} else if (opt == OPT_REVIEW) {
-			if (parse_small(cli, "--account-review-months", optarg, 1, 12, &review))
-				return 2;
-		} else if (opt == OPT_FORMAT)
-			format = optarg;
-		else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-			return r;
-	}
-	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
-		return 2;
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (as_of) {
-		if (bs_date_parse(as_of, &day) < 0)
-			return bs_cli_usage_error(cli, "--as-of '%s' is not a date: write YYYY-MM-DD", as_of);
-	} else {
-		day = bs_days_from_time(bs_clock_now());
-	}
-	if ((err = bs_cli_open(cli, &dd)) < 0)
-		return bs_cli_fail(cli, err);
-	bs_schedule_opts_default(&so, day);
-	so.within = within;
-	so.restore_test_months = restore;
-	so.account_review_months = review;
+	(void)argc;
+	(void)argv;
+	bs_schedule_opts_default(&so, o->day);
+	so.within = o->within;
+	so.restore_test_months = o->restore;
+	so.account_review_months = o->review;
 	if ((err = bs_schedule_load(dd->store, &so, &duties)) < 0)
 		goto done;
-	if (fmt == 1) {
+	if (o->fmt == 1) {
 		json_t *arr = bs_duties_json(&duties, cli->lang);
 		char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(s);
 		free(s);
 		json_decref(arr);
-	} else if (fmt == 2) {
+	} else if (o->fmt == 2) {
 		bs_duties_ics(&duties, cli->lang, bs_clock_now(), &out);
 		fwrite(out.ptr, 1, out.len, stdout);
 	} else {
@@ -119,6 +124,24 @@ int cmd_due(int argc, char **argv, struct bs_cli *cli)
 done:
 	bs_duties_release(&duties);
 	bs_buf_release(&out);
-	bs_datadir_free(dd);
 	return err < 0 ? bs_cli_fail(cli, err) : bs_cli_flush(cli);
+}
+
+int cmd_due(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = {
+		{ "as-of", required_argument, NULL, OPT_AS_OF },
+		{ "within", required_argument, NULL, OPT_WITHIN },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "restore-test-months", required_argument, NULL, OPT_RESTORE },
+		{ "account-review-months", required_argument, NULL, OPT_REVIEW },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct bs_cli_verb self[] = { { "", due_run, 0, NULL, due_check }, { NULL, NULL, 0, NULL, NULL } };
+	static const struct bs_cli_spec spec = { opts, "h", due_option, self, NULL };
+	struct due_opts o = { NULL, NULL, BS_DUE_WITHIN_DEFAULT, 12, 12, 0, 0 };
+
+	cli->usage = usage_text;
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

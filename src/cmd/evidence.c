@@ -7,8 +7,8 @@
 #include "cmd/cmd.h"
 #include "core/error.h"
 #include "core/utf8.h"
-#include "core/whoami.h"
 #include "evidence/evidence.h"
+#include "jsonview/jsonview.h"
 
 static const char usage_text[] =
 	"usage: brokersec evidence add CONTROL_ID --file F [--note TEXT] [--format table|json] [--data DIR]\n"
@@ -17,18 +17,10 @@ static const char usage_text[] =
 	"F must be a regular file of at most 100 MiB; symbolic links, FIFOs, devices and directories are\n"
 	"refused.\n";
 
+/* The one evidence view, the same as GET /api/v1/evidence (src/jsonview). */
 static json_t *evidence_json(const struct bs_evidence *e)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(e->id));
-	json_object_set_new(o, "control_id", json_string(e->control_id));
-	json_object_set_new(o, "sha256", json_string(e->sha256));
-	json_object_set_new(o, "size", json_integer(e->size));
-	json_object_set_new(o, "name", json_string(e->name));
-	json_object_set_new(o, "note", json_string(e->note));
-	json_object_set_new(o, "created_at", json_string(e->created_at));
-	json_object_set_new(o, "created_by", json_string(e->created_by));
-	return o;
+	return bs_jsonview_evidence(e);
 }
 
 struct list_ctx {
@@ -55,92 +47,118 @@ static int list_one(const struct bs_evidence *e, void *p)
 	return 0;
 }
 
-int cmd_evidence(int argc, char **argv, struct bs_cli *cli)
+struct evidence_opts {
+	const char *file, *note, *format, *id;
+	int json;
+};
+
+enum { OPT_FILE = 0x2000, OPT_NOTE, OPT_FORMAT };
+
+static int evidence_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct evidence_opts *o = ctx;
+
+	(void)cli;
+	if (opt == OPT_FILE)
+		o->file = arg;
+	else if (opt == OPT_NOTE)
+		o->note = arg;
+	else if (opt == OPT_FORMAT)
+		o->format = arg;
+	return -1;
+}
+
+/* [CONTROL_ID], which must be in the catalog; add needs it and --file. */
+static int check_evidence(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	static const char *const formats[] = { "table", "json", NULL };
-	enum { OPT_FILE = 0x2000, OPT_NOTE, OPT_FORMAT };
-	struct option opts[] = {
+	struct evidence_opts *o = ctx;
+	const struct bs_catalog *cat;
+	int fmt, err;
+
+	if ((fmt = bs_cli_format(cli, o->format, formats)) < 0)
+		return 2;
+	o->json = fmt == 1;
+	if (argc > 1)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[1]);
+	o->id = argc ? argv[0] : NULL;
+	if (!strcmp(cli->verb, "add") && (!o->id || !o->file))
+		return bs_cli_usage_error(cli, "add needs CONTROL_ID and --file F");
+	if ((err = bs_catalog_builtin(&cat)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->id && !bs_catalog_find(cat, o->id)) {
+		bs_error(BS_ENOTFOUND, "no control '%s' in the catalog: see 'brokersec controls' for the ids", o->id);
+		return bs_cli_fail(cli, BS_ENOTFOUND);
+	}
+	return -1;
+}
+
+static int evidence_add(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct evidence_opts *o = ctx;
+	struct bs_evidence e;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_evidence_add(dd, o->id, o->file, o->note, dd->actor, &e)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->json) {
+		json_t *j = evidence_json(&e);
+		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s);
+		free(s);
+		json_decref(j);
+	} else {
+		printf("%lld\n", (long long)e.id);
+	}
+	bs_evidence_release(&e);
+	return bs_cli_flush(cli);
+}
+
+static int evidence_list(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct evidence_opts *o = ctx;
+	struct list_ctx lc = { o->json ? json_array() : NULL, BS_BUF_INIT, 0 };
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_evidence_each(dd->store, o->id, list_one, &lc)) < 0) {
+		json_decref(lc.arr);
+		bs_buf_release(&lc.out);
+		return bs_cli_fail(cli, err);
+	}
+	if (lc.arr) {
+		char *s = json_dumps(lc.arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s);
+		free(s);
+		json_decref(lc.arr);
+	} else {
+		fputs(lc.out.ptr, stdout);
+		printf("%zu %s\n", lc.n, BS_T(cli->lang, "筆佐證", "evidence records"));
+	}
+	bs_buf_release(&lc.out);
+	return bs_cli_flush(cli);
+}
+
+int cmd_evidence(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = {
 		{ "file", required_argument, NULL, OPT_FILE },
 		{ "note", required_argument, NULL, OPT_NOTE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *file = NULL, *note = NULL, *format = NULL, *verb, *id = NULL;
-	const struct bs_catalog *cat;
-	struct bs_datadir *dd = NULL;
-	int opt, r, fmt, err;
+	static const struct bs_cli_verb verbs[] = {
+		{ "add", evidence_add, BS_CMD_WRITES, "file note format", check_evidence },
+		{ "list", evidence_list, BS_CMD_DATADIR, "format", check_evidence },
+		{ NULL, NULL, 0, NULL, NULL },
+	};
+	static const struct bs_cli_spec spec = { opts, "h", evidence_option, verbs, NULL };
+	struct evidence_opts o = { NULL, NULL, NULL, NULL, 0 };
 
 	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == OPT_FILE)
-			file = optarg;
-		else if (opt == OPT_NOTE)
-			note = optarg;
-		else if (opt == OPT_FORMAT)
-			format = optarg;
-		else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-			return r;
-	}
-	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
-		return 2;
-	if (optind >= argc)
-		return bs_cli_usage_error(cli, "say add or list");
-	verb = argv[optind++];
-	if (optind < argc)
-		id = argv[optind++];
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (strcmp(verb, "add") && strcmp(verb, "list"))
-		return bs_cli_usage_error(cli, "unknown verb '%s': use add or list", verb);
-	if (!strcmp(verb, "add") && (!id || !file))
-		return bs_cli_usage_error(cli, "add needs CONTROL_ID and --file F");
-	if (!strcmp(verb, "list") && (file || note))
-		return bs_cli_usage_error(cli, "--file and --note belong to add");
-	if ((err = bs_catalog_builtin(&cat)) < 0)
-		return bs_cli_fail(cli, err);
-	if (id && !bs_catalog_find(cat, id)) {
-		bs_error(BS_ENOTFOUND, "no control '%s' in the catalog: see 'brokersec controls' for the ids", id);
-		return bs_cli_fail(cli, BS_ENOTFOUND);
-	}
-	if ((err = bs_cli_open(cli, &dd)) < 0)
-		return bs_cli_fail(cli, err);
-	if (!strcmp(verb, "add")) {
-		struct bs_evidence e;
-		if ((err = bs_evidence_add(dd, id, file, note, bs_os_user(), &e)) < 0) {
-			bs_datadir_free(dd);
-			return bs_cli_fail(cli, err);
-		}
-		if (fmt == 1) {
-			json_t *o = evidence_json(&e);
-			char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			puts(s);
-			free(s);
-			json_decref(o);
-		} else {
-			printf("%lld\n", (long long)e.id);
-		}
-		bs_evidence_release(&e);
-	} else {
-		struct list_ctx lc = { fmt == 1 ? json_array() : NULL, BS_BUF_INIT, 0 };
-		err = bs_evidence_each(dd->store, id, list_one, &lc);
-		if (err < 0) {
-			json_decref(lc.arr);
-			bs_buf_release(&lc.out);
-			bs_datadir_free(dd);
-			return bs_cli_fail(cli, err);
-		}
-		if (lc.arr) {
-			char *s = json_dumps(lc.arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			puts(s);
-			free(s);
-			json_decref(lc.arr);
-		} else {
-			fputs(lc.out.ptr, stdout);
-			printf("%zu %s\n", lc.n, BS_T(cli->lang, "筆佐證", "evidence records"));
-		}
-		bs_buf_release(&lc.out);
-	}
-	bs_datadir_free(dd);
-	return bs_cli_flush(cli);
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

@@ -17,14 +17,96 @@ static const char usage_text[] =
 	"Creates DIR (mode 0700) with brokersec.db, keys/ and evidence/. DIR must not exist.\n"
 	"--internal-control: the company has an internal audit and control system (已實施內稽內控制度).\n"
 	"--admin USER: the first administrator's personal username (default: your login name);\n"
-	"its one-time password is printed once and must be changed at first sign-in.\n";
+	"its one-time password is printed once and must be changed at first sign-in.\n"
+	"--test-fast-kdf: for the test suite only (needs BROKERSEC_TESTING=1): weak password hashing.\n";
+
+struct init_opts {
+	const char *org, *admin;
+	unsigned mask, given;
+	unsigned flags;      /* BS_DATADIR_TEST_KDF */
+};
+
+enum { OPT_ORG = 0x2000, OPT_ADMIN, OPT_TEST_KDF, OPT_FLAG = 0x2100 };
+
+static int init_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct init_opts *o = ctx;
+
+	if (opt == OPT_ORG) {
+		o->org = arg;
+	} else if (opt == OPT_ADMIN) {
+		o->admin = arg;
+	} else if (opt == OPT_TEST_KDF) {
+		o->flags |= BS_DATADIR_TEST_KDF;
+	} else if (opt >= OPT_FLAG && opt < OPT_FLAG + BS_PF_COUNT) {
+		int f = opt - OPT_FLAG, v = bs_profile_parse_bool(arg);
+		if (v < 0)
+			return bs_cli_usage_error(cli, "--%s takes yes or no, not '%s'",
+						  bs_profile_info((enum bs_profile_flag)f)->option, arg);
+		o->given |= 1u << f;
+		if (v)
+			o->mask |= 1u << f;
+	}
+	return -1;
+}
+
+static int init_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct init_opts *o = ctx;
+	const char *org = o->org;
+
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (!org)
+		return bs_cli_usage_error(cli, "--org NAME is required (the company's registered name)");
+	if (!*org || strlen(org) > 200 || !bs_utf8_valid_text(org, strlen(org)) || strpbrk(org, "\n\r\t"))
+		return bs_cli_usage_error(cli, "--org must be 1 to 200 bytes of UTF-8 text on one line");
+	if (!(o->given & (1u << BS_PF_INTERNAL_CONTROL)))
+		return bs_cli_usage_error(cli, "--internal-control yes|no is required: it decides which clauses apply "
+					  "(SR.4.4, SR.11, SR.12, SR.15, SR.20)");
+	/* refused before anything exists (the library refuses it too): datadir.h */
+	if ((o->flags & BS_DATADIR_TEST_KDF) && !bs_testing())
+		return bs_cli_fail(cli, bs_error(BS_EDENIED, "--test-fast-kdf makes a test data directory with weak "
+						 "password hashing: only the test suite may (%s=1 in the environment); "
+						 "never use it for real accounts", BS_TESTING_ENV));
+	return -1;
+}
+
+/* Makes the data directory, so the dispatcher opens none (BS_CMD_NO_DATADIR); the first
+ * admin is made through it right after. */
+static int init_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct init_opts *o = ctx;
+	const char *path = bs_datadir_locate(cli->data_flag);
+	char vkey[BS_EVENTLOG_VKEY_MAX];
+	int r, err;
+
+	(void)dd;
+	(void)argc;
+	(void)argv;
+	if ((err = bs_datadir_init_flags(path, o->org, o->mask, bs_os_user(), o->flags, vkey, sizeof(vkey))) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s %s\n", BS_T(cli->lang, "已建立資料目錄", "created data directory"), path);
+	if (o->flags & BS_DATADIR_TEST_KDF)
+		fprintf(stderr, "%s %s: %s\n", cli->prog, cli->command,
+			BS_T(cli->lang, BS_TEST_DATADIR_WARNING_ZH, BS_TEST_DATADIR_WARNING_EN));
+	/* The one time the verification key is shown: brokersec keeps no copy of it. */
+	printf("%s\n%s\n", BS_T(cli->lang,
+				"事件紀錄驗證金鑰（僅顯示這一次：請交給稽核人員離線保存，'brokersec log verify --key 檔案' 需要它）:",
+				"event log verification key (shown only this once: give it to the auditor to keep offline; "
+				"'brokersec log verify --key FILE' needs it):"), vkey);
+	sodium_memzero(vkey, sizeof(vkey));
+	if ((r = bs_cli_init_auth(cli, path, o->admin)) != 0)
+		return r;
+	return bs_cli_flush(cli);
+}
 
 int cmd_init(int argc, char **argv, struct bs_cli *cli)
 {
-	enum { OPT_ORG = 0x2000, OPT_ADMIN, OPT_FLAG = 0x2100 };
-	struct option opts[] = {
+	static const struct option opts[] = {
 		{ "org", required_argument, NULL, OPT_ORG },
 		{ "admin", required_argument, NULL, OPT_ADMIN },
+		{ "test-fast-kdf", no_argument, NULL, OPT_TEST_KDF },
 		{ "internal-control", required_argument, NULL, OPT_FLAG + BS_PF_INTERNAL_CONTROL },
 		{ "mail-server", required_argument, NULL, OPT_FLAG + BS_PF_MAIL_SERVER },
 		{ "online-insurance", required_argument, NULL, OPT_FLAG + BS_PF_ONLINE_INSURANCE },
@@ -35,49 +117,10 @@ int cmd_init(int argc, char **argv, struct bs_cli *cli)
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *org = NULL, *admin = NULL, *path;
-	char vkey[BS_EVENTLOG_VKEY_MAX];
-	unsigned mask = 0, given = 0;
-	int opt, r, err;
+	static const struct bs_cli_verb self[] = { { "", init_run, 0, NULL, init_check }, { NULL, NULL, 0, NULL, NULL } };
+	static const struct bs_cli_spec spec = { opts, "h", init_option, self, NULL };
+	struct init_opts o = { NULL, NULL, 0, 0, 0 };
 
 	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == OPT_ORG) {
-			org = optarg;
-		} else if (opt == OPT_ADMIN) {
-			admin = optarg;
-		} else if (opt >= OPT_FLAG && opt < OPT_FLAG + BS_PF_COUNT) {
-			int f = opt - OPT_FLAG, v = bs_profile_parse_bool(optarg);
-			if (v < 0)
-				return bs_cli_usage_error(cli, "--%s takes yes or no, not '%s'",
-							  bs_profile_info((enum bs_profile_flag)f)->option, optarg);
-			given |= 1u << f;
-			if (v)
-				mask |= 1u << f;
-		} else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0) {
-			return r;
-		}
-	}
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (!org)
-		return bs_cli_usage_error(cli, "--org NAME is required (the company's registered name)");
-	if (!*org || strlen(org) > 200 || !bs_utf8_valid_text(org, strlen(org)) || strpbrk(org, "\n\r\t"))
-		return bs_cli_usage_error(cli, "--org must be 1 to 200 bytes of UTF-8 text on one line");
-	if (!(given & (1u << BS_PF_INTERNAL_CONTROL)))
-		return bs_cli_usage_error(cli, "--internal-control yes|no is required: it decides which clauses apply "
-					  "(SR.4.4, SR.11, SR.12, SR.15, SR.20)");
-	path = bs_datadir_locate(cli->data_flag);
-	if ((err = bs_datadir_init_keyed(path, org, mask, bs_os_user(), vkey, sizeof(vkey))) < 0)
-		return bs_cli_fail(cli, err);
-	printf("%s %s\n", BS_T(cli->lang, "已建立資料目錄", "created data directory"), path);
-	/* The one time the verification key is shown: brokersec keeps no copy of it. */
-	printf("%s\n%s\n", BS_T(cli->lang,
-				"事件紀錄驗證金鑰（僅顯示這一次：請交給稽核人員離線保存，'brokersec log verify --key 檔案' 需要它）:",
-				"event log verification key (shown only this once: give it to the auditor to keep offline; "
-				"'brokersec log verify --key FILE' needs it):"), vkey);
-	sodium_memzero(vkey, sizeof(vkey));
-	if ((r = bs_cli_init_auth(cli, path, admin)) != 0)
-		return r;
-	return bs_cli_flush(cli);
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

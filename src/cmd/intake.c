@@ -6,7 +6,6 @@
 
 #include "cmd/cmd.h"
 #include "core/buf.h"
-#include "core/whoami.h"
 #include "eventlog/eventlog.h"
 #include "intake/intake.h"
 
@@ -35,11 +34,6 @@ static void on_signal(int sig)
 		bs_intake_stop(running);
 }
 
-static int sink(void *ctx, struct bs_event *ev, size_t n)
-{
-	return bs_eventlog_append(ctx, ev, n);
-}
-
 static void notify(void *ctx, int is_error, const char *line)
 {
 	struct bs_cli *cli = ctx;
@@ -47,8 +41,8 @@ static void notify(void *ctx, int is_error, const char *line)
 }
 
 /* An event about the intake itself (start, stop): who ran it, where it listens. */
-static int record(struct bs_eventlog *log, struct bs_intake *in, const char *type, const char *outcome,
-		  const char *message)
+static int record(struct bs_eventlog *log, struct bs_intake *in, const char *actor, const char *type,
+		  const char *outcome, const char *message)
 {
 	struct bs_buf data = BS_BUF_INIT;
 	struct bs_event ev;
@@ -67,7 +61,7 @@ static int record(struct bs_eventlog *log, struct bs_intake *in, const char *typ
 	ev.type = type;
 	ev.severity = 5;
 	ev.source = "cli";
-	ev.user = bs_os_user();
+	ev.user = actor;
 	ev.outcome = outcome;
 	ev.message = message;
 	ev.data = data.ptr;
@@ -76,88 +70,88 @@ static int record(struct bs_eventlog *log, struct bs_intake *in, const char *typ
 	return err;
 }
 
-int cmd_intake(int argc, char **argv, struct bs_cli *cli)
-{
-	enum { OPT_UDP = 0x2000, OPT_TCP, OPT_TLS, OPT_CERT, OPT_KEY, OPT_MAXMSG, OPT_CLIENT_CA, OPT_CLIENT_FP,
-	       OPT_MAXCONN };
-	struct option opts[] = {
-		{ "syslog-udp", required_argument, NULL, OPT_UDP },
-		{ "syslog-tcp", required_argument, NULL, OPT_TCP },
-		{ "syslog-tls", required_argument, NULL, OPT_TLS },
-		{ "tls-cert", required_argument, NULL, OPT_CERT },
-		{ "tls-key", required_argument, NULL, OPT_KEY },
-		{ "max-message", required_argument, NULL, OPT_MAXMSG },
-		{ "tls-client-ca", required_argument, NULL, OPT_CLIENT_CA },
-		{ "tls-client-fingerprint", required_argument, NULL, OPT_CLIENT_FP },
-		{ "max-connections", required_argument, NULL, OPT_MAXCONN },
-		BS_CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
+struct intake_opts {
 	struct bs_intake_config cfg;
-	struct bs_datadir *dd = NULL;
+	const char *client_fps[BS_INTAKE_CLIENT_FINGERPRINTS_MAX];
+	size_t nclient_fps;
+};
+
+enum { OPT_UDP = 0x2000, OPT_TCP, OPT_TLS, OPT_CERT, OPT_KEY, OPT_MAXMSG, OPT_CLIENT_CA, OPT_CLIENT_FP, OPT_MAXCONN };
+
+static int intake_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct intake_opts *o = ctx;
+	struct bs_intake_config *cfg = &o->cfg;
+
+	if (opt == OPT_UDP) {
+		cfg->udp = arg;
+	} else if (opt == OPT_TCP) {
+		cfg->tcp = arg;
+	} else if (opt == OPT_TLS) {
+		cfg->tls = arg;
+	} else if (opt == OPT_CERT) {
+		cfg->tls_cert = arg;
+	} else if (opt == OPT_KEY) {
+		cfg->tls_key = arg;
+	} else if (opt == OPT_MAXMSG) {
+		char *end;
+		unsigned long v = strtoul(arg, &end, 10);
+		if (*end || v < 480 || v > BS_INTAKE_FRAME_MAX)
+			return bs_cli_usage_error(cli, "--max-message '%s': give a number of bytes from 480 to %d", arg,
+						  BS_INTAKE_FRAME_MAX);
+		cfg->max_message = v;
+	} else if (opt == OPT_CLIENT_CA) {
+		cfg->tls_client_ca = arg;
+	} else if (opt == OPT_CLIENT_FP) {
+		if (o->nclient_fps == BS_INTAKE_CLIENT_FINGERPRINTS_MAX)
+			return bs_cli_usage_error(cli, "more than %d --tls-client-fingerprint values: use "
+						  "--tls-client-ca with a CA that signs the senders' certificates",
+						  BS_INTAKE_CLIENT_FINGERPRINTS_MAX);
+		o->client_fps[o->nclient_fps++] = arg;
+	} else if (opt == OPT_MAXCONN) {
+		char *end;
+		unsigned long v = strtoul(arg, &end, 10);
+		if (!*arg || *end || arg[0] == '-' || v < 1 || v > 65536)
+			return bs_cli_usage_error(cli, "--max-connections '%s': give a number from 1 to 65536", arg);
+		cfg->max_connections = v;
+	}
+	return -1;
+}
+
+static int intake_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct intake_opts *o = ctx;
+	struct bs_intake_config *cfg = &o->cfg;
+
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (!cfg->udp && !cfg->tcp && !cfg->tls)
+		return bs_cli_usage_error(cli, "nothing to listen on: give --syslog-udp, --syslog-tcp or --syslog-tls");
+	if (!cfg->tls_cert != !cfg->tls_key)
+		return bs_cli_usage_error(cli, "--tls-cert and --tls-key go together");
+	if ((cfg->tls_cert || cfg->tls_key) && !cfg->tls)
+		return bs_cli_usage_error(cli, "--tls-cert and --tls-key need --syslog-tls");
+	if ((cfg->tls_client_ca || o->nclient_fps) && !cfg->tls)
+		return bs_cli_usage_error(cli, "--tls-client-ca and --tls-client-fingerprint need --syslog-tls");
+	cfg->tls_client_fingerprints = o->client_fps;
+	cfg->tls_client_fingerprint_count = o->nclient_fps;
+	return -1;
+}
+
+static int intake_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct intake_opts *o = ctx;
+	struct bs_intake_config cfg = o->cfg;
 	struct bs_eventlog *log = NULL;
 	struct bs_intake *in = NULL;
 	struct bs_intake_stats st;
 	struct sigaction sa;
 	char *cert = NULL, *key = NULL, *stats = NULL, fp[80];
-	const char *client_fps[BS_INTAKE_CLIENT_FINGERPRINTS_MAX];
-	size_t nclient_fps = 0;
-	int opt, r, err, status = 1;
+	size_t nclient_fps = o->nclient_fps;
+	int err, status = 1;
 
-	cli->usage = usage_text;
-	memset(&cfg, 0, sizeof(cfg));
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == OPT_UDP) {
-			cfg.udp = optarg;
-		} else if (opt == OPT_TCP) {
-			cfg.tcp = optarg;
-		} else if (opt == OPT_TLS) {
-			cfg.tls = optarg;
-		} else if (opt == OPT_CERT) {
-			cfg.tls_cert = optarg;
-		} else if (opt == OPT_KEY) {
-			cfg.tls_key = optarg;
-		} else if (opt == OPT_MAXMSG) {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (*end || v < 480 || v > BS_INTAKE_FRAME_MAX)
-				return bs_cli_usage_error(cli, "--max-message '%s': give a number of bytes from 480 to %d",
-							  optarg, BS_INTAKE_FRAME_MAX);
-			cfg.max_message = v;
-		} else if (opt == OPT_CLIENT_CA) {
-			cfg.tls_client_ca = optarg;
-		} else if (opt == OPT_CLIENT_FP) {
-			if (nclient_fps == BS_INTAKE_CLIENT_FINGERPRINTS_MAX)
-				return bs_cli_usage_error(cli, "more than %d --tls-client-fingerprint values: use "
-							  "--tls-client-ca with a CA that signs the senders' certificates",
-							  BS_INTAKE_CLIENT_FINGERPRINTS_MAX);
-			client_fps[nclient_fps++] = optarg;
-		} else if (opt == OPT_MAXCONN) {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (!*optarg || *end || optarg[0] == '-' || v < 1 || v > 65536)
-				return bs_cli_usage_error(cli, "--max-connections '%s': give a number from 1 to 65536",
-							  optarg);
-			cfg.max_connections = v;
-		} else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0) {
-			return r;
-		}
-	}
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (!cfg.udp && !cfg.tcp && !cfg.tls)
-		return bs_cli_usage_error(cli, "nothing to listen on: give --syslog-udp, --syslog-tcp or --syslog-tls");
-	if (!cfg.tls_cert != !cfg.tls_key)
-		return bs_cli_usage_error(cli, "--tls-cert and --tls-key go together");
-	if ((cfg.tls_cert || cfg.tls_key) && !cfg.tls)
-		return bs_cli_usage_error(cli, "--tls-cert and --tls-key need --syslog-tls");
-	if ((cfg.tls_client_ca || nclient_fps) && !cfg.tls)
-		return bs_cli_usage_error(cli, "--tls-client-ca and --tls-client-fingerprint need --syslog-tls");
-	cfg.tls_client_fingerprints = client_fps;
-	cfg.tls_client_fingerprint_count = nclient_fps;
-
-	if ((err = bs_cli_open(cli, &dd)) < 0)
-		return bs_cli_fail(cli, err);
+	(void)argc;
+	(void)argv;
 	if ((err = bs_eventlog_open(&log, dd->path)) < 0)
 		goto fail;
 	if (cfg.tls && !cfg.tls_cert) {
@@ -169,9 +163,7 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 	}
 	stats = bs_intake_stats_file(dd->path);
 	cfg.stats_path = stats;
-	cfg.sink = sink;
-	cfg.sink_ctx = log;
-	cfg.log = log; /* pipelined, trusted batches; sink only as the interface's fallback */
+	cfg.log = log; /* pipelined, trusted batches (the sink is for unit tests) */
 	cfg.notify = notify;
 	cfg.notify_ctx = cli;
 	if ((err = bs_intake_create(&in, &cfg)) < 0)
@@ -185,7 +177,7 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 			cfg.tls_client_ca ? " signed by a CA in " : "", cfg.tls_client_ca ? cfg.tls_client_ca : "",
 			cfg.tls_client_ca && nclient_fps ? ", or one" : "",
 			nclient_fps ? " with an allowed SHA-256 fingerprint" : "");
-	if ((err = record(log, in, "intake.start", "success", "syslog intake started")) < 0)
+	if ((err = record(log, in, dd->actor, "intake.start", "success", "syslog intake started")) < 0)
 		goto fail;
 
 	memset(&sa, 0, sizeof(sa));
@@ -209,10 +201,10 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 	if (err < 0) {
 		/* keep this run's message: recording the stop may overwrite it */
 		bs_cli_fail(cli, err);
-		(void)record(log, in, "intake.stop", "failure", "syslog intake stopped; some messages were not stored");
+		(void)record(log, in, dd->actor, "intake.stop", "failure", "syslog intake stopped; some messages were not stored");
 		goto done;
 	}
-	if ((err = record(log, in, "intake.stop", "success", "syslog intake stopped")) < 0)
+	if ((err = record(log, in, dd->actor, "intake.stop", "success", "syslog intake stopped")) < 0)
 		goto fail;
 	status = 0;
 	goto done;
@@ -221,9 +213,32 @@ fail:
 done:
 	bs_intake_free(in);
 	bs_eventlog_close(log);
-	bs_datadir_free(dd);
 	free(cert);
 	free(key);
 	free(stats);
 	return status;
+}
+
+int cmd_intake(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = {
+		{ "syslog-udp", required_argument, NULL, OPT_UDP },
+		{ "syslog-tcp", required_argument, NULL, OPT_TCP },
+		{ "syslog-tls", required_argument, NULL, OPT_TLS },
+		{ "tls-cert", required_argument, NULL, OPT_CERT },
+		{ "tls-key", required_argument, NULL, OPT_KEY },
+		{ "max-message", required_argument, NULL, OPT_MAXMSG },
+		{ "tls-client-ca", required_argument, NULL, OPT_CLIENT_CA },
+		{ "tls-client-fingerprint", required_argument, NULL, OPT_CLIENT_FP },
+		{ "max-connections", required_argument, NULL, OPT_MAXCONN },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct bs_cli_verb self[] = { { "", intake_run, 0, NULL, intake_check }, { NULL, NULL, 0, NULL, NULL } };
+	static const struct bs_cli_spec spec = { opts, "h", intake_option, self, NULL };
+	struct intake_opts o;
+
+	memset(&o, 0, sizeof(o));
+	cli->usage = usage_text;
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

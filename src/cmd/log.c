@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -332,11 +333,171 @@ static int do_status(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 	return bs_cli_flush(cli);
 }
 
+enum { O_TYPE = 0x2000, O_USER, O_LOC, O_SYS, O_OUT_C, O_MSG, O_JSON, O_FMT, O_FROM, O_TO, O_HOST, O_KEY, O_HEAD,
+       O_BUNDLE, O_OUT, O_SEV, O_FOLLOW, O_THREADS };
+
+static int log_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct opts *o = ctx;
+	char *end;
+
+	switch (opt) {
+	case O_TYPE: o->type = arg; break;
+	case O_USER: o->user = arg; break;
+	case O_LOC: o->location = arg; break;
+	case O_SYS: o->system = arg; break;
+	case O_OUT_C: o->outcome = arg; break;
+	case O_MSG: o->message = arg; break;
+	case O_JSON: o->json = arg; break;
+	case O_FMT: o->format = arg; break;
+	case O_FROM: o->from = arg; break;
+	case O_TO: o->to = arg; break;
+	case O_HOST: o->host = arg; break;
+	case O_KEY: o->key = arg; break;
+	case O_HEAD: o->head = arg; break;
+	case O_BUNDLE: o->bundle = arg; break;
+	case O_OUT: o->out = arg; break;
+	case O_FOLLOW: o->follow = 1; break;
+	case O_SEV:
+		o->severity = (int)strtol(arg, &end, 10);
+		if (*end || o->severity < 0 || o->severity > 7)
+			return bs_cli_usage_error(cli, "--severity takes 0 (emergency) to 7 (debug), not '%s'", arg);
+		break;
+	case O_THREADS:
+		o->threads = (int)strtol(arg, &end, 10);
+		if (*end || o->threads < 1 || o->threads > 16)
+			return bs_cli_usage_error(cli, "--threads takes 1 to 16, not '%s'", arg);
+		break;
+	case 'n':
+		o->n = strtoll(arg, &end, 10);
+		if (*end || o->n < 1 || o->n > 1000000)
+			return bs_cli_usage_error(cli, "-n takes 1 to 1000000, not '%s'", arg);
+		break;
+	}
+	return -1;
+}
+
+static int check_append(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct opts *o = ctx;
+
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (!o->type || !o->message)
+		return bs_cli_usage_error(cli, "append needs --type T and --message M");
+	return -1;
+}
+
+/* verify --bundle reads the bundle alone: no data directory */
+static int check_verify(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct opts *o = ctx;
+
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (o->bundle) {
+		if (!o->key)
+			return bs_cli_usage_error(cli, "verify --bundle needs --key FILE (the verification key from init)");
+		cli->flags &= ~(unsigned)BS_CMD_DATADIR;
+	}
+	return -1;
+}
+
+static int check_retention(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	long days;
+	char *end;
+
+	if (argc != 1)
+		return bs_cli_usage_error(cli, "retention needs DAYS");
+	days = strtol(argv[0], &end, 10);
+	if (*end || days < 1 || days > 36500)
+		return bs_cli_usage_error(cli, "DAYS must be a number of days, not '%s'", argv[0]);
+	((struct opts *)ctx)->n = days;
+	return -1;
+}
+
+static int log_append(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return do_append(cli, dd, ctx);
+}
+
+static int log_read(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return do_read(cli, dd, ctx, cli->verb[0] == 't');
+}
+
+static int log_verify(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return do_verify(cli, dd, ctx);
+}
+
+static int log_export(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return do_export(cli, dd, ctx);
+}
+
+static int log_status(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return do_status(cli, dd, ctx);
+}
+
+static int log_purge(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	int64_t n = 0;
+	int err;
+
+	(void)ctx;
+	(void)argc;
+	(void)argv;
+	if (!dd->events && (err = bs_eventlog_open(&dd->events, dd->path)) < 0)
+		return bs_cli_fail(cli, err);
+	if ((err = bs_eventlog_purge(dd->events, dd->actor, &n)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s %" PRId64 "\n", BS_T(cli->lang, "已刪除逾保存期限的事件:", "purged events:"), n);
+	return bs_cli_flush(cli);
+}
+
+static int log_retention(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	long days = (long)((struct opts *)ctx)->n;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if (!dd->events && (err = bs_eventlog_open(&dd->events, dd->path)) < 0)
+		return bs_cli_fail(cli, err);
+	if ((err = bs_eventlog_set_retention(dd->events, dd->actor, (int)days)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s %ld\n", BS_T(cli->lang, "保存期限（日）:", "retention days:"), days);
+	return bs_cli_flush(cli);
+}
+
+static int log_clear_alert(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	int err;
+
+	(void)ctx;
+	(void)argc;
+	(void)argv;
+	if ((err = bs_eventlog_alert_clear(dd)) < 0)
+		return bs_cli_fail(cli, err);
+	return 0;
+}
+
 int cmd_log(int argc, char **argv, struct bs_cli *cli)
 {
-	enum { O_TYPE = 0x2000, O_USER, O_LOC, O_SYS, O_OUT_C, O_MSG, O_JSON, O_FMT, O_FROM, O_TO, O_HOST, O_KEY,
-	       O_HEAD, O_BUNDLE, O_OUT, O_SEV, O_FOLLOW, O_THREADS };
-	struct option lopts[] = {
+	static const struct option lopts[] = {
 		{ "type", required_argument, NULL, O_TYPE }, { "user", required_argument, NULL, O_USER },
 		{ "location", required_argument, NULL, O_LOC }, { "system", required_argument, NULL, O_SYS },
 		{ "outcome", required_argument, NULL, O_OUT_C }, { "message", required_argument, NULL, O_MSG },
@@ -349,113 +510,26 @@ int cmd_log(int argc, char **argv, struct bs_cli *cli)
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	/* Reading the log is an event too (A2.4.1.7.6): the readers name the actor the setup set. */
+	static const struct bs_cli_verb verbs[] = {
+		{ "append", log_append, BS_CMD_WRITES, "type user location system severity outcome message data-json",
+		  check_append },
+		{ "tail", log_read, BS_CMD_DATADIR, "n follow format", NULL },
+		{ "search", log_read, BS_CMD_DATADIR, "from to type user host format", NULL },
+		{ "verify", log_verify, BS_CMD_DATADIR, "key head threads from to bundle", check_verify },
+		{ "export", log_export, BS_CMD_DATADIR, "from to out", NULL },
+		{ "status", log_status, BS_CMD_DATADIR, "format", NULL },
+		{ "purge", log_purge, BS_CMD_WRITES, "", NULL },
+		{ "retention", log_retention, BS_CMD_WRITES, "", check_retention },
+		{ "clear-alert", log_clear_alert, BS_CMD_WRITES, "", NULL },
+		{ NULL, NULL, 0, NULL, NULL },
+	};
+	static const struct bs_cli_spec spec = { lopts, "hn:", log_option, verbs, NULL };
 	struct opts o;
-	struct bs_datadir *dd = NULL;
-	const char *verb;
-	char *end;
-	int opt, r, err;
 
 	memset(&o, 0, sizeof(o));
 	o.severity = 5;
 	o.n = 20;
 	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "hn:", lopts, NULL)) != -1) {
-		switch (opt) {
-		case O_TYPE: o.type = optarg; break;
-		case O_USER: o.user = optarg; break;
-		case O_LOC: o.location = optarg; break;
-		case O_SYS: o.system = optarg; break;
-		case O_OUT_C: o.outcome = optarg; break;
-		case O_MSG: o.message = optarg; break;
-		case O_JSON: o.json = optarg; break;
-		case O_FMT: o.format = optarg; break;
-		case O_FROM: o.from = optarg; break;
-		case O_TO: o.to = optarg; break;
-		case O_HOST: o.host = optarg; break;
-		case O_KEY: o.key = optarg; break;
-		case O_HEAD: o.head = optarg; break;
-		case O_BUNDLE: o.bundle = optarg; break;
-		case O_OUT: o.out = optarg; break;
-		case O_FOLLOW: o.follow = 1; break;
-		case O_SEV:
-			o.severity = (int)strtol(optarg, &end, 10);
-			if (*end || o.severity < 0 || o.severity > 7)
-				return bs_cli_usage_error(cli, "--severity takes 0 (emergency) to 7 (debug), not '%s'", optarg);
-			break;
-		case O_THREADS:
-			o.threads = (int)strtol(optarg, &end, 10);
-			if (*end || o.threads < 1 || o.threads > 16)
-				return bs_cli_usage_error(cli, "--threads takes 1 to 16, not '%s'", optarg);
-			break;
-		case 'n':
-			o.n = strtoll(optarg, &end, 10);
-			if (*end || o.n < 1 || o.n > 1000000)
-				return bs_cli_usage_error(cli, "-n takes 1 to 1000000, not '%s'", optarg);
-			break;
-		default:
-			if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-				return r;
-		}
-	}
-	if (optind >= argc)
-		return bs_cli_usage_error(cli, "say append, tail, search, verify, export, status, purge, retention or clear-alert");
-	verb = argv[optind++];
-	if (strcmp(verb, "retention") && optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (!strcmp(verb, "verify") && o.bundle) {
-		if (!o.key)
-			return bs_cli_usage_error(cli, "verify --bundle needs --key FILE (the verification key from init)");
-		return do_verify(cli, NULL, &o);
-	}
-	if (o.bundle)
-		return bs_cli_usage_error(cli, "--bundle belongs to verify");
-	if (strcmp(verb, "append") && strcmp(verb, "tail") && strcmp(verb, "search") && strcmp(verb, "verify") &&
-	    strcmp(verb, "export") && strcmp(verb, "status") && strcmp(verb, "purge") && strcmp(verb, "retention") &&
-	    strcmp(verb, "clear-alert"))
-		return bs_cli_usage_error(cli, "unknown verb '%s': use append, tail, search, verify, export, status, purge, "
-					  "retention or clear-alert", verb);
-	if ((err = bs_cli_open(cli, &dd)) < 0)
-		return bs_cli_fail(cli, err);
-	if (!strcmp(verb, "append")) {
-		r = do_append(cli, dd, &o);
-	} else if (!strcmp(verb, "tail") || !strcmp(verb, "search")) {
-		r = do_read(cli, dd, &o, verb[0] == 't');
-	} else if (!strcmp(verb, "verify")) {
-		r = do_verify(cli, dd, &o);
-	} else if (!strcmp(verb, "export")) {
-		r = do_export(cli, dd, &o);
-	} else if (!strcmp(verb, "status")) {
-		r = do_status(cli, dd, &o);
-	} else if (!strcmp(verb, "purge")) {
-		int64_t n = 0;
-		if (!dd->events && (err = bs_eventlog_open(&dd->events, dd->path)) < 0)
-			r = bs_cli_fail(cli, err);
-		else if ((err = bs_eventlog_purge(dd->events, dd->actor, &n)) < 0)
-			r = bs_cli_fail(cli, err);
-		else {
-			printf("%s %" PRId64 "\n", BS_T(cli->lang, "已刪除逾保存期限的事件:", "purged events:"), n);
-			r = bs_cli_flush(cli);
-		}
-	} else if (!strcmp(verb, "retention")) {
-		long days;
-		if (optind + 1 != argc)
-			r = bs_cli_usage_error(cli, "retention needs DAYS");
-		else if ((days = strtol(argv[optind], &end, 10)), *end || days < 1 || days > 36500)
-			r = bs_cli_usage_error(cli, "DAYS must be a number of days, not '%s'", argv[optind]);
-		else if (!dd->events && (err = bs_eventlog_open(&dd->events, dd->path)) < 0)
-			r = bs_cli_fail(cli, err);
-		else if ((err = bs_eventlog_set_retention(dd->events, dd->actor, (int)days)) < 0)
-			r = bs_cli_fail(cli, err);
-		else {
-			printf("%s %ld\n", BS_T(cli->lang, "保存期限（日）:", "retention days:"), days);
-			r = bs_cli_flush(cli);
-		}
-	} else {
-		if ((err = bs_eventlog_alert_clear(dd)) < 0)
-			r = bs_cli_fail(cli, err);
-		else
-			r = 0;
-	}
-	bs_datadir_free(dd);
-	return r;
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

@@ -3,10 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "cmd/cmd.h"
 #include "core/error.h"
-#include "core/whoami.h"
-#include "eventlog/eventlog.h"
 #include "profile/profile.h"
 
 static const char usage_text[] =
@@ -71,7 +70,7 @@ static int set(struct bs_cli *cli, struct bs_datadir *dd, int n, char **pairs)
 		return bs_cli_fail(cli, err);
 	for (int i = 0; i < n; i++) {
 		int changed;
-		if ((err = bs_profile_set(dd->store, (enum bs_profile_flag)flags[i], values[i], bs_os_user(), &changed)) < 0) {
+		if ((err = bs_profile_set(dd->store, (enum bs_profile_flag)flags[i], values[i], dd->actor, &changed)) < 0) {
 			bs_store_rollback(dd->store);
 			return bs_cli_fail(cli, err);
 		}
@@ -94,33 +93,67 @@ static int set(struct bs_cli *cli, struct bs_datadir *dd, int n, char **pairs)
 	return bs_cli_flush(cli);
 }
 
-int cmd_profile(int argc, char **argv, struct bs_cli *cli)
+struct profile_opts {
+	const char *format;
+	int json;
+};
+
+static int profile_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	(void)cli;
+	if (opt == 'f')
+		((struct profile_opts *)ctx)->format = arg;
+	return -1;
+}
+
+static int check_show(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	static const char *const formats[] = { "table", "json", NULL };
-	struct option opts[] = { { "format", required_argument, NULL, 'f' }, BS_CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
-	const char *format = NULL;
-	struct bs_datadir *dd = NULL;
-	int opt, r, err, fmt;
+	struct profile_opts *o = ctx;
+	int fmt;
+
+	if ((fmt = bs_cli_format(cli, o->format, formats)) < 0)
+		return 2;
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	o->json = fmt == 1;
+	return -1;
+}
+
+static int check_set(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	(void)cli;
+	(void)ctx;
+	(void)argc;
+	(void)argv;
+	return -1; /* set() judges every FLAG=yes|no before changing anything */
+}
+
+static int run_show(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return show(cli, dd, ((struct profile_opts *)ctx)->json);
+}
+
+static int run_set(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	(void)ctx;
+	return set(cli, dd, argc, argv);
+}
+
+int cmd_profile(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, BS_CLI_COMMON_OPTIONS,
+					      { NULL, 0, NULL, 0 } };
+	static const struct bs_cli_verb verbs[] = {
+		{ "show", run_show, BS_CMD_DATADIR, "format", check_show },
+		{ "set", run_set, BS_CMD_WRITES, "", check_set },
+		{ NULL, NULL, 0, NULL, NULL },
+	};
+	static const struct bs_cli_spec spec = { opts, "h", profile_option, verbs, NULL };
+	struct profile_opts o = { NULL, 0 };
 
 	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == 'f')
-			format = optarg;
-		else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-			return r;
-	}
-	if (optind >= argc)
-		return bs_cli_usage_error(cli, "say show or set");
-	const char *verb = argv[optind++];
-	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
-		return 2;
-	if (strcmp(verb, "show") && strcmp(verb, "set"))
-		return bs_cli_usage_error(cli, "unknown verb '%s': use show or set", verb);
-	if (!strcmp(verb, "show") && optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if ((err = bs_cli_open(cli, &dd)) < 0)
-		return bs_cli_fail(cli, err);
-	r = !strcmp(verb, "show") ? show(cli, dd, fmt == 1) : set(cli, dd, argc - optind, argv + optind);
-	bs_datadir_free(dd);
-	return r;
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

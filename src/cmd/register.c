@@ -173,109 +173,108 @@ static int parse_id(struct bs_cli *cli, const struct bs_register *r, const char 
 	return 0;
 }
 
-int cmd_register(int argc, char **argv, struct bs_cli *cli)
+enum { OPT_FORMAT = 0x2000, OPT_ALL };
+
+/* The option values of `brokersec <register>`; given holds the field options. */
+struct reg_opts {
+	const struct bs_register *r;
+	char (*flags)[64];  /* the field options' names, by field */
+	json_t *given;
+	const char *format, *arg;
+	int all, json;
+	int64_t id;
+};
+
+static int reg_option(struct bs_cli *cli, void *ctx, int opt, const char *optarg_)
+{
+	struct reg_opts *o = ctx;
+
+	if (opt >= OPT_FIELD && opt < OPT_FIELD + MAX_FIELDS) {
+		const struct bs_field *f = &o->r->fields[opt - OPT_FIELD];
+		json_t *val;
+		if (json_object_get(o->given, f->name))
+			return bs_cli_usage_error(cli, "--%s given twice", o->flags[opt - OPT_FIELD]);
+		if (bs_field_parse(f, optarg_, &val) < 0) {
+			char msg[600];
+			snprintf(msg, sizeof(msg), "%s", bs_error_message());
+			bs_error(BS_EINVALID, "%s: --%s: %s", o->r->name, o->flags[opt - OPT_FIELD], msg);
+			return bs_cli_fail(cli, BS_EINVALID);
+		}
+		json_object_set_new(o->given, f->name, val);
+	} else if (opt == OPT_FORMAT) {
+		o->format = optarg_;
+	} else if (opt == OPT_ALL) {
+		o->all = 1;
+	}
+	return -1;
+}
+
+static enum verb verb_of(const char *name)
+{
+	int v = 0;
+	while (verbs[v] && strcmp(verbs[v], name))
+		v++;
+	return (enum verb)v;
+}
+
+/* --format, and the ID (or FILE for import) of the verbs that take one. */
+static int reg_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	static const char *const formats[] = { "table", "json", NULL };
-	enum { OPT_FORMAT = 0x2000, OPT_ALL };
-	const struct bs_register *r = bs_register_find(cli->command);
-	struct option opts[MAX_FIELDS + 8];
-	struct bs_buf usage = BS_BUF_INIT, out = BS_BUF_INIT;
-	char flags[MAX_FIELDS][64];
-	json_t *given = json_object(), *res = NULL;
-	struct bs_datadir *dd = NULL;
-	const char *format = NULL, *arg = NULL;
-	int all = 0, opt, fmt, ret = 2, err, nopt = 0, v = -1;
-	int64_t id = 0;
+	struct reg_opts *o = ctx;
+	enum verb v = verb_of(cli->verb);
+	int fmt, want = v == V_SHOW || v == V_UPDATE || v == V_ARCHIVE || v == V_HISTORY || v == V_IMPORT;
 
-	if (!r) {
-		fprintf(stderr, "brokersec: '%s' is not a register\n", cli->command);
-		json_decref(given);
+	if ((fmt = bs_cli_format(cli, o->format, formats)) < 0)
 		return 2;
+	o->json = fmt == 1;
+	if (want) {
+		if (!argc)
+			return bs_cli_usage_error(cli, "%s needs %s", verbs[v], v == V_IMPORT ? "a FILE" : "an ID");
+		o->arg = argv[0];
+		if (v != V_IMPORT && parse_id(cli, o->r, o->arg, &o->id) != 0)
+			return 2;
 	}
-	usage_for(r, &usage);
-	cli->usage = usage.ptr;
-	for (const struct bs_field *f = r->fields; f->name && nopt < MAX_FIELDS; f++, nopt++) {
-		bs_field_flag(f, flags[nopt], sizeof(flags[nopt]));
-		opts[nopt] = (struct option){ flags[nopt], required_argument, NULL, OPT_FIELD + nopt };
-	}
-	opts[nopt++] = (struct option){ "format", required_argument, NULL, OPT_FORMAT };
-	opts[nopt++] = (struct option){ "all", no_argument, NULL, OPT_ALL };
-	opts[nopt++] = (struct option){ "data", required_argument, NULL, BS_OPT_DATA };
-	opts[nopt++] = (struct option){ "lang", required_argument, NULL, BS_OPT_LANG };
-	opts[nopt++] = (struct option){ "help", no_argument, NULL, BS_OPT_HELP };
-	opts[nopt] = (struct option){ NULL, 0, NULL, 0 };
+	if (argc > want)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[want]);
+	return -1;
+}
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt >= OPT_FIELD && opt < OPT_FIELD + MAX_FIELDS) {
-			const struct bs_field *f = &r->fields[opt - OPT_FIELD];
-			json_t *val;
-			if (json_object_get(given, f->name)) {
-				ret = bs_cli_usage_error(cli, "--%s given twice", flags[opt - OPT_FIELD]);
-				goto done;
-			}
-			if (bs_field_parse(f, optarg, &val) < 0) {
-				char msg[600];
-				snprintf(msg, sizeof(msg), "%s", bs_error_message());
-				bs_error(BS_EINVALID, "%s: --%s: %s", r->name, flags[opt - OPT_FIELD], msg);
-				ret = bs_cli_fail(cli, BS_EINVALID);
-				goto done;
-			}
-			json_object_set_new(given, f->name, val);
-		} else if (opt == OPT_FORMAT) {
-			format = optarg;
-		} else if (opt == OPT_ALL) {
-			all = 1;
-		} else if ((ret = bs_cli_common_option(cli, opt, optarg)) >= 0) {
-			goto done;
-		}
-	}
-	ret = 2;
-	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
-		goto done;
-	if (optind >= argc) {
-		ret = bs_cli_usage_error(cli, "say what to do: add, list, show, update, archive, history%s",
-					 r->csv ? ", import or export" : "");
-		goto done;
-	}
-	for (int i = 0; verbs[i]; i++)
-		if (!strcmp(argv[optind], verbs[i]))
-			v = i;
-	if (v < 0 || (!r->csv && (v == V_IMPORT || v == V_EXPORT))) {
-		ret = bs_cli_usage_error(cli, "unknown action '%s'%s", argv[optind],
-					 !r->csv && v >= 0 ? ": only person, training, device and asset have CSV" : "");
-		goto done;
-	}
-	optind++;
-	if (v == V_SHOW || v == V_UPDATE || v == V_ARCHIVE || v == V_HISTORY || v == V_IMPORT) {
-		if (optind >= argc) {
-			ret = bs_cli_usage_error(cli, "%s needs %s", verbs[v], v == V_IMPORT ? "a FILE" : "an ID");
-			goto done;
-		}
-		arg = argv[optind++];
-		if (v != V_IMPORT && parse_id(cli, r, arg, &id) != 0)
-			goto done;
-	}
-	if (optind < argc) {
-		ret = bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-		goto done;
-	}
-	if (json_object_size(given) && v != V_ADD && v != V_UPDATE) {
-		ret = bs_cli_usage_error(cli, "field options belong to add and update");
-		goto done;
-	}
-	if (all && v != V_LIST && v != V_EXPORT) {
-		ret = bs_cli_usage_error(cli, "--all belongs to list and export");
-		goto done;
-	}
-	if ((err = bs_cli_open(cli, &dd)) < 0) {
-		ret = bs_cli_fail(cli, err);
-		goto done;
-	}
+/* import and export on a register without CSV: say which registers have it */
+static int reg_unknown(struct bs_cli *cli, const char *name)
+{
+	struct bs_buf which = BS_BUF_INIT;
+	size_t n = 0, k = 0;
+	int r;
+
+	if (strcmp(name, "import") && strcmp(name, "export"))
+		return -1;
+	for (size_t i = 0; bs_registers[i]; i++)
+		n += bs_registers[i]->csv != 0;
+	for (size_t i = 0; bs_registers[i]; i++)
+		if (bs_registers[i]->csv)
+			bs_buf_printf(&which, "%s%s", !k++ ? "" : k == n ? " and " : ", ", bs_registers[i]->name);
+	r = bs_cli_usage_error(cli, "unknown verb '%s': only %s have CSV", name, which.ptr);
+	bs_buf_release(&which);
+	return r;
+}
+
+static int reg_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct reg_opts *o = ctx;
+	const struct bs_register *r = o->r;
+	struct bs_buf out = BS_BUF_INIT;
+	json_t *res = NULL;
+	enum verb v = verb_of(cli->verb);
+	int err = 0, ret;
+
+	(void)argc;
+	(void)argv;
 	switch (v) {
 	case V_ADD:
-		err = bs_reg_add(dd, r, given, 0, &res);
+		err = bs_reg_add(dd, r, o->given, 0, &res);
 		if (!err) {
-			if (fmt == 1)
+			if (o->json)
 				print_json(res);
 			else
 				printf("%lld\n", (long long)json_integer_value(json_object_get(res, "id")));
@@ -284,11 +283,11 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 	case V_UPDATE:
 	case V_ARCHIVE:
 	case V_SHOW:
-		err = v == V_UPDATE ? bs_reg_update(dd, r, id, given, &res)
-		      : v == V_ARCHIVE ? bs_reg_archive(dd, r, id, &res)
-				       : bs_reg_get(dd->store, r, id, &res);
+		err = v == V_UPDATE ? bs_reg_update(dd, r, o->id, o->given, &res)
+		      : v == V_ARCHIVE ? bs_reg_archive(dd, r, o->id, &res)
+				       : bs_reg_get(dd->store, r, o->id, &res);
 		if (!err) {
-			if (fmt == 1) {
+			if (o->json) {
 				print_json(res);
 			} else {
 				show_table(&out, r, res, cli->lang);
@@ -297,24 +296,24 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 		}
 		break;
 	case V_LIST:
-		err = bs_reg_list(dd->store, r, all, &res);
+		err = bs_reg_list(dd->store, r, o->all, &res);
 		if (!err) {
-			if (fmt == 1) {
+			if (o->json) {
 				print_json(res);
 			} else {
 				table_row(&out, r, NULL, cli->lang, 1);
 				for (size_t i = 0; i < json_array_size(res); i++)
 					table_row(&out, r, json_array_get(res, i), cli->lang, 0);
 				bs_buf_printf(&out, "%zu %s%s\n", json_array_size(res), BS_T(cli->lang, "筆", "records"),
-					      all ? BS_T(cli->lang, "（* 已封存）", " (* archived)") : "");
+					      o->all ? BS_T(cli->lang, "（* 已封存）", " (* archived)") : "");
 				fputs(out.ptr, stdout);
 			}
 		}
 		break;
 	case V_HISTORY:
-		err = bs_reg_history(dd->store, r, id, &res);
+		err = bs_reg_history(dd->store, r, o->id, &res);
 		if (!err) {
-			if (fmt == 1) {
+			if (o->json) {
 				print_json(res);
 			} else {
 				history_table(&out, r, res);
@@ -323,14 +322,14 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 		}
 		break;
 	case V_EXPORT:
-		err = bs_reg_export_csv(dd->store, r, all, &out);
+		err = bs_reg_export_csv(dd->store, r, o->all, &out);
 		if (!err)
 			fwrite(out.ptr, 1, out.len, stdout);
 		break;
 	case V_IMPORT: {
 		struct bs_buf errors = BS_BUF_INIT;
 		size_t count = 0;
-		err = bs_reg_import_csv_file(dd, r, arg, &errors, &count);
+		err = bs_reg_import_csv_file(dd, r, o->arg, &errors, &count);
 		fputs(errors.ptr, stderr);
 		if (!err)
 			printf("%s %zu %s\n", BS_T(cli->lang, "已匯入", "imported"), count,
@@ -340,12 +339,59 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 	}
 	}
 	ret = err < 0 ? bs_cli_fail(cli, err) : bs_cli_flush(cli);
-done:
-	json_decref(given);
 	json_decref(res);
 	bs_buf_release(&out);
-	bs_datadir_free(dd);
+	return ret;
+}
+
+int cmd_register(int argc, char **argv, struct bs_cli *cli)
+{
+	const struct bs_register *r = bs_register_find(cli->command);
+	struct option opts[MAX_FIELDS + 8];
+	struct bs_buf usage = BS_BUF_INIT, fields = BS_BUF_INIT;
+	char flags[MAX_FIELDS][64];
+	struct reg_opts o = { r, flags, NULL, NULL, NULL, 0, 0, 0 };
+	int nopt = 0, ret;
+
+	if (!r) {
+		fprintf(stderr, "brokersec: '%s' is not a register\n", cli->command);
+		return 2;
+	}
+	usage_for(r, &usage);
+	cli->usage = usage.ptr;
+	for (const struct bs_field *f = r->fields; f->name && nopt < MAX_FIELDS; f++, nopt++) {
+		bs_field_flag(f, flags[nopt], sizeof(flags[nopt]));
+		opts[nopt] = (struct option){ flags[nopt], required_argument, NULL, OPT_FIELD + nopt };
+		bs_buf_printf(&fields, "%s ", flags[nopt]);
+	}
+	bs_buf_puts(&fields, "format");
+	opts[nopt++] = (struct option){ "format", required_argument, NULL, OPT_FORMAT };
+	opts[nopt++] = (struct option){ "all", no_argument, NULL, OPT_ALL };
+	opts[nopt++] = (struct option){ "data", required_argument, NULL, BS_OPT_DATA };
+	opts[nopt++] = (struct option){ "lang", required_argument, NULL, BS_OPT_LANG };
+	opts[nopt++] = (struct option){ "help", no_argument, NULL, BS_OPT_HELP };
+	opts[nopt] = (struct option){ NULL, 0, NULL, 0 };
+
+	/* The field options are the register's own, so the table is made here; import and
+	 * export exist only for registers with CSV (the last two rows). */
+	const struct bs_cli_verb table[] = {
+		{ "add", reg_run, BS_CMD_WRITES, fields.ptr, reg_check },
+		{ "list", reg_run, BS_CMD_DATADIR, "all format", reg_check },
+		{ "show", reg_run, BS_CMD_DATADIR, "format", reg_check },
+		{ "update", reg_run, BS_CMD_WRITES, fields.ptr, reg_check },
+		{ "archive", reg_run, BS_CMD_WRITES, "format", reg_check },
+		{ "history", reg_run, BS_CMD_DATADIR, "format", reg_check },
+		{ r->csv ? "import" : NULL, reg_run, BS_CMD_WRITES, "", reg_check },
+		{ "export", reg_run, BS_CMD_DATADIR, "all", reg_check },
+		{ NULL, NULL, 0, NULL, NULL },
+	};
+	const struct bs_cli_spec spec = { opts, "h", reg_option, table, reg_unknown };
+
+	o.given = json_object();
+	ret = bs_cli_dispatch(cli, &spec, &o, argc, argv);
+	json_decref(o.given);
 	cli->usage = "";
 	bs_buf_release(&usage);
+	bs_buf_release(&fields);
 	return ret;
 }

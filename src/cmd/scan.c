@@ -243,9 +243,9 @@ static void list_checks(const struct bs_scan_policy *pol, const struct bs_catalo
 	bs_buf_release(&b);
 }
 
-static int do_waive(struct bs_cli *cli, const struct bs_scan_policy *pol, struct bs_scan_waiver *w)
+static int do_waive(struct bs_cli *cli, struct bs_datadir *dd, const struct bs_scan_policy *pol,
+		    struct bs_scan_waiver *w)
 {
-	struct bs_datadir *dd = NULL;
 	int64_t id;
 	int err;
 
@@ -253,30 +253,20 @@ static int do_waive(struct bs_cli *cli, const struct bs_scan_policy *pol, struct
 		bs_error(BS_ENOTFOUND, "no check '%s': see 'brokersec scan --list-checks' for the ids", w->check_id);
 		return bs_cli_fail(cli, BS_ENOTFOUND);
 	}
-	if ((err = bs_cli_open(cli, &dd)) < 0)
+	if ((err = bs_scan_waiver_add(dd, w, &id)) < 0)
 		return bs_cli_fail(cli, err);
-	if ((err = bs_scan_waiver_add(dd, w, &id)) < 0) {
-		bs_datadir_free(dd);
-		return bs_cli_fail(cli, err);
-	}
 	printf("%lld\n", (long long)id);
-	bs_datadir_free(dd);
 	return bs_cli_flush(cli);
 }
 
-static int do_waivers(struct bs_cli *cli, const char *host, int all, int fmt)
+static int do_waivers(struct bs_cli *cli, struct bs_datadir *dd, const char *host, int all, int fmt)
 {
-	struct bs_datadir *dd = NULL;
 	struct bs_scan_waiver *w = NULL;
 	size_t n = 0;
 	int err;
 
-	if ((err = bs_cli_open(cli, &dd)) < 0)
+	if ((err = bs_scan_waiver_list(dd->store, host, all, bs_days_from_time(bs_clock_now()), &w, &n)) < 0)
 		return bs_cli_fail(cli, err);
-	if ((err = bs_scan_waiver_list(dd->store, host, all, bs_days_from_time(bs_clock_now()), &w, &n)) < 0) {
-		bs_datadir_free(dd);
-		return bs_cli_fail(cli, err);
-	}
 	if (fmt == 1) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
@@ -306,38 +296,81 @@ static int do_waivers(struct bs_cli *cli, const char *host, int all, int fmt)
 	for (size_t i = 0; i < n; i++)
 		bs_scan_waiver_release(&w[i]);
 	free(w);
-	bs_datadir_free(dd);
 	return bs_cli_flush(cli);
 }
 
-int cmd_scan(int argc, char **argv, struct bs_cli *cli)
+struct scan_opts {
+	struct bs_scan_opts so;
+	struct bs_scan_waiver w;
+	const char *policy, *format, *system, *device;
+	int save, list, waivers, all, fmt;
+};
+
+static int scan_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct scan_opts *o = ctx;
+
+	(void)cli;
+	switch (opt) {
+	case OPT_ROOT: o->so.root = arg; break;
+	case OPT_POLICY: o->policy = arg; break;
+	case OPT_FORMAT: o->format = arg; break;
+	case OPT_SAVE: o->save = 1; break;
+	case OPT_SYSTEM: o->system = arg; break;
+	case OPT_DEVICE: o->device = arg; break;
+	case OPT_HOST: o->so.host = arg; break;
+	case OPT_WINEXPORT: o->so.winexport = arg; break;
+	case OPT_LIST: o->list = 1; break;
+	case OPT_ONLY: o->so.only = arg; break;
+	case OPT_PROC: o->so.proc = arg; break;
+	case OPT_WAIVE: o->w.check_id = (char *)arg; break;
+	case OPT_WAIVERS: o->waivers = 1; break;
+	case OPT_ALL: o->all = 1; break;
+	case OPT_JUST: o->w.justification = (char *)arg; break;
+	case OPT_APPROVER: o->w.approver = (char *)arg; break;
+	case OPT_EXPIRES: o->w.expires = (char *)arg; break;
+	}
+	return -1;
+}
+
+/* Judges the options; --waive and --waivers need the data directory, which the dispatcher
+ * then opens. A scan with --save or --data opens it itself, after reading the host: when that
+ * fails the scan could not run (exit 2), which a script must not take for a failed check. */
+static int scan_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	static const char *const formats[] = { "table", "json", "markdown", NULL };
-	struct option opts[] = {
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "policy", required_argument, NULL, OPT_POLICY },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "save", no_argument, NULL, OPT_SAVE },
-		{ "system", required_argument, NULL, OPT_SYSTEM },
-		{ "device", required_argument, NULL, OPT_DEVICE },
-		{ "host", required_argument, NULL, OPT_HOST },
-		{ "windows-export", required_argument, NULL, OPT_WINEXPORT },
-		{ "list-checks", no_argument, NULL, OPT_LIST },
-		{ "only", required_argument, NULL, OPT_ONLY },
-		{ "proc", required_argument, NULL, OPT_PROC },
-		{ "waive", required_argument, NULL, OPT_WAIVE },
-		{ "waivers", no_argument, NULL, OPT_WAIVERS },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "justification", required_argument, NULL, OPT_JUST },
-		{ "approver", required_argument, NULL, OPT_APPROVER },
-		{ "expires", required_argument, NULL, OPT_EXPIRES },
-		BS_CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct bs_scan_opts so = { 0 };
-	struct bs_scan_waiver w = { 0 };
-	const char *policy = NULL, *format = NULL, *system = NULL, *device = NULL;
-	int save = 0, list = 0, waivers = 0, all = 0, opt, r, fmt, err;
+	struct scan_opts *o = ctx;
+	const struct bs_scan_waiver *w = &o->w;
+
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if ((o->fmt = bs_cli_format(cli, o->format, formats)) < 0)
+		return 2;
+	if (o->fmt == 2 && !o->list)
+		return bs_cli_usage_error(cli, "--format markdown is for --list-checks");
+	if (o->so.root && o->so.winexport)
+		return bs_cli_usage_error(cli, "--root and --windows-export exclude each other");
+	if ((o->system || o->device) && !o->save)
+		return bs_cli_usage_error(cli, "--system and --device go with --save");
+	if (o->save && !o->system)
+		return bs_cli_usage_error(cli, "--save needs --system ID: the system the scanned host belongs to");
+	if ((w->justification || w->approver || w->expires) && !w->check_id)
+		return bs_cli_usage_error(cli, "--justification, --approver and --expires go with --waive CHECK_ID");
+	if (w->check_id && (!o->so.host || !w->justification || !w->approver || !w->expires))
+		return bs_cli_usage_error(cli, "--waive needs --host, --justification, --approver and --expires");
+	if (!o->list && (w->check_id || o->waivers))
+		cli->flags = (cli->flags & ~(unsigned)BS_CMD_NO_DATADIR) |
+			     (w->check_id ? BS_CMD_DATADIR | BS_CMD_WRITES : BS_CMD_DATADIR);
+	return -1;
+}
+
+static int scan_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct scan_opts *o = ctx;
+	struct bs_scan_opts so = o->so;
+	struct bs_scan_waiver w = o->w;
+	const char *policy = o->policy, *system = o->system, *device = o->device;
+	int save = o->save, fmt = o->fmt, err;
 	const struct bs_catalog *cat;
 	const struct bs_scan_policy *builtin;
 	struct bs_scan_policy extra = { 0 }, merged = { 0 };
@@ -345,47 +378,8 @@ int cmd_scan(int argc, char **argv, struct bs_cli *cli)
 	struct bs_scan *scan = NULL;
 	int status = 2;
 
-	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_ROOT: so.root = optarg; break;
-		case OPT_POLICY: policy = optarg; break;
-		case OPT_FORMAT: format = optarg; break;
-		case OPT_SAVE: save = 1; break;
-		case OPT_SYSTEM: system = optarg; break;
-		case OPT_DEVICE: device = optarg; break;
-		case OPT_HOST: so.host = optarg; break;
-		case OPT_WINEXPORT: so.winexport = optarg; break;
-		case OPT_LIST: list = 1; break;
-		case OPT_ONLY: so.only = optarg; break;
-		case OPT_PROC: so.proc = optarg; break;
-		case OPT_WAIVE: w.check_id = optarg; break;
-		case OPT_WAIVERS: waivers = 1; break;
-		case OPT_ALL: all = 1; break;
-		case OPT_JUST: w.justification = optarg; break;
-		case OPT_APPROVER: w.approver = optarg; break;
-		case OPT_EXPIRES: w.expires = optarg; break;
-		default:
-			if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-				return r;
-		}
-	}
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
-		return 2;
-	if (fmt == 2 && !list)
-		return bs_cli_usage_error(cli, "--format markdown is for --list-checks");
-	if (so.root && so.winexport)
-		return bs_cli_usage_error(cli, "--root and --windows-export exclude each other");
-	if ((system || device) && !save)
-		return bs_cli_usage_error(cli, "--system and --device go with --save");
-	if (save && !system)
-		return bs_cli_usage_error(cli, "--save needs --system ID: the system the scanned host belongs to");
-	if ((w.justification || w.approver || w.expires) && !w.check_id)
-		return bs_cli_usage_error(cli, "--justification, --approver and --expires go with --waive CHECK_ID");
-	if (w.check_id && (!so.host || !w.justification || !w.approver || !w.expires))
-		return bs_cli_usage_error(cli, "--waive needs --host, --justification, --approver and --expires");
+	(void)argc;
+	(void)argv;
 	if ((err = bs_catalog_builtin(&cat)) < 0 || (err = bs_scan_policy_builtin(&builtin)) < 0)
 		return bs_cli_fail(cli, err) ? 2 : 2;
 	pol = builtin;
@@ -410,18 +404,18 @@ int cmd_scan(int argc, char **argv, struct bs_cli *cli)
 		bs_buf_release(&errors);
 		pol = &merged;
 	}
-	if (list) {
+	if (o->list) {
 		list_checks(pol, cat, fmt, cli->lang);
 		status = bs_cli_flush(cli);
 		goto out;
 	}
 	if (w.check_id) {
 		w.host = (char *)so.host;
-		status = do_waive(cli, pol, &w);
+		status = do_waive(cli, dd, pol, &w);
 		goto out;
 	}
-	if (waivers) {
-		status = do_waivers(cli, so.host, all, fmt);
+	if (o->waivers) {
+		status = do_waivers(cli, dd, so.host, o->all, fmt);
 		goto out;
 	}
 	if ((err = bs_scan_run(&scan, pol, &so)) < 0) {
@@ -430,13 +424,13 @@ int cmd_scan(int argc, char **argv, struct bs_cli *cli)
 		goto out;
 	}
 	if (save || cli->data_flag) {
-		struct bs_datadir *dd = NULL;
+		struct bs_datadir *sd = NULL;
 		struct bs_scan_waiver *wv = NULL;
 		size_t nw = 0;
 		int32_t today = bs_days_from_time(bs_clock_now());
-		if ((err = bs_cli_open(cli, &dd)) < 0 ||
-		    (err = bs_scan_waiver_list(dd->store, scan->host, 0, today, &wv, &nw)) < 0) {
-			bs_datadir_free(dd);
+		if ((err = bs_cli_setup(cli, save ? BS_CMD_WRITES : BS_CMD_DATADIR, &sd)) < 0 ||
+		    (err = bs_scan_waiver_list(sd->store, scan->host, 0, today, &wv, &nw)) < 0) {
+			bs_datadir_free(sd);
 			bs_cli_fail(cli, err);
 			status = 2;
 			goto out;
@@ -447,15 +441,15 @@ int cmd_scan(int argc, char **argv, struct bs_cli *cli)
 		free(wv);
 		if (save) {
 			int64_t id;
-			if ((err = bs_scan_save(dd, scan, system, device, &id)) < 0) {
-				bs_datadir_free(dd);
+			if ((err = bs_scan_save(sd, scan, system, device, &id)) < 0) {
+				bs_datadir_free(sd);
 				bs_cli_fail(cli, err);
 				status = 2;
 				goto out;
 			}
 			fprintf(stderr, "%s #%lld\n", BS_T(cli->lang, "已儲存掃描", "saved scan"), (long long)id);
 		}
-		bs_datadir_free(dd);
+		bs_datadir_free(sd);
 	}
 	if (fmt == 1) {
 		char *s = bs_scan_json(scan);
@@ -471,4 +465,36 @@ out:
 	/* the checks in merged belong to extra (and the built-in table) */
 	bs_scan_policy_release(&extra);
 	return status;
+}
+
+int cmd_scan(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "save", no_argument, NULL, OPT_SAVE },
+		{ "system", required_argument, NULL, OPT_SYSTEM },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "windows-export", required_argument, NULL, OPT_WINEXPORT },
+		{ "list-checks", no_argument, NULL, OPT_LIST },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "proc", required_argument, NULL, OPT_PROC },
+		{ "waive", required_argument, NULL, OPT_WAIVE },
+		{ "waivers", no_argument, NULL, OPT_WAIVERS },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "justification", required_argument, NULL, OPT_JUST },
+		{ "approver", required_argument, NULL, OPT_APPROVER },
+		{ "expires", required_argument, NULL, OPT_EXPIRES },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct bs_cli_verb self[] = { { "", scan_run, 0, NULL, scan_check }, { NULL, NULL, 0, NULL, NULL } };
+	static const struct bs_cli_spec spec = { opts, "h", scan_option, self, NULL };
+	struct scan_opts o;
+
+	memset(&o, 0, sizeof(o));
+	cli->usage = usage_text;
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

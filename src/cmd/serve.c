@@ -1,4 +1,5 @@
 /* brokersec serve: the HTTPS JSON API, and the syslog intake when asked for. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "cmd/cmd.h"
 #include "core/clock.h"
@@ -32,11 +34,6 @@ struct intake_run {
 	int rc;
 };
 
-static int intake_sink(void *ctx, struct bs_event *ev, size_t n)
-{
-	return bs_eventlog_append(ctx, ev, n);
-}
-
 static void intake_notify(void *ctx, int is_error, const char *line)
 {
 	(void)ctx;
@@ -52,69 +49,101 @@ static void *intake_thread(void *p)
 	return NULL;
 }
 
-int cmd_serve(int argc, char **argv, struct bs_cli *cli)
+struct serve_opts {
+	struct bs_http_config cfg;
+	const char *udp, *tcp, *tls;
+};
+
+enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS, O_TLS_MIN };
+
+static int serve_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 {
-	enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS, O_TLS_MIN };
-	struct option opts[] = {
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "tls-cert", required_argument, NULL, O_CERT },
-		{ "tls-key", required_argument, NULL, O_KEY },
-		{ "tls-min", required_argument, NULL, O_TLS_MIN },
-		{ "threads", required_argument, NULL, O_THREADS },
-		{ "syslog-udp", required_argument, NULL, O_UDP },
-		{ "syslog-tcp", required_argument, NULL, O_TCP },
-		{ "syslog-tls", required_argument, NULL, O_TLS },
-		BS_CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct bs_http_config cfg = { NULL, "127.0.0.1:8443", NULL, NULL, 0 };
-	const char *udp = NULL, *tcp = NULL, *tls = NULL;
-	char *cert = NULL, *key = NULL, fp[128] = "";
-	struct bs_datadir *dd = NULL;
+	struct serve_opts *o = ctx;
+
+	switch (opt) {
+	case O_LISTEN: o->cfg.listen = arg; break;
+	case O_CERT: o->cfg.cert_file = arg; break;
+	case O_KEY: o->cfg.key_file = arg; break;
+	case O_UDP: o->udp = arg; break;
+	case O_TCP: o->tcp = arg; break;
+	case O_TLS: o->tls = arg; break;
+	case O_TLS_MIN:
+		if (!strcmp(arg, "1.3"))
+			o->cfg.tls_min = 13;
+		else if (!strcmp(arg, "1.2"))
+			o->cfg.tls_min = 12;
+		else
+			return bs_cli_usage_error(cli, "--tls-min takes 1.3 (the default) or 1.2, not '%s'", arg);
+		break;
+	case O_THREADS: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (end == arg || *end || v < 1 || v > 256)
+			return bs_cli_usage_error(cli, "--threads takes 1..256, not '%s'", arg);
+		o->cfg.threads = (unsigned)v;
+		break;
+	}
+	}
+	return -1;
+}
+
+static int serve_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct serve_opts *o = ctx;
+
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (!o->cfg.cert_file != !o->cfg.key_file)
+		return bs_cli_usage_error(cli, "--tls-cert and --tls-key go together");
+	return -1;
+}
+
+/* 1 when --listen names a loopback address (127.0.0.0/8, [::1]), else 0 (names included:
+ * they could resolve to anything). */
+static int listen_loopback(const char *listen)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	size_t n = colon ? (size_t)(colon - listen) : 0;
+	unsigned char a[16];
+
+	if (n >= 2 && listen[0] == '[' && listen[n - 1] == ']') {
+		listen++;
+		n -= 2;
+	}
+	if (!colon || n == 0 || n >= sizeof(host))
+		return 0;
+	memcpy(host, listen, n);
+	host[n] = '\0';
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, host, a) == 1)
+		return !memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16);
+	return 0;
+}
+
+static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct serve_opts *o = ctx;
+	struct bs_http_config cfg = o->cfg;
+	const char *udp = o->udp, *tcp = o->tcp, *tls = o->tls;
+	char *cert = NULL, *key = NULL, *stats = NULL, fp[128] = "";
 	struct bs_http *h = NULL;
 	struct intake_run ir = { NULL, NULL, 0 };
 	pthread_t itid;
-	int started_intake = 0, opt, r, err, rc = 1, swept;
+	int started_intake = 0, err, rc = 1, swept;
 	sigset_t set;
 
-	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case O_LISTEN: cfg.listen = optarg; break;
-		case O_CERT: cfg.cert_file = optarg; break;
-		case O_KEY: cfg.key_file = optarg; break;
-		case O_UDP: udp = optarg; break;
-		case O_TCP: tcp = optarg; break;
-		case O_TLS: tls = optarg; break;
-		case O_TLS_MIN:
-			if (!strcmp(optarg, "1.3"))
-				cfg.tls_min = 13;
-			else if (!strcmp(optarg, "1.2"))
-				cfg.tls_min = 12;
-			else
-				return bs_cli_usage_error(cli, "--tls-min takes 1.3 (the default) or 1.2, not '%s'",
-							  optarg);
-			break;
-		case O_THREADS: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (end == optarg || *end || v < 1 || v > 256)
-				return bs_cli_usage_error(cli, "--threads takes 1..256, not '%s'", optarg);
-			cfg.threads = (unsigned)v;
-			break;
-		}
-		default:
-			if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-				return r;
-		}
-	}
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (!cfg.cert_file != !cfg.key_file)
-		return bs_cli_usage_error(cli, "--tls-cert and --tls-key go together");
-	if ((err = bs_cli_open(cli, &dd)) < 0)
-		return bs_cli_fail(cli, err);
+	(void)argc;
+	(void)argv;
 	cfg.datadir = dd->path;
+	/* A test data directory's passwords are hashed at the weakest cost (datadir.h): such a
+	 * server is reachable from this machine only. */
+	if (dd->test_kdf && !listen_loopback(cfg.listen)) {
+		err = bs_error(BS_EDENIED, "this is a test data directory (weak password hashing, init --test-fast-kdf): "
+			       "it serves on a loopback address only (127.0.0.1 or [::1]), not on '%s'", cfg.listen);
+		goto fail;
+	}
 	if (!cfg.cert_file) {
 		if ((err = bs_intake_tls_ensure(dd->path, &cert, &key, fp, sizeof(fp))) < 0)
 			goto fail;
@@ -152,16 +181,15 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 		ic.tls = tls;
 		ic.tls_cert = cfg.cert_file;
 		ic.tls_key = cfg.key_file;
-		ic.sink = intake_sink;
 		ic.notify = intake_notify;
-		ic.stats_path = bs_intake_stats_file(dd->path);
-		if ((err = bs_eventlog_open(&ir.log, dd->path)) < 0) {
-			free((char *)ic.stats_path);
+		/* the intake keeps the path (its stats are written until it is freed) */
+		stats = bs_intake_stats_file(dd->path);
+		ic.stats_path = stats;
+		if ((err = bs_eventlog_open(&ir.log, dd->path)) < 0)
 			goto fail;
-		}
-		ic.sink_ctx = ir.log;
+		/* the production path, as `brokersec intake` takes it: pipelined, trusted batches */
+		ic.log = ir.log;
 		err = bs_intake_create(&ir.in, &ic);
-		free((char *)ic.stats_path);
 		if (err < 0)
 			goto fail;
 		if (pthread_create(&itid, NULL, intake_thread, &ir) != 0) {
@@ -211,6 +239,28 @@ out:
 	}
 	free(cert);
 	free(key);
-	bs_datadir_free(dd);
+	free(stats);
 	return rc;
+}
+
+int cmd_serve(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "tls-cert", required_argument, NULL, O_CERT },
+		{ "tls-key", required_argument, NULL, O_KEY },
+		{ "tls-min", required_argument, NULL, O_TLS_MIN },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "syslog-udp", required_argument, NULL, O_UDP },
+		{ "syslog-tcp", required_argument, NULL, O_TCP },
+		{ "syslog-tls", required_argument, NULL, O_TLS },
+		BS_CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct bs_cli_verb self[] = { { "", serve_run, 0, NULL, serve_check }, { NULL, NULL, 0, NULL, NULL } };
+	static const struct bs_cli_spec spec = { opts, "h", serve_option, self, NULL };
+	struct serve_opts o = { { NULL, "127.0.0.1:8443", NULL, NULL, 0 }, NULL, NULL, NULL };
+
+	cli->usage = usage_text;
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

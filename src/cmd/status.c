@@ -73,61 +73,86 @@ static void print_table(const struct bs_status *st, const char *prefix, enum bs_
 	bs_buf_release(&b);
 }
 
-int cmd_status(int argc, char **argv, struct bs_cli *cli)
+struct status_opts {
+	const char *format, *asof, *prefix;
+	const struct bs_catalog *cat;
+	int32_t day;
+	int json;
+};
+
+enum { OPT_FORMAT = 0x2000, OPT_ASOF, OPT_ID };
+
+static int status_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct status_opts *o = ctx;
+
+	(void)cli;
+	if (opt == OPT_FORMAT)
+		o->format = arg;
+	else if (opt == OPT_ASOF)
+		o->asof = arg;
+	else if (opt == OPT_ID)
+		o->prefix = arg;
+	return -1;
+}
+
+static int status_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	static const char *const formats[] = { "table", "json", NULL };
-	enum { OPT_FORMAT = 0x2000, OPT_ASOF, OPT_ID };
-	struct option opts[] = {
+	struct status_opts *o = ctx;
+	int fmt, err;
+
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if ((fmt = bs_cli_format(cli, o->format, formats)) < 0)
+		return 2;
+	o->json = fmt == 1;
+	if (o->asof) {
+		if (bs_date_parse(o->asof, &o->day) < 0)
+			return bs_cli_usage_error(cli, "--as-of: %s", bs_error_message());
+	} else {
+		o->day = bs_days_from_time(bs_clock_now());
+	}
+	if ((err = bs_catalog_builtin(&o->cat)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->prefix && !bs_catalog_find(o->cat, o->prefix)) {
+		bs_error(BS_ENOTFOUND, "no control '%s' in the catalog: ids look like SR.4, A2.5, A3.7.11", o->prefix);
+		return bs_cli_fail(cli, BS_ENOTFOUND);
+	}
+	return -1;
+}
+
+static int status_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct status_opts *o = ctx;
+	struct bs_status st;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_status_compute(dd, o->cat, o->day, &st)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->json)
+		print_json(&st, o->prefix);
+	else
+		print_table(&st, o->prefix, cli->lang);
+	bs_status_release(&st);
+	return bs_cli_flush(cli);
+}
+
+int cmd_status(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "as-of", required_argument, NULL, OPT_ASOF },
 		{ "id", required_argument, NULL, OPT_ID },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = NULL, *asof = NULL, *prefix = NULL;
-	const struct bs_catalog *cat;
-	struct bs_datadir *dd = NULL;
-	struct bs_status st;
-	int32_t day;
-	int opt, r, fmt, err;
+	static const struct bs_cli_verb self[] = { { "", status_run, 0, NULL, status_check }, { NULL, NULL, 0, NULL, NULL } };
+	static const struct bs_cli_spec spec = { opts, "h", status_option, self, NULL };
+	struct status_opts o = { NULL, NULL, NULL, NULL, 0, 0 };
 
 	cli->usage = usage_text;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (opt == OPT_FORMAT)
-			format = optarg;
-		else if (opt == OPT_ASOF)
-			asof = optarg;
-		else if (opt == OPT_ID)
-			prefix = optarg;
-		else if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-			return r;
-	}
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
-		return 2;
-	if (asof) {
-		if (bs_date_parse(asof, &day) < 0)
-			return bs_cli_usage_error(cli, "--as-of: %s", bs_error_message());
-	} else {
-		day = bs_days_from_time(bs_clock_now());
-	}
-	if ((err = bs_catalog_builtin(&cat)) < 0)
-		return bs_cli_fail(cli, err);
-	if (prefix && !bs_catalog_find(cat, prefix)) {
-		bs_error(BS_ENOTFOUND, "no control '%s' in the catalog: ids look like SR.4, A2.5, A3.7.11", prefix);
-		return bs_cli_fail(cli, BS_ENOTFOUND);
-	}
-	if ((err = bs_cli_open(cli, &dd)) < 0)
-		return bs_cli_fail(cli, err);
-	err = bs_status_compute(dd, cat, day, &st);
-	bs_datadir_free(dd);
-	if (err < 0)
-		return bs_cli_fail(cli, err);
-	if (fmt == 1)
-		print_json(&st, prefix);
-	else
-		print_table(&st, prefix, cli->lang);
-	bs_status_release(&st);
-	return bs_cli_flush(cli);
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

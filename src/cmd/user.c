@@ -17,6 +17,7 @@
 #include "core/utf8.h"
 #include "core/whoami.h"
 #include "intake/intake.h"
+#include "jsonview/jsonview.h"
 #include "registry/registry.h"
 
 static const char usage_text[] =
@@ -46,36 +47,10 @@ static void fmt_time(int64_t us, char out[BS_TIME_MAX])
 	out[20] = '\0';
 }
 
+/* The one account view, the same as GET /api/v1/users (src/jsonview). */
 static json_t *account_json(const struct bs_account *a)
 {
-	json_t *o = json_object();
-	char t[BS_TIME_MAX];
-	int64_t now = bs_clock_now();
-
-	json_object_set_new(o, "username", json_string(a->username));
-	json_object_set_new(o, "full_name", json_string(a->full_name));
-	json_object_set_new(o, "role", json_string(bs_role_name(a->role)));
-	json_object_set_new(o, "kind", json_string(bs_account_kind_name(a->kind)));
-	json_object_set_new(o, "state", json_string(a->state));
-	if (a->disabled_reason[0])
-		json_object_set_new(o, "disabled_reason", json_string(a->disabled_reason));
-	fmt_time(a->expires_us, t);
-	json_object_set_new(o, "expires", a->expires_us ? json_string(t) : json_null());
-	fmt_time(a->last_login_us, t);
-	json_object_set_new(o, "last_login", a->last_login_us ? json_string(t) : json_null());
-	fmt_time(a->pw_changed_us, t);
-	json_object_set_new(o, "password_changed", json_string(t));
-	json_object_set_new(o, "must_change_password", json_boolean(a->must_change));
-	json_object_set_new(o, "locked", json_boolean(a->locked_until_us > now));
-	json_object_set_new(o, "totp", json_boolean(a->totp_enrolled));
-	json_object_set_new(o, "totp_cli_only", json_boolean(a->totp_cli_only));
-	fmt_time(a->created_us, t);
-	json_object_set_new(o, "created", json_string(t));
-	json_object_set_new(o, "created_by", json_string(a->created_by));
-	json_object_set_new(o, "networks", json_string(a->networks));
-	json_object_set_new(o, "hours", json_string(a->hours));
-	json_object_set_new(o, "max_sessions", json_integer(a->max_sessions));
-	return o;
+	return bs_jsonview_account(a);
 }
 
 static void put_json(json_t *o)
@@ -149,12 +124,380 @@ static int record_review(struct bs_datadir *dd, size_t n, const struct bs_review
 	return err;
 }
 
-int cmd_user(int argc, char **argv, struct bs_cli *cli)
+/* The option values of `brokersec user`, for every verb (each takes only its own). */
+struct user_opts {
+	const char *username, *role_s, *full, *expires, *format, *nets, *hours, *scope;
+	enum bs_account_kind kind;
+	int use_stdin, max_sessions, days, json;
+	enum bs_role role;  /* add: --role, parsed */
+	int64_t expires_us; /* add: --expires, parsed */
+	const char *extra;  /* set-role: ROLE */
+};
+
+enum { O_USER = 0x2000, O_ROLE, O_NAME, O_EXPIRES, O_TEMP, O_EMERG, O_STDIN, O_FORMAT, O_NETS, O_HOURS, O_MAX,
+       O_SCOPE, O_DAYS };
+
+static int user_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
+{
+	struct user_opts *o = ctx;
+
+	switch (opt) {
+	case O_USER: o->username = arg; break;
+	case O_ROLE: o->role_s = arg; break;
+	case O_NAME: o->full = arg; break;
+	case O_EXPIRES: o->expires = arg; break;
+	case O_TEMP: o->kind = BS_KIND_TEMPORARY; break;
+	case O_EMERG: o->kind = BS_KIND_EMERGENCY; break;
+	case O_STDIN: o->use_stdin = 1; break;
+	case O_FORMAT: o->format = arg; break;
+	case O_NETS: o->nets = arg; break;
+	case O_HOURS: o->hours = arg; break;
+	case O_SCOPE: o->scope = arg; break;
+	case O_MAX:
+	case O_DAYS: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (end == arg || *end || v < 0 || v > 1000)
+			return bs_cli_usage_error(cli, "--%s takes a number 0..1000, not '%s'",
+						  opt == O_MAX ? "max-sessions" : "days", arg);
+		if (opt == O_MAX)
+			o->max_sessions = (int)v;
+		else
+			o->days = (int)v;
+		break;
+	}
+	}
+	return -1;
+}
+
+/* --format of list, show and review. */
+static int check_format(struct bs_cli *cli, struct user_opts *o)
 {
 	static const char *const formats[] = { "table", "json", NULL };
-	enum { O_USER = 0x2000, O_ROLE, O_NAME, O_EXPIRES, O_TEMP, O_EMERG, O_STDIN, O_FORMAT, O_NETS, O_HOURS, O_MAX,
-	       O_SCOPE, O_DAYS };
-	struct option opts[] = {
+	int fmt = bs_cli_format(cli, o->format, formats);
+
+	if (fmt < 0)
+		return 2;
+	o->json = fmt == 1;
+	return -1;
+}
+
+static int check_list(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	return check_format(cli, ctx);
+}
+
+/* The positional USER (and ROLE for set-role) of every verb but add, list and review. */
+static int check_user(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	int r, want = !strcmp(cli->verb, "set-role") ? 2 : !strcmp(cli->verb, "access") && o->role_s ? 0 : 1;
+
+	if ((r = check_format(cli, o)) >= 0)
+		return r;
+	if (want && argc < 1)
+		return bs_cli_usage_error(cli, "'user %s' needs a USERNAME", cli->verb);
+	if (want == 2 && argc < 2)
+		return bs_cli_usage_error(cli, "'user set-role' needs USERNAME and ROLE");
+	if (argc > want)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[want]);
+	if (want)
+		o->username = argv[0];
+	if (want == 2)
+		o->extra = argv[1];
+	if (!strcmp(cli->verb, "token") && !o->scope)
+		return bs_cli_usage_error(cli, "'user token' needs --scope PERM[,PERM], e.g. --scope events.append");
+	return -1;
+}
+
+static int check_add(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	int err;
+
+	if (argc)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (!o->username || !o->role_s)
+		return bs_cli_usage_error(cli, "'user add' needs --username U and --role ROLE");
+	if ((err = bs_role_parse(o->role_s, &o->role)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->expires && (err = bs_time_parse(o->expires, &o->expires_us)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->kind != BS_KIND_PERSONAL && !o->expires)
+		return bs_cli_usage_error(cli, "--temporary and --emergency accounts need --expires DATE (A2.4.1.6.1)");
+	return -1;
+}
+
+static int user_add(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	struct bs_account_new nw = { o->username, o->full, o->role, o->kind, o->expires_us, NULL };
+	char pw[BS_PASSWORD_MAX + 2], gen[32];
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if (o->use_stdin) {
+		if (read_password(cli, pw, sizeof(pw)) < 0)
+			return 2;
+		nw.password = pw;
+	}
+	err = bs_account_create(dd, &nw, gen);
+	sodium_memzero(pw, sizeof(pw));
+	if (err < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s '%s' (%s)\n", BS_T(cli->lang, "已建立帳號", "created account"), o->username, bs_role_name(nw.role));
+	if (!o->use_stdin) {
+		printf("%s %s\n", BS_T(cli->lang, "一次性密碼（僅顯示這一次，首次登入時必須變更）:",
+				       "one-time password (shown only this once; must be changed at first sign-in):"), gen);
+		sodium_memzero(gen, sizeof(gen));
+	}
+	return bs_cli_flush(cli);
+}
+
+static int user_show(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	struct bs_account one;
+	char t[BS_TIME_MAX];
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_account_get(dd->store, o->username, &one)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->json) {
+		put_json(account_json(&one));
+		return bs_cli_flush(cli);
+	}
+	printf("username:          %s\nfull name:         %s\nrole:              %s\nkind:              %s\n"
+	       "state:             %s%s%s\n", one.username, one.full_name, bs_role_name(one.role),
+	       bs_account_kind_name(one.kind), one.state, one.disabled_reason[0] ? " - " : "", one.disabled_reason);
+	fmt_time(one.expires_us, t);
+	printf("expires:           %s\n", t);
+	fmt_time(one.last_login_us, t);
+	printf("last sign-in:      %s\n", t);
+	fmt_time(one.pw_changed_us, t);
+	printf("password changed:  %s%s\n", t, one.must_change ? " (change required)" : "");
+	printf("locked:            %s\ntotp:              %s%s\n", one.locked_until_us > bs_clock_now() ? "yes" : "no",
+	       one.totp_enrolled ? "yes" : "no", one.totp_cli_only ? " (a seed only from 'brokersec user totp')" : "");
+	printf("networks:          %s\nhours:             %s\nmax sessions:      %d\n",
+	       one.networks[0] ? one.networks : "(any)", one.hours[0] ? one.hours : "(any)", one.max_sessions);
+	return bs_cli_flush(cli);
+}
+
+static int user_list(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	struct bs_account *v = NULL;
+	size_t n = 0;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_account_list(dd->store, 0, &v, &n)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, account_json(&v[i]));
+		put_json(a);
+	} else {
+		struct bs_buf b = BS_BUF_INIT;
+		table_head(&b, cli->lang, 0);
+		for (size_t i = 0; i < n; i++)
+			table_row(&b, &v[i], NULL);
+		fputs(b.ptr, stdout);
+		bs_buf_release(&b);
+	}
+	free(v);
+	return bs_cli_flush(cli);
+}
+
+static int user_review(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	struct bs_review_row *rows = NULL;
+	size_t n = 0;
+	int swept = 0, err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_account_sweep(dd, &swept)) < 0 || (err = bs_account_review(dd, &rows, &n)) < 0 ||
+	    (err = record_review(dd, n, rows)) < 0) {
+		free(rows);
+		return bs_cli_fail(cli, err);
+	}
+	if (o->json) {
+		json_t *obj = json_object(), *a = json_array();
+		char t[BS_TIME_MAX];
+		fmt_time(bs_clock_now(), t);
+		json_object_set_new(obj, "reviewed_at", json_string(t));
+		json_object_set_new(obj, "reviewed_by", json_string(dd->actor));
+		json_object_set_new(obj, "disabled_now", json_integer(swept));
+		for (size_t i = 0; i < n; i++) {
+			json_t *j = account_json(&rows[i].a);
+			json_object_set_new(j, "anomalies", json_string(rows[i].anomalies));
+			json_array_append_new(a, j);
+		}
+		json_object_set_new(obj, "accounts", a);
+		put_json(obj);
+	} else {
+		struct bs_buf b = BS_BUF_INIT;
+		table_head(&b, cli->lang, 1);
+		for (size_t i = 0; i < n; i++)
+			table_row(&b, &rows[i].a, rows[i].anomalies);
+		bs_buf_printf(&b, "%s: %zu %s, %d %s; %s %s\n", BS_T(cli->lang, "帳號審查", "account review"), n,
+			      BS_T(cli->lang, "個帳號", "accounts"), swept,
+			      BS_T(cli->lang, "個因到期或閒置而停用", "disabled now as expired or idle"),
+			      BS_T(cli->lang, "審查人", "reviewed by"), dd->actor);
+		fputs(b.ptr, stdout);
+		bs_buf_release(&b);
+	}
+	free(rows);
+	return bs_cli_flush(cli);
+}
+
+/* disable, enable, delete */
+static int user_state(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	const char *verb = cli->verb;
+	const char *state = verb[0] == 'e' ? "active" : verb[1] == 'i' ? "disabled" : "deleted";
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_account_set_state(dd, NULL, o->username, state, NULL)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s: %s\n", o->username, verb[0] == 'e' ? BS_T(cli->lang, "已啟用", "enabled")
+				     : verb[1] == 'i' ? BS_T(cli->lang, "已停用", "disabled")
+						      : BS_T(cli->lang, "已刪除（封存）", "deleted (archived)"));
+	return bs_cli_flush(cli);
+}
+
+static int user_set_role(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	enum bs_role role;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_role_parse(o->extra, &role)) < 0 || (err = bs_account_set_role(dd, NULL, o->username, role)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s: %s %s\n", o->username, BS_T(cli->lang, "角色改為", "role is now"), bs_role_name(role));
+	return bs_cli_flush(cli);
+}
+
+static int user_unlock(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_account_unlock(dd, NULL, o->username)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s: %s\n", o->username, BS_T(cli->lang, "已解除鎖定", "unlocked"));
+	return bs_cli_flush(cli);
+}
+
+static int user_reset(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	char tok[65];
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_reset_issue(dd, NULL, o->username, tok)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s\n%s\n", BS_T(cli->lang, "一次性重設碼（15 分鐘內有效，僅能使用一次；請在確認本人身分後交付）:",
+				 "one-time reset token (valid 15 minutes, usable once; hand it over only after "
+				 "re-identifying the person):"), tok);
+	sodium_memzero(tok, sizeof(tok));
+	return bs_cli_flush(cli);
+}
+
+static int user_access(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if (o->role_s) {
+		enum bs_role role;
+		if ((err = bs_role_parse(o->role_s, &role)) < 0 ||
+		    (err = bs_role_set_access(dd, role, o->nets, o->hours, o->max_sessions)) < 0)
+			return bs_cli_fail(cli, err);
+	} else if ((err = bs_account_set_access(dd, NULL, o->username, o->nets, o->hours, o->max_sessions)) < 0) {
+		return bs_cli_fail(cli, err);
+	}
+	printf("%s\n", BS_T(cli->lang, "已更新遠端存取規則", "remote-access rule updated"));
+	return bs_cli_flush(cli);
+}
+
+static int user_totp(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	unsigned char secret[BS_TOTP_SECRET_BYTES];
+	char b32[64];
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_account_totp_enroll(dd, NULL, o->username, NULL, secret)) < 0)
+		return bs_cli_fail(cli, err);
+	bs_base32_encode(secret, sizeof(secret), b32, sizeof(b32));
+	sodium_memzero(secret, sizeof(secret));
+	printf("%s\n%s\notpauth://totp/brokersec:%s?secret=%s&issuer=brokersec\n",
+	       BS_T(cli->lang, "TOTP 金鑰（僅顯示這一次；請在確認本人身分後親自交付，下次登入須輸入其驗證碼）:",
+		    "TOTP secret (shown only this once: hand it over only after re-identifying the person; "
+		    "the next sign-in needs a code from it):"), b32, o->username, b32);
+	sodium_memzero(b32, sizeof(b32));
+	return bs_cli_flush(cli);
+}
+
+static int user_token(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	char tok[69];
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_token_create(dd, o->username, o->scope, o->days, tok)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s\n%s\n", BS_T(cli->lang, "API 權杖（僅顯示這一次）:", "API token (shown only this once):"), tok);
+	sodium_memzero(tok, sizeof(tok));
+	return bs_cli_flush(cli);
+}
+
+/* roles, privileges: the tables themselves (docs/roles.md is checked against them) */
+static int user_matrix(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct bs_buf b = BS_BUF_INIT;
+
+	(void)ctx;
+	(void)dd;
+	(void)argc;
+	(void)argv;
+	if (cli->verb[0] == 'r')
+		bs_perm_matrix_markdown(&b);
+	else
+		bs_privilege_matrix_markdown(&b);
+	fputs(b.ptr, stdout);
+	bs_buf_release(&b);
+	return bs_cli_flush(cli);
+}
+
+int cmd_user(int argc, char **argv, struct bs_cli *cli)
+{
+	static const struct option opts[] = {
 		{ "username", required_argument, NULL, O_USER },
 		{ "role", required_argument, NULL, O_ROLE },
 		{ "full-name", required_argument, NULL, O_NAME },
@@ -171,265 +514,31 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli)
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *username = NULL, *role_s = NULL, *full = NULL, *expires = NULL, *format = NULL, *nets = NULL,
-		   *hours = NULL, *scope = NULL;
-	enum bs_account_kind kind = BS_KIND_PERSONAL;
-	int use_stdin = 0, max_sessions = -1, days = 90, opt, r, fmt, err = 0, rc = 0;
-	struct bs_datadir *dd = NULL;
+	/* Every verb that changes an account writes; the CLI passes by = NULL (see the top). */
+	static const struct bs_cli_verb verbs[] = {
+		{ "add", user_add, BS_CMD_WRITES,
+		  "username role full-name expires temporary emergency password-stdin", check_add },
+		{ "list", user_list, BS_CMD_DATADIR, "format", check_list },
+		{ "show", user_show, BS_CMD_DATADIR, "format", check_user },
+		{ "disable", user_state, BS_CMD_WRITES, "", check_user },
+		{ "enable", user_state, BS_CMD_WRITES, "", check_user },
+		{ "delete", user_state, BS_CMD_WRITES, "", check_user },
+		{ "set-role", user_set_role, BS_CMD_WRITES, "", check_user },
+		{ "reset", user_reset, BS_CMD_WRITES, "", check_user },
+		{ "unlock", user_unlock, BS_CMD_WRITES, "", check_user },
+		{ "review", user_review, BS_CMD_WRITES, "format", check_list },
+		{ "access", user_access, BS_CMD_WRITES, "role networks hours max-sessions", check_user },
+		{ "totp", user_totp, BS_CMD_WRITES, "", check_user },
+		{ "token", user_token, BS_CMD_WRITES, "scope days", check_user },
+		{ "roles", user_matrix, BS_CMD_NO_DATADIR, "", NULL },
+		{ "privileges", user_matrix, BS_CMD_NO_DATADIR, "", NULL },
+		{ NULL, NULL, 0, NULL, NULL },
+	};
+	static const struct bs_cli_spec spec = { opts, "h", user_option, verbs, NULL };
+	struct user_opts o = { .kind = BS_KIND_PERSONAL, .max_sessions = -1, .days = 90 };
 
 	cli->usage = usage_text;
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(usage_text, stdout);
-			return 0;
-		}
-		return bs_cli_usage_error(cli, "which action? add, list, show, disable, enable, delete, set-role, "
-					  "reset, unlock, review, access, totp, token, roles or privileges");
-	}
-	const char *verb = argv[1];
-	if (!strcmp(verb, "roles") || !strcmp(verb, "privileges")) {
-		/* the tables themselves: docs/roles.md is checked against them */
-		struct bs_buf b = BS_BUF_INIT;
-		if (verb[0] == 'r')
-			bs_perm_matrix_markdown(&b);
-		else
-			bs_privilege_matrix_markdown(&b);
-		fputs(b.ptr, stdout);
-		bs_buf_release(&b);
-		return bs_cli_flush(cli);
-	}
-	argc--;
-	argv++;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case O_USER: username = optarg; break;
-		case O_ROLE: role_s = optarg; break;
-		case O_NAME: full = optarg; break;
-		case O_EXPIRES: expires = optarg; break;
-		case O_TEMP: kind = BS_KIND_TEMPORARY; break;
-		case O_EMERG: kind = BS_KIND_EMERGENCY; break;
-		case O_STDIN: use_stdin = 1; break;
-		case O_FORMAT: format = optarg; break;
-		case O_NETS: nets = optarg; break;
-		case O_HOURS: hours = optarg; break;
-		case O_SCOPE: scope = optarg; break;
-		case O_MAX:
-		case O_DAYS: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (end == optarg || *end || v < 0 || v > 1000)
-				return bs_cli_usage_error(cli, "--%s takes a number 0..1000, not '%s'",
-							  opt == O_MAX ? "max-sessions" : "days", optarg);
-			if (opt == O_MAX)
-				max_sessions = (int)v;
-			else
-				days = (int)v;
-			break;
-		}
-		default:
-			if ((r = bs_cli_common_option(cli, opt, optarg)) >= 0)
-				return r;
-		}
-	}
-	if ((fmt = bs_cli_format(cli, format, formats)) < 0)
-		return 2;
-	/* the positional USER of every verb but add/list/review */
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "review") &&
-	    !(strcmp(verb, "access") == 0 && role_s)) {
-		if (optind >= argc)
-			return bs_cli_usage_error(cli, "'user %s' needs a USERNAME", verb);
-		username = argv[optind++];
-	}
-	const char *extra = NULL;
-	if (!strcmp(verb, "set-role")) {
-		if (optind >= argc)
-			return bs_cli_usage_error(cli, "'user set-role' needs USERNAME and ROLE");
-		extra = argv[optind++];
-	}
-	if (optind < argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if ((err = bs_cli_open(cli, &dd)) < 0)
-		return bs_cli_fail(cli, err);
-
-	if (!strcmp(verb, "add")) {
-		struct bs_account_new nw = { username, full, BS_ROLE_EMPLOYEE, kind, 0, NULL };
-		char pw[BS_PASSWORD_MAX + 2], gen[32];
-		if (!username || !role_s) {
-			rc = bs_cli_usage_error(cli, "'user add' needs --username U and --role ROLE");
-			goto out;
-		}
-		if ((err = bs_role_parse(role_s, &nw.role)) < 0)
-			goto fail;
-		if (expires && (err = bs_time_parse(expires, &nw.expires_us)) < 0)
-			goto fail;
-		if (kind != BS_KIND_PERSONAL && !expires) {
-			rc = bs_cli_usage_error(cli, "--temporary and --emergency accounts need --expires DATE (A2.4.1.6.1)");
-			goto out;
-		}
-		if (use_stdin) {
-			if (read_password(cli, pw, sizeof(pw)) < 0) {
-				rc = 2;
-				goto out;
-			}
-			nw.password = pw;
-		}
-		err = bs_account_create(dd, &nw, gen);
-		sodium_memzero(pw, sizeof(pw));
-		if (err < 0)
-			goto fail;
-		printf("%s '%s' (%s)\n", BS_T(cli->lang, "已建立帳號", "created account"), username, bs_role_name(nw.role));
-		if (!use_stdin) {
-			printf("%s %s\n", BS_T(cli->lang, "一次性密碼（僅顯示這一次，首次登入時必須變更）:",
-					       "one-time password (shown only this once; must be changed at first sign-in):"),
-			       gen);
-			sodium_memzero(gen, sizeof(gen));
-		}
-	} else if (!strcmp(verb, "list") || !strcmp(verb, "show")) {
-		struct bs_account *v = NULL, one;
-		size_t n = 0;
-		if (!strcmp(verb, "show")) {
-			if ((err = bs_account_get(dd->store, username, &one)) < 0)
-				goto fail;
-			if (fmt == 1) {
-				put_json(account_json(&one));
-			} else {
-				char t[BS_TIME_MAX];
-				printf("username:          %s\nfull name:         %s\nrole:              %s\nkind:              %s\n"
-				       "state:             %s%s%s\n", one.username, one.full_name, bs_role_name(one.role),
-				       bs_account_kind_name(one.kind), one.state, one.disabled_reason[0] ? " - " : "",
-				       one.disabled_reason);
-				fmt_time(one.expires_us, t);
-				printf("expires:           %s\n", t);
-				fmt_time(one.last_login_us, t);
-				printf("last sign-in:      %s\n", t);
-				fmt_time(one.pw_changed_us, t);
-				printf("password changed:  %s%s\n", t, one.must_change ? " (change required)" : "");
-				printf("locked:            %s\ntotp:              %s%s\n",
-				       one.locked_until_us > bs_clock_now() ? "yes" : "no", one.totp_enrolled ? "yes" : "no",
-				       one.totp_cli_only ? " (a seed only from 'brokersec user totp')" : "");
-				printf("networks:          %s\nhours:             %s\nmax sessions:      %d\n",
-				       one.networks[0] ? one.networks : "(any)", one.hours[0] ? one.hours : "(any)",
-				       one.max_sessions);
-			}
-		} else {
-			if ((err = bs_account_list(dd->store, 0, &v, &n)) < 0)
-				goto fail;
-			if (fmt == 1) {
-				json_t *a = json_array();
-				for (size_t i = 0; i < n; i++)
-					json_array_append_new(a, account_json(&v[i]));
-				put_json(a);
-			} else {
-				struct bs_buf b = BS_BUF_INIT;
-				table_head(&b, cli->lang, 0);
-				for (size_t i = 0; i < n; i++)
-					table_row(&b, &v[i], NULL);
-				fputs(b.ptr, stdout);
-				bs_buf_release(&b);
-			}
-			free(v);
-		}
-	} else if (!strcmp(verb, "review")) {
-		struct bs_review_row *rows = NULL;
-		size_t n = 0;
-		int swept = 0;
-		if ((err = bs_account_sweep(dd, &swept)) < 0 || (err = bs_account_review(dd, &rows, &n)) < 0 ||
-		    (err = record_review(dd, n, rows)) < 0)
-			goto fail;
-		if (fmt == 1) {
-			json_t *o = json_object(), *a = json_array();
-			char t[BS_TIME_MAX];
-			fmt_time(bs_clock_now(), t);
-			json_object_set_new(o, "reviewed_at", json_string(t));
-			json_object_set_new(o, "reviewed_by", json_string(dd->actor));
-			json_object_set_new(o, "disabled_now", json_integer(swept));
-			for (size_t i = 0; i < n; i++) {
-				json_t *j = account_json(&rows[i].a);
-				json_object_set_new(j, "anomalies", json_string(rows[i].anomalies));
-				json_array_append_new(a, j);
-			}
-			json_object_set_new(o, "accounts", a);
-			put_json(o);
-		} else {
-			struct bs_buf b = BS_BUF_INIT;
-			table_head(&b, cli->lang, 1);
-			for (size_t i = 0; i < n; i++)
-				table_row(&b, &rows[i].a, rows[i].anomalies);
-			bs_buf_printf(&b, "%s: %zu %s, %d %s; %s %s\n", BS_T(cli->lang, "帳號審查", "account review"), n,
-				      BS_T(cli->lang, "個帳號", "accounts"), swept,
-				      BS_T(cli->lang, "個因到期或閒置而停用", "disabled now as expired or idle"),
-				      BS_T(cli->lang, "審查人", "reviewed by"), dd->actor);
-			fputs(b.ptr, stdout);
-			bs_buf_release(&b);
-		}
-		free(rows);
-	} else if (!strcmp(verb, "disable") || !strcmp(verb, "enable") || !strcmp(verb, "delete")) {
-		const char *state = verb[0] == 'e' ? "active" : verb[1] == 'i' ? "disabled" : "deleted";
-		if ((err = bs_account_set_state(dd, NULL, username, state, NULL)) < 0)
-			goto fail;
-		printf("%s: %s\n", username, verb[0] == 'e' ? BS_T(cli->lang, "已啟用", "enabled")
-					  : verb[1] == 'i' ? BS_T(cli->lang, "已停用", "disabled")
-							   : BS_T(cli->lang, "已刪除（封存）", "deleted (archived)"));
-	} else if (!strcmp(verb, "set-role")) {
-		enum bs_role role;
-		if ((err = bs_role_parse(extra, &role)) < 0 || (err = bs_account_set_role(dd, NULL, username, role)) < 0)
-			goto fail;
-		printf("%s: %s %s\n", username, BS_T(cli->lang, "角色改為", "role is now"), bs_role_name(role));
-	} else if (!strcmp(verb, "unlock")) {
-		if ((err = bs_account_unlock(dd, NULL, username)) < 0)
-			goto fail;
-		printf("%s: %s\n", username, BS_T(cli->lang, "已解除鎖定", "unlocked"));
-	} else if (!strcmp(verb, "reset")) {
-		char tok[65];
-		if ((err = bs_reset_issue(dd, NULL, username, tok)) < 0)
-			goto fail;
-		printf("%s\n%s\n", BS_T(cli->lang, "一次性重設碼（15 分鐘內有效，僅能使用一次；請在確認本人身分後交付）:",
-					 "one-time reset token (valid 15 minutes, usable once; hand it over only after "
-					 "re-identifying the person):"), tok);
-		sodium_memzero(tok, sizeof(tok));
-	} else if (!strcmp(verb, "access")) {
-		if (role_s) {
-			enum bs_role role;
-			if ((err = bs_role_parse(role_s, &role)) < 0 ||
-			    (err = bs_role_set_access(dd, role, nets, hours, max_sessions)) < 0)
-				goto fail;
-		} else if ((err = bs_account_set_access(dd, NULL, username, nets, hours, max_sessions)) < 0) {
-			goto fail;
-		}
-		printf("%s\n", BS_T(cli->lang, "已更新遠端存取規則", "remote-access rule updated"));
-	} else if (!strcmp(verb, "totp")) {
-		unsigned char secret[BS_TOTP_SECRET_BYTES];
-		char b32[64];
-		if ((err = bs_account_totp_enroll(dd, NULL, username, NULL, secret)) < 0)
-			goto fail;
-		bs_base32_encode(secret, sizeof(secret), b32, sizeof(b32));
-		sodium_memzero(secret, sizeof(secret));
-		printf("%s\n%s\notpauth://totp/brokersec:%s?secret=%s&issuer=brokersec\n",
-		       BS_T(cli->lang, "TOTP 金鑰（僅顯示這一次；請在確認本人身分後親自交付，下次登入須輸入其驗證碼）:",
-			    "TOTP secret (shown only this once: hand it over only after re-identifying the person; "
-			    "the next sign-in needs a code from it):"), b32, username, b32);
-		sodium_memzero(b32, sizeof(b32));
-	} else if (!strcmp(verb, "token")) {
-		char tok[69];
-		if (!scope) {
-			rc = bs_cli_usage_error(cli, "'user token' needs --scope PERM[,PERM], e.g. --scope events.append");
-			goto out;
-		}
-		if ((err = bs_token_create(dd, username, scope, days, tok)) < 0)
-			goto fail;
-		printf("%s\n%s\n", BS_T(cli->lang, "API 權杖（僅顯示這一次）:", "API token (shown only this once):"), tok);
-		sodium_memzero(tok, sizeof(tok));
-	} else {
-		rc = bs_cli_usage_error(cli, "unknown action '%s'", verb);
-		goto out;
-	}
-	rc = bs_cli_flush(cli);
-	goto out;
-fail:
-	rc = bs_cli_fail(cli, err);
-out:
-	bs_datadir_free(dd);
-	return rc;
+	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }
 
 int bs_cli_init_auth(struct bs_cli *cli, const char *path, const char *admin)

@@ -7,6 +7,7 @@
 
 /* Order matters: the first evaluator that decides wins. */
 static const struct bs_evaluator *const evaluators[] = {
+	&bs_eval_test_datadir,
 	&bs_eval_applicability,
 	&bs_eval_registers,
 	&bs_eval_scan,

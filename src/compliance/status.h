@@ -76,6 +76,7 @@ struct bs_evaluator {
 	void (*release)(void *state);
 };
 
+extern const struct bs_evaluator bs_eval_test_datadir;  /* eval_test_datadir.c */
 extern const struct bs_evaluator bs_eval_applicability; /* eval_applicability.c */
 extern const struct bs_evaluator bs_eval_registers;     /* eval_registers.c */
 extern const struct bs_evaluator bs_eval_scan;          /* eval_scan.c */

@@ -3,40 +3,12 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Decodes one code point; returns its byte length, 0 on malformed input. */
-static size_t decode(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	if (len == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	size_t n;
-	uint32_t c, min;
-	if ((s[0] & 0xe0) == 0xc0) { n = 2; c = s[0] & 0x1f; min = 0x80; }
-	else if ((s[0] & 0xf0) == 0xe0) { n = 3; c = s[0] & 0x0f; min = 0x800; }
-	else if ((s[0] & 0xf8) == 0xf0) { n = 4; c = s[0] & 0x07; min = 0x10000; }
-	else return 0;
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 int bs_utf8_valid_text(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (len) {
 		uint32_t cp;
-		size_t n = decode(p, len, &cp);
+		size_t n = bs_utf8_next((const char *)p, len, &cp);
 		if (!n)
 			return 0;
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)
@@ -68,7 +40,7 @@ size_t bs_utf8_width(const char *s)
 	size_t len = strlen(s), w = 0;
 	while (len) {
 		uint32_t cp;
-		size_t n = decode(p, len, &cp);
+		size_t n = bs_utf8_next((const char *)p, len, &cp);
 		if (!n) { /* treat a stray byte as one column */
 			n = 1;
 			cp = '?';
@@ -89,7 +61,7 @@ void bs_utf8_put_cell(struct bs_buf *b, const char *s, size_t width, int pad)
 
 	while (len) {
 		uint32_t cp;
-		size_t n = decode(p, len, &cp);
+		size_t n = bs_utf8_next((const char *)p, len, &cp);
 		if (!n) {
 			n = 1;
 			cp = '?';

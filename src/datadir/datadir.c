@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/whoami.h"
+#include "datadir/datadir_int.h"
 #include "eventlog/eventlog.h"
 #include "keys/keys.h"
 #include "profile/profile.h"
@@ -67,6 +68,12 @@ int bs_datadir_init(const char *path, const char *org, unsigned mask, const char
 
 int bs_datadir_init_keyed(const char *path, const char *org, unsigned mask, const char *who, char *vkey, size_t cap)
 {
+	return bs_datadir_init_flags(path, org, mask, who, 0, vkey, cap);
+}
+
+int bs_datadir_init_flags(const char *path, const char *org, unsigned mask, const char *who, unsigned flags,
+			  char *vkey, size_t cap)
+{
 	char key[BS_EVENTLOG_VKEY_MAX];
 	struct bs_eventlog *log = NULL;
 	struct bs_buf data = BS_BUF_INIT;
@@ -76,6 +83,12 @@ int bs_datadir_init_keyed(const char *path, const char *org, unsigned mask, cons
 	char *p = NULL;
 	int err;
 
+	/* checked here and not only by the command line: no caller makes a test directory
+	 * outside a test run (datadir.h, "test data directories") */
+	if ((flags & BS_DATADIR_TEST_KDF) && !bs_testing())
+		return bs_error(BS_EDENIED, "a test data directory (weak password hashing) is made only by the test "
+				"suite: it needs %s=1 in the environment; a real data directory never uses it",
+				BS_TESTING_ENV);
 	if (lstat(path, &st) == 0)
 		return bs_error(BS_EEXISTS, "data directory '%s' exists already: init never touches an existing "
 				"directory; choose a new --data path", path);
@@ -99,7 +112,9 @@ int bs_datadir_init_keyed(const char *path, const char *org, unsigned mask, cons
 	/* The log exists before any state: its first event records the init itself. */
 	if ((err = bs_eventlog_create_sealed(path, NULL, key)) < 0 || (err = bs_eventlog_open(&log, path)) < 0)
 		goto fail;
-	bs_buf_printf(&data, "{\"profile_mask\": %u}", mask);
+	/* the init event says it is a test directory: the mark is in the signed log as well */
+	bs_buf_printf(&data, "{\"profile_mask\": %u%s}", mask,
+		      (flags & BS_DATADIR_TEST_KDF) ? ", \"test_fast_kdf\": true" : "");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "datadir.init";
 	ev.severity = 5;
@@ -112,6 +127,8 @@ int bs_datadir_init_keyed(const char *path, const char *org, unsigned mask, cons
 		goto fail;
 	p = join(path, "brokersec.db");
 	if ((err = bs_store_create(&store, p)) < 0)
+		goto fail;
+	if ((flags & BS_DATADIR_TEST_KDF) && (err = bs_test_mark_write(store)) < 0)
 		goto fail;
 	if ((err = bs_profile_create(store, org, mask, who)) < 0)
 		goto fail;
@@ -250,6 +267,8 @@ int bs_datadir_open(struct bs_datadir **out, const char *path)
 	db = join(path, "brokersec.db");
 	err = bs_store_open(&dd->store, db);
 	free(db);
+	if (err >= 0 && (err = bs_test_mark_read(dd->store, &dd->test_kdf)) >= 0 && dd->test_kdf)
+		bs_test_mark_count(+1); /* bs_datadir_free gives it back */
 	if (err < 0) {
 		bs_datadir_free(dd);
 		return err;
@@ -262,6 +281,8 @@ void bs_datadir_free(struct bs_datadir *dd)
 {
 	if (!dd)
 		return;
+	if (dd->test_kdf)
+		bs_test_mark_count(-1);
 	bs_eventlog_close(dd->events);
 	bs_store_free(dd->store);
 	free(dd->path);

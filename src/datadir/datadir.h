@@ -23,6 +23,7 @@ struct bs_datadir {
 	struct bs_eventlog *events; /* opened on first bs_audit(), closed by bs_datadir_free */
 	const char *actor;          /* who acts: the OS user, or the signed-in account */
 	const char *source;         /* from where: "cli" or the client address */
+	int test_kdf;               /* a test data directory (see below): weak password hashing */
 };
 
 /* flag if set, else $BROKERSEC_DATA if set and non-empty, else "./brokersec-data". Borrowed. */
@@ -37,10 +38,44 @@ int bs_datadir_init(const char *path, const char *org, unsigned profile_mask, co
 int bs_datadir_init_keyed(const char *path, const char *org, unsigned profile_mask, const char *who,
 			  char *vkey, size_t cap);
 
+/* Opens the data directory; dd->test_kdf says whether it is a test data directory. */
 int bs_datadir_open(struct bs_datadir **out, const char *path);
 void bs_datadir_free(struct bs_datadir *dd);
 
 /* "<path>/<rel>", owned by the caller. */
 char *bs_datadir_file(const struct bs_datadir *dd, const char *rel);
+
+/* ---- test data directories: the test suite only (docs/DEVELOPING.md, "Testing") ----
+ *
+ * The suite signs in hundreds of times; at the production Argon2id cost (auth/auth.h) that
+ * was most of its run time. A test data directory hashes passwords at libsodium's minimum
+ * cost instead. It cannot become a production setting by accident:
+ *  - only init makes one (BS_DATADIR_TEST_KDF, `brokersec init --test-fast-kdf`), and only
+ *    when the environment says this is a test run: BROKERSEC_TESTING=1 (tests/run.sh and
+ *    tests/cli/lib.sh set it); else BS_EDENIED, with nothing created;
+ *  - the mark is a row in the directory's brokersec.db (table test_marker), never an
+ *    environment variable: a variable leaking into a real server changes nothing, and no
+ *    command removes or adds the mark later;
+ *  - a marked directory says so: every command warns on stderr, `status` shows A2.5.4.4 not
+ *    met ("test data directory: weak password hashing"), `serve` listens on loopback only;
+ *  - a directory without the mark refuses a hash below the production cost, e.g. one copied
+ *    from a test directory (bs_password_verify). */
+#define BS_TESTING_ENV "BROKERSEC_TESTING"
+#define BS_DATADIR_TEST_KDF 1u
+/* What every command prints on stderr for a test data directory. */
+#define BS_TEST_DATADIR_WARNING_ZH "測試用資料目錄：密碼以最低強度雜湊（init --test-fast-kdf），僅供測試，切勿用於真實帳號"
+#define BS_TEST_DATADIR_WARNING_EN "TEST DATA DIRECTORY: passwords are hashed at the weakest cost (init " \
+	"--test-fast-kdf), for the test suite only: never use it for real accounts"
+
+/* 1 when the environment says this is a test run (BROKERSEC_TESTING=1), else 0. */
+int bs_testing(void);
+/* bs_datadir_init_keyed with flags: 0, or BS_DATADIR_TEST_KDF for a test data directory
+ * (refused with BS_EDENIED unless bs_testing()). */
+int bs_datadir_init_flags(const char *path, const char *org, unsigned profile_mask, const char *who, unsigned flags,
+			  char *vkey, size_t cap);
+/* 1 while this process has a test data directory open (auth/password.c then hashes at the
+ * minimum cost and accepts such hashes), else 0. A process opens one data directory (the
+ * server: one per thread, all the same), never a test and a real one at once. */
+int bs_datadir_test_kdf_active(void);
 
 #endif

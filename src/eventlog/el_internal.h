@@ -2,15 +2,19 @@
  * el_internal.h - private to src/eventlog: the canonical encoding, hashes, tree, checkpoint
  * body and seal-key evolution that the writer, the verifier and the bench share.
  * docs/eventlog-format.md is the specification; this is its one implementation.
+ * Below them, the writer's state and the functions its files (eventlog.c lists them) share.
  */
 #ifndef BS_EVENTLOG_INTERNAL_H
 #define BS_EVENTLOG_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/buf.h"
 #include "eventlog/eventlog.h"
+#include "keys/keys.h"
 
 #define EL_HASH 32
 #define EL_LOGID 16
@@ -126,6 +130,9 @@ int el_db_fail(sqlite3 *db, const char *path, const char *what);
 int el_exec(sqlite3 *db, const char *path, const char *sql);
 int el_meta_get_int(sqlite3 *db, const char *k, int64_t *v);
 int el_meta_get_blob(sqlite3 *db, const char *k, void *out, size_t len);
+/* INSERT OR REPLACE into meta: 0 or BS_ERR (the caller reports it with el_db_fail). */
+int el_meta_put_int(sqlite3 *db, const char *k, int64_t v);
+int el_meta_put_blob(sqlite3 *db, const char *k, const void *v, size_t len);
 /* Reads the checkpoint row at the current statement position. */
 void el_ckpt_from_row(sqlite3_stmt *st, struct el_checkpoint *c, const unsigned char log_id[EL_LOGID],
 		      int64_t start_us, int64_t epoch_us, struct bs_buf *frontier);
@@ -181,5 +188,236 @@ int el_time_span(sqlite3 *db, const char *schema, int64_t from_us, int64_t to_us
 int64_t el_capacity_span(int64_t now, int64_t first_time_us);
 void el_capacity_project(sqlite3 *db, const char *dir, struct bs_eventlog_status *s, int64_t recent, int64_t span,
 			 int64_t now);
+
+/* ---- the writer: the state of an open log and the functions its files share ---- */
+
+#define EL_BATCH_MAX BS_EVENTLOG_BATCH_MAX /* one transaction commits at most this many */
+#define EL_MESSAGE_MAX 65536
+#define EL_FIELD_MAX 1024
+#define EL_SECS_MAX 8                      /* event_seconds rows a transaction collects before it writes them */
+
+enum { OP_APPEND, OP_PURGE, OP_RETENTION };
+
+struct req {
+	size_t n;
+	/* Encoded by the caller (outside the writer): event i's encoding starts at
+	 * enc + off[i] + EL_CHAIN_PREFIX and runs to enc + off[i + 1], with room in front for
+	 * the chain prefix; seq and time are patched in by the writer, which binds the columns
+	 * from the encoding too. t0[i] is the caller's time (0: the commit time). */
+	unsigned char *enc;
+	const size_t *off;
+	const int64_t *t0;
+	struct bs_event *ev;         /* bs_eventlog_append: seq and time are written back */
+	int64_t first_seq;
+	int force_checkpoint;
+	int op;                      /* OP_APPEND, OP_PURGE, OP_RETENTION */
+	int pipelined;               /* a bs_eventlog_batch: fails when its generation failed */
+	uint64_t gen;
+	const char *user;
+	int days;
+	int64_t purged;
+	int done, err;
+	char msg[1024];
+	struct req *next;
+};
+
+/* Encodings of events before they are queued: the body of bs_eventlog_batch. */
+struct enc_set {
+	struct bs_buf enc;
+	size_t *off;                 /* n + 1 offsets */
+	int64_t *t0;
+	size_t n, cap;
+};
+
+struct bs_eventlog_batch {
+	struct enc_set es;
+	struct req r;
+	int in_flight;
+};
+
+/* One event_seconds row being collected: the events of this transaction in second sec. */
+struct sec_acc {
+	int64_t sec, min_seq, max_seq, n;
+};
+
+/* The state the writer reads at the start of each transaction (another process may write). */
+struct head {
+	struct el_checkpoint c;      /* the last checkpoint */
+	struct el_frontier f;        /* compact range of the first f.size events (c.tree_size <= f.size <= last_seq) */
+	int64_t last_seq;
+	unsigned char last_hash[EL_HASH];
+};
+
+struct bs_eventlog {
+	char *dir, *dbpath, *sealpath, *alertpath;
+	sqlite3 *db;                 /* the writer's connection: only the writer thread uses it */
+	unsigned char *sk;           /* Ed25519 secret key, sodium_malloc'd */
+	unsigned char log_id[EL_LOGID];
+	int64_t epoch_start_us, epoch_us, every, ckpt_us;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work, cv_done, cv_space;
+	struct req *head, *tail;
+	size_t queued;
+	int stop, started;
+	int fail_writes;             /* tests: fail the next n commits */
+	int fail_syncs;              /* tests: fail the next n syncs (under mu) */
+	/* Durability beside the writer (syncer_main): the writer commits without waiting for the
+	 * disk (synchronous=NORMAL) and hands the committed requests to the syncer, which
+	 * fdatasyncs the WAL and only then completes them; meanwhile the writer stores the next
+	 * batch. Without the syncer (no WAL descriptor, no thread) the writer commits with
+	 * synchronous=FULL as before. unsynced and sync_stop under mu. */
+	pthread_t sync_thread;
+	pthread_cond_t cv_sync;
+	int sync_started, sync_stop, wal_fd;
+	struct req *unsynced, *unsynced_tail;
+	atomic_int sync_failed;      /* a sync failed: nothing more is written (fail closed) */
+	/* Pipelined batches (bs_eventlog_batch): those of a generation that failed fail too,
+	 * until a producer has seen the failure in bs_eventlog_batch_wait (the next generation). */
+	uint64_t pipe_gen, pipe_poisoned;
+	/* WAL checkpoints run on their own thread and connection, beside the writer (whose
+	 * autocheckpoint is off): under load they would double the writer's work. ckpt_mu guards
+	 * the fields below; the writer waits for a checkpoint only when the WAL outgrows
+	 * WAL_HARD_PAGES, so that it can start over from its beginning. */
+	pthread_t ckpt_thread;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_cv;
+	int ckpt_started, ckpt_stop;
+	uint64_t ckpt_asked, ckpt_done; /* requests made / the last request a finished run covers */
+	struct bs_buf enc;
+	/* Chains large transactions' events beside the writer (hasher.c); NULL: the writer
+	 * chains them itself. items holds one transaction's events, EL_BATCH_MAX of them. */
+	struct el_hasher *hasher;
+	struct el_chain_item *items;
+	int hasher_failed;           /* no thread could start: chain on the writer */
+	/* Writer thread only: statements kept across transactions, and the head as of our last
+	 * commit, valid while no other connection has written (PRAGMA data_version). */
+	sqlite3_stmt *ins, *ins_many, *dv, *ins_sec; /* ins_many: INS_ROWS rows */
+	struct sec_acc secs[EL_SECS_MAX]; /* this transaction's event_seconds rows, not yet written */
+	int nsecs;
+	struct head cache;
+	int cache_valid;
+	int64_t cache_dv;
+	int64_t last_capacity_check;  /* bs_clock_now() of the last projection, 0 never */
+	int64_t test_free_bytes;      /* tests: the free space to assume, -1 the real one */
+};
+
+/* seal.c: the sealing key file (keys/seal.key). */
+int el_seal_read(const char *path, const unsigned char log_id[EL_LOGID], int64_t *epoch, unsigned char key[EL_HASH]);
+void el_seal_encode(unsigned char buf[EL_SEALFILE_BYTES], const unsigned char log_id[EL_LOGID], int64_t epoch,
+		    const unsigned char key[EL_HASH]);
+int el_seal_write(const char *path, const unsigned char log_id[EL_LOGID], int64_t epoch,
+		  const unsigned char key[EL_HASH]);
+
+/* checkpoint.c: the head and the checkpoints the writer adds. */
+int el_insert_checkpoint(sqlite3 *db, const char *path, const struct el_checkpoint *c, const struct el_frontier *f);
+int el_write_checkpoint(struct bs_eventlog *log, struct head *h, int64_t epoch, const unsigned char key[EL_HASH],
+			int64_t now);
+int el_begin_head(struct bs_eventlog *log, struct head *h, int64_t *dv);
+
+/* insert.c: chained events into rows (writer thread). */
+int el_secs_flush(struct bs_eventlog *log);
+int el_prepare_insert(struct bs_eventlog *log, sqlite3_stmt **st, int rows);
+int el_insert_encoded(struct bs_eventlog *log, struct head *h, unsigned char *buf, size_t enc_len, int64_t t0,
+		      int64_t now, int64_t *seq_out, int64_t *time_out);
+int el_hasher_ready(struct bs_eventlog *log);
+int el_insert_pipelined(struct bs_eventlog *log, struct head *h, struct req *batch, size_t total, int64_t now);
+int el_insert_event(struct bs_eventlog *log, struct head *h, struct bs_event *ev, int64_t now);
+
+/* writer.c: the writer thread and its queue. */
+void *el_writer_main(void *arg);
+int el_enqueue(struct bs_eventlog *log, struct req *r);
+int el_await(struct bs_eventlog *log, struct req *r);
+int el_submit(struct bs_eventlog *log, struct req *r);
+
+/* syncer.c: fdatasync beside the writer. */
+void el_complete_reqs(struct bs_eventlog *log, struct req *list, int err);
+int el_sync_wal(struct bs_eventlog *log, int inject);
+void el_syncer_start(struct bs_eventlog *log);
+void el_syncer_stop(struct bs_eventlog *log);
+
+/* checkpointer.c: WAL checkpoints beside the writer. */
+void *el_ckpt_main(void *arg);
+int el_wal_hook(void *ctx, sqlite3 *db, const char *name, int pages);
+
+/* retention.c: retention and purge, in the writer's transaction. */
+int el_retention_days(struct bs_eventlog *log);
+int el_do_purge(struct bs_eventlog *log, struct head *h, struct req *r, int64_t now);
+int el_do_retention(struct bs_eventlog *log, struct head *h, struct req *r, int64_t now);
+
+/* capacity.c: the writer's own capacity check at its checkpoints. */
+void el_capacity_check(struct bs_eventlog *log, const struct head *h, int64_t now);
+
+/* batch.c: one text field of an event, checked as append checks it. */
+int el_valid_field(const char *name, const char *s, size_t max);
+
+/* alert.c: an alert raised (possibly by another process) and not yet logged becomes an event. */
+int el_log_pending_alert(struct bs_eventlog *log, struct head *h, int64_t now);
+
+/* ---- verification: verify.c and its event phase, verify_blocks.c ---- */
+
+#define EL_VBLOCK_LOG 14
+#define EL_VBLOCK ((int64_t)1 << EL_VBLOCK_LOG) /* events a worker checks at once; a power of two */
+#define EL_VTHREADS_MAX 16
+
+/* What the check of one block of events found. */
+struct blockres {
+	int64_t lo, hi;               /* events lo+1 .. hi */
+	int64_t verified;             /* events that chained, from lo+1 */
+	int64_t bad_seq;              /* first problem, 0 none */
+	int chain;                    /* the problem is a chain mismatch (classified later) */
+	char why[200];
+	unsigned char prev[EL_HASH];  /* the chain hash before bad_seq */
+	unsigned char root[EL_HASH];  /* a full block's subtree root */
+	int err;                      /* database error */
+	int errcode;
+	char errmsg[300];
+};
+
+/* One verification: the log, its checkpoints and the state of the event phase. */
+struct vctx {
+	sqlite3 *db;
+	const char *path;
+	unsigned char log_id[EL_LOGID], pk[BS_SIGN_PUBLIC_BYTES];
+	int64_t start_us, epoch_us;
+	struct el_checkpoint *ck;
+	size_t nck;
+	unsigned char *sigok;
+	struct bs_verify_result *r;
+	/* the event phase */
+	int64_t first, last, nb;
+	struct el_frontier f0, fin0;  /* at ck[0]; at the end of block 0 */
+	struct blockres *br;
+	unsigned char (*ckroot)[EL_HASH];
+	unsigned char *ckstate;       /* 0 not reached, 1 chain head ok, 2 chain head differs */
+	atomic_llong next, stop;
+};
+
+/* One thread of a parallel phase (el_run_parallel). */
+struct worker {
+	struct vctx *v;
+	sqlite3 *db;
+	size_t from, to;              /* signature phase: checkpoints [from, to) */
+};
+
+/* A growable encoding buffer with EL_CHAIN_PREFIX bytes of room in front. */
+struct encbuf {
+	unsigned char *p;
+	size_t cap;
+};
+
+/* verify_blocks.c */
+/* A read connection on a snapshot of path, mapped into memory. */
+int el_open_snapshot(sqlite3 **db, const char *path);
+/* Runs fn on nt workers (the calling thread is one of them). 0 or an error. */
+int el_run_parallel(void *(*fn)(void *), struct worker *w, int nt);
+/* The first checkpoint (after the anchor) with tree_size > size. */
+size_t el_ck_after(const struct vctx *v, int64_t size);
+/* Loads row seq encoded as if it had sequence number as_seq (into eb, with its stored hash);
+ * the encoding's length, 0 when there is no such row. */
+size_t el_load_row_as(sqlite3 *db, int64_t seq, int64_t as_seq, struct encbuf *eb, unsigned char hash[EL_HASH]);
+/* Checks events first..last in blocks on all cores into v->br (conns: the workers' read
+ * connections, which the caller closes). 0 or an error. */
+int el_check_blocks(struct vctx *v, int64_t first, int64_t last, int threads, sqlite3 *conns[EL_VTHREADS_MAX]);
 
 #endif

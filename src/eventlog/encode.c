@@ -415,6 +415,32 @@ int el_meta_get_blob(sqlite3 *db, const char *k, void *out, size_t len)
 	return ok ? 0 : BS_ENOTFOUND;
 }
 
+int el_meta_put_int(sqlite3 *db, const char *k, int64_t v)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (k, v) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return BS_ERR;
+	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : BS_ERR;
+}
+
+int el_meta_put_blob(sqlite3 *db, const char *k, const void *v, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (k, v) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return BS_ERR;
+	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, v, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : BS_ERR;
+}
+
 static void col_blob(sqlite3_stmt *st, int col, unsigned char *out, size_t len)
 {
 	const void *p = sqlite3_column_blob(st, col);

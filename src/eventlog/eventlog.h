@@ -6,9 +6,9 @@
  * (checkpoints) and forward-secure seals; docs/eventlog-format.md specifies all of it.
  * Time is UTC from bs_clock_now(), stored in microseconds.
  *
- * Contract for callers that change state (the rest of brokersec): record the change with
- * bs_audit() BEFORE committing it; when bs_audit() fails, roll the change back and report
- * the error ("fail closed": a change that cannot be logged does not happen).
+ * Callers that change state record the change with bs_audit() (audit/audit.h) before
+ * committing it, and roll it back when that fails ("fail closed"). This module knows no data
+ * directory: it takes the directory's path.
  */
 #ifndef BS_EVENTLOG_EVENTLOG_H
 #define BS_EVENTLOG_EVENTLOG_H
@@ -19,7 +19,6 @@
 
 #include "core/error.h"
 
-struct bs_datadir;
 struct bs_eventlog;
 
 /* One event. Strings are borrowed for the duration of the call; NULL means "not known".
@@ -51,7 +50,7 @@ int bs_eventlog_append(struct bs_eventlog *log, struct bs_event *ev, size_t n);
 
 /* ---- Trusted and pipelined appends (the syslog intake) ---- */
 
-/* The caller built the events itself (src/intake/event.c): every text field is valid UTF-8
+/* The caller built the events itself (bs_syslog_event_build, src/syslog/receipt.c): every text field is valid UTF-8
  * without control characters and data, when set, is one JSON object. Append then skips the
  * JSON parse and the UTF-8 scan; it still checks type, severity, outcome, lengths and time.
  * Never for input from outside the process (CLI `log append`, HTTP `POST /events`): those
@@ -93,11 +92,9 @@ int bs_eventlog_batch_submit(struct bs_eventlog *log, struct bs_eventlog_batch *
  * error (none of them was written). *first_seq (may be NULL) gets the seq of its first event. */
 int bs_eventlog_batch_wait(struct bs_eventlog *log, struct bs_eventlog_batch *b, int64_t *first_seq);
 
-/* Records a change made by the data directory's current actor (dd->actor), from the CLI
- * or API. outcome: "success" / "failure". The message is printf-style; data may be NULL.
- * Opens dd's log on first use. Returns 0 or the error that must stop the change. */
-int bs_audit(struct bs_datadir *dd, const char *type, const char *outcome, const char *data,
-	     const char *fmt, ...) BS_PRINTF(5, 6);
+/* The host name the events this process makes carry (bs_audit's, the log's own): the
+ * kernel's, or "localhost" when it has none that is valid text. Borrowed, per thread. */
+const char *bs_eventlog_hostname(void);
 
 /* ---- Beyond the core contract: parameters, sealing, reading, verifying, retention ---- */
 
@@ -143,11 +140,8 @@ int bs_eventlog_each(const char *datadir_path, const struct bs_event_filter *f,
  * system, user, outcome, message, data. Readers show bs_jsonview_event's view of it. */
 json_t *bs_event_json(const struct bs_event *ev);
 
-/* Reading the log is itself an event (A2.4.1.7.6): records "eventlog.read" by dd's actor
- * from dd's source (data: a JSON object or NULL; the message is printf-style), then a
- * checkpoint, so what is read next is sealed up to here. Call it before reading; when it
- * fails, do not read (fail closed). */
-int bs_eventlog_audit_read(struct bs_datadir *dd, const char *data, const char *fmt, ...) BS_PRINTF(3, 4);
+/* Reading the log is itself an event (A2.4.1.7.6): bs_eventlog_audit_read (audit/audit.h)
+ * records it before anyone reads. */
 
 /* The outcome of verify. problem is empty when the log verifies. */
 struct bs_verify_result {
@@ -206,8 +200,7 @@ json_t *bs_eventlog_status_json(const struct bs_eventlog_status *st);
 void bs_eventlog_alert(const char *datadir_path, const char *fmt, ...) BS_PRINTF(2, 3);
 /* The pending alert text into buf ("" when none); 1 when there is one. */
 int bs_eventlog_alert_pending(const char *datadir_path, char *buf, size_t cap);
-/* Clears the flag after a person has dealt with it (itself an event). */
-int bs_eventlog_alert_clear(struct bs_datadir *dd);
+/* A person clears the flag with bs_eventlog_alert_clear (audit/audit.h), itself an event. */
 
 /* Deletes whole checkpoint segments whose events are all older than the retention (never
  * younger than BS_EVENTLOG_RETENTION_MIN_DAYS) and records the purge as an event. */

@@ -1,10 +1,9 @@
 /* read.c - reading events.db on connections of its own (never blocking the writer):
- * tail and search, export bundles, status with the capacity projection; and the JSON of an
- * event and of the status that the CLI and the API share. */
+ * tail and search, export bundles, status with the capacity projection (capacity.c); and the
+ * JSON of an event and of the status that the CLI and the API share. */
 #include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 
 #include "core/clock.h"
 #include "core/error.h"
-#include "datadir/datadir.h"
 #include "eventlog/el_internal.h"
 #include "keys/keys.h"
 
@@ -325,23 +323,6 @@ json_t *bs_event_json(const struct bs_event *ev)
 	return o;
 }
 
-int bs_eventlog_audit_read(struct bs_datadir *dd, const char *data, const char *fmt, ...)
-{
-	struct bs_buf msg = BS_BUF_INIT;
-	va_list ap;
-	int err;
-
-	va_start(ap, fmt);
-	bs_buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	err = bs_audit(dd, "eventlog.read", "success", data, "%s", msg.ptr);
-	bs_buf_release(&msg);
-	/* Cover it by a checkpoint now so what is read next is sealed up to here. */
-	if (err == 0)
-		err = bs_eventlog_checkpoint(dd->events);
-	return err;
-}
-
 static int64_t q_int(sqlite3 *db, const char *sql, int64_t a, int64_t def)
 {
 	sqlite3_stmt *st;
@@ -460,55 +441,6 @@ done:
 	free(src);
 	free(keys);
 	return err;
-}
-
-int64_t el_capacity_span(int64_t now, int64_t first_time_us)
-{
-	int64_t span = now - first_time_us, week = 7LL * 86400 * 1000000;
-	if (span > week)
-		span = week;
-	if (span < 3600LL * 1000000)
-		span = 3600LL * 1000000; /* an hour at least, so a young log does not look huge */
-	return span;
-}
-
-/* The bytes the database's content takes ((pages - free pages) * page size, as seen through
- * the WAL), or -1. Not the files' sizes: the WAL is a bounded buffer reused after each
- * checkpoint, up to tens of MiB, and in a young log it would pass for many bytes per event. */
-static int64_t content_bytes(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	if (sqlite3_prepare_v2(db, "SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM "
-			       "pragma_freelist_count()), (SELECT page_size FROM pragma_page_size())", -1, &st,
-			       NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0) * sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
-	return v;
-}
-
-void el_capacity_project(sqlite3 *db, const char *dir, struct bs_eventlog_status *s, int64_t recent, int64_t span,
-			 int64_t now)
-{
-	int64_t bytes = content_bytes(db);
-
-	s->capacity_days = -1;
-	if (s->events <= 0 || span <= 0)
-		return;
-	s->events_per_day = (double)recent * 86400e6 / (double)span;
-	s->bytes_per_event = (double)(bytes > 0 ? bytes : s->db_bytes) / (double)s->events;
-	s->oldest_age_days = (now - s->first_time_us) / (86400LL * 1000000);
-	if (s->events_per_day > 0)
-		s->capacity_days = (double)s->free_bytes / (s->events_per_day * s->bytes_per_event);
-	/* A2.4.1.7.3: too little room for the retention is an alert, not just a number. */
-	if (s->capacity_days >= 0 && s->capacity_days < s->retention_days - s->oldest_age_days &&
-	    s->capacity_days < s->retention_days)
-		bs_eventlog_alert(dir, "the free space in '%s' holds only %.0f more days of events at the current rate "
-				  "(%.0f events/day), less than the %d-day retention: add disk space", dir,
-				  s->capacity_days, s->events_per_day, s->retention_days);
 }
 
 /* The first and last second in event_seconds (*found 0: none, or no table). */

@@ -1,3 +1,4 @@
+#include "audit/audit.h"
 #include "evidence/evidence.h"
 
 #include <errno.h>
@@ -15,7 +16,6 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/utf8.h"
-#include "eventlog/eventlog.h"
 
 #define NOTE_MAX 4000
 

@@ -1,10 +1,21 @@
-/* http_int.h - private to src/http: the request context handlers see, and the route table. */
+/* http_int.h - private to src/http: the request context handlers see, the route table, and
+ * what the files of the server share. The files, one concept each:
+ *   server.c     the daemon (TLS, threads, start/stop) and a request's life: head, body, reply
+ *   head.c       the request head as received: malformed heads, body framing (smuggling)
+ *   admit.c      THE choke point: route matching, authentication, CSRF, permission
+ *   reply.c      the reply: JSON, the one error shape, cookies, security headers
+ *   refusal.c    refusals as events, at a bounded rate, and their per-minute summaries
+ *   conn.c       connection limits and deadlines (slow clients)
+ *   api.c        THE route table, and the helpers the handlers share
+ *   api_session.c api_users.c api_registers.c api_events.c api_catalog.c   the handlers */
 #ifndef BS_HTTP_INT_H
 #define BS_HTTP_INT_H
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "auth/auth.h"
@@ -41,10 +52,13 @@ enum {
 struct bs_http_cache {
 	int32_t day;
 	int64_t data_version;   /* PRAGMA data_version: moves when another connection commits */
-	int64_t total_changes;  /* sqlite3_total_changes64: moves when this connection writes */
+	int64_t total_changes;  /* moves when this connection writes (both: bs_store_changes) */
 	char *json;
 	size_t len;
 };
+
+/* The '*' segments a route pattern may have. */
+#define BS_HTTP_PARAMS 2
 
 struct bs_http_ctx {
 	struct bs_http *server;
@@ -52,7 +66,10 @@ struct bs_http_ctx {
 	struct bs_http_cache *cache;
 	const char *method;
 	const char *path;
-	const char *param;          /* the '*' segment of the route, or NULL */
+	union {
+		const char *params[BS_HTTP_PARAMS]; /* the route's '*' segments in order; NULL beyond */
+		const char *param;          /* params[0]: the segment of a route with one '*' */
+	};
 	void *conn;                 /* the MHD connection, for query arguments (bs_http_query); NULL
 				     * when the server does not hand it over */
 	const char *source;         /* client address */
@@ -74,7 +91,8 @@ struct bs_http_ctx {
 
 struct bs_route {
 	const char *method;
-	const char *pattern;        /* "/api/v1/users/ *" (one '*' segment, no spaces) */
+	const char *pattern;        /* "/api/v1/registers/ * / *" (no spaces): each '*' is one
+				     * non-empty path segment, at most BS_HTTP_PARAMS of them */
 	enum bs_perm perm;
 	unsigned flags;
 	void (*fn)(struct bs_http_ctx *c);
@@ -82,6 +100,22 @@ struct bs_route {
 
 extern const struct bs_route bs_http_routes[];
 extern const size_t bs_http_nroutes;
+
+/* The server (server.c). Private to src/http: the files of the server share it. */
+struct bs_http {
+	struct MHD_Daemon *d;
+	char *datadir;
+	char *cert, *key;
+	pthread_key_t tkey;
+	struct bs_http_conns *conns;
+	struct bs_refusals *refusals;
+	struct bs_datadir *tick_dd;     /* the timer thread's handle, for the refusal summaries */
+	atomic_size_t buffered;         /* request body bytes held, all connections (BS_HTTP_BODY_BUDGET) */
+	pthread_mutex_t note_mu;        /* the server-log line about refusals that could not be logged */
+	int64_t note_us, note_lost;
+};
+
+/* ---- reply.c: the reply ---- */
 
 /* Sets the one error shape. code: a short stable word ("forbidden"); message: what, which
  * input, what to do. */
@@ -94,6 +128,38 @@ const char *bs_http_query(struct bs_http_ctx *c, const char *key);
 void bs_http_json(struct bs_http_ctx *c, int status, json_t *o);
 /* The session cookie for id (NULL: the clearing cookie). */
 void bs_http_set_cookie(struct bs_http_ctx *c, const char *id);
+/* Queues c's reply on conn with the security headers (MHD_NO: it could not be made whole, and
+ * the connection closes rather than answer without them). */
+enum MHD_Result bs_http_send(struct MHD_Connection *conn, struct bs_http_ctx *c);
+/* Appends s to b as printable UTF-8 of at most max bytes (and "..." when s is longer): control
+ * characters, bytes that are not UTF-8 and the backslash become \xNN. For a client's bytes
+ * (a path, a header) in a message or an event. */
+void bs_http_put_escaped(struct bs_buf *b, const char *s, size_t max);
+
+/* ---- head.c: the request head as received ---- */
+
+/* The client's address as text ("unknown" when libmicrohttpd has none). */
+void bs_http_client_address(struct MHD_Connection *conn, char *out, size_t cap);
+/* 1 when the head libmicrohttpd parsed is exactly what was received (no NUL byte, bare LF or
+ * folded line hidden in it); raw_uri (raw_uri_len bytes) is the URL as the request line had it. */
+int bs_http_head_intact(struct MHD_Connection *conn, const char *method, const char *version, const char *raw_uri,
+			size_t raw_uri_len);
+/* How the body is delimited: 1 when c holds the refusal of an ambiguous head (request
+ * smuggling); else 0 and *has_body, *chunked, *clen (the declared length). */
+int bs_http_framing(struct bs_http_ctx *c, struct MHD_Connection *conn, const char *version, int *has_body,
+		    int *chunked, uint64_t *clen);
+
+/* ---- admit.c: the choke point ---- */
+
+/* On the request head alone, before any byte of a body: the route (its '*' segments copied
+ * into buf, cap bytes, and pointed to by c->params), the throttle, authentication, CSRF,
+ * pending changes and the permission, every refusal an event. Returns the route, or NULL when
+ * c holds the answer. authz / csrf: the Authorization and X-CSRF-Token headers, or NULL. */
+const struct bs_route *bs_http_admit(struct bs_http_ctx *c, char *buf, size_t cap, const char *authz,
+				     const char *csrf);
+/* With the whole body: checks it is the JSON the route wants (ctype: the Content-Type), then
+ * runs the handler. */
+void bs_http_run(struct bs_http_ctx *c, const struct bs_route *r, const char *ctype);
 
 /* ---- conn.c: connection deadlines (slow clients), the TLS version alert ---- */
 
@@ -153,5 +219,57 @@ const char *bs_refusal_kind_name(enum bs_refusal_kind kind);
  * of type bs_refusal_kind_name(kind), within the per-minute bound; beyond it the minute's
  * summary counts it. A failed write is counted and noted in the server log. */
 void bs_http_refusal(struct bs_http_ctx *c, enum bs_refusal_kind kind, const char *msg);
+/* Records the refusal of c's request ("METHOD PATH from SOURCE refused: why") as an event of
+ * type; kind >= 0 (enum bs_refusal_kind): a client not signed in, within the per-minute bound;
+ * -1: a signed-in account, always an event of its own. */
+void bs_http_log_refusal(struct bs_http_ctx *c, const char *type, int kind, const char *why);
+/* Writes the summary events of the minutes that are over (all: the one still running too). */
+void bs_http_refusal_summaries(struct bs_http *h, int all);
+
+/* ---- api.c and api_*.c: the route table and its handlers ---- */
+
+/* A string member of the JSON body, at most max bytes; NULL when absent (or not a string:
+ * then *bad is set). */
+const char *bs_api_jstr(struct bs_http_ctx *c, const char *key, size_t max, int *bad);
+/* ?key=N within [lo, hi]; *out unchanged when absent. 0 or BS_EINVALID naming the argument. */
+int bs_api_query_int(struct bs_http_ctx *c, const char *key, int lo, int hi, int *out);
+
+/* api_session.c: signing in and out, the own account, password, TOTP, reset tokens */
+void bs_api_login(struct bs_http_ctx *c);
+void bs_api_logout(struct bs_http_ctx *c);
+void bs_api_me(struct bs_http_ctx *c);
+void bs_api_password(struct bs_http_ctx *c);
+void bs_api_totp_enroll(struct bs_http_ctx *c);
+void bs_api_totp_confirm(struct bs_http_ctx *c);
+void bs_api_reset(struct bs_http_ctx *c);
+/* api_users.c: other accounts, and the policy they live under */
+void bs_api_users(struct bs_http_ctx *c);
+void bs_api_user_get(struct bs_http_ctx *c);
+void bs_api_user_create(struct bs_http_ctx *c);
+void bs_api_user_patch(struct bs_http_ctx *c);
+void bs_api_user_delete(struct bs_http_ctx *c);
+void bs_api_user_reset(struct bs_http_ctx *c);
+void bs_api_user_unlock(struct bs_http_ctx *c);
+void bs_api_policy(struct bs_http_ctx *c);
+/* api_registers.c: the registers (src/registry), every register through the same routes */
+void bs_api_registers(struct bs_http_ctx *c);
+void bs_api_reg_list(struct bs_http_ctx *c);
+void bs_api_reg_add(struct bs_http_ctx *c);
+void bs_api_reg_get(struct bs_http_ctx *c);
+void bs_api_reg_update(struct bs_http_ctx *c);
+void bs_api_reg_archive(struct bs_http_ctx *c);
+void bs_api_reg_history(struct bs_http_ctx *c);
+/* api_events.c: the event log: append a batch, read, status */
+void bs_api_events_append(struct bs_http_ctx *c);
+void bs_api_events_read(struct bs_http_ctx *c);
+void bs_api_events_status(struct bs_http_ctx *c);
+/* api_catalog.c: the catalog, the status, evidence, the deadlines, this API's description */
+void bs_api_controls(struct bs_http_ctx *c);
+void bs_api_control(struct bs_http_ctx *c);
+void bs_api_status(struct bs_http_ctx *c);
+void bs_api_evidence(struct bs_http_ctx *c);
+void bs_api_due(struct bs_http_ctx *c);
+void bs_api_due_ics(struct bs_http_ctx *c);
+void bs_api_openapi(struct bs_http_ctx *c);
 
 #endif

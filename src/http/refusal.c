@@ -7,14 +7,18 @@
  * (total, per kind, the sources with the most refusals) become one summary event. The
  * per-source table is bounded too: sources beyond BS_REFUSAL_SOURCES in one minute are
  * counted together. Whatever the number of clients or addresses, refusals cost at most
- * BS_REFUSAL_VERBATIM + 1 events per minute (docs/roles.md, "Refusals and the event log"). */
+ * BS_REFUSAL_VERBATIM + 1 events per minute (docs/roles.md, "Refusals and the event log").
+ * The end of the file writes the events: each refusal the bound admits, and the summaries. */
+#include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "http/http_int.h"
 
 #define MINUTE_US (60LL * 1000000)
@@ -221,5 +225,124 @@ const char *bs_refusal_kind_name(enum bs_refusal_kind kind)
 	case BS_REFUSAL_LOGIN: return "auth.login";
 	case BS_REFUSAL_RESET: return "auth.reset";
 	default: return "auth.denied";
+	}
+}
+
+/* ---- recording refusals as events (the bound above decides which) ---- */
+
+/* The server log says when refusals could not be recorded: one line per 10 seconds at most,
+ * with the number since the last line (a full disk must not turn into a full journal). */
+static void note_unrecorded(struct bs_http_ctx *c, const char *type, const char *why)
+{
+	struct bs_http *h = c->server;
+	int64_t now = bs_clock_now();
+	long long lost;
+
+	pthread_mutex_lock(&h->note_mu);
+	h->note_lost++;
+	if (h->note_us && now - h->note_us < 10 * 1000000LL && now >= h->note_us) {
+		pthread_mutex_unlock(&h->note_mu);
+		return;
+	}
+	lost = h->note_lost;
+	h->note_lost = 0;
+	h->note_us = now;
+	pthread_mutex_unlock(&h->note_mu);
+	fprintf(stderr, "brokersec serve: %lld refusal(s) answered but not recorded as %s events: %s: see 'brokersec log "
+		"status' and free disk space or repair the event log\n", lost, type, why);
+}
+
+/* Every refusal is an event; one of a client not signed in (kind >= 0) goes through the
+ * per-minute bound above and may end up counted in a summary event instead. When the
+ * event cannot be written the refusal stands all the same: refusing is already the closed
+ * outcome and nothing was changed that would have to be undone. The server log says so, a
+ * failed write raises the event log's own alert (eventlog.c), and a counted refusal goes into
+ * the summary. */
+static void record_refusal(struct bs_http_ctx *c, const char *type, int kind, const char *msg)
+{
+	int64_t now = bs_clock_now();
+	int err;
+
+	if (kind >= 0 && !bs_refusals_admit(c->server->refusals, (enum bs_refusal_kind)kind, c->source, now))
+		return;
+	err = bs_audit(c->dd, type, "failure", NULL, "%s", msg);
+	if (err < 0) {
+		if (kind >= 0)
+			bs_refusals_unrecorded(c->server->refusals, (enum bs_refusal_kind)kind, now);
+		note_unrecorded(c, type, bs_error_message());
+	}
+}
+
+void bs_http_log_refusal(struct bs_http_ctx *c, const char *type, int kind, const char *why)
+{
+	struct bs_buf msg = BS_BUF_INIT;
+
+	bs_buf_printf(&msg, "%s ", c->method);
+	bs_http_put_escaped(&msg, c->path, 200);
+	bs_buf_printf(&msg, " from %s refused: %s", c->source, why);
+	record_refusal(c, type, kind, msg.ptr);
+	bs_buf_release(&msg);
+}
+
+void bs_http_refusal(struct bs_http_ctx *c, enum bs_refusal_kind kind, const char *msg)
+{
+	record_refusal(c, bs_refusal_kind_name(kind), (int)kind, msg);
+}
+
+/* The summaries of refusals counted but not recorded one by one: from the timer (server.c)
+ * once a second for the minutes that are over, and at stop for the one still running. */
+void bs_http_refusal_summaries(struct bs_http *h, int all)
+{
+	struct bs_refusal_summary s;
+
+	while (bs_refusals_take(h->refusals, bs_clock_now(), all, &s)) {
+		char from[BS_TIME_MAX], to[BS_TIME_MAX], *data;
+		struct bs_buf msg = BS_BUF_INIT;
+		json_t *d, *top = json_array();
+		int err;
+
+		bs_time_format(s.from_us, from);
+		bs_time_format(s.to_us, to);
+		bs_buf_printf(&msg, "%lld refusals of clients not signed in from %s to %s not recorded one by one (",
+			      (long long)s.suppressed_all, from, to);
+		d = json_pack("{s:s,s:s,s:I,s:I,s:I}", "from", from, "to", to, "refusals", (json_int_t)s.refusals,
+			      "recorded", (json_int_t)s.verbatim, "summarized", (json_int_t)s.suppressed_all);
+		for (int k = 0, first = 1; k < BS_REFUSAL_KINDS; k++) {
+			const char *name = bs_refusal_kind_name((enum bs_refusal_kind)k);
+			json_object_set_new(d, name, json_integer((json_int_t)s.suppressed[k]));
+			if (!s.suppressed[k])
+				continue;
+			bs_buf_printf(&msg, "%s%lld %s", first ? "" : ", ", (long long)s.suppressed[k], name);
+			first = 0;
+		}
+		bs_buf_printf(&msg, "; %lld more were events of their own), from %lld sources", (long long)s.verbatim,
+			      (long long)s.sources);
+		if (s.other)
+			bs_buf_printf(&msg, " and more (%lld refusals from sources beyond the first %d)", (long long)s.other,
+				      BS_REFUSAL_SOURCES);
+		for (int i = 0; i < s.ntop; i++) {
+			bs_buf_printf(&msg, "%s %s (%lld)", i ? "," : "; most from", s.top[i].source, (long long)s.top[i].count);
+			json_array_append_new(top, json_pack("{s:s,s:I}", "source", s.top[i].source, "count",
+							     (json_int_t)s.top[i].count));
+		}
+		json_object_set_new(d, "sources", json_integer((json_int_t)s.sources));
+		json_object_set_new(d, "other", json_integer((json_int_t)s.other));
+		json_object_set_new(d, "top", top);
+		data = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(d);
+		if (!h->tick_dd && (err = bs_datadir_open(&h->tick_dd, h->datadir)) < 0) {
+			h->tick_dd = NULL;
+		} else {
+			h->tick_dd->actor = "-";
+			h->tick_dd->source = "serve";
+			err = bs_audit(h->tick_dd, "auth.denied.summary", "failure", data, "%s", msg.ptr);
+			h->tick_dd->actor = NULL;
+			h->tick_dd->source = NULL;
+		}
+		if (err < 0) /* the counts must not vanish: the server log keeps them */
+			fprintf(stderr, "brokersec serve: cannot record a refusal summary in the event log (%s): %s\n",
+				bs_error_message(), msg.ptr);
+		free(data);
+		bs_buf_release(&msg);
 	}
 }

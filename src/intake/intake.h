@@ -11,9 +11,10 @@
  * connections (the senders' own buffers fill: backpressure) instead of growing.
  *
  * Events go straight into an event log (cfg.log: pipelined, trusted batches; the next
- * batch is built while the previous one commits) or, in tests, to a sink (a batch is handed
- * over only after the previous one returned). Either way the order of arrival is kept, and
- * a message counts as committed only once it is durable.
+ * batch is built while the previous one commits): the one production path, which both
+ * `brokersec intake` and `brokersec serve` take. Unit tests may give a sink instead (a
+ * batch is handed over only after the previous one returned). Either way the order of
+ * arrival is kept, and a message counts as committed only once it is durable.
  */
 #ifndef BS_INTAKE_INTAKE_H
 #define BS_INTAKE_INTAKE_H
@@ -22,7 +23,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/buf.h"
 #include "core/error.h"
 #include "eventlog/eventlog.h"
 
@@ -40,8 +40,9 @@ struct bs_intake;
 /* The default of bs_intake_config.evict_idle_us. */
 #define BS_INTAKE_EVICT_IDLE_US (60 * INT64_C(1000000))
 
-/* Receives a batch of events (when no log is configured; tests); returns 0 once they are durably stored, or an error (with
- * the thread's message set). Called from the intake's commit thread only. */
+/* Tests only: receives a batch of events when no log is configured; returns 0 once they
+ * are durably stored, or an error (with the thread's message set). Called from the intake's
+ * commit thread only. */
 typedef int (*bs_intake_sink_fn)(void *ctx, struct bs_event *ev, size_t n);
 /* Receives one line about what the intake does ("listening on tcp 127.0.0.1:6514") or
  * what went wrong; called from any intake thread, never with a lock held. */
@@ -75,12 +76,13 @@ struct bs_intake_config {
 	 * CLOCK_MONOTONIC. Tests give bs_clock_now and move it with bs_clock_set. */
 	int64_t (*clock)(void);
 	const char *stats_path;    /* where counters are written (atomically, now and then), or NULL */
-	bs_intake_sink_fn sink;    /* used when log is NULL */
+	bs_intake_sink_fn sink;    /* tests only: used when log is NULL */
 	void *sink_ctx;
-	/* The event log to store into directly (real use): events are added as trusted (this
-	 * module builds them) and committed in pipelined batches (bs_eventlog_batch_*): the next
-	 * batch is parsed and built while the previous one commits. Nothing is counted as
-	 * committed before its batch is durable. When set, sink is not used. */
+	/* The event log to store into directly (the production path): events are added as
+	 * trusted (bs_syslog_event_build builds them) and committed in pipelined batches
+	 * (bs_eventlog_batch_*): the next batch is parsed and built while the previous one
+	 * commits. Nothing is counted as committed before its batch is durable. When set, sink
+	 * is not used. */
 	struct bs_eventlog *log;
 	bs_intake_notify_fn notify; /* may be NULL */
 	void *notify_ctx;
@@ -128,11 +130,10 @@ void bs_intake_free(struct bs_intake *in);
 char *bs_intake_stats_file(const char *datadir_path);
 /* Reads the counters the last (or running) intake wrote there: for `log status`.
  * BS_ENOTFOUND when no intake has run. */
+int bs_intake_stats_read(const char *path, struct bs_intake_stats *out);
 /* The counters as a new JSON object (the "intake" of `log status --format json`); st NULL
  * (no intake has run) gives json null. */
 json_t *bs_intake_stats_json(const struct bs_intake_stats *st);
-
-int bs_intake_stats_read(const char *path, struct bs_intake_stats *out);
 
 /*
  * The TLS certificate of a data directory: <datadir>/tls/cert.pem and tls/key.pem. When
@@ -142,36 +143,5 @@ int bs_intake_stats_read(const char *path, struct bs_intake_stats *out);
  * are the paths (caller frees); fingerprint gets "SHA256:<hex>" of the certificate.
  */
 int bs_intake_tls_ensure(const char *datadir_path, char **cert, char **key, char *fingerprint, size_t cap);
-
-/* ---- the event of one message (exposed for tests) ---- */
-
-enum bs_intake_transport { BS_INTAKE_UDP, BS_INTAKE_TCP, BS_INTAKE_TLS };
-
-/* Strings one event points into; reused from event to event (clear, not free). */
-struct bs_intake_scratch {
-	struct bs_buf host, message, source, data, tmp;
-};
-void bs_intake_scratch_release(struct bs_intake_scratch *s);
-
-/*
- * Fills ev (type "syslog") from one received message raw[0..len): host, severity and the
- * message text made valid UTF-8 (bad bytes and control characters become U+FFFD; the
- * message is cut at 64 KiB), and data holding the receipt: received, transport, framing
- * and the raw bytes. The parsed fields (facility, app_name, procid, msgid, sd, the sender's
- * timestamp, parse status) are a function of the receipt and come back with
- * bs_intake_event_view; they are stored only when the raw bytes do not fit whole.
- * frame_flags are BS_FRAME_* of syslog.h. Returns 1 when the message parsed, 0 when it is
- * stored as malformed. ev's strings point into s.
- */
-int bs_intake_event_build(struct bs_event *ev, struct bs_intake_scratch *s, const char *raw, size_t len,
-			  int64_t recv_us, const char *source, enum bs_intake_transport transport,
-			  unsigned frame_flags);
-
-/*
- * The data of a stored event as readers see it: for a syslog event stored as its receipt,
- * the receipt with the parsed fields added (what bs_intake_event_build would write with
- * nothing left out); any other data as it is. New reference; data is not changed.
- */
-json_t *bs_intake_event_view(const char *type, json_t *data);
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/tls_policy.h"
 #include "intake/intake.h"
 #include "intake/tls_internal.h"

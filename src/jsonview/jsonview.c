@@ -1,9 +1,10 @@
-/* jsonview.c - JSON of catalog entries and status, one shape for the CLI and the API. */
+/* jsonview.c - JSON of catalog entries, status, events, accounts and evidence: one shape
+ * for the CLI and the API. */
 #include "jsonview/jsonview.h"
 
 #include "core/clock.h"
-#include "intake/intake.h"
 #include "profile/profile.h"
+#include "syslog/syslog.h"
 
 static json_t *text_json(const char *zh, const char *en)
 {
@@ -106,6 +107,60 @@ json_t *bs_jsonview_event(const struct bs_event *ev)
 	json_t *o = bs_event_json(ev);
 	json_t *data = json_object_get(o, "data");
 
-	json_object_set_new(o, "data", bs_intake_event_view(ev->type, data));
+	json_object_set_new(o, "data", bs_syslog_event_view(ev->type, data));
+	return o;
+}
+
+/* A time to the second, or null for 0 (never, or not yet). */
+static json_t *time_json(int64_t us)
+{
+	char t[BS_TIME_MAX];
+
+	if (!us)
+		return json_null();
+	bs_time_format(us, t);
+	t[19] = 'Z'; /* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ": seconds are enough for an account */
+	t[20] = '\0';
+	return json_string(t);
+}
+
+json_t *bs_jsonview_account(const struct bs_account *a)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "username", json_string(a->username));
+	json_object_set_new(o, "full_name", json_string(a->full_name));
+	json_object_set_new(o, "role", json_string(bs_role_name(a->role)));
+	json_object_set_new(o, "kind", json_string(bs_account_kind_name(a->kind)));
+	json_object_set_new(o, "state", json_string(a->state));
+	if (a->disabled_reason[0])
+		json_object_set_new(o, "disabled_reason", json_string(a->disabled_reason));
+	json_object_set_new(o, "expires", time_json(a->expires_us));
+	json_object_set_new(o, "last_login", time_json(a->last_login_us));
+	json_object_set_new(o, "password_changed", time_json(a->pw_changed_us));
+	json_object_set_new(o, "must_change_password", json_boolean(a->must_change));
+	json_object_set_new(o, "locked", json_boolean(a->locked_until_us > bs_clock_now()));
+	json_object_set_new(o, "totp", json_boolean(a->totp_enrolled));
+	json_object_set_new(o, "totp_cli_only", json_boolean(a->totp_cli_only));
+	json_object_set_new(o, "created", time_json(a->created_us));
+	json_object_set_new(o, "created_by", json_string(a->created_by));
+	json_object_set_new(o, "networks", json_string(a->networks));
+	json_object_set_new(o, "hours", json_string(a->hours));
+	json_object_set_new(o, "max_sessions", json_integer(a->max_sessions));
+	return o;
+}
+
+json_t *bs_jsonview_evidence(const struct bs_evidence *e)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(e->id));
+	json_object_set_new(o, "control_id", json_string(e->control_id));
+	json_object_set_new(o, "sha256", json_string(e->sha256));
+	json_object_set_new(o, "size", json_integer(e->size));
+	json_object_set_new(o, "name", json_string(e->name));
+	json_object_set_new(o, "note", json_string(e->note));
+	json_object_set_new(o, "created_at", json_string(e->created_at));
+	json_object_set_new(o, "created_by", json_string(e->created_by));
 	return o;
 }

@@ -127,11 +127,10 @@ int bs_profile_create(struct bs_store *s, const char *org, unsigned mask, const 
 		if ((err = put_flag(s, f, (mask >> f) & 1, now, who)) < 0)
 			goto fail;
 	sqlite3_finalize(st);
-	return bs_store_commit(s);
+	return bs_store_finish(s, 0);
 fail:
 	sqlite3_finalize(st);
-	bs_store_rollback(s);
-	return err;
+	return bs_store_finish(s, err);
 }
 
 int bs_profile_set(struct bs_store *s, enum bs_profile_flag f, int on, const char *who, int *changed)

@@ -1,6 +1,6 @@
 /* account-review: periodic reviews of system accounts (A2.4.1.6.1.4). Not in the issue's
  * list; the deadline engine needs a record of the last review to compute the next one. */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const struct bs_field fields[] = {
 	{ "date", BS_FT_DATE, BS_FF_REQUIRED, .width = 10, .zh = "日期", .en = "date" },
@@ -11,5 +11,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_account_review = {
-	"account-review", "帳號審核", "account reviews", "A2.4.1.6.1.4", fields, 0, NULL,
+	.name = "account-review",
+	.order = 160,
+	.zh = "帳號審核",
+	.en = "account reviews",
+	.summary_zh = "帳號審核",
+	.summary_en = "register: account reviews",
+	.about = "Periodic reviews of system accounts (A2.4.1.6.1.4): the deadline engine computes the next one "
+		  "from the last.",
+	.source = "A2.4.1.6.1.4",
+	.fields = fields,
 };

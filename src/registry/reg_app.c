@@ -4,7 +4,7 @@
 
 #include "catalog/catalog.h"
 #include "core/error.h"
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 int bs_app_requires(const char *id, int cls)
 {
@@ -46,5 +46,15 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_app = {
-	"app", "行動應用程式", "mobile apps", "SR.8", fields, 0, check,
+	.name = "app",
+	.order = 80,
+	.zh = "行動應用程式",
+	.en = "mobile apps",
+	.summary_zh = "行動應用程式",
+	.summary_en = "register: mobile apps",
+	.about = "Mobile apps, their security class and which Table 1 requirements (A1.T1.NN) they meet; what a "
+		  "class requires comes from the catalog.",
+	.source = "SR.8",
+	.fields = fields,
+	.check = check,
 };

@@ -1,5 +1,5 @@
 /* assessment: a completed security assessment of a system (A2.3). */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const struct bs_field fields[] = {
 	{ "system", BS_FT_REF, BS_FF_REQUIRED, .ref = "system", .width = 6, .zh = "系統", .en = "system" },
@@ -12,5 +12,13 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_assessment = {
-	"assessment", "資安評估", "assessments", "A2.3.1", fields, 0, NULL,
+	.name = "assessment",
+	.order = 140,
+	.zh = "資安評估",
+	.en = "assessments",
+	.summary_zh = "資安評估紀錄",
+	.summary_en = "register: completed assessments",
+	.about = "A completed security assessment of a system (A2.3).",
+	.source = "A2.3.1",
+	.fields = fields,
 };

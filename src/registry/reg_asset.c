@@ -1,5 +1,5 @@
 /* asset: information assets by the seven kinds of SR.2. */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const kinds[] = { "software", "hardware", "environment", "document", "communication", "data",
 				     "personnel", NULL };
@@ -16,5 +16,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_asset = {
-	"asset", "資訊資產", "information assets", "SR.2.1", fields, 1, NULL,
+	.name = "asset",
+	.order = 10,
+	.zh = "資訊資產",
+	.en = "information assets",
+	.summary_zh = "資訊資產登錄",
+	.summary_en = "register: information assets",
+	.about = "Information assets by the seven kinds of SR.2.",
+	.source = "SR.2.1",
+	.fields = fields,
+	.csv = 1,
 };

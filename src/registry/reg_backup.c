@@ -1,7 +1,7 @@
 /* backup: per system, tolerated data loss and recovery time, copies (3-2-1), the last
  * backup and the last restore test (SR.12, A2.4.1.8, A3.7.11). */
 #include "core/error.h"
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static int check(const json_t *rec)
 {
@@ -27,5 +27,15 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_backup = {
-	"backup", "備份", "backups", "A2.4.1.8", fields, 0, check,
+	.name = "backup",
+	.order = 150,
+	.zh = "備份",
+	.en = "backups",
+	.summary_zh = "備份",
+	.summary_en = "register: backups",
+	.about = "Per system: tolerated data loss and recovery time, copies (3-2-1), the last backup and the last "
+		  "restore test (SR.12, A2.4.1.8, A3.7.11).",
+	.source = "A2.4.1.8",
+	.fields = fields,
+	.check = check,
 };

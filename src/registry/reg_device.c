@@ -1,5 +1,5 @@
 /* device: the devices of a system (A2.3.2 sampling) and mobile / BYOD devices (SR.5). */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const kinds[] = { "server", "desktop", "laptop", "network", "storage", "mobile", "byod",
 				     "other", NULL };
@@ -17,5 +17,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_device = {
-	"device", "設備", "devices", "A2.3.2", fields, 1, NULL,
+	.name = "device",
+	.order = 30,
+	.zh = "設備",
+	.en = "devices",
+	.summary_zh = "設備登錄",
+	.summary_en = "register: devices",
+	.about = "The devices of a system (A2.3.2 sampling) and mobile / BYOD devices (SR.5).",
+	.source = "A2.3.2",
+	.fields = fields,
+	.csv = 1,
 };

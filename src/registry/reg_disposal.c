@@ -1,6 +1,6 @@
 /* disposal: retired equipment, how its data was removed and who verified it (SR.17). */
 #include "core/error.h"
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const methods[] = { "overwrite", "destruction", NULL };
 
@@ -27,5 +27,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_disposal = {
-	"disposal", "設備報廢", "disposals", "SR.17", fields, 0, check,
+	.name = "disposal",
+	.order = 110,
+	.zh = "設備報廢",
+	.en = "disposals",
+	.summary_zh = "設備報廢",
+	.summary_en = "register: disposals",
+	.about = "Retired equipment, how its data was removed and who verified it (SR.17).",
+	.source = "SR.17",
+	.fields = fields,
+	.check = check,
 };

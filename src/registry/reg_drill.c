@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const kinds[] = { "social-engineering", "bcp", NULL };
 
@@ -41,5 +41,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_drill = {
-	"drill", "演練", "drills", "A2.6", fields, 0, check,
+	.name = "drill",
+	.order = 120,
+	.zh = "演練",
+	.en = "drills",
+	.summary_zh = "演練（社交工程、業務持續）",
+	.summary_en = "register: drills",
+	.about = "Social-engineering drills (A2.6) and business-continuity drills (A2.3.4).",
+	.source = "A2.6",
+	.fields = fields,
+	.check = check,
 };

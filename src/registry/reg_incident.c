@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
 /* A3.6.1 .. A3.6.5 */
@@ -39,5 +39,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_incident = {
-	"incident", "資安事件", "incidents", "SR.19", fields, 0, check,
+	.name = "incident",
+	.order = 100,
+	.zh = "資安事件",
+	.en = "incidents",
+	.summary_zh = "資安事件",
+	.summary_en = "register: incidents",
+	.about = "Security incidents, their reporting (SR.19) and the Annex 3 六 response steps.",
+	.source = "SR.19",
+	.fields = fields,
+	.check = check,
 };

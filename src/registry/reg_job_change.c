@@ -1,5 +1,5 @@
 /* job-change: transfers and leavers, with assets returned and access revoked (SR.4.7). */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const kinds[] = { "transfer", "leave", NULL };
 
@@ -14,5 +14,13 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_job_change = {
-	"job-change", "職務異動", "job changes", "SR.4.7", fields, 0, NULL,
+	.name = "job-change",
+	.order = 60,
+	.zh = "職務異動",
+	.en = "job changes",
+	.summary_zh = "職務異動",
+	.summary_en = "register: job changes",
+	.about = "Transfers and leavers, with assets returned and access revoked (SR.4.7).",
+	.source = "SR.4.7",
+	.fields = fields,
 };

@@ -1,6 +1,6 @@
 /* person: staff, their role (which sets the training hours of SR.4.5), background check and
  * confidentiality agreement (SR.4.1, SR.4.2). */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const roles[] = { "security", "it", "general", "manager", NULL };
 
@@ -16,5 +16,15 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_person = {
-	"person", "人員", "people", "SR.4.1", fields, 1, NULL,
+	.name = "person",
+	.order = 40,
+	.zh = "人員",
+	.en = "people",
+	.summary_zh = "人員登錄",
+	.summary_en = "register: people",
+	.about = "Staff, their role (which sets the training hours of SR.4.5), background check and "
+		  "confidentiality agreement (SR.4.1, SR.4.2).",
+	.source = "SR.4.1",
+	.fields = fields,
+	.csv = 1,
 };

@@ -1,5 +1,5 @@
 /* plan: the assessment plan and its approval (A2.2). */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const approvers[] = { "board", "delegated", NULL };
 
@@ -12,5 +12,13 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_plan = {
-	"plan", "評估計畫", "assessment plans", "A2.2.2", fields, 0, NULL,
+	.name = "plan",
+	.order = 130,
+	.zh = "評估計畫",
+	.en = "assessment plans",
+	.summary_zh = "評估計畫",
+	.summary_en = "register: assessment plans",
+	.about = "The assessment plan and its approval (A2.2).",
+	.source = "A2.2.2",
+	.fields = fields,
 };

@@ -3,7 +3,7 @@
 
 #include "core/error.h"
 #include "profile/profile.h"
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const byod_items[] = { "SR.5.1", "SR.5.2", "SR.5.3", NULL };
 static const char *const social_items[] = { "SR.6.1", "SR.6.2", "SR.6.3", "SR.6.4", NULL };
@@ -58,5 +58,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_policy_doc = {
-	"policy-doc", "規範文件", "policy documents", "SR.3", fields, 0, check,
+	.name = "policy-doc",
+	.order = 90,
+	.zh = "規範文件",
+	.en = "policy documents",
+	.summary_zh = "規範文件",
+	.summary_en = "register: policy documents",
+	.about = "The documents SR.5, 6, 7, 13, 17 and 18 require, with the clauses each covers.",
+	.source = "SR.3",
+	.fields = fields,
+	.check = check,
 };

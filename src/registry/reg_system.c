@@ -1,5 +1,5 @@
 /* system: computer systems and their category (A2.3.1), which sets the assessment cycle. */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const struct bs_field fields[] = {
 	{ "name", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 28, .zh = "名稱", .en = "name" },
@@ -13,5 +13,13 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_system = {
-	"system", "電腦系統", "computer systems", "A2.3.1", fields, 0, NULL,
+	.name = "system",
+	.order = 20,
+	.zh = "電腦系統",
+	.en = "computer systems",
+	.summary_zh = "電腦系統登錄（分類）",
+	.summary_en = "register: computer systems and their category",
+	.about = "Computer systems and their category (A2.3.1), which sets the assessment cycle.",
+	.source = "A2.3.1",
+	.fields = fields,
 };

@@ -1,5 +1,5 @@
 /* training: hours of security training per person (SR.4.5). */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const char *const kinds[] = { "professional", "general", NULL };
 
@@ -14,5 +14,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_training = {
-	"training", "教育訓練", "training", "SR.4.5", fields, 1, NULL,
+	.name = "training",
+	.order = 50,
+	.zh = "教育訓練",
+	.en = "training",
+	.summary_zh = "教育訓練時數",
+	.summary_en = "register: training hours",
+	.about = "Hours of security training per person (SR.4.5).",
+	.source = "SR.4.5",
+	.fields = fields,
+	.csv = 1,
 };

@@ -1,6 +1,6 @@
 /* vendor: outsourced services with their confidentiality clause and security requirements
  * (SR.4.3, A2.5.6.6). */
-#include "registry/registers.h"
+#include "registry/registry_private.h"
 
 static const struct bs_field fields[] = {
 	{ "name", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 22, .zh = "廠商", .en = "name" },
@@ -14,5 +14,14 @@ static const struct bs_field fields[] = {
 };
 
 const struct bs_register bs_reg_vendor = {
-	"vendor", "委外廠商", "vendors", "SR.4.3", fields, 0, NULL,
+	.name = "vendor",
+	.order = 70,
+	.zh = "委外廠商",
+	.en = "vendors",
+	.summary_zh = "委外廠商",
+	.summary_en = "register: vendors",
+	.about = "Outsourced services with their confidentiality clause and security requirements (SR.4.3, "
+		  "A2.5.6.6).",
+	.source = "SR.4.3",
+	.fields = fields,
 };

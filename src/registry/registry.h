@@ -2,11 +2,15 @@
  * registry.h - the registers the regulation makes a broker keep (systems, people, training,
  * incidents, drills, ...), all run by one generic engine.
  *
- * A register is ONE file (src/registry/reg_<name>.c) holding a struct bs_register: its name,
- * labels, the catalog clauses it serves and a table of field descriptors. The engine does
- * everything else from that table: CLI option parsing, validation (the error names the
- * field), storage, JSON, CSV import/export and history. Adding a register is adding a file
- * and one line in `registers[]` in registry.c.
+ * A register is ONE file (src/registry/reg_<name>.c) defining
+ * `const struct bs_register bs_reg_<name>` (the file name with '-' as '_'): its name, place in
+ * the CLI order, labels, the catalog clauses it serves and a table of field descriptors. The
+ * engine does everything else from that table: CLI option parsing, validation (the error
+ * names the field), storage, JSON, CSV import/export, history, the API routes
+ * (/api/v1/registers/NAME/...), the OpenAPI schema and the documentation
+ * (bs_register_doc()). Adding a register is adding that file: bs_registers[] is generated
+ * from the files at build time (tools/gen-registers.sh), and `make docs` regenerates the
+ * docs (docs/DEVELOPING.md, "Adding a register").
  *
  * Records are JSON objects {"id": N, <field>: value|null ..., "archived": bool}. Nothing is
  * ever erased: `archive` hides a record from lists, and every add/update/archive keeps the
@@ -52,8 +56,13 @@ struct bs_field {
 };
 
 struct bs_register {
-	const char *name;          /* "system"; the CLI command and the event type's middle */
+	const char *name;          /* "system"; the CLI command, the API path segment and the event
+				    * type's middle */
+	int order;                 /* place in the CLI order (`brokersec --help`, GET /registers):
+				    * bs_registers[] is sorted by it at build time; unique, > 0 */
 	const char *zh, *en;       /* what it holds */
+	const char *summary_zh, *summary_en; /* its line in `brokersec --help` */
+	const char *about;         /* one or two sentences for docs/registers.md (English) */
 	const char *source;        /* the catalog clauses it serves, "A2.3.1" */
 	const struct bs_field *fields; /* ends with a field whose name is NULL */
 	int csv;                   /* import/export as CSV */
@@ -62,7 +71,8 @@ struct bs_register {
 	int (*check)(const json_t *rec);
 };
 
-/* Every register, in CLI order, ending with NULL. */
+/* Every register, in CLI order (by .order), ending with NULL. Generated at build time from
+ * src/registry/reg_*.c ($(BUILD)/gen/registers_list.c, included by registry.c). */
 extern const struct bs_register *const bs_registers[];
 const struct bs_register *bs_register_find(const char *name);
 const struct bs_field *bs_register_field(const struct bs_register *r, const char *name);
@@ -126,6 +136,20 @@ int bs_reg_import_csv_file(struct bs_datadir *dd, const struct bs_register *r, c
  * "line N: ..." for broken quoting, a NUL byte or too many or too long cells. Exposed for tests. */
 int bs_csv_parse(const char *text, size_t len,
 		 int (*fn)(int line, char **cells, size_t n, void *ctx), void *ctx);
+
+/* --- documentation (registry_doc.c), made from the descriptors alone --- */
+
+enum bs_register_doc {
+	BS_REGDOC_OPENAPI,  /* docs/openapi.yaml, under components/schemas: RegisterName,
+			     * RegisterRecord and one Register.<name> record schema per register
+			     * (types, allowed values, required fields, ranges) */
+	BS_REGDOC_MARKDOWN, /* docs/registers.md: the table of registers (name, zh-TW, English,
+			     * clauses, CSV) and a field table per register */
+	BS_REGDOC_README,   /* README.md: the cells of the registers' row of "What works today" */
+};
+/* Appends the fragment kind to out. `make docs` puts each between its markers in those files
+ * and `make docs-check` fails when one is stale (tools/registers-doc.c). */
+void bs_register_doc(enum bs_register_doc kind, struct bs_buf *out);
 
 /* --- policy documents and apps: what each must contain (used by the engine and status) --- */
 

@@ -9,9 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "core/error.h"
-#include "eventlog/eventlog.h"
-#include "registry/registers.h"
 #include "registry/registry_private.h"
 
 #define CSV_MAX_CELLS 64

@@ -4,6 +4,11 @@
 
 #include "registry/registry.h"
 
+/* Helpers for the check() functions of the descriptors (reg_*.c). */
+int bs_reg_has(const json_t *rec, const char *field);
+const char *bs_reg_str(const json_t *rec, const char *field);
+int64_t bs_reg_int(const json_t *rec, const char *field, int64_t dflt);
+
 /* Makes a full field object from the given fields plus defaults; unknown fields fail. */
 int bs_reg__build(const struct bs_register *r, const json_t *given, json_t **out);
 /* Every ref / refs value names an existing record. cli picks how the field is named. */

@@ -2,10 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "eventlog/eventlog.h"
-#include "registry/registers.h"
 #include "registry/registry_private.h"
 
 static char *dump(const json_t *v)

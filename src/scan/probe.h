@@ -8,6 +8,10 @@
  * what it must read); every check that uses its facts then reports that reason.
  * Probes only read. Paths given to the helpers are host paths ("/etc/shadow"); the helpers
  * put the scanned root in front.
+ *
+ * The helpers below are the probe library: facts and host access in probe_util.c, text
+ * (lines, numbers, configuration files with comments) in probe_text.c, the dpkg database in
+ * probe_packages.c. A parsing idiom two probes share belongs here, not in a copy.
  */
 #ifndef BS_SCAN_PROBE_H
 #define BS_SCAN_PROBE_H
@@ -100,5 +104,44 @@ char *bs_text_line(struct bs_buf *b, size_t *pos, int *lineno);
 char *bs_text_trim(char *s);
 /* Parses a decimal integer; 0 or -1. */
 int bs_text_int(const char *s, long long *out);
+/* Splits a colon-separated line (passwd, shadow) into exactly n fields, in place; 0 or -1. */
+int bs_split_colon(char *line, char **f, int n);
+
+/* A configuration file read line by line the way most are written: comments dropped, blanks
+ * trimmed at both ends, blank lines skipped. The flags say what a comment is, as the program
+ * that reads the file decides it:
+ *   BS_CONF_HASH       '#' starts a comment anywhere on a line (chrony/ntp, nftables,
+ *                      rsyslog, logrotate, PAM)
+ *   BS_CONF_HASH_LINE  only a line whose first non-blank character is '#' is a comment, a
+ *                      '#' further on is data (login.defs, sshd_config, auditctl rules)
+ *   BS_CONF_CONTINUE   a line whose last character is a backslash is joined to the next with a
+ *                      space, unless a comment was cut from it (PAM)
+ * Usage:
+ *   struct bs_probe_conf c;
+ *   if (bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) { ...bs_error_message()... }
+ *   while ((l = bs_probe_conf_next(&c))) { ...l, c.line... }
+ *   bs_probe_conf_release(&c);
+ */
+#define BS_CONF_HASH 0x1
+#define BS_CONF_HASH_LINE 0x2
+#define BS_CONF_CONTINUE 0x4
+struct bs_probe_conf {
+	struct bs_buf text;    /* the file */
+	size_t pos;
+	int lineno;            /* physical lines read so far */
+	int line;              /* the line number of the line last returned (of its first part) */
+	unsigned flags;
+	struct bs_buf joined;  /* continued lines joined */
+};
+/* Reads host file path (bs_probe_read): 0, or its error (message set) with nothing held:
+ * release c after success (releasing it twice is harmless). */
+int bs_probe_conf_open(struct bs_probe_conf *c, const struct bs_probe_ctx *ctx, const char *path, unsigned flags);
+/* The next line that is not blank once its comment is cut, trimmed (a C string inside c,
+ * valid until the next call); NULL at the end of the file. */
+char *bs_probe_conf_next(struct bs_probe_conf *c);
+/* The next physical line as it is (only its line end removed), for a block whose lines the
+ * file's program does not parse (logrotate's scripts); NULL at the end. */
+char *bs_probe_conf_raw(struct bs_probe_conf *c);
+void bs_probe_conf_release(struct bs_probe_conf *c);
 
 #endif

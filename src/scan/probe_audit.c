@@ -19,25 +19,20 @@ struct rules {
 
 static void read_rules(struct bs_probe_ctx *ctx, const char *path, struct rules *st)
 {
-	struct bs_buf b = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0;
+	struct bs_probe_conf c;
 	char *l;
 
-	if (bs_probe_read(ctx, path, &b) < 0) {
+	/* auditctl -R: a line starting with '#' is a comment; '#' inside a rule is data */
+	if (bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH_LINE) < 0) {
 		bs_fact_add(ctx, "audit.rule_error", path, bs_error_message(), path, 0);
 		bs_error_clear();
-		bs_buf_release(&b);
 		return;
 	}
-	while ((l = bs_text_line(&b, &pos, &lineno))) {
+	while ((l = bs_probe_conf_next(&c))) {
 		char *save = NULL, *opt, *arg;
-		l = bs_text_trim(l);
-		if (!*l || *l == '#')
-			continue;
 		if (*l != '-') {
 			bs_fact_add(ctx, "audit.rule_error", path, "not an auditctl option (a rule starts with -)", path,
-				    lineno);
+				    c.line);
 			continue;
 		}
 		char shown[160];
@@ -46,13 +41,13 @@ static void read_rules(struct bs_probe_ctx *ctx, const char *path, struct rules 
 		arg = strtok_r(NULL, " \t", &save);
 		if (!strcmp(opt, "-w")) {
 			if (!arg)
-				bs_fact_add(ctx, "audit.rule_error", path, "-w without a path", path, lineno);
+				bs_fact_add(ctx, "audit.rule_error", path, "-w without a path", path, c.line);
 			else
-				bs_fact_add(ctx, "audit.rule", arg, shown, path, lineno);
+				bs_fact_add(ctx, "audit.rule", arg, shown, path, c.line);
 		} else if (!strcmp(opt, "-a") || !strcmp(opt, "-A")) {
 			/* "always,exit" or "exit,always"; never-rules only suppress */
 			if (!arg || !strchr(arg, ',')) {
-				bs_fact_add(ctx, "audit.rule_error", path, "-a without action,list", path, lineno);
+				bs_fact_add(ctx, "audit.rule_error", path, "-a without action,list", path, c.line);
 				continue;
 			}
 			if (strstr(arg, "never"))
@@ -64,22 +59,22 @@ static void read_rules(struct bs_probe_ctx *ctx, const char *path, struct rules 
 				char sub[64];
 				snprintf(sub, sizeof(sub), "%s", subject);
 				sub[strcspn(sub, " \t")] = '\0';
-				bs_fact_add(ctx, "audit.rule", sub, shown, path, lineno);
+				bs_fact_add(ctx, "audit.rule", sub, shown, path, c.line);
 			}
 		} else if (!strcmp(opt, "-e")) {
 			long long v;
 			if (!arg || bs_text_int(arg, &v) < 0 || v < 0 || v > 2) {
-				bs_fact_add(ctx, "audit.rule_error", path, "-e takes 0, 1 or 2", path, lineno);
+				bs_fact_add(ctx, "audit.rule_error", path, "-e takes 0, 1 or 2", path, c.line);
 				continue;
 			}
 			st->enable = (int)v;
 			free(st->efile);
 			st->efile = bs_strdup(path);
-			st->eline = lineno;
+			st->eline = c.line;
 		}
 		/* -D, -b, -f, -r, --backlog_wait_time ...: settings, not rules */
 	}
-	bs_buf_release(&b);
+	bs_probe_conf_release(&c);
 }
 
 static int run(struct bs_probe_ctx *ctx)

@@ -9,23 +9,16 @@
 
 static void nft(struct bs_probe_ctx *ctx, const char *path)
 {
-	struct bs_buf b = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0, rules = 0, in_input = 0;
+	struct bs_probe_conf c;
+	int rules = 0, in_input = 0;
 	char *l;
 
-	if (bs_probe_read(ctx, path, &b) < 0) {
+	if (bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
 		bs_error_clear();
-		bs_buf_release(&b);
 		return;
 	}
-	while ((l = bs_text_line(&b, &pos, &lineno))) {
-		char *hash = strchr(l, '#');
-		if (hash)
-			*hash = '\0';
-		l = bs_text_trim(l);
-		if (!*l || !strcmp(l, "}") || !strncmp(l, "flush", 5) || !strncmp(l, "table", 5) ||
-		    !strncmp(l, "#!", 2) || !strncmp(l, "include", 7))
+	while ((l = bs_probe_conf_next(&c))) {
+		if (!strcmp(l, "}") || !strncmp(l, "flush", 5) || !strncmp(l, "table", 5) || !strncmp(l, "include", 7))
 			continue;
 		if (!strncmp(l, "chain", 5)) {
 			in_input = 0;
@@ -36,7 +29,7 @@ static void nft(struct bs_probe_ctx *ctx, const char *path)
 			char *pol = strstr(l, "policy ");
 			if (pol)
 				bs_fact_add(ctx, "firewall.input_policy", "nftables",
-					    strncmp(pol + 7, "drop", 4) ? "accept" : "drop", path, lineno);
+					    strncmp(pol + 7, "drop", 4) ? "accept" : "drop", path, c.line);
 			continue;
 		}
 		if (!strncmp(l, "type ", 5))
@@ -46,7 +39,7 @@ static void nft(struct bs_probe_ctx *ctx, const char *path)
 	(void)in_input;
 	if (rules)
 		bs_fact_addf(ctx, "firewall.ruleset", "nftables", path, 0, "%d rules", rules);
-	bs_buf_release(&b);
+	bs_probe_conf_release(&c);
 }
 
 static void ipt(struct bs_probe_ctx *ctx, const char *path)

@@ -8,8 +8,6 @@
 
 #include "scan/probe.h"
 
-int bs_split_colon(char *line, char **f, int n);
-
 struct acct {
 	char *name;
 	long long uid;

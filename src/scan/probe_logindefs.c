@@ -12,24 +12,20 @@ static const char *const keys[] = {
 
 static int run(struct bs_probe_ctx *ctx)
 {
-	struct bs_buf b = BS_BUF_INIT;
+	struct bs_probe_conf c;
 	char *val[16] = { 0 };
 	int line[16] = { 0 };
-	size_t pos = 0;
-	int lineno = 0, r;
+	int r;
 	char *l;
 
-	if ((r = bs_probe_read(ctx, "/etc/login.defs", &b)) < 0) {
-		bs_buf_release(&b);
+	/* shadow-utils: a line starting with '#' is a comment */
+	if ((r = bs_probe_conf_open(&c, ctx, "/etc/login.defs", BS_CONF_HASH_LINE)) < 0) {
 		if (r == BS_ENOTFOUND)
 			return bs_probe_na(ctx, "no /etc/login.defs: shadow-utils is not installed");
 		return bs_probe_fail(ctx, "%s", bs_error_message());
 	}
-	while ((l = bs_text_line(&b, &pos, &lineno))) {
+	while ((l = bs_probe_conf_next(&c))) {
 		char *k, *v;
-		l = bs_text_trim(l);
-		if (!*l || *l == '#')
-			continue;
 		k = l;
 		v = k + strcspn(k, " \t");
 		if (*v)
@@ -45,7 +41,7 @@ static int run(struct bs_probe_ctx *ctx)
 			if (!strcmp(k, keys[i])) {
 				free(val[i]);
 				val[i] = bs_strdup(v);
-				line[i] = lineno;
+				line[i] = c.line;
 			}
 	}
 	for (int i = 0; keys[i]; i++) {
@@ -60,7 +56,7 @@ static int run(struct bs_probe_ctx *ctx)
 			bs_fact_add(ctx, name, NULL, val[i], "/etc/login.defs", line[i]);
 		free(val[i]);
 	}
-	bs_buf_release(&b);
+	bs_probe_conf_release(&c);
 	return 0;
 }
 

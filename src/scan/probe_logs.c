@@ -113,35 +113,27 @@ static char *rs_param(const char *stmt, const char *name)
 
 static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, struct targets *t)
 {
-	struct bs_buf b = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0;
+	struct bs_probe_conf c;
 	char *l;
 
-	if (depth > 4 || bs_probe_read(ctx, path, &b) < 0) {
+	if (depth > 4 || bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
 		bs_error_clear();
-		bs_buf_release(&b);
 		return;
 	}
 	struct bs_buf stmt = BS_BUF_INIT;
 	int stmt_line = 0;
-	while ((l = bs_text_line(&b, &pos, &lineno))) {
-		char *hash = strchr(l, '#'), *p;
-		if (hash)
-			*hash = '\0';
-		l = bs_text_trim(l);
-		if (!*l)
-			continue;
+	while ((l = bs_probe_conf_next(&c))) {
+		char *p;
 		/* a RainerScript action(...) may span lines: join them */
 		if (stmt.len || (strstr(l, "action(") && !strchr(strstr(l, "action("), ')'))) {
 			if (!stmt.len)
-				stmt_line = lineno;
+				stmt_line = c.line;
 			bs_buf_printf(&stmt, "%s ", l);
 			if (!strchr(l, ')'))
 				continue;
 			l = stmt.ptr;
 		} else {
-			stmt_line = lineno;
+			stmt_line = c.line;
 		}
 		if ((p = strstr(l, "action(")) && (p = rs_param(p, "type")) != NULL) {
 			int fwd = !strcasecmp(p, "omfwd") || !strcasecmp(p, "omrelp");
@@ -188,14 +180,14 @@ static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, 
 			t->traditional = strstr(l, "RSYSLOG_TraditionalFileFormat") != NULL;
 			free(t->tmpl_file);
 			t->tmpl_file = bs_strdup(path);
-			t->tmpl_line = lineno;
+			t->tmpl_line = c.line;
 			continue;
 		}
 		if ((p = strstr(l, "file=\"")) && strstr(l, "omfile")) {
 			char *q = strchr(p + 6, '"');
 			if (q) {
 				*q = '\0';
-				add_target(t, p + 6, path, lineno);
+				add_target(t, p + 6, path, c.line);
 			}
 			continue;
 		}
@@ -210,20 +202,20 @@ static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, 
 			int tcp;
 			char *host = fwd_host(p, &tcp);
 			if (*host)
-				bs_fact_addf(ctx, "logs.remote", host, path, lineno, "rsyslog %s %s", l, tcp ? "@@ (tcp)" : "@ (udp)");
+				bs_fact_addf(ctx, "logs.remote", host, path, c.line, "rsyslog %s %s", l, tcp ? "@@ (tcp)" : "@ (udp)");
 			continue;
 		}
 		if (*p == '-')
 			p++;
 		if (*p == '/') {
 			p = bs_text_trim(p);
-			add_target(t, p, path, lineno);
+			add_target(t, p, path, c.line);
 			if (selects(l, "auth") || selects(l, "authpriv"))
-				bs_fact_addf(ctx, "logs.auth_file", p, path, lineno, "rsyslog %s", l);
+				bs_fact_addf(ctx, "logs.auth_file", p, path, c.line, "rsyslog %s", l);
 		}
 	}
 	bs_buf_release(&stmt);
-	bs_buf_release(&b);
+	bs_probe_conf_release(&c);
 }
 
 /* logrotate: global settings, then blocks of paths with their own settings. */
@@ -274,25 +266,16 @@ static int directive(char *l, struct rot *r)
 
 static void read_logrotate(struct bs_probe_ctx *ctx, const char *path, int depth, struct rstate *s)
 {
-	struct bs_buf b = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0;
+	struct bs_probe_conf c;
 	char *l;
 	struct rblock *cur = NULL;
 	struct bs_buf pending = BS_BUF_INIT;
 
-	if (depth > 4 || bs_probe_read(ctx, path, &b) < 0) {
+	if (depth > 4 || bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
 		bs_error_clear();
-		bs_buf_release(&b);
 		return;
 	}
-	while ((l = bs_text_line(&b, &pos, &lineno))) {
-		char *hash = strchr(l, '#');
-		if (hash)
-			*hash = '\0';
-		l = bs_text_trim(l);
-		if (!*l)
-			continue;
+	while ((l = bs_probe_conf_next(&c))) {
 		if (cur) {
 			if (!strcmp(l, "}")) {
 				cur = NULL;
@@ -300,14 +283,15 @@ static void read_logrotate(struct bs_probe_ctx *ctx, const char *path, int depth
 			}
 			if (!strcmp(l, "postrotate") || !strcmp(l, "prerotate") || !strcmp(l, "firstaction") ||
 			    !strcmp(l, "lastaction") || !strcmp(l, "preremove")) {
-				while ((l = bs_text_line(&b, &pos, &lineno)) && strcmp(bs_text_trim(l), "endscript"))
+				/* the script is shell, not logrotate's syntax: read as it is up to endscript */
+				while ((l = bs_probe_conf_raw(&c)) && strcmp(bs_text_trim(l), "endscript"))
 					;
 				continue;
 			}
 			if (directive(l, &cur->r) < 0 && !s->error) {
 				struct bs_buf e = BS_BUF_INIT;
 				bs_buf_printf(&e, "%s:%d: 'rotate' or 'maxage' without a number: fix the logrotate file",
-					      path, lineno);
+					      path, c.line);
 				s->error = bs_buf_detach(&e, NULL);
 			}
 			continue;
@@ -327,7 +311,7 @@ static void read_logrotate(struct bs_probe_ctx *ctx, const char *path, int depth
 			memset(cur, 0, sizeof(*cur));
 			cur->r = s->global;
 			cur->file = bs_strdup(path);
-			cur->line = lineno;
+			cur->line = c.line;
 			char *save = NULL;
 			for (char *t = strtok_r(pending.ptr, " \t\"", &save); t; t = strtok_r(NULL, " \t\"", &save)) {
 				cur->pat = bs_realloc(cur->pat, bs_size_mul(cur->npat + 1, sizeof(char *)));
@@ -358,7 +342,7 @@ static void read_logrotate(struct bs_probe_ctx *ctx, const char *path, int depth
 		}
 		directive(l, &s->global);
 	}
-	bs_buf_release(&b);
+	bs_probe_conf_release(&c);
 	bs_buf_release(&pending);
 }
 

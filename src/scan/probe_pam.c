@@ -145,9 +145,8 @@ static void add_line(struct bs_probe_ctx *ctx, char *l, const char *path, int li
 
 static void read_stack(struct bs_probe_ctx *ctx, const char *name, const char *type, int depth, struct stack *st)
 {
-	struct bs_buf b = BS_BUF_INIT, logical = BS_BUF_INIT, path = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0, start = 0;
+	struct bs_probe_conf c;
+	struct bs_buf path = BS_BUF_INIT;
 	char *line;
 
 	if (depth > MAX_DEPTH) {
@@ -158,58 +157,35 @@ static void read_stack(struct bs_probe_ctx *ctx, const char *name, const char *t
 		bs_buf_puts(&path, name);
 	else
 		bs_buf_printf(&path, "/etc/pam.d/%s", name);
-	if (bs_probe_read(ctx, path.ptr, &b) < 0) {
+	/* pam.conf(5): '#' to the end of the line is a comment, a backslash continues a line */
+	if (bs_probe_conf_open(&c, ctx, path.ptr, BS_CONF_HASH | BS_CONF_CONTINUE) < 0) {
 		stack_error(st, "%s%.0d", bs_error_message(), 0);
 		bs_error_clear();
 		goto done;
 	}
-	while ((line = bs_text_line(&b, &pos, &lineno))) {
-		size_t l;
-		char *hash = strchr(line, '#');
-		if (!logical.len)
-			start = lineno;
-		if (hash)
-			*hash = '\0';
-		l = strlen(line);
-		if (l && line[l - 1] == '\\' && !hash) {
-			bs_buf_put(&logical, line, l - 1);
-			bs_buf_putc(&logical, ' ');
-			continue;
-		}
-		bs_buf_puts(&logical, line);
-		add_line(ctx, logical.ptr, path.ptr, start, type, depth, st);
-		bs_buf_clear(&logical);
-	}
-	if (logical.len)
-		add_line(ctx, logical.ptr, path.ptr, start, type, depth, st);
+	while ((line = bs_probe_conf_next(&c)))
+		add_line(ctx, line, path.ptr, c.line, type, depth, st);
+	bs_probe_conf_release(&c);
 done:
-	bs_buf_release(&b);
-	bs_buf_release(&logical);
 	bs_buf_release(&path);
 }
 
 /* A key = value config file (faillock.conf, pwquality.conf); *line set when found. */
 static char *conf_get(struct bs_probe_ctx *ctx, const char *path, const char *key, int *line)
 {
-	struct bs_buf b = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0;
+	struct bs_probe_conf c;
 	char *l, *val = NULL;
 
-	if (bs_probe_read(ctx, path, &b) < 0) {
+	if (bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
 		bs_error_clear();
-		bs_buf_release(&b);
 		return NULL;
 	}
-	while ((l = bs_text_line(&b, &pos, &lineno))) {
-		char *hash = strchr(l, '#'), *eq;
-		if (hash)
-			*hash = '\0';
-		l = bs_text_trim(l);
+	while ((l = bs_probe_conf_next(&c))) {
+		char *eq;
 		if (!strcmp(l, key) && (!strcmp(key, "enforce_for_root") || !strcmp(key, "audit"))) {
 			free(val);
 			val = bs_strdup("1");
-			*line = lineno;
+			*line = c.line;
 			continue;
 		}
 		if (!(eq = strchr(l, '=')))
@@ -219,9 +195,9 @@ static char *conf_get(struct bs_probe_ctx *ctx, const char *path, const char *ke
 			continue;
 		free(val);
 		val = bs_strdup(bs_text_trim(eq + 1)); /* the last setting wins */
-		*line = lineno;
+		*line = c.line;
 	}
-	bs_buf_release(&b);
+	bs_probe_conf_release(&c);
 	return val;
 }
 

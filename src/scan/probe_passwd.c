@@ -5,22 +5,6 @@
 
 #include "scan/probe.h"
 
-/* Splits a colon-separated line into exactly n fields (in place); 0 or -1. */
-int bs_split_colon(char *line, char **f, int n);
-int bs_split_colon(char *line, char **f, int n)
-{
-	int i = 0;
-	f[i++] = line;
-	for (char *p = line; *p; p++)
-		if (*p == ':') {
-			if (i == n)
-				return -1;
-			*p = '\0';
-			f[i++] = p + 1;
-		}
-	return i == n ? 0 : -1;
-}
-
 static int run(struct bs_probe_ctx *ctx)
 {
 	struct bs_buf b = BS_BUF_INIT;

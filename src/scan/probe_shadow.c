@@ -5,8 +5,6 @@
 
 #include "scan/probe.h"
 
-int bs_split_colon(char *line, char **f, int n);
-
 /* The crypt(3) scheme of a hash, by its prefix. */
 const char *bs_shadow_algo(const char *h);
 const char *bs_shadow_algo(const char *h)
@@ -48,9 +46,11 @@ static int run(struct bs_probe_ctx *ctx)
 		}
 		if ((*f[2] && bs_text_int(f[2], &lastchg) < 0) || (*f[3] && bs_text_int(f[3], &mind) < 0) ||
 		    (*f[4] && bs_text_int(f[4], &maxd) < 0) || (*f[7] && bs_text_int(f[7], &expire) < 0)) {
+			/* the message names the account, f[0], which lives in b: release b after it */
+			int err = bs_probe_fail(ctx, "/etc/shadow:%d: a day count of '%s' is not a number: fix the "
+						"file with chage", lineno, f[0]);
 			bs_buf_release(&b);
-			return bs_probe_fail(ctx, "/etc/shadow:%d: a day count of '%s' is not a number: fix the file "
-					     "with chage", lineno, f[0]);
+			return err;
 		}
 		const char *h = f[1];
 		if (!*h) {

@@ -63,14 +63,12 @@ static void set_error(struct conf *c, const char *file, int line, const char *ms
 
 static void read_conf(struct bs_probe_ctx *ctx, const char *path, int depth, struct conf *c);
 
+/* One line of read_conf's: trimmed, neither blank nor a comment. */
 static void do_line(struct bs_probe_ctx *ctx, char *l, const char *path, int lineno, int depth, struct conf *c)
 {
 	char *k, *rest;
 	int idx;
 
-	l = bs_text_trim(l);
-	if (!*l || *l == '#')
-		return;
 	k = l;
 	rest = k + strcspn(k, " \t=");
 	if (*rest) {
@@ -142,20 +140,18 @@ static void do_line(struct bs_probe_ctx *ctx, char *l, const char *path, int lin
 
 static void read_conf(struct bs_probe_ctx *ctx, const char *path, int depth, struct conf *c)
 {
-	struct bs_buf b = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0;
+	struct bs_probe_conf f;
 	char *l;
 
-	if (bs_probe_read(ctx, path, &b) < 0) {
+	/* sshd_config(5): a line starting with '#' is a comment, a '#' further on is not */
+	if (bs_probe_conf_open(&f, ctx, path, BS_CONF_HASH_LINE) < 0) {
 		if (!c->error)
 			c->error = bs_strdup(bs_error_message());
-		bs_buf_release(&b);
 		return;
 	}
-	while ((l = bs_text_line(&b, &pos, &lineno)))
-		do_line(ctx, l, path, lineno, depth, c);
-	bs_buf_release(&b);
+	while ((l = bs_probe_conf_next(&f)))
+		do_line(ctx, l, path, f.line, depth, c);
+	bs_probe_conf_release(&f);
 }
 
 static void weak_ciphers(struct bs_probe_ctx *ctx, const struct value *v, const char *subject)

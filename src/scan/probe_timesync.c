@@ -6,32 +6,25 @@
 
 static void sources(struct bs_probe_ctx *ctx, const char *path, const char *daemon)
 {
-	struct bs_buf b = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0;
+	struct bs_probe_conf c;
 	char *l;
 
-	if (bs_probe_read(ctx, path, &b) < 0) {
+	if (bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
 		bs_error_clear();
-		bs_buf_release(&b);
 		return;
 	}
-	while ((l = bs_text_line(&b, &pos, &lineno))) {
-		char *hash = strchr(l, '#');
-		if (hash)
-			*hash = '\0';
-		l = bs_text_trim(l);
+	while ((l = bs_probe_conf_next(&c))) {
 		if (!strncmp(l, "server ", 7) || !strncmp(l, "pool ", 5) || !strncmp(l, "peer ", 5)) {
 			char *host = bs_text_trim(strchr(l, ' '));
 			host[strcspn(host, " \t")] = '\0';
-			bs_fact_add(ctx, "timesync.source", host, daemon, path, lineno);
+			bs_fact_add(ctx, "timesync.source", host, daemon, path, c.line);
 		} else if (!strncmp(l, "NTP=", 4) && l[4]) {
 			char *save = NULL;
 			for (char *t = strtok_r(l + 4, " ", &save); t; t = strtok_r(NULL, " ", &save))
-				bs_fact_add(ctx, "timesync.source", t, daemon, path, lineno);
+				bs_fact_add(ctx, "timesync.source", t, daemon, path, c.line);
 		}
 	}
-	bs_buf_release(&b);
+	bs_probe_conf_release(&c);
 }
 
 static void glob_sources(struct bs_probe_ctx *ctx, const char *pattern, const char *daemon)

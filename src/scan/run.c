@@ -1,11 +1,10 @@
-/* run.c - runs a policy: lazy probes, facts, rule evaluation, results, JSON. */
+/* run.c - the scan engine: runs a policy's checks, each rule over a file of the scanned
+ * root or over facts that probes produce lazily (at most once per scan), and turns rule
+ * outcomes into results with evidence. The probe library is probe_util.c and probe_text.c;
+ * what a scan leaves (release, waivers, JSON) is scan_result.c. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <glob.h>
-#include <jansson.h>
 #include <regex.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,388 +14,11 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "scan/probe.h"
+#include "scan/probe_ctx.h"
 #include "scan/rule.h"
 #include "scan/scan.h"
 
-#define READ_MAX (16u << 20)
 #define EV_MAX 20 /* evidence items kept per rule */
-
-struct fact {
-	char *name, *subject, *value, *file;
-	int line;
-};
-
-enum probe_state { PROBE_NOT_RUN, PROBE_OK, PROBE_NA, PROBE_ERROR };
-
-struct probe_slot {
-	const struct bs_probe *probe;
-	enum probe_state state;
-	char *reason;
-};
-
-struct bs_probe_ctx {
-	const struct bs_scan_opts *opts;
-	const char *root;  /* "" for the live host, else the root without a trailing '/' */
-	struct fact *facts;
-	size_t nfacts, cap;
-	struct probe_slot *cur;
-	struct probe_slot *slots;
-	size_t nslots;
-};
-
-/* ---------------------------------------------------------------- probe helpers */
-
-void bs_fact_add(struct bs_probe_ctx *ctx, const char *name, const char *subject, const char *value,
-		 const char *file, int line)
-{
-	if (ctx->nfacts == ctx->cap) {
-		ctx->cap = ctx->cap ? ctx->cap * 2 : 256;
-		ctx->facts = bs_realloc(ctx->facts, bs_size_mul(ctx->cap, sizeof(*ctx->facts)));
-	}
-	struct fact *f = &ctx->facts[ctx->nfacts++];
-	f->name = bs_strdup(name);
-	f->subject = subject ? bs_strdup(subject) : NULL;
-	f->value = bs_strdup(value ? value : "");
-	f->file = file ? bs_strdup(file) : NULL;
-	f->line = line;
-}
-
-void bs_fact_addf(struct bs_probe_ctx *ctx, const char *name, const char *subject, const char *file, int line,
-		  const char *fmt, ...)
-{
-	struct bs_buf b = BS_BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	bs_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	bs_fact_add(ctx, name, subject, b.ptr, file, line);
-	bs_buf_release(&b);
-}
-
-static int probe_state(struct bs_probe_ctx *ctx, enum probe_state s, const char *fmt, va_list ap)
-{
-	struct bs_buf b = BS_BUF_INIT;
-
-	bs_buf_vprintf(&b, fmt, ap);
-	if (ctx->cur) {
-		free(ctx->cur->reason);
-		ctx->cur->reason = bs_buf_detach(&b, NULL);
-		ctx->cur->state = s;
-	}
-	bs_buf_release(&b);
-	return s == PROBE_NA ? BS_ENOTFOUND : BS_ERR;
-}
-
-int bs_probe_na(struct bs_probe_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int r = probe_state(ctx, PROBE_NA, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int bs_probe_fail(struct bs_probe_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int r = probe_state(ctx, PROBE_ERROR, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-char *bs_probe_path(const struct bs_probe_ctx *ctx, const char *path)
-{
-	struct bs_buf b = BS_BUF_INIT;
-	if (!ctx->root[0])
-		return bs_strdup(path);
-	bs_buf_printf(&b, "%s%s%s", ctx->root, path[0] == '/' ? "" : "/", path);
-	return bs_buf_detach(&b, NULL);
-}
-
-int bs_probe_read(const struct bs_probe_ctx *ctx, const char *path, struct bs_buf *b)
-{
-	char *full = bs_probe_path(ctx, path);
-	struct stat st;
-	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	int err = 0;
-
-	free(full);
-	if (fd < 0) {
-		int e = errno;
-		if (e == ENOENT || e == ENOTDIR)
-			return bs_error(BS_ENOTFOUND, "'%s' does not exist", path);
-		return bs_error(e == EACCES || e == EPERM ? BS_EDENIED : BS_ERR, "cannot read '%s': %s%s", path,
-				strerror(e), e == EACCES ? ": run the scan as root" : "");
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return bs_error(BS_ERR, "'%s' is not a regular file", path);
-	}
-	if ((unsigned long long)st.st_size > READ_MAX) {
-		close(fd);
-		return bs_error(BS_ERR, "'%s' is larger than 16 MiB: not read", path);
-	}
-	for (;;) {
-		bs_buf_grow(b, 65536);
-		ssize_t n = read(fd, b->ptr + b->len, 65536);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = bs_error(BS_ERR, "cannot read '%s': %s", path, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-		b->ptr[b->len] = '\0';
-		if (b->len > READ_MAX) {
-			err = bs_error(BS_ERR, "'%s' is larger than 16 MiB: not read", path);
-			break;
-		}
-	}
-	close(fd);
-	return err;
-}
-
-int bs_probe_lstat(const struct bs_probe_ctx *ctx, const char *path, struct stat *st)
-{
-	char *full = bs_probe_path(ctx, path);
-	int r = lstat(full, st);
-	int e = errno;
-	free(full);
-	errno = e;
-	return r;
-}
-
-int bs_probe_exists(const struct bs_probe_ctx *ctx, const char *path)
-{
-	struct stat st;
-	char *full = bs_probe_path(ctx, path);
-	int r = stat(full, &st);
-	free(full);
-	return r == 0;
-}
-
-size_t bs_probe_glob(const struct bs_probe_ctx *ctx, const char *pattern, char ***out)
-{
-	char *full = bs_probe_path(ctx, pattern);
-	glob_t g;
-	size_t n = 0, rl = strlen(ctx->root);
-
-	*out = NULL;
-	memset(&g, 0, sizeof(g));
-	if (glob(full, 0, NULL, &g) == 0 && g.gl_pathc) {
-		*out = bs_calloc(g.gl_pathc, sizeof(char *));
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			(*out)[n++] = bs_strdup(g.gl_pathv[i] + rl);
-	}
-	globfree(&g);
-	free(full);
-	return n;
-}
-
-int bs_probe_unit_enabled(const struct bs_probe_ctx *ctx, const char *unit, char **where)
-{
-	char pat[512], **v;
-	size_t n;
-
-	if (where)
-		*where = NULL;
-	if (!*unit || strpbrk(unit, "/*?[") || snprintf(pat, sizeof(pat), "/etc/systemd/system/*.wants/%s", unit) >=
-							  (int)sizeof(pat))
-		return 0;
-	n = bs_probe_glob(ctx, pat, &v);
-	if (n && where)
-		*where = bs_strdup(v[0]);
-	bs_probe_strv_free(v, n);
-	return n > 0;
-}
-
-void bs_probe_strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-const char *bs_probe_proc(const struct bs_probe_ctx *ctx)
-{
-	return ctx->opts->proc ? ctx->opts->proc : "/proc";
-}
-
-const char *bs_probe_winexport(const struct bs_probe_ctx *ctx)
-{
-	return ctx->opts->winexport;
-}
-
-int32_t bs_probe_today(const struct bs_probe_ctx *ctx)
-{
-	(void)ctx;
-	return bs_days_from_time(bs_clock_now());
-}
-
-static void walk(struct bs_probe_ctx *ctx, struct bs_buf *path, int depth,
-		 int (*fn)(struct bs_probe_ctx *, const char *, const struct stat *, void *), void *arg,
-		 size_t *budget)
-{
-	char *full = bs_probe_path(ctx, path->ptr);
-	DIR *d = opendir(full);
-	struct dirent *de;
-	size_t base = path->len;
-
-	free(full);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && *budget) {
-		struct stat st;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		bs_buf_truncate(path, base);
-		if (base == 0 || path->ptr[base - 1] != '/')
-			bs_buf_putc(path, '/');
-		bs_buf_puts(path, de->d_name);
-		if (bs_probe_lstat(ctx, path->ptr, &st) < 0)
-			continue;
-		(*budget)--;
-		if (S_ISREG(st.st_mode)) {
-			fn(ctx, path->ptr, &st, arg);
-		} else if (S_ISDIR(st.st_mode)) {
-			if (!strcmp(path->ptr, "/proc") || !strcmp(path->ptr, "/sys") || !strcmp(path->ptr, "/dev"))
-				continue;
-			if (fn(ctx, path->ptr, &st, arg) == 0 && depth > 0)
-				walk(ctx, path, depth - 1, fn, arg, budget);
-		}
-	}
-	bs_buf_truncate(path, base);
-	closedir(d);
-}
-
-void bs_probe_walk(struct bs_probe_ctx *ctx, const char *start, int depth,
-		   int (*fn)(struct bs_probe_ctx *ctx, const char *path, const struct stat *st, void *arg),
-		   void *arg)
-{
-	struct bs_buf path = BS_BUF_INIT;
-	/* NEEDSWORK: a fixed budget of entries per walk bounds a scan of a huge tree; a file
-	 * beyond it is not seen (the walk should report that it stopped). */
-	size_t budget = 500000;
-
-	bs_buf_puts(&path, start);
-	while (path.len > 1 && path.ptr[path.len - 1] == '/')
-		bs_buf_truncate(&path, path.len - 1);
-	walk(ctx, &path, depth, fn, arg, &budget);
-	bs_buf_release(&path);
-}
-
-/* One passwd lookup; the scanned root's file, not NSS, so --root sees the image's users. */
-static int passwd_find(const struct bs_probe_ctx *ctx, const char *name, long uid, long *uid_out, char **name_out)
-{
-	struct bs_buf b = BS_BUF_INIT;
-	size_t pos = 0;
-	int lineno = 0, found = 0;
-	char *line;
-
-	if (bs_probe_read(ctx, "/etc/passwd", &b) < 0) {
-		bs_buf_release(&b);
-		bs_error_clear();
-		return 0;
-	}
-	while (!found && (line = bs_text_line(&b, &pos, &lineno))) {
-		char *colon1 = strchr(line, ':'), *colon2, *colon3;
-		long long u;
-		if (!colon1 || !(colon2 = strchr(colon1 + 1, ':')) || !(colon3 = strchr(colon2 + 1, ':')))
-			continue;
-		*colon1 = '\0';
-		*colon3 = '\0';
-		if (bs_text_int(colon2 + 1, &u) < 0)
-			continue;
-		if ((name && !strcmp(line, name)) || (!name && u == uid)) {
-			if (uid_out)
-				*uid_out = (long)u;
-			if (name_out)
-				*name_out = bs_strdup(line);
-			found = 1;
-		}
-	}
-	bs_buf_release(&b);
-	return found;
-}
-
-long bs_probe_uid(const struct bs_probe_ctx *ctx, const char *name)
-{
-	long uid = -1;
-	long long n;
-
-	if (bs_text_int(name, &n) == 0)
-		return (long)n;
-	if (!passwd_find(ctx, name, 0, &uid, NULL))
-		return -1;
-	return uid;
-}
-
-char *bs_probe_user(const struct bs_probe_ctx *ctx, long uid)
-{
-	char *name = NULL;
-	if (passwd_find(ctx, NULL, uid, NULL, &name))
-		return name;
-	struct bs_buf b = BS_BUF_INIT;
-	bs_buf_printf(&b, "uid %ld", uid);
-	return bs_buf_detach(&b, NULL);
-}
-
-char *bs_text_line(struct bs_buf *b, size_t *pos, int *lineno)
-{
-	char *start, *nl;
-
-	if (*pos >= b->len)
-		return NULL;
-	start = b->ptr + *pos;
-	nl = memchr(start, '\n', b->len - *pos);
-	if (nl) {
-		*nl = '\0';
-		*pos = (size_t)(nl - b->ptr) + 1;
-	} else {
-		*pos = b->len;
-	}
-	size_t l = strlen(start);
-	if (l && start[l - 1] == '\r')
-		start[l - 1] = '\0';
-	(*lineno)++;
-	return start;
-}
-
-char *bs_text_trim(char *s)
-{
-	size_t l;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	l = strlen(s);
-	while (l && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '\r'))
-		s[--l] = '\0';
-	return s;
-}
-
-int bs_text_int(const char *s, long long *out)
-{
-	char *end;
-	long long v;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s)
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* ---------------------------------------------------------------- evaluation */
 
 enum truth { T_FALSE, T_TRUE, T_NA, T_ERROR };
 
@@ -581,6 +203,66 @@ static void eval_fact(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, st
 	}
 }
 
+/* A file rule's MATCH: every line matching the pattern, with its captured number compared. */
+static void eval_match(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, struct rule_out *o)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	int rc = bs_probe_read(ctx, r->target, &b);
+	size_t pos = 0;
+	int lineno = 0, matched = 0, bad = 0;
+	char *line;
+
+	if (rc == BS_ENOTFOUND) {
+		o->t = T_FALSE;
+		out_item(o, r->target, 0, NULL, "does not exist", 0);
+		bs_buf_release(&b);
+		return;
+	}
+	if (rc < 0) {
+		o->t = T_ERROR;
+		bs_buf_puts(&o->reason, bs_error_message());
+		bs_buf_release(&b);
+		return;
+	}
+	while ((line = bs_text_line(&b, &pos, &lineno))) {
+		regmatch_t m[2];
+		long long v;
+		int ok = 1;
+		if (regexec(&r->re, line, 2, m, 0) != 0)
+			continue;
+		matched++;
+		if (r->has_cmp) {
+			char num[32];
+			size_t l = m[1].rm_so >= 0 ? (size_t)(m[1].rm_eo - m[1].rm_so) : 0;
+			if (!l || l >= sizeof(num)) {
+				o->t = T_ERROR;
+				bs_buf_printf(&o->reason, "%s:%d: the pattern captured no number to compare", r->target, lineno);
+				bs_buf_release(&b);
+				return;
+			}
+			memcpy(num, line + m[1].rm_so, l);
+			num[l] = '\0';
+			if (bs_num_parse(num, &v) < 0) {
+				o->t = T_ERROR;
+				bs_buf_printf(&o->reason, "%s:%d: '%s' is not a number", r->target, lineno, num);
+				bs_buf_release(&b);
+				return;
+			}
+			ok = bs_cmp_eval(r->cmp, v, r->num);
+		}
+		if (!ok)
+			bad++;
+		char shown[200];
+		snprintf(shown, sizeof(shown), "%s", line);
+		out_item(o, r->target, lineno, NULL, shown, ok);
+	}
+	bs_buf_release(&b);
+	o->t = matched && !bad ? T_TRUE : T_FALSE;
+	if (!matched)
+		out_item(o, r->target, 0, NULL, "no matching line", 0);
+}
+
+/* A file rule: EXISTS or ABSENT, ENTRIES of a directory, MODE and owner, else MATCH. */
 static void eval_file(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, struct rule_out *o)
 {
 	struct stat st;
@@ -647,60 +329,7 @@ static void eval_file(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, st
 		out_item(o, r->target, 0, NULL, buf, ok);
 		return;
 	}
-	/* MATCH */
-	struct bs_buf b = BS_BUF_INIT;
-	int rc = bs_probe_read(ctx, r->target, &b);
-	size_t pos = 0;
-	int lineno = 0, matched = 0, bad = 0;
-	char *line;
-	if (rc == BS_ENOTFOUND) {
-		o->t = T_FALSE;
-		out_item(o, r->target, 0, NULL, "does not exist", 0);
-		bs_buf_release(&b);
-		return;
-	}
-	if (rc < 0) {
-		o->t = T_ERROR;
-		bs_buf_puts(&o->reason, bs_error_message());
-		bs_buf_release(&b);
-		return;
-	}
-	while ((line = bs_text_line(&b, &pos, &lineno))) {
-		regmatch_t m[2];
-		long long v;
-		int ok = 1;
-		if (regexec(&r->re, line, 2, m, 0) != 0)
-			continue;
-		matched++;
-		if (r->has_cmp) {
-			char num[32];
-			size_t l = m[1].rm_so >= 0 ? (size_t)(m[1].rm_eo - m[1].rm_so) : 0;
-			if (!l || l >= sizeof(num)) {
-				o->t = T_ERROR;
-				bs_buf_printf(&o->reason, "%s:%d: the pattern captured no number to compare", r->target, lineno);
-				bs_buf_release(&b);
-				return;
-			}
-			memcpy(num, line + m[1].rm_so, l);
-			num[l] = '\0';
-			if (bs_num_parse(num, &v) < 0) {
-				o->t = T_ERROR;
-				bs_buf_printf(&o->reason, "%s:%d: '%s' is not a number", r->target, lineno, num);
-				bs_buf_release(&b);
-				return;
-			}
-			ok = bs_cmp_eval(r->cmp, v, r->num);
-		}
-		if (!ok)
-			bad++;
-		char shown[200];
-		snprintf(shown, sizeof(shown), "%s", line);
-		out_item(o, r->target, lineno, NULL, shown, ok);
-	}
-	bs_buf_release(&b);
-	o->t = matched && !bad ? T_TRUE : T_FALSE;
-	if (!matched)
-		out_item(o, r->target, 0, NULL, "no matching line", 0);
+	eval_match(ctx, r, o);
 }
 
 static void eval_rule(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, struct rule_out *o)
@@ -914,176 +543,4 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 	bs_error_clear();
 	*out = s;
 	return 0;
-}
-
-void bs_scan_waiver_release(struct bs_scan_waiver *w)
-{
-	if (!w)
-		return;
-	free(w->host);
-	free(w->check_id);
-	free(w->justification);
-	free(w->approver);
-	free(w->expires);
-	free(w->created_at);
-	free(w->created_by);
-	memset(w, 0, sizeof(*w));
-}
-
-void bs_scan_free(struct bs_scan *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->n; i++) {
-		struct bs_scan_result *r = &s->results[i];
-		free(r->reason);
-		for (size_t k = 0; k < r->nev; k++) {
-			free(r->ev[k].file);
-			free(r->ev[k].subject);
-			free(r->ev[k].found);
-			free(r->ev[k].required);
-		}
-		free(r->ev);
-		if (r->waiver) {
-			bs_scan_waiver_release(r->waiver);
-			free(r->waiver);
-		}
-	}
-	free(s->results);
-	free(s->host);
-	free(s->root);
-	free(s->platform);
-	free(s->started_at);
-	free(s);
-}
-
-int bs_scan_exit_status(const struct bs_scan *s)
-{
-	return (s->count[BS_SCAN_FAIL] > s->waived || s->count[BS_SCAN_ERROR]) ? 1 : 0;
-}
-
-static struct bs_scan_waiver *waiver_copy(const struct bs_scan_waiver *w)
-{
-	struct bs_scan_waiver *c = bs_calloc(1, sizeof(*c));
-	c->id = w->id;
-	c->host = bs_strdup(w->host);
-	c->check_id = bs_strdup(w->check_id);
-	c->justification = bs_strdup(w->justification);
-	c->approver = bs_strdup(w->approver);
-	c->expires = bs_strdup(w->expires);
-	c->created_at = bs_strdup(w->created_at ? w->created_at : "");
-	c->created_by = bs_strdup(w->created_by ? w->created_by : "");
-	return c;
-}
-
-void bs_scan_apply_waivers(struct bs_scan *s, struct bs_scan_waiver *w, size_t n, int32_t today)
-{
-	s->waived = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		struct bs_scan_result *r = &s->results[i];
-		if (r->status != BS_SCAN_FAIL || r->waiver)
-			continue;
-		for (size_t k = 0; k < n; k++) {
-			int32_t exp;
-			if (strcmp(w[k].check_id, r->check->id) || strcmp(w[k].host, s->host))
-				continue;
-			if (bs_date_parse(w[k].expires, &exp) < 0 || exp < today)
-				continue; /* expired waivers lapse by themselves */
-			r->waiver = waiver_copy(&w[k]);
-			break;
-		}
-	}
-	for (size_t i = 0; i < s->n; i++)
-		if (s->results[i].waiver)
-			s->waived++;
-}
-
-static const char *const status_names[] = { "pass", "fail", "not_applicable", "error" };
-
-const char *bs_scan_status_name(enum bs_scan_status s)
-{
-	return (unsigned)s < BS_SCAN_STATUS_COUNT ? status_names[s] : "?";
-}
-
-const char *bs_scan_status_label(enum bs_scan_status s, enum bs_lang lang)
-{
-	switch (s) {
-	case BS_SCAN_PASS: return BS_T(lang, "通過", "pass");
-	case BS_SCAN_FAIL: return BS_T(lang, "不符", "FAIL");
-	case BS_SCAN_NA: return BS_T(lang, "不適用", "n/a");
-	case BS_SCAN_ERROR: return BS_T(lang, "錯誤", "ERROR");
-	default: return "?";
-	}
-}
-
-const char *bs_scan_severity_name(enum bs_scan_severity s)
-{
-	static const char *const names[] = { "low", "medium", "high", "critical" };
-	return (unsigned)s < 4 ? names[s] : "?";
-}
-
-static json_t *text_json(const struct bs_text *t)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "zh-TW", json_string(t->zh));
-	json_object_set_new(o, "en", json_string(t->en));
-	return o;
-}
-
-static json_t *nullable(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-char *bs_scan_json(const struct bs_scan *s)
-{
-	json_t *o = json_object(), *sum = json_object(), *arr = json_array();
-
-	json_object_set_new(o, "host", json_string(s->host));
-	json_object_set_new(o, "root", json_string(s->root));
-	json_object_set_new(o, "platform", json_string(s->platform));
-	json_object_set_new(o, "started_at", json_string(s->started_at));
-	for (int i = 0; i < BS_SCAN_STATUS_COUNT; i++)
-		json_object_set_new(sum, status_names[i], json_integer(s->count[i]));
-	json_object_set_new(sum, "waived", json_integer(s->waived));
-	json_object_set_new(o, "summary", sum);
-	for (size_t i = 0; i < s->n; i++) {
-		const struct bs_scan_result *r = &s->results[i];
-		json_t *j = json_object(), *refs = json_array(), *ev = json_array();
-		json_object_set_new(j, "id", json_string(r->check->id));
-		json_object_set_new(j, "status", json_string(status_names[r->status]));
-		json_object_set_new(j, "severity", json_string(bs_scan_severity_name(r->check->severity)));
-		json_object_set_new(j, "title", text_json(&r->check->title));
-		for (size_t k = 0; k < r->check->nrefs; k++)
-			json_array_append_new(refs, json_string(r->check->refs[k]));
-		json_object_set_new(j, "refs", refs);
-		if (r->reason)
-			json_object_set_new(j, "reason", json_string(r->reason));
-		for (size_t k = 0; k < r->nev; k++) {
-			const struct bs_scan_evidence *e = &r->ev[k];
-			json_t *je = json_object();
-			json_object_set_new(je, "file", nullable(e->file));
-			json_object_set_new(je, "line", e->line ? json_integer(e->line) : json_null());
-			json_object_set_new(je, "subject", nullable(e->subject));
-			json_object_set_new(je, "found", json_string(e->found));
-			json_object_set_new(je, "required", json_string(e->required));
-			json_array_append_new(ev, je);
-		}
-		json_object_set_new(j, "evidence", ev);
-		if (r->status != BS_SCAN_PASS)
-			json_object_set_new(j, "remediation", text_json(&r->check->remediation));
-		if (r->waiver) {
-			json_t *w = json_object();
-			json_object_set_new(w, "id", json_integer(r->waiver->id));
-			json_object_set_new(w, "justification", json_string(r->waiver->justification));
-			json_object_set_new(w, "approver", json_string(r->waiver->approver));
-			json_object_set_new(w, "expires", json_string(r->waiver->expires));
-			json_object_set_new(j, "waiver", w);
-		}
-		json_array_append_new(arr, j);
-	}
-	json_object_set_new(o, "results", arr);
-	char *txt = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	return txt;
 }

@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/utf8.h"
 #include "core/whoami.h"
-#include "eventlog/eventlog.h"
 #include "scan/scan.h"
 
 static int text_ok(const char *s, size_t max)
@@ -64,15 +64,10 @@ int bs_scan_waiver_add(struct bs_datadir *dd, const struct bs_scan_waiver *w, in
 		err = bs_audit(dd, "scan.waiver.add", "success", js, "waived check %s on host %s until %s (approved by %s)",
 			       w->check_id, w->host, w->expires, w->approver);
 		free(js);
-		if (err < 0)
-			goto done;
 	}
-	err = bs_store_commit(dd->store);
 done:
 	sqlite3_finalize(st);
-	if (err < 0)
-		bs_store_rollback(dd->store);
-	return err;
+	return bs_store_finish(dd->store, err);
 }
 
 int bs_scan_waiver_list(struct bs_store *s, const char *host, int all, int32_t today, struct bs_scan_waiver **out,
@@ -194,17 +189,12 @@ int bs_scan_save(struct bs_datadir *dd, const struct bs_scan *s, const char *sys
 		err = bs_audit(dd, "scan.save", "success", js, "saved scan %lld of host %s for system %s: %u pass, %u fail",
 			       (long long)*id, s->host, system, s->count[BS_SCAN_PASS], s->count[BS_SCAN_FAIL]);
 		free(js);
-		if (err < 0)
-			goto done;
 	}
-	err = bs_store_commit(dd->store);
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(rs);
-	if (err < 0)
-		bs_store_rollback(dd->store);
 	free(json);
-	return err;
+	return bs_store_finish(dd->store, err);
 }
 
 static enum bs_scan_status status_of(const char *s)

@@ -4,8 +4,9 @@
  *
  * The input is a register snapshot (bs_reg_snapshot(): {"system": [records], ...}), so the
  * engine is a pure function of its input and the options - unit tests build the snapshot by
- * hand. The rules live in one table in schedule.c (`rules[]`), the periods of each rule in
- * tables beside it; docs/registers.md lists them with their catalog ids.
+ * hand. The rules are rows of one table in schedule.c (`rules[]`); their code, each beside
+ * the periods the text sets for it, is in schedule_periodic.c and schedule_records.c
+ * (private header schedule_int.h); docs/registers.md lists them with their catalog ids.
  *
  * A duty's status: `overdue` when its due day has passed (or, for a missing record, at once),
  * `due_soon` when it falls within the window (today .. today + within days), else `ok`.

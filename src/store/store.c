@@ -75,6 +75,16 @@ void bs_store_rollback(struct bs_store *s)
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int bs_store_finish(struct bs_store *s, int err)
+{
+	if (err >= 0)
+		err = bs_store_commit(s);
+	/* a failed COMMIT (SQLITE_BUSY, a full disk) leaves the transaction open */
+	if (err < 0)
+		bs_store_rollback(s);
+	return err < 0 ? err : 0;
+}
+
 int bs_store_schema_version(struct bs_store *s)
 {
 	sqlite3_stmt *st;
@@ -107,11 +117,7 @@ static int migrate(struct bs_store *s)
 		}
 		err = exec(s, sql.ptr, bs_embed_migrations[i].name);
 		bs_buf_release(&sql);
-		if (err < 0) {
-			bs_store_rollback(s);
-			return err;
-		}
-		if ((err = bs_store_commit(s)) < 0)
+		if ((err = bs_store_finish(s, err)) < 0)
 			return err;
 	}
 	return 0;
@@ -184,4 +190,20 @@ void bs_store_free(struct bs_store *s)
 		sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
+}
+
+int bs_store_changes(struct bs_store *s, int64_t *data_version, int64_t *changes)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = bs_store_prepare(s, "PRAGMA data_version", &st)) < 0)
+		return err;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*data_version = sqlite3_column_int64(st, 0);
+	else
+		err = bs_store_fail(s, "cannot read the database's change counter");
+	sqlite3_finalize(st);
+	*changes = sqlite3_total_changes64(s->db);
+	return err;
 }

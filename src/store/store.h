@@ -11,6 +11,7 @@
 #define BS_STORE_STORE_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 struct bs_store;
 
@@ -34,6 +35,11 @@ int bs_store_schema_version(struct bs_store *s);
 int bs_store_begin(struct bs_store *s);
 int bs_store_commit(struct bs_store *s);
 void bs_store_rollback(struct bs_store *s);
+/* Ends the transaction bs_store_begin() started, the one way every write ends: commits when
+ * err >= 0, else rolls back; a commit that fails is rolled back too. Returns 0 once
+ * committed, else err or the commit's error (the message of the first failure is kept).
+ * Write `done: err = bs_store_finish(s, err);` after a single-exit body. */
+int bs_store_finish(struct bs_store *s, int err);
 
 /* Prepares sql; on failure sets a message naming what and returns BS_ERR. */
 int bs_store_prepare(struct bs_store *s, const char *sql, sqlite3_stmt **out);
@@ -42,5 +48,10 @@ int bs_store_fail(struct bs_store *s, const char *what);
 
 /* Column text as a C string, "" for NULL (borrowed until the next step). */
 const char *bs_store_text(sqlite3_stmt *st, int col);
+
+/* For caches of what is computed from the database: *data_version moves when another
+ * connection commits (PRAGMA data_version), *changes when this handle writes
+ * (sqlite3_total_changes64). Both as they were: nothing has changed since. 0 or an error. */
+int bs_store_changes(struct bs_store *s, int64_t *data_version, int64_t *changes);
 
 #endif

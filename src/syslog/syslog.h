@@ -1,7 +1,9 @@
 /*
- * syslog.h - syslog message parsers (RFC 5424, RFC 3164) and stream framing (RFC 6587).
+ * syslog.h - syslog message parsers (RFC 5424, RFC 3164) and stream framing (RFC 6587),
+ * and (at the end) a received message as an event log event: its receipt.
  *
- * Pure functions over a byte buffer: nothing here allocates, reads a clock or does I/O.
+ * The parsers and the framer are pure functions over a byte buffer: nothing there
+ * allocates, reads a clock or does I/O.
  * Parsed fields are slices that point into the caller's buffer, so they live exactly as
  * long as it does. Input is hostile: every length is checked before use, and a parser
  * fails on anything the grammar does not allow, including leftover bytes, with a reason.
@@ -11,11 +13,14 @@
 #ifndef BS_SYSLOG_SYSLOG_H
 #define BS_SYSLOG_SYSLOG_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/buf.h"
 #include "core/error.h"
+
+struct bs_event;
 
 /* A run of bytes inside the parsed buffer. p == NULL means absent or NILVALUE ("-"). */
 struct bs_slice {
@@ -135,5 +140,39 @@ int bs_syslog_frame_next(struct bs_syslog_framer *fr, const char *buf, size_t le
 /* The RFC 5424 name of a severity ("err") and facility ("local0"); "?" when out of range. */
 const char *bs_syslog_severity_name(int severity);
 const char *bs_syslog_facility_name(int facility);
+
+/* ---- one received message as an event: its receipt (receipt.c) ----
+ * Unlike the parsers, these build text in buffers and JSON: the syslog intake stores every
+ * message it receives as the event bs_syslog_event_build makes (eventlog.h's struct
+ * bs_event), and readers of the log see its data through bs_syslog_event_view. */
+
+enum bs_syslog_transport { BS_SYSLOG_UDP, BS_SYSLOG_TCP, BS_SYSLOG_TLS };
+
+/* Strings one event points into; reused from event to event (clear, not free). */
+struct bs_syslog_scratch {
+	struct bs_buf host, message, source, data, tmp;
+};
+void bs_syslog_scratch_release(struct bs_syslog_scratch *s);
+
+/*
+ * Fills ev (type "syslog") from one received message raw[0..len): host, severity and the
+ * message text made valid UTF-8 (bad bytes and control characters become U+FFFD; the
+ * message is cut at 64 KiB), and data holding the receipt: received, transport, framing
+ * and the raw bytes. The parsed fields (facility, app_name, procid, msgid, sd, the sender's
+ * timestamp, parse status) are a function of the receipt and come back with
+ * bs_syslog_event_view; they are stored only when the raw bytes do not fit whole.
+ * frame_flags are BS_FRAME_* (above). Returns 1 when the message parsed, 0 when it is
+ * stored as malformed. ev's strings point into s.
+ */
+int bs_syslog_event_build(struct bs_event *ev, struct bs_syslog_scratch *s, const char *raw, size_t len,
+			  int64_t recv_us, const char *source, enum bs_syslog_transport transport,
+			  unsigned frame_flags);
+
+/*
+ * The data of a stored event as readers see it: for a syslog event stored as its receipt,
+ * the receipt with the parsed fields added (what bs_syslog_event_build would write with
+ * nothing left out); any other data as it is. New reference; data is not changed.
+ */
+json_t *bs_syslog_event_view(const char *type, json_t *data);
 
 #endif

@@ -6,6 +6,33 @@
 
 #include "core/utf8.h"
 
+/* YAML forbids a key twice in one mapping, but libyaml loads it: one problem per repeat. */
+static int repeated_keys(struct bs_yamldoc *d)
+{
+	int before = d->problems;
+
+	for (yaml_node_t *n = d->doc.nodes.start; n && n < d->doc.nodes.top; n++) {
+		if (n->type != YAML_MAPPING_NODE)
+			continue;
+		for (yaml_node_pair_t *a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
+			yaml_node_t *ka = bs_yamldoc_node(d, a->key);
+			if (!ka || ka->type != YAML_SCALAR_NODE)
+				continue;
+			for (yaml_node_pair_t *b = n->data.mapping.pairs.start; b < a; b++) {
+				yaml_node_t *kb = bs_yamldoc_node(d, b->key);
+				if (kb && kb->type == YAML_SCALAR_NODE && kb->data.scalar.length == ka->data.scalar.length &&
+				    !memcmp(kb->data.scalar.value, ka->data.scalar.value, ka->data.scalar.length)) {
+					bs_yamldoc_problem(d, ka, "'%.64s' appears twice in one mapping (first on line %lu): "
+							   "keep one", (const char *)ka->data.scalar.value,
+							   (unsigned long)kb->start_mark.line + 1);
+					break;
+				}
+			}
+		}
+	}
+	return d->problems - before;
+}
+
 int bs_yamldoc_load(struct bs_yamldoc *d, const char *file, const char *data, size_t len,
 		    struct bs_buf *errors, unsigned flags)
 {
@@ -28,6 +55,13 @@ int bs_yamldoc_load(struct bs_yamldoc *d, const char *file, const char *data, si
 		return 1;
 	}
 	yaml_parser_delete(&parser);
+	if (repeated_keys(d)) {
+		/* the loaders read a mapping one pair at a time: a second 'how:' or 'refs:' would be
+		 * read over the first (found by fuzzing, tests/fuzz/corpus/catalog/crash-dup-*) */
+		yaml_document_delete(&d->doc);
+		memset(&d->doc, 0, sizeof(d->doc));
+		return d->problems;
+	}
 	return 0;
 }
 

@@ -49,9 +49,10 @@ struct bs_yamldoc {
  * Loads the YAML in data (len bytes, not NUL-terminated) as one document. file and errors are
  * borrowed and must outlive d. Returns 0 when loaded: d then owns the document and the caller
  * must call bs_yamldoc_release(). Returns 1 when the YAML is malformed, after appending one
- * line "file:line: <libyaml problem> <context>" to errors; returns BS_ERR with a message when
- * libyaml cannot start. On a non-zero return there is nothing to release (releasing anyway
- * is harmless).
+ * line "file:line: <libyaml problem> <context>" to errors; returns the number of repeats
+ * (> 0) when a mapping has a key twice, after one line each "file:line: 'key' appears twice
+ * ..."; returns BS_ERR with a message when libyaml cannot start. On a non-zero return there
+ * is nothing to release (releasing anyway is harmless).
  */
 int bs_yamldoc_load(struct bs_yamldoc *d, const char *file, const char *data, size_t len,
 		    struct bs_buf *errors, unsigned flags);

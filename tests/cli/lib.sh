@@ -4,9 +4,16 @@
 #                       `check NAME ! COND...` when it fails. One condition per check:
 #                       `check N A && B` would leave B uncounted.
 #   finish              prints "N passed, N failed" and exits 0/1
+# BROKERSEC_TESTING=1: a test run, so `brokersec init --test-fast-kdf` is allowed (datadir.h,
+# "test data directories"; tests/cli/t02-https.inc uses it). python3: the interpreter
+# tests/run.sh resolved ($TEST_PYTHON), not a version manager's shim (~0.3 s a start).
 set -u
 : "${BROKERSEC:?run through tests/run.sh or set BROKERSEC}"
 : "${TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+export BROKERSEC_TESTING=1
+if [ -n "${TEST_PYTHON:-}" ] && [ -x "$TEST_PYTHON" ]; then
+	python3() { "$TEST_PYTHON" "$@"; }
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/brokersec-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 _pass=0

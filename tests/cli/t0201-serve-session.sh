@@ -2,6 +2,9 @@
 # serve: first-login change, password history and minimum age, session rotation and
 # fixation, CSRF, server-side logout.
 . "$TOP/tests/cli/lib.sh"
+# curl for every request: the checks below are about curl's cookie file and about requests
+# that each come on a connection of their own (the per-thread /status cache)
+HTTPS_CLIENT=curl
 . "$TOP/tests/cli/t02-https.inc"
 start_server
 add_user erin it_staff

@@ -175,17 +175,6 @@ req - GET /registers -H "Authorization: Bearer $tok"
 check "registers need a session" test "$status" = 401
 
 # --- the query arguments (?as_of, ?all ...) ---
-# NEEDSWORK: server.c must hand the connection to the handlers (`c.conn = conn;` in
-# on_request) for bs_http_query() to see query arguments; server.c was being changed by
-# someone else when these routes landed. Until that line is there, the checks that need a
-# query argument are skipped, loudly; once it is, they are mandatory.
-if grep -q 'c\.conn = conn;' "$TOP/src/http/server.c"; then
-	q() { "$@"; }
-else
-	echo "NEEDSWORK: src/http/server.c does not pass query arguments yet: query checks skipped"
-	q() { :; }
-fi
-
 # --- GET /due is `brokersec due --format json` for the same data ---
 same_json() {
 	printf '%s' "$body" >"$T/api.json"
@@ -195,23 +184,23 @@ same_json() {
 req aud GET '/due?as_of=2025-06-30'
 check "GET /due" test "$status" = 200
 run env -u BROKERSEC_LANG "$BROKERSEC" due --format json --as-of 2025-06-30 --data "$D"
-q check "GET /due equals brokersec due --format json (zh-TW)" same_json
+check "GET /due equals brokersec due --format json (zh-TW)" same_json
 req aud GET '/due?as_of=2025-06-30&within=10&lang=en'
 run "$BROKERSEC" due --format json --as-of 2025-06-30 --within 10 --lang en --data "$D"
-q check "GET /due equals brokersec due --format json (en, within 10)" same_json
+check "GET /due equals brokersec due --format json (en, within 10)" same_json
 req aud GET '/due?as_of=2024-01-01&restore_test_months=3&account_review_months=6&lang=en'
 run "$BROKERSEC" due --format json --as-of 2024-01-01 --restore-test-months 3 --account-review-months 6 --lang en --data "$D"
-q check "GET /due equals brokersec due (as of 2024, months)" same_json
+check "GET /due equals brokersec due (as of 2024, months)" same_json
 req aud GET '/due?as_of=2025-02-30'
-q check "bad as_of: 400" st_has 400 "as_of"
+check "bad as_of: 400" st_has 400 "as_of"
 req aud GET '/due?within=99999'
-q check "bad within: 400" st_has 400 "within"
+check "bad within: 400" st_has 400 "within"
 req aud GET '/due?lang=fr'
-q check "bad lang: 400" st_has 400 "lang"
+check "bad lang: 400" st_has 400 "lang"
 req aud GET '/registers/system?all=1'
-q check "?all=1 lists archived records" test "$(py '[r["id"] for r in b["records"]]')" = "[1, 2]"
+check "?all=1 lists archived records" test "$(py '[r["id"] for r in b["records"]]')" = "[1, 2]"
 req aud GET '/registers/system?all=maybe'
-q check "bad all: 400" test "$status" = 400
+check "bad all: 400" test "$status" = 400
 
 curl -s -o "$T/due.ics" -D "$T/due.hdr" --cacert "$D/tls/cert.pem" -b "$T/aud.cookies" \
 	"$URL/due.ics?as_of=2025-06-30&lang=en"

@@ -51,15 +51,17 @@ summ=[e for e in evs if e.get("type")=="auth.denied.summary"]
 d=lambda e: e["data"] if isinstance(e.get("data"),dict) else json.loads(e.get("data") or "{}")
 print(len(own), len(summ), sum(d(e).get("summarized",0) for e in summ))'
 }
-waited=0
+# polled every half second (bounded: 75 s), so the test ends right after the minute does
+polls=0
 while :; do
 	set -- $(count)
 	own=$1 nsum=$2 summed=$3
 	[ $((own + summed)) -ge $expected ] && break
-	[ $waited -ge 75 ] && break
-	sleep 3
-	waited=$((waited + 3))
+	[ $polls -ge 150 ] && break
+	sleep 0.5
+	polls=$((polls + 1))
 done
+waited=$((polls / 2))
 echo "$expected refusals: $own events of their own, $nsum summaries counting $summed (after ${waited}s)"
 check "every refusal counted: $own + $summed = $expected" test $((own + summed)) = $expected
 check "few events of their own ($own): at most 30 a minute" test "$own" -le 60

@@ -11,21 +11,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# waits (bounded, 20 s) for the intake to print its listening line; sets $tcp_port/$udp_port
-wait_listening() {
-	i=0
-	while [ $i -lt 200 ]; do
-		if grep -q "listening on tcp" "$T/intake.err" 2>/dev/null && grep -q "listening on udp" "$T/intake.err"; then
-			tcp_port=$(sed -n 's/.*listening on tcp 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/intake.err" | tail -n 1)
-			udp_port=$(sed -n 's/.*listening on udp 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/intake.err" | tail -n 1)
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 
 run "$BROKERSEC" init --data "$T/d" --org test --internal-control yes
 check "init" [ "$rc" -eq 0 ]
@@ -38,7 +23,8 @@ check "message says what to give" contains "$err" "ADDR:PORT"
 
 "$BROKERSEC" intake --data "$T/d" --syslog-tcp 127.0.0.1:0 --syslog-udp 127.0.0.1:0 2>"$T/intake.err" &
 ipid=$!
-wait_listening
+tcp_port=$(wait_port "$T/intake.err" tcp)
+udp_port=$(wait_port "$T/intake.err" udp)
 check "intake listens" [ -n "${tcp_port:-}" ]
 check "intake listens (2)" [ -n "${udp_port:-}" ]
 
@@ -57,10 +43,7 @@ s.close()
 PY
 wait_committed 6
 check "six messages stored" [ "$?" -eq 0 ]
-kill -TERM "$ipid"
-wait "$ipid"
-irc=$?
-ipid=""
+stop_intake
 check "SIGTERM stops the intake cleanly" [ "$irc" -eq 0 ]
 check "summary line" grep -q "stored 6 (1 malformed)" "$T/intake.err"
 

@@ -21,20 +21,6 @@ if ! command -v rsyslogd >/dev/null 2>&1; then
 	exit 1
 fi
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_for() { # wait_for FILE PATTERN: bounded, 20 s
-	i=0
-	while [ $i -lt 200 ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 
 run "$BROKERSEC" init --data "$T/d" --org test --internal-control yes
 check "init" [ "$rc" -eq 0 ]
@@ -43,8 +29,8 @@ check "init" [ "$rc" -eq 0 ]
 ipid=$!
 wait_for "$T/intake.err" "listening on tls"
 check "intake listens" [ "$?" -eq 0 ]
-tcp_port=$(sed -n 's/.*listening on tcp 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/intake.err")
-tls_port=$(sed -n 's/.*listening on tls 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/intake.err")
+tcp_port=$(listen_port "$T/intake.err" tcp)
+tls_port=$(listen_port "$T/intake.err" tls)
 check "self-signed certificate made" [ -f "$T/d/tls/cert.pem" ]
 
 rs_port=$(free_port)
@@ -66,12 +52,7 @@ rpid=$!
 # rsyslog listens once its pid file exists; logger retries are not needed after that
 wait_for "$T/rsyslog.pid" "[0-9]"
 check "rsyslogd runs" [ "$?" -eq 0 ]
-i=0
-until logger --tcp -n 127.0.0.1 -P "$rs_port" --rfc5424 -t viarsyslog "message one" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -ge 100 ] && break
-	sleep 0.1
-done
+logger_until "$rs_port" "message one"
 logger --tcp -n 127.0.0.1 -P "$rs_port" --rfc5424 -t viarsyslog -p local0.err "message two 保險經紀人"
 
 wait_committed 6
@@ -79,10 +60,7 @@ check "six events arrived (2 messages x 3 transports)" [ "$?" -eq 0 ]
 kill -TERM "$rpid"
 wait "$rpid" 2>/dev/null
 rpid=""
-kill -TERM "$ipid"
-wait "$ipid"
-irc=$?
-ipid=""
+stop_intake
 check "intake stops cleanly" [ "$irc" -eq 0 ]
 
 run "$BROKERSEC" log search --data "$T/d" --type syslog --format json

@@ -3,6 +3,7 @@
 # (counted as committed in intake.stats, which is written only after a commit) is in the
 # log, what is there is a gap-free prefix of the stream, and the chain verifies.
 . "$TOP/tests/cli/lib.sh"
+. "$TOP/tests/cli/t04-intake.inc"
 
 ipid=""
 spid=""
@@ -16,18 +17,7 @@ trap cleanup EXIT
 start_intake() { # start_intake LOG: sets $ipid and $tcp_port
 	"$BROKERSEC" intake --data "$T/d" --syslog-tcp 127.0.0.1:0 2>"$1" &
 	ipid=$!
-	tcp_port=""
-	i=0
-	while [ $i -lt 200 ] && [ -z "$tcp_port" ]; do
-		tcp_port=$(sed -n 's/.*listening on tcp 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1" 2>/dev/null)
-		[ -z "$tcp_port" ] && sleep 0.1
-		i=$((i + 1))
-	done
-}
-
-committed() {
-	c=$(sed -n 's/.*"committed":\([0-9]*\).*/\1/p' "$T/d/intake.stats" 2>/dev/null)
-	echo "${c:-0}"
+	tcp_port=$(wait_port "$1" tcp)
 }
 
 run "$BROKERSEC" init --data "$T/d" --org test --internal-control yes
@@ -51,15 +41,11 @@ print(n)
 PY
 spid=$!
 
-i=0
-while [ $i -lt 300 ] && [ "$(committed)" -lt 5000 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_committed 5000
 kill -9 "$ipid"
 wait "$ipid" 2>/dev/null
 ipid=""
-acked=$(committed)
+acked=$(counter committed)
 check "the intake had acknowledged events before the kill" [ "$acked" -ge 5000 ]
 wait "$spid"
 spid=""
@@ -87,15 +73,8 @@ check "the chain verifies after kill -9" [ "$rc" -eq 0 ]
 start_intake "$T/intake2.err"
 check "intake restarts" [ -n "$tcp_port" ]
 logger --tcp -n 127.0.0.1 -P "$tcp_port" --rfc5424 -t k9 "after restart"
-i=0
-while [ $i -lt 200 ] && [ "$(committed)" -lt 1 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM "$ipid"
-wait "$ipid"
-irc=$?
-ipid=""
+wait_counter committed 1
+stop_intake
 check "second run stops cleanly" [ "$irc" -eq 0 ]
 run "$BROKERSEC" log search --data "$T/d" --type syslog --format json
 check "message after restart stored" contains "$out" "after restart"

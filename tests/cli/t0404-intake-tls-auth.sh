@@ -82,42 +82,13 @@ send() {
 			>>"$T/client.out" 2>&1
 }
 
-# counter N: the value of counter N in intake.stats (0 when absent)
-counter() {
-	_v=$(sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$T/d/intake.stats" 2>/dev/null)
-	echo "${_v:-0}"
-}
-# wait_counter NAME N: bounded, 20 s
-wait_counter() {
-	_i=0
-	while [ $_i -lt 200 ]; do
-		[ "$(counter "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
 start_intake() { # start_intake ERRFILE OPTIONS...: sets $ipid and $tls_port
 	_e=$1
 	shift
 	rm -f "$T/d/intake.stats"
 	"$BROKERSEC" intake --data "$T/d" --syslog-tls 127.0.0.1:0 "$@" 2>"$_e" &
 	ipid=$!
-	tls_port=""
-	_i=0
-	while [ $_i -lt 200 ] && [ -z "$tls_port" ]; do
-		tls_port=$(sed -n 's/.*listening on tls 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$_e" 2>/dev/null)
-		[ -z "$tls_port" ] && sleep 0.1
-		_i=$((_i + 1))
-	done
-}
-
-stop_intake() {
-	kill -TERM "$ipid"
-	wait "$ipid"
-	irc=$?
-	ipid=""
+	tls_port=$(wait_port "$_e" tls)
 }
 
 run "$BROKERSEC" init --data "$T/d" --org test --internal-control yes
@@ -206,7 +177,7 @@ check "log status: 2 refused, 1 received" [ "$(cat "$T/counts")" = "2 1" ]
 if command -v rsyslogd >/dev/null 2>&1; then
 	start_intake "$T/rs.err" --tls-client-ca "$T/clients-ca.pem"
 	check "intake for rsyslog listens" [ -n "$tls_port" ]
-	rs_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	rs_port=$(free_port)
 	mkdir -p "$T/rs"
 	cat >"$T/rsyslog.conf" <<CONF
 global(workDirectory="$T/rs" defaultNetstreamDriverCAFile="$T/d/tls/cert.pem"
@@ -219,12 +190,7 @@ input(type="imtcp" port="$rs_port" address="127.0.0.1")
 CONF
 	rsyslogd -n -f "$T/rsyslog.conf" -i "$T/rsyslog.pid" >"$T/rsyslog.out" 2>&1 &
 	rpid=$!
-	i=0
-	until logger --tcp -n 127.0.0.1 -P "$rs_port" --rfc5424 -t viarsyslog "from rsyslog with its certificate" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -ge 100 ] && break
-		sleep 0.1
-	done
+	logger_until "$rs_port" "from rsyslog with its certificate"
 	wait_committed 1
 	check "rsyslog with a CA-signed client certificate stored" [ "$?" -eq 0 ]
 	kill -TERM "$rpid"

@@ -24,13 +24,7 @@ done
 
 "$BROKERSEC" intake --data "$T/d" --syslog-tcp 127.0.0.1:0 --max-connections 1 2>"$T/intake.err" &
 ipid=$!
-i=0
-tcp_port=""
-while [ $i -lt 200 ] && [ -z "$tcp_port" ]; do
-	tcp_port=$(sed -n 's/.*listening on tcp 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/intake.err" 2>/dev/null)
-	[ -z "$tcp_port" ] && sleep 0.1
-	i=$((i + 1))
-done
+tcp_port=$(wait_port "$T/intake.err" tcp)
 check "intake listens" [ -n "$tcp_port" ]
 
 # the first connection holds the only slot; a second one is closed at once without a
@@ -56,10 +50,7 @@ PY
 check "second connection closed, first one served" [ "$rc" -eq 0 ]
 wait_committed 1
 check "message stored" [ "$?" -eq 0 ]
-kill -TERM "$ipid"
-wait "$ipid"
-irc=$?
-ipid=""
+stop_intake
 check "intake stops cleanly" [ "$irc" -eq 0 ]
 check "stderr names the refused peer and why" grep -q "refused a tcp connection from 127.0.0.1:[0-9]*: already 1 connections (the limit), none idle for 60 s or more" "$T/intake.err"
 run "$BROKERSEC" log status --format json --data "$T/d"

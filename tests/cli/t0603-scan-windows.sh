@@ -2,6 +2,7 @@
 # Windows exports: recognised by content whatever the name and encoding (UTF-16LE with BOM,
 # UTF-8, Big5), audit subcategories matched by GUID on a zh-TW export.
 . "$TOP/tests/cli/lib.sh"
+. "$TOP/tests/cli/t06-scan.inc"
 W="$TOP/tests/fixtures/windows"
 
 # conv SRC DST ENCODING: writes SRC (UTF-8) as Windows would (utf-16 = UTF-16LE with BOM)
@@ -10,12 +11,6 @@ conv() {
 t=open(sys.argv[1],encoding="utf-8").read()
 b=b"\xff\xfe"+t.encode("utf-16-le") if sys.argv[3]=="utf-16" else t.encode(sys.argv[3])
 open(sys.argv[2],"wb").write(b)' "$1" "$2" "$3"
-}
-result() {
-	printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print([r["status"] for r in d["results"] if r["id"]==sys.argv[1]][0])' "$1"
-}
-reason() {
-	printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print([r.get("reason","") for r in d["results"] if r["id"]==sys.argv[1]][0])' "$1"
 }
 
 mkdir -p "$T/good" "$T/weak" "$T/net" "$T/bad" "$T/trunc" "$T/empty"

@@ -1,6 +1,6 @@
 /*
  * fuzz_syslog.c - libFuzzer harness for the syslog parsers, the RFC 6587 framer and the
- * event built from a message (src/syslog, src/intake/event.c).
+ * event built from a message (src/syslog: the parsers and receipt.c).
  *
  *   make fuzz [FUZZ_TIME=60]        (clang -fsanitize=fuzzer,address,undefined)
  *
@@ -69,10 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(off == size);
 
 	/* the event: acceptable to the event log whatever the input */
-	struct bs_intake_scratch sc = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
+	struct bs_syslog_scratch sc = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
 	struct bs_event ev;
 	if (size <= BS_INTAKE_FRAME_MAX) {
-		bs_intake_event_build(&ev, &sc, s, size, INT64_C(1700000000000000), "127.0.0.1:1", BS_INTAKE_TCP, 0);
+		bs_syslog_event_build(&ev, &sc, s, size, INT64_C(1700000000000000), "127.0.0.1:1", BS_SYSLOG_TCP, 0);
 		fuzz_check(bs_utf8_valid_text(ev.message, strlen(ev.message)));
 		fuzz_check(strlen(ev.message) <= 65536);
 		fuzz_check(bs_utf8_valid_text(ev.data, strlen(ev.data)));
@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ev.host)
 			fuzz_check(bs_utf8_valid_text(ev.host, strlen(ev.host)));
 	}
-	bs_intake_scratch_release(&sc);
+	bs_syslog_scratch_release(&sc);
 	bs_buf_release(&b);
 	return 0;
 }

@@ -1,6 +1,11 @@
 /* The auth core: permission table, policy bounds, password rules, TOTP (RFC 6238 vectors),
  * CIDR and Asia/Taipei windows, throttling, and - on a real data directory - lockout with an
- * injected clock, password history, minimum age, reset tokens, sessions and API tokens. */
+ * injected clock, password history, minimum age, reset tokens, sessions and API tokens.
+ *
+ * Argon2id cost: the data directories of the fixture are test data directories (datadir.h,
+ * BS_DATADIR_TEST_KDF; main() sets BROKERSEC_TESTING=1 as tests/run.sh does), so their
+ * passwords hash at libsodium's minimum cost. test_password_hash_verify and test_test_kdf
+ * run without one open, at the production cost, and hold the rules of the test cost. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,6 +142,110 @@ static void test_password_hash_verify(void **state)
 	assert_true(bs_pwhash_slots() >= 1);
 }
 
+/* The account's stored hash (into h) or, with set, replaces it by h. */
+static void pw_hash_sql(struct bs_datadir *dd, const char *user, char h[BS_PWHASH_MAX], int set)
+{
+	sqlite3 *db = bs_store_sqlite(dd->store);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, set ? "UPDATE account SET pw_hash = ?2 WHERE username = ?1" :
+						      "SELECT pw_hash FROM account WHERE username = ?1", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	if (set)
+		sqlite3_bind_text(st, 2, h, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (set) {
+		assert_int_equal(rc, SQLITE_DONE);
+		assert_int_equal(sqlite3_changes(db), 1);
+	} else {
+		assert_int_equal(rc, SQLITE_ROW);
+		snprintf(h, BS_PWHASH_MAX, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+}
+
+static enum bs_login_result login(struct bs_datadir *dd, const char *u, const char *pw, struct bs_session_info *si);
+
+/* The test cost of datadir.h ("test data directories"): refused outside a test run, the mark
+ * in the directory, minimum-cost hashes only while a marked directory is open, any hash
+ * verified there, and a cheap hash copied into a real directory never signs in. */
+static void test_test_kdf(void **state)
+{
+	(void)state;
+	char dir[64], path[96], real[96], prod[BS_PWHASH_MAX], weak[BS_PWHASH_MAX], gen[32], cmd[160];
+	struct bs_datadir *dd = NULL;
+	struct bs_session_info si;
+	struct stat st;
+	const char *pw = "Quiet-Harbor-47-Lantern";
+
+	snprintf(dir, sizeof(dir), "/tmp/bs-auth-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/test", dir);
+	snprintf(real, sizeof(real), "%s/real", dir);
+	assert_false(bs_datadir_test_kdf_active());
+
+	/* outside a test run: refused, nothing created */
+	assert_int_equal(unsetenv(BS_TESTING_ENV), 0);
+	assert_int_equal(bs_datadir_init_flags(path, "T", 0, "tester", BS_DATADIR_TEST_KDF, NULL, 0), BS_EDENIED);
+	assert_non_null(strstr(bs_error_message(), "BROKERSEC_TESTING=1"));
+	assert_int_not_equal(stat(path, &st), 0);
+	assert_int_equal(setenv(BS_TESTING_ENV, "0", 1), 0);
+	assert_int_equal(bs_datadir_init_flags(path, "T", 0, "tester", BS_DATADIR_TEST_KDF, NULL, 0), BS_EDENIED);
+	assert_int_not_equal(stat(path, &st), 0);
+	assert_int_equal(setenv(BS_TESTING_ENV, "1", 1), 0);
+
+	/* a production hash, made with no test directory open */
+	assert_int_equal(bs_password_hash(pw, prod), 0);
+	assert_non_null(strstr(prod, "m=65536,t=3"));
+	assert_false(bs_password_hash_is_weak(prod));
+
+	/* a test directory: marked, minimum cost while it is open, any hash verifies */
+	assert_int_equal(bs_datadir_init_flags(path, "T", 0, "tester", BS_DATADIR_TEST_KDF, NULL, 0), 0);
+	assert_int_equal(bs_datadir_open(&dd, path), 0);
+	assert_int_equal(dd->test_kdf, 1);
+	assert_true(bs_datadir_test_kdf_active());
+	assert_int_equal(bs_password_hash(pw, weak), 0);
+	assert_non_null(strstr(weak, "$argon2id$"));
+	assert_non_null(strstr(weak, "m=8,t=1"));
+	assert_true(bs_password_hash_is_weak(weak));
+	assert_int_equal(bs_password_verify(weak, pw), 1);
+	assert_int_equal(bs_password_verify(weak, "Quiet-Harbor-47-Lanterm"), 0);
+	assert_int_equal(bs_password_verify(prod, pw), 1);
+	assert_int_equal(bs_password_dummy_verify(pw), 0);
+	dd->actor = "tester";
+	struct bs_account_new nw = { "copy", NULL, BS_ROLE_EMPLOYEE, BS_KIND_PERSONAL, 0, pw };
+	assert_int_equal(bs_account_create(dd, &nw, gen), 0);
+	pw_hash_sql(dd, "copy", weak, 0);
+	assert_true(bs_password_hash_is_weak(weak));
+	assert_int_equal(login(dd, "copy", pw, &si), BS_LOGIN_OK);
+	bs_datadir_free(dd);
+	dd = NULL;
+
+	/* closed again: production cost, and a cheap hash never matches */
+	assert_false(bs_datadir_test_kdf_active());
+	assert_int_equal(bs_password_verify(weak, pw), 0);
+	assert_int_equal(bs_password_verify(prod, pw), 1);
+	assert_true(bs_password_hash_is_weak("not a hash"));
+
+	/* a real directory: no mark; its account signs in with its own hash, not with one
+	 * copied from the test directory */
+	assert_int_equal(bs_datadir_init(real, "T", 0, "tester"), 0);
+	assert_int_equal(bs_datadir_open(&dd, real), 0);
+	assert_int_equal(dd->test_kdf, 0);
+	assert_false(bs_datadir_test_kdf_active());
+	dd->actor = "tester";
+	assert_int_equal(bs_account_create(dd, &nw, gen), 0);
+	pw_hash_sql(dd, "copy", prod, 0);
+	assert_false(bs_password_hash_is_weak(prod));
+	assert_int_equal(login(dd, "copy", pw, &si), BS_LOGIN_OK);
+	pw_hash_sql(dd, "copy", weak, 1);
+	assert_int_equal(login(dd, "copy", pw, &si), BS_LOGIN_FAILED);
+	bs_datadir_free(dd);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* RFC 6238 Appendix B, SHA-1, 8 digits, key "12345678901234567890" */
 static void test_totp_rfc6238(void **state)
 {
@@ -251,7 +360,8 @@ static int setup_dd(void **state)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/d", f->dir);
 	bs_clock_set(T0);
-	if (bs_datadir_init(f->path, "Test Broker", 0, "tester") < 0 || bs_datadir_open(&f->dd, f->path) < 0) {
+	if (bs_datadir_init_flags(f->path, "Test Broker", 0, "tester", BS_DATADIR_TEST_KDF, NULL, 0) < 0 ||
+	    bs_datadir_open(&f->dd, f->path) < 0) {
 		fprintf(stderr, "setup: %s\n", bs_error_message());
 		return -1;
 	}
@@ -869,11 +979,15 @@ int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
+	/* a test run, as tests/run.sh declares it: the fixture's data directories are test ones */
+	if (setenv(BS_TESTING_ENV, "1", 1) != 0)
+		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_perm_table),
 		cmocka_unit_test(test_policy_only_tightens),
 		cmocka_unit_test(test_password_rules),
 		cmocka_unit_test(test_password_hash_verify),
+		cmocka_unit_test(test_test_kdf),
 		cmocka_unit_test(test_totp_rfc6238),
 		cmocka_unit_test(test_cidr),
 		cmocka_unit_test(test_windows_taipei),

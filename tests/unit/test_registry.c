@@ -61,6 +61,13 @@ static void test_descriptors(void **state)
 		assert_ptr_equal(bs_register_find(r->name), r);
 		assert_non_null(r->zh);
 		assert_non_null(r->source);
+		/* the generated list is in CLI order (tools/gen-registers.sh sorts by .order) */
+		assert_true(r->order > 0);
+		if (i)
+			assert_true(bs_registers[i - 1]->order < r->order);
+		assert_non_null(r->summary_zh);
+		assert_non_null(r->summary_en);
+		assert_non_null(r->about);
 		for (const struct bs_field *f = r->fields; f->name; f++) {
 			assert_non_null(f->zh);
 			assert_non_null(f->en);

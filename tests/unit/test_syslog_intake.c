@@ -66,7 +66,7 @@ static json_t *data_of(const struct bs_event *ev)
 {
 	json_t *j = json_loads(ev->data, JSON_ALLOW_NUL, NULL), *v;
 	assert_non_null(j);
-	v = bs_intake_event_view(ev->type, j);
+	v = bs_syslog_event_view(ev->type, j);
 	json_decref(j);
 	assert_non_null(json_object_get(v, "format"));
 	assert_non_null(json_object_get(v, "parse"));
@@ -96,12 +96,12 @@ static void build_rfc5424(void **state)
 	const char s[] = "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 "
 			 "[exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"]"
 			 "[origin ip=\"192.0.2.1\" ip=\"192.0.2.129\" x=\"a\\\"b\"] \xEF\xBB\xBF" "An application event";
-	struct bs_intake_scratch sc = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
+	struct bs_syslog_scratch sc = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
 	struct bs_buf raw = BS_BUF_INIT;
 	struct bs_event ev;
 	json_t *d;
 	(void)state;
-	assert_int_equal(bs_intake_event_build(&ev, &sc, s, strlen(s), NOW, "192.0.2.7:5514", BS_INTAKE_TCP,
+	assert_int_equal(bs_syslog_event_build(&ev, &sc, s, strlen(s), NOW, "192.0.2.7:5514", BS_SYSLOG_TCP,
 					       BS_FRAME_OCTET), 1);
 	assert_event_acceptable(&ev);
 	assert_int_equal(ev.severity, 5);
@@ -135,7 +135,7 @@ static void build_rfc5424(void **state)
 	assert_memory_equal(raw.ptr, s, raw.len);
 	json_decref(d);
 	bs_buf_release(&raw);
-	bs_intake_scratch_release(&sc);
+	bs_syslog_scratch_release(&sc);
 }
 
 static void build_malformed(void **state)
@@ -151,12 +151,12 @@ static void build_malformed(void **state)
 		{ "<13>ctrl \x01\x7f\x1b and bad \xc3\x28 utf8", 28 },
 		{ "", 0 },
 	};
-	struct bs_intake_scratch sc = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
+	struct bs_syslog_scratch sc = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
 	struct bs_buf raw = BS_BUF_INIT;
 	struct bs_event ev;
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int ok = bs_intake_event_build(&ev, &sc, cases[i].s, cases[i].len, NOW, "[::1]:9", BS_INTAKE_UDP, 0);
+		int ok = bs_syslog_event_build(&ev, &sc, cases[i].s, cases[i].len, NOW, "[::1]:9", BS_SYSLOG_UDP, 0);
 		assert_event_acceptable(&ev);
 		json_t *d = data_of(&ev);
 		if (!ok) {
@@ -169,13 +169,13 @@ static void build_malformed(void **state)
 		json_decref(d);
 	}
 	bs_buf_release(&raw);
-	bs_intake_scratch_release(&sc);
+	bs_syslog_scratch_release(&sc);
 }
 
 /* Big inputs stay within the event log's limits. */
 static void build_limits(void **state)
 {
-	struct bs_intake_scratch sc = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
+	struct bs_syslog_scratch sc = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
 	struct bs_buf s = BS_BUF_INIT, raw = BS_BUF_INIT;
 	struct bs_event ev;
 	(void)state;
@@ -184,14 +184,14 @@ static void build_limits(void **state)
 	for (int i = 0; s.len < BS_INTAKE_FRAME_MAX - 40; i++)
 		bs_buf_printf(&s, " p%d=\"\x01\x02\x03\x04\x05\x06\x07\"", i % 1000);
 	bs_buf_puts(&s, "] m");
-	bs_intake_event_build(&ev, &sc, s.ptr, s.len, NOW, "x", BS_INTAKE_TCP, 0);
+	bs_syslog_event_build(&ev, &sc, s.ptr, s.len, NOW, "x", BS_SYSLOG_TCP, 0);
 	assert_event_acceptable(&ev);
 	/* control characters everywhere */
 	bs_buf_clear(&s);
 	bs_buf_puts(&s, "<14>1 - h a - - - ");
 	while (s.len < BS_INTAKE_FRAME_MAX)
 		bs_buf_putc(&s, '\x01');
-	assert_int_equal(bs_intake_event_build(&ev, &sc, s.ptr, s.len, NOW, "x", BS_INTAKE_TCP, 0), 1);
+	assert_int_equal(bs_syslog_event_build(&ev, &sc, s.ptr, s.len, NOW, "x", BS_SYSLOG_TCP, 0), 1);
 	assert_event_acceptable(&ev);
 	json_t *d = data_of(&ev);
 	raw_of(d, &raw);
@@ -201,7 +201,7 @@ static void build_limits(void **state)
 	bs_buf_clear(&s);
 	while (s.len < BS_INTAKE_FRAME_MAX)
 		bs_buf_putc(&s, '\xff');
-	bs_intake_event_build(&ev, &sc, s.ptr, s.len, NOW, "x", BS_INTAKE_TCP, 0);
+	bs_syslog_event_build(&ev, &sc, s.ptr, s.len, NOW, "x", BS_SYSLOG_TCP, 0);
 	assert_event_acceptable(&ev);
 	d = data_of(&ev);
 	raw_of(d, &raw);
@@ -209,7 +209,7 @@ static void build_limits(void **state)
 	json_decref(d);
 	bs_buf_release(&s);
 	bs_buf_release(&raw);
-	bs_intake_scratch_release(&sc);
+	bs_syslog_scratch_release(&sc);
 }
 
 /* The view adds parsed fields to syslog receipts only; anything else reads as stored. */
@@ -230,7 +230,7 @@ static void view_other_data(void **state)
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		json_t *d = json_loads(keep[i].data, 0, NULL), *v;
 		assert_non_null(d);
-		v = bs_intake_event_view(keep[i].type, d);
+		v = bs_syslog_event_view(keep[i].type, d);
 		assert_ptr_equal(v, d);
 		json_decref(v);
 		json_decref(d);
@@ -239,7 +239,7 @@ static void view_other_data(void **state)
 	json_t *d = json_loads("{\"received\":\"2023-11-14T22:13:20.000000Z\",\"transport\":\"udp\","
 			       "\"raw\":\"<13>Nov 14 22:13:20 h a: x\\u0000y\"}", JSON_ALLOW_NUL, NULL);
 	assert_non_null(d);
-	json_t *v = bs_intake_event_view("syslog", d);
+	json_t *v = bs_syslog_event_view("syslog", d);
 	assert_ptr_not_equal(v, d);
 	assert_string_equal(json_string_value(json_object_get(v, "format")), "rfc3164");
 	assert_int_equal(json_string_length(json_object_get(v, "raw")), 28);

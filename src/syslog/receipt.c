@@ -1,5 +1,6 @@
 /*
- * event.c - one received syslog message into one struct bs_event. See intake.h.
+ * receipt.c - one received syslog message into one struct bs_event whose data is its receipt,
+ * and the parsed fields back from the receipt when the event is read. See syslog.h.
  *
  * The data JSON is written by hand into a reused buffer rather than built with jansson:
  * this runs once per message at 100k+ messages a second, and the shape is fixed. No printf:
@@ -15,7 +16,8 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
-#include "intake/intake.h"
+#include "core/utf8.h"
+#include "eventlog/eventlog.h"
 #include "syslog/syslog.h"
 
 /* The eventlog's limits for message text and for the data JSON. */
@@ -121,36 +123,6 @@ static void put_time(struct bs_buf *b, int64_t us)
 	b->ptr[b->len] = '\0';
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when s does not start one. */
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n;
-	unsigned lo = 0x80, hi = 0xBF;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		lo = c == 0xE0 ? 0xA0 : 0x80;
-		hi = c == 0xED ? 0x9F : 0xBF;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		lo = c == 0xF0 ? 0x90 : 0x80;
-		hi = c == 0xF4 ? 0x8F : 0xBF;
-	} else {
-		return 0;
-	}
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t k = 2; k < n; k++)
-		if (s[k] < 0x80 || s[k] > 0xBF)
-			return 0;
-	return n;
-}
-
 /* Printable ASCII (0x20..0x7e): text that needs no second look. */
 static inline int plain(unsigned char c)
 {
@@ -166,6 +138,7 @@ static int put_text(struct bs_buf *b, const char *p, size_t len, size_t max)
 	size_t start = b->len, i = 0, run = 0;
 
 	while (i < len) {
+		uint32_t cp;
 		size_t n;
 		if (plain(s[i])) {
 			if (b->len - start + (i + 1 - run) > max)
@@ -173,7 +146,7 @@ static int put_text(struct bs_buf *b, const char *p, size_t len, size_t max)
 			i++;
 			continue;
 		}
-		n = utf8_seq(s + i, len - i);
+		n = bs_utf8_next(p + i, len - i, &cp);
 		if (n == 1 && ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') || s[i] == 0x7f))
 			n = 0;
 		if (n) {
@@ -315,7 +288,7 @@ static void json_sd(struct bs_buf *b, struct bs_buf *tmp, const struct bs_syslog
 	putch(b, '}');
 }
 
-void bs_intake_scratch_release(struct bs_intake_scratch *s)
+void bs_syslog_scratch_release(struct bs_syslog_scratch *s)
 {
 	bs_buf_release(&s->host);
 	bs_buf_release(&s->message);
@@ -353,7 +326,8 @@ static int json_raw(struct bs_buf *d, const char *raw, size_t len, size_t budget
 			i++;
 			continue;
 		}
-		size_t n = utf8_seq(s + i, len - i);
+		uint32_t cp;
+		size_t n = bs_utf8_next(raw + i, len - i, &cp);
 		if (!n) {
 			utf8 = 0;
 			n = 1;
@@ -384,8 +358,8 @@ static int json_raw(struct bs_buf *d, const char *raw, size_t len, size_t budget
 }
 
 /* The receipt (no leading comma): what was received, when and how. Everything else in the data is a function
- * of these (see bs_intake_event_view). */
-static void put_receipt(struct bs_buf *d, int64_t recv_us, enum bs_intake_transport transport, unsigned frame_flags,
+ * of these (see bs_syslog_event_view). */
+static void put_receipt(struct bs_buf *d, int64_t recv_us, enum bs_syslog_transport transport, unsigned frame_flags,
 			int cut)
 {
 	lit(d, "\"received\":");
@@ -393,7 +367,7 @@ static void put_receipt(struct bs_buf *d, int64_t recv_us, enum bs_intake_transp
 	lit(d, ",\"transport\":\"");
 	put(d, transport_names[transport], 3);
 	putch(d, '"');
-	if (transport != BS_INTAKE_UDP) {
+	if (transport != BS_SYSLOG_UDP) {
 		if (frame_flags & BS_FRAME_OCTET)
 			lit(d, ",\"framing\":\"octet-counting\"");
 		else
@@ -462,12 +436,12 @@ static void put_status(struct bs_buf *d, const struct bs_syslog_msg *m, int ok)
  * The data JSON. Stored (full = 0) it is the receipt alone: received, transport, framing
  * and the raw bytes. The parsed fields are a pure function of those, so storing them would
  * only double what every event costs to write and keep; readers get them back from
- * bs_intake_event_view. Only when the raw bytes do not fit whole (a frame near the 64 KiB
+ * bs_syslog_event_view. Only when the raw bytes do not fit whole (a frame near the 64 KiB
  * limit) are the parsed fields stored with what is left of them, so nothing parsed is
  * lost. full = 1 is the view: parsed fields, receipt, status, raw.
  */
 static void build_data(struct bs_buf *d, struct bs_buf *tmp, const struct bs_syslog_msg *m, int ok, int cut,
-		       const char *raw, size_t len, int64_t recv_us, enum bs_intake_transport transport,
+		       const char *raw, size_t len, int64_t recv_us, enum bs_syslog_transport transport,
 		       unsigned frame_flags, int full, int omit_sd)
 {
 	bs_buf_clear(d);
@@ -488,8 +462,8 @@ static void build_data(struct bs_buf *d, struct bs_buf *tmp, const struct bs_sys
 	putch(d, '}');
 }
 
-static int build(struct bs_event *ev, struct bs_intake_scratch *s, const char *raw, size_t len, int64_t recv_us,
-		 const char *source, enum bs_intake_transport transport, unsigned frame_flags, int full)
+static int build(struct bs_event *ev, struct bs_syslog_scratch *s, const char *raw, size_t len, int64_t recv_us,
+		 const char *source, enum bs_syslog_transport transport, unsigned frame_flags, int full)
 {
 	struct bs_syslog_msg m;
 	int ok, cut;
@@ -527,8 +501,8 @@ static int build(struct bs_event *ev, struct bs_intake_scratch *s, const char *r
 	return ok;
 }
 
-int bs_intake_event_build(struct bs_event *ev, struct bs_intake_scratch *s, const char *raw, size_t len,
-			  int64_t recv_us, const char *source, enum bs_intake_transport transport,
+int bs_syslog_event_build(struct bs_event *ev, struct bs_syslog_scratch *s, const char *raw, size_t len,
+			  int64_t recv_us, const char *source, enum bs_syslog_transport transport,
 			  unsigned frame_flags)
 {
 	return build(ev, s, raw, len, recv_us, source, transport, frame_flags, 0);
@@ -536,7 +510,7 @@ int bs_intake_event_build(struct bs_event *ev, struct bs_intake_scratch *s, cons
 
 /* The receipt's members back as build() arguments; 0 when data is not a whole receipt. */
 static int read_receipt(json_t *data, unsigned char **raw, size_t *len, int64_t *recv_us,
-			enum bs_intake_transport *transport, unsigned *flags)
+			enum bs_syslog_transport *transport, unsigned *flags)
 {
 	const char *received = json_string_value(json_object_get(data, "received"));
 	const char *tr = json_string_value(json_object_get(data, "transport"));
@@ -548,11 +522,11 @@ static int read_receipt(json_t *data, unsigned char **raw, size_t *len, int64_t 
 	    bs_time_parse(received, recv_us) < 0 || !tr)
 		return 0;
 	if (!strcmp(tr, "udp"))
-		*transport = BS_INTAKE_UDP;
+		*transport = BS_SYSLOG_UDP;
 	else if (!strcmp(tr, "tcp"))
-		*transport = BS_INTAKE_TCP;
+		*transport = BS_SYSLOG_TCP;
 	else if (!strcmp(tr, "tls"))
-		*transport = BS_INTAKE_TLS;
+		*transport = BS_SYSLOG_TLS;
 	else
 		return 0;
 	*flags = framing && !strcmp(framing, "octet-counting") ? BS_FRAME_OCTET : 0;
@@ -581,14 +555,14 @@ static int read_receipt(json_t *data, unsigned char **raw, size_t *len, int64_t 
 	return 1;
 }
 
-json_t *bs_intake_event_view(const char *type, json_t *data)
+json_t *bs_syslog_event_view(const char *type, json_t *data)
 {
-	struct bs_intake_scratch s = { 0 };
+	struct bs_syslog_scratch s = { 0 };
 	struct bs_event ev;
 	unsigned char *raw = NULL;
 	size_t len = 0;
 	int64_t recv_us;
-	enum bs_intake_transport transport;
+	enum bs_syslog_transport transport;
 	unsigned flags;
 	json_t *view = NULL;
 
@@ -597,7 +571,7 @@ json_t *bs_intake_event_view(const char *type, json_t *data)
 		return json_incref(data);
 	build(&ev, &s, (const char *)raw, len, recv_us, NULL, transport, flags, 1);
 	view = json_loadb(s.data.ptr, s.data.len, JSON_ALLOW_NUL, NULL);
-	bs_intake_scratch_release(&s);
+	bs_syslog_scratch_release(&s);
 	free(raw);
 	return view ? view : json_incref(data);
 }
