@@ -6,7 +6,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0-dev)
-PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto
+PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip
 
 # Recursive (=) so pkg-config runs only once a recipe needs it, after install-deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -27,10 +27,13 @@ CFLAGS_ALL = $(OPT) $(WARN) -fPIE $(CFLAGS)
 LDFLAGS_ALL = $(LDSAN) -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
 SRC := $(sort $(wildcard src/*/*.c))
-OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/catalog_data.o $(BUILD)/obj/gen/migrations_data.o $(BUILD)/obj/gen/policies_data.o $(BUILD)/obj/gen/docs_data.o
+OBJ := $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/catalog_data.o $(BUILD)/obj/gen/migrations_data.o $(BUILD)/obj/gen/policies_data.o $(BUILD)/obj/gen/docs_data.o \
+	$(BUILD)/obj/gen/web_data.o
 CATALOG := catalog/sr.yaml catalog/a1.yaml catalog/a2.yaml catalog/a3.yaml
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 POLICIES := $(sort $(wildcard policies/*.yaml))
+# The web UI (src/http/web.c serves it): every file under web/, embedded like the catalog.
+WEB := $(sort $(shell find web -type f ! -name '.*' 2>/dev/null))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -40,7 +43,7 @@ all: $(BUILD)/brokersec
 
 help:
 	@echo "make            build $(BUILD)/brokersec"
-	@echo "make run        install packages, build, init ./brokersec-data, show status"
+	@echo "make run        install packages, build, init ./brokersec-data, show status, serve the web UI"
 	@echo "make check      install packages, build, run every test (last line: N passed, N failed)"
 	@echo "make asan       the test suite under ASan+UBSan (build-asan/)"
 	@echo "make docs       regenerate docs/ (catalog, checks, registers) and the README's register row"
@@ -68,6 +71,10 @@ $(BUILD)/gen/docs_data.c: docs/openapi.yaml $(BUILD)/tools/embed
 $(BUILD)/gen/policies_data.c: $(POLICIES) $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed bs_embed_policies $@ $(POLICIES)
+
+$(BUILD)/gen/web_data.c: $(WEB) $(BUILD)/tools/embed
+	@mkdir -p $(@D)
+	$(BUILD)/tools/embed bs_embed_web $@ $(WEB)
 
 # bs_registers[] from the register files src/registry/reg_*.c, in the order of their .order
 # (src/registry/registry.c includes it). Made on every run, since a file added or removed
@@ -119,11 +126,29 @@ test: $(BUILD)/brokersec $(UNIT_BIN)
 # not share the CPUs with compilers. `make check -j` is fine: lint, docs-check and fuzz-check
 # write nothing in common.
 CHECK_JOBS ?= $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
-check: deps
+check: deps js-deps ui-deps
 	@$(MAKE) --no-print-directory $(CHECK_JOBS) lint docs-check fuzz-check $(BUILD)/brokersec $(UNIT_BIN)
 	@$(MAKE) --no-print-directory test
 
-asan: deps
+# Test-only npm tools (tests/js: ajv-cli + ajv-formats validate the OSCAL report against NIST's
+# schema in tests/oscal/), installed exactly as the lock file says, again when it changes.
+.PHONY: js-deps
+js-deps: tests/js/node_modules/.installed
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	@echo "  NPM     tests/js (npm ci)"
+	@cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The web UI's browser tests (tests/ui: playwright-core drives Debian's chromium, axe-core
+# checks accessibility; tests/cli/t0250-web-ui.sh), installed the same way.
+.PHONY: ui-deps
+ui-deps: tests/ui/node_modules/.installed
+tests/ui/node_modules/.installed: tests/ui/package.json tests/ui/package-lock.json
+	@echo "  NPM     tests/ui (npm ci)"
+	@cd tests/ui && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+asan: deps js-deps
 	@$(MAKE) --no-print-directory $(CHECK_JOBS) BUILD=build-asan SANITIZE=1 build-asan/brokersec \
 		$(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
@@ -167,6 +192,8 @@ run: deps
 			--internal-control "$${INTERNAL_CONTROL:-yes}"; \
 	fi
 	@$(BUILD)/brokersec status --data brokersec-data
+	@echo "web UI: https://127.0.0.1:$${PORT:-8443}/ (docs/web.md; Ctrl-C stops the server)"
+	@$(BUILD)/brokersec serve --data brokersec-data --listen 127.0.0.1:$${PORT:-8443}
 
 # The files (each with markers) that hold the registers' documentation, and the fragment of each.
 REGDOCS := docs/openapi.yaml:openapi docs/registers.md:markdown README.md:readme
@@ -224,7 +251,7 @@ FUZZ_OPT := -O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,un
 FUZZ_LIB := $(BUILD)/fuzz/lib/libbrokersec.a
 # The library without the commands (src/cmd: no harness needs them).
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/lib/obj/%.o,$(filter-out src/main.c src/cmd/%,$(SRC))) \
-	$(patsubst %,$(BUILD)/fuzz/lib/obj/gen/%_data.o,catalog migrations policies docs)
+	$(patsubst %,$(BUILD)/fuzz/lib/obj/gen/%_data.o,catalog migrations policies docs web)
 # The library's objects build in parallel unless make runs with -j already.
 FUZZ_JOBS ?= $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)

@@ -25,21 +25,26 @@ struct command {
 	unsigned flags; /* BS_CMD_* */
 	const char *summary_zh;
 	const char *summary_en;
+	/* what an account acting with --as / --token-file must hold to read / to change state
+	 * (docs/roles.md); none given: registers.read / registers.write */
+	enum bs_perm perm_read, perm_write;
 };
 
 static const struct command commands[] = {
-	{ "init", cmd_init, BS_CMD_NO_DATADIR, "建立資料目錄與組織設定", "create a data directory and the organisation profile" },
-	{ "profile", cmd_profile, BS_CMD_PER_VERB, "檢視或變更組織設定（適用條件）", "show or change the organisation profile" },
-	{ "controls", cmd_controls, BS_CMD_NO_DATADIR, "法規控制項目錄", "the regulation catalog" },
-	{ "evidence", cmd_evidence, BS_CMD_PER_VERB, "附上與列出佐證檔案", "attach and list evidence files" },
-	{ "status", cmd_status, BS_CMD_DATADIR, "各控制項符合狀態", "compliance state of every control" },
-	{ "scan", cmd_scan, BS_CMD_NO_DATADIR, "主機檢查（Linux、--root、Windows 匯出檔）", "host assessment (Linux, --root, Windows exports)" },
-	{ "intake", cmd_intake, BS_CMD_DATADIR | BS_CMD_WRITES, "接收 syslog（UDP、TCP、TLS）寫入事件紀錄", "receive syslog (UDP, TCP, TLS) into the event log" },
-	{ "user", cmd_user, BS_CMD_PER_VERB, "帳號生命週期：新增、停用、角色、重設、審查", "accounts: add, disable, role, reset, review" },
-	{ "policy", cmd_policy, BS_CMD_PER_VERB, "密碼、鎖定與連線政策（只能更嚴格）", "password, lockout and session policy (stricter only)" },
-	{ "serve", cmd_serve, BS_CMD_DATADIR | BS_CMD_WRITES, "HTTPS 伺服器：JSON API 與事件接收", "HTTPS server: JSON API and event intake" },
-	{ "log", cmd_log, BS_CMD_PER_VERB, "防竄改事件紀錄：新增、查詢、驗證、匯出", "the tamper-evident event log: append, search, verify, export" },
-	{ "due", cmd_due, BS_CMD_DATADIR, "各項期限（評估、演練、訓練、備份…）", "every deadline: assessments, drills, training, backups ..." },
+	{ "init", cmd_init, BS_CMD_NO_DATADIR, "建立資料目錄與組織設定", "create a data directory and the organisation profile", BS_PERM_USERS_WRITE, BS_PERM_USERS_WRITE },
+	{ "profile", cmd_profile, BS_CMD_PER_VERB, "檢視或變更組織設定（適用條件）", "show or change the organisation profile", BS_PERM_POLICY_READ, BS_PERM_POLICY_WRITE },
+	{ "controls", cmd_controls, BS_CMD_NO_DATADIR, "法規控制項目錄", "the regulation catalog", BS_PERM_CONTROLS_READ, BS_PERM_CONTROLS_READ },
+	{ "evidence", cmd_evidence, BS_CMD_PER_VERB, "附上與列出佐證檔案", "attach and list evidence files", BS_PERM_EVIDENCE_READ, BS_PERM_EVIDENCE_WRITE },
+	{ "status", cmd_status, BS_CMD_DATADIR, "各控制項符合狀態", "compliance state of every control", BS_PERM_STATUS_READ, BS_PERM_STATUS_READ },
+	{ "scan", cmd_scan, BS_CMD_NO_DATADIR, "主機檢查（Linux、--root、Windows 匯出檔）", "host assessment (Linux, --root, Windows exports)", BS_PERM_STATUS_READ, BS_PERM_EVIDENCE_WRITE },
+	{ "intake", cmd_intake, BS_CMD_DATADIR | BS_CMD_WRITES, "接收 syslog（UDP、TCP、TLS）寫入事件紀錄", "receive syslog (UDP, TCP, TLS) into the event log", BS_PERM_EVENTS_APPEND, BS_PERM_EVENTS_APPEND },
+	{ "user", cmd_user, BS_CMD_PER_VERB, "帳號生命週期：新增、停用、角色、重設、審查", "accounts: add, disable, role, reset, review", BS_PERM_USERS_READ, BS_PERM_USERS_WRITE },
+	{ "policy", cmd_policy, BS_CMD_PER_VERB, "密碼、鎖定與連線政策（只能更嚴格）", "password, lockout and session policy (stricter only)", BS_PERM_POLICY_READ, BS_PERM_POLICY_WRITE },
+	{ "serve", cmd_serve, BS_CMD_DATADIR | BS_CMD_WRITES, "HTTPS 伺服器：JSON API 與事件接收", "HTTPS server: JSON API and event intake", BS_PERM_USERS_WRITE, BS_PERM_USERS_WRITE },
+	{ "log", cmd_log, BS_CMD_PER_VERB, "防竄改事件紀錄：新增、查詢、驗證、匯出", "the tamper-evident event log: append, search, verify, export", BS_PERM_EVENTS_READ, BS_PERM_EVENTS_APPEND },
+	{ "due", cmd_due, BS_CMD_DATADIR, "各項期限（評估、演練、訓練、備份…）", "every deadline: assessments, drills, training, backups ...", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_READ },
+	{ "report", cmd_report, BS_CMD_PER_VERB, "電腦系統資訊安全評估報告（html、pdf、docx、oscal）與驗證", "the assessment report (html, pdf, docx, oscal) and its verification", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },
+	{ "assessment", cmd_assessment, BS_CMD_PER_VERB, "資訊安全評估：計畫、範圍、抽測、結果、缺失、追蹤、結案", "security assessments: plan, scope, sample, results, findings, follow-up, close", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },
 	{ "help", cmd_help, BS_CMD_NO_DATADIR, NULL, NULL },
 	{ "version", cmd_version, BS_CMD_NO_DATADIR, NULL, NULL },
 };
@@ -47,8 +52,8 @@ static const struct command commands[] = {
 
 static void usage(FILE *out, enum bs_lang lang)
 {
-	fprintf(out, "%s\n\n", BS_T(lang, "用法: brokersec [--data 目錄] [--lang zh-TW|en] <命令> [選項]",
-				    "usage: brokersec [--data DIR] [--lang zh-TW|en] <command> [options]"));
+	fprintf(out, "%s\n\n", BS_T(lang, "用法: brokersec [--data 目錄] [--lang zh-TW|en] [--as 帳號] [--roc-dates] <命令> [選項]",
+				    "usage: brokersec [--data DIR] [--lang zh-TW|en] [--as USER] [--roc-dates] <command> [options]"));
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (commands[i].summary_zh)
 			fprintf(out, "  %-15s %s\n", commands[i].name, BS_T(lang, commands[i].summary_zh, commands[i].summary_en));
@@ -56,8 +61,14 @@ static void usage(FILE *out, enum bs_lang lang)
 	for (size_t i = 0; bs_registers[i]; i++)
 		fprintf(out, "  %-15s %s\n", bs_registers[i]->name,
 			BS_T(lang, bs_registers[i]->summary_zh, bs_registers[i]->summary_en));
-	fprintf(out, "\n%s\n", BS_T(lang, "每個命令皆可加 --help。資料目錄：--data，否則 $BROKERSEC_DATA，否則 ./brokersec-data。",
-				    "Every command takes --help. Data directory: --data, else $BROKERSEC_DATA, else ./brokersec-data."));
+	fprintf(out, "\n%s\n", BS_T(lang, "每個命令皆可加 --help。資料目錄：--data，否則 $BROKERSEC_DATA，否則 ./brokersec-data。\n"
+				    "--as 帳號：以該 brokersec 帳號身分執行並記錄（密碼取自 --password-file、$BROKERSEC_PASSWORD\n"
+				    "或終端機提示，絕不取自命令列）；--token-file 檔案：以 API 符記的帳號身分；未指定時記錄作業系統使用者。\n"
+				    "--roc-dates：表格與報告以民國年顯示日期。",
+				    "Every command takes --help. Data directory: --data, else $BROKERSEC_DATA, else ./brokersec-data.\n"
+				    "--as USER: act and be recorded as that brokersec account (password from --password-file,\n"
+				    "$BROKERSEC_PASSWORD or a terminal prompt, never the command line); --token-file FILE: as the\n"
+				    "account of an API token; otherwise the OS user is recorded. --roc-dates: 民國 years in tables."));
 }
 
 static int cmd_help(int argc, char **argv, struct bs_cli *cli)
@@ -88,7 +99,16 @@ int main(int argc, char **argv)
 	}
 	/* Options before the command apply to it as if given after. */
 	while (i < argc && argv[i][0] == '-') {
+		static const struct {
+			const char *name;
+			int opt, has_arg;
+		} global[] = {
+			{ "--data", BS_OPT_DATA, 1 }, { "--lang", BS_OPT_LANG, 1 }, { "--as", BS_OPT_AS, 1 },
+			{ "--password-file", BS_OPT_PASSWORD_FILE, 1 }, { "--token-file", BS_OPT_TOKEN_FILE, 1 },
+			{ "--roc-dates", BS_OPT_ROC_DATES, 0 }, { "--password", BS_OPT_PASSWORD, 1 },
+		};
 		const char *a = argv[i];
+		size_t g, n = 0;
 		if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
 			printf("brokersec %s\n", BS_VERSION);
 			return 0;
@@ -97,32 +117,35 @@ int main(int argc, char **argv)
 			usage(stdout, cli.lang);
 			return 0;
 		}
-		if ((!strcmp(a, "--data") || !strcmp(a, "--lang")) && i + 1 < argc) {
-			if (a[2] == 'd') {
-				cli.data_flag = argv[i + 1];
-			} else if (bs_lang_parse(argv[i + 1], &cli.lang) < 0) {
-				fprintf(stderr, "brokersec: %s\n", bs_error_message());
+		for (g = 0; g < sizeof(global) / sizeof(global[0]); g++) {
+			n = strlen(global[g].name);
+			if (!strncmp(a, global[g].name, n) && (a[n] == '\0' || (a[n] == '=' && global[g].has_arg)))
+				break;
+		}
+		if (g == sizeof(global) / sizeof(global[0])) {
+			fprintf(stderr, BS_T(cli.lang, "brokersec: 不認得的選項 '%s'\n", "brokersec: unknown option '%s'\n"), a);
+			usage(stderr, cli.lang);
+			return 2;
+		}
+		const char *arg = NULL;
+		if (global[g].has_arg) {
+			if (a[n] == '=') {
+				arg = a + n + 1;
+			} else if (i + 1 < argc) {
+				arg = argv[++i];
+			} else {
+				fprintf(stderr, BS_T(cli.lang, "brokersec: %s 需要一個值\n", "brokersec: %s needs a value\n"), a);
 				return 2;
 			}
-			i += 2;
-			continue;
 		}
-		if (!strncmp(a, "--data=", 7)) {
-			cli.data_flag = a + 7;
-			i++;
-			continue;
+		cli.command = "";
+		if (global[g].opt == BS_OPT_LANG && bs_lang_parse(arg, &cli.lang) < 0) {
+			fprintf(stderr, "brokersec: %s\n", bs_error_message());
+			return 2;
 		}
-		if (!strncmp(a, "--lang=", 7)) {
-			if (bs_lang_parse(a + 7, &cli.lang) < 0) {
-				fprintf(stderr, "brokersec: %s\n", bs_error_message());
-				return 2;
-			}
-			i++;
-			continue;
-		}
-		fprintf(stderr, "brokersec: unknown option '%s'\n", a);
-		usage(stderr, cli.lang);
-		return 2;
+		if (global[g].opt != BS_OPT_LANG && bs_cli_common_option(&cli, global[g].opt, arg) >= 0)
+			return 2;
+		i++;
 	}
 	if (i >= argc) {
 		usage(stderr, cli.lang);
@@ -133,6 +156,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], commands[c].name)) {
 			cli.command = commands[c].name;
 			cli.flags = commands[c].flags;
+			cli.summary_zh = commands[c].summary_zh;
+			cli.perm_read = commands[c].perm_read;
+			cli.perm_write = commands[c].perm_write;
 			return commands[c].run(argc - i, argv + i, &cli);
 		}
 	}
@@ -141,9 +167,10 @@ int main(int argc, char **argv)
 	if (r) {
 		cli.command = r->name;
 		cli.flags = BS_CMD_PER_VERB;
+		cli.summary_zh = r->summary_zh;
 		return cmd_register(argc - i, argv + i, &cli);
 	}
-	fprintf(stderr, "brokersec: unknown command '%s'\n", argv[i]);
+	fprintf(stderr, BS_T(cli.lang, "brokersec: 不認得的命令 '%s'\n", "brokersec: unknown command '%s'\n"), argv[i]);
 	usage(stderr, cli.lang);
 	return 2;
 }

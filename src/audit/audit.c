@@ -1,5 +1,6 @@
 /* audit.c - bs_audit and the event log's calls made for a data directory's actor. See audit.h. */
 #include <errno.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,19 @@ int bs_audit(struct bs_datadir *dd, const char *type, const char *outcome, const
 	va_start(ap, fmt);
 	bs_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	/* Which kind of actor it is (an account that signed in, or the OS user on the command
+	 * line) is part of who acted: added to the event's data, beside what the caller gave. */
+	char *merged = NULL;
+	if (dd->actor_kind) {
+		json_t *obj = data ? json_loads(data, 0, NULL) : json_object();
+		if (obj && json_is_object(obj)) {
+			json_object_set_new(obj, "actor_kind", json_string(dd->actor_kind));
+			merged = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		}
+		json_decref(obj);
+		if (merged)
+			data = merged;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.severity = outcome && !strcmp(outcome, "failure") ? 4 : 5;
@@ -33,6 +47,7 @@ int bs_audit(struct bs_datadir *dd, const char *type, const char *outcome, const
 	ev.data = data;
 	err = bs_eventlog_append(dd->events, &ev, 1);
 	bs_buf_release(&msg);
+	free(merged);
 	return err;
 }
 

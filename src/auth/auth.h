@@ -44,6 +44,8 @@ enum bs_perm {
 	BS_PERM_TRAINING_SELF,
 	BS_PERM_REGISTERS_READ,  /* the registers, their history and the deadlines (due) */
 	BS_PERM_REGISTERS_WRITE, /* add, update and archive register records */
+	BS_PERM_EVIDENCE_REVIEW, /* accept or reject submitted evidence (docs/status.md) */
+	BS_PERM_ASSESS_FOLLOWUP, /* the audit unit's follow-up of assessment findings (Annex 2 捌) */
 	BS_PERM_COUNT
 };
 

@@ -22,6 +22,8 @@ static const char *const perm_names[BS_PERM_COUNT] = {
 	[BS_PERM_TRAINING_SELF] = "training.self",
 	[BS_PERM_REGISTERS_READ] = "registers.read",
 	[BS_PERM_REGISTERS_WRITE] = "registers.write",
+	[BS_PERM_EVIDENCE_REVIEW] = "evidence.review",
+	[BS_PERM_ASSESS_FOLLOWUP] = "assessments.followup",
 };
 
 static const char *const role_names[BS_ROLE_COUNT] = {
@@ -39,7 +41,11 @@ static const char *const role_names[BS_ROLE_COUNT] = {
  * unlock) but does not create accounts. The registers (and the deadlines computed from them)
  * are read by the auditor, the security officer and IT, and kept by the security officer and
  * IT; employees stay out of them (NEEDSWORK in docs/roles.md: no account -> person link yet,
- * so "own training record" cannot be told apart). */
+ * so "own training record" cannot be told apart). Evidence is reviewed (accepted or
+ * rejected) by the security officer or the auditor only: the second pair of eyes on a proof
+ * is not the admin who runs the system nor IT who submits most of it (docs/status.md). The
+ * auditor alone is the audit unit (稽核單位) that follows up assessment findings and whose
+ * verdict closes them (Annex 2 捌, assessments.followup): its one change of state. */
 static const unsigned role_perms[BS_ROLE_COUNT] = {
 	[BS_ROLE_ADMIN] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			  P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) | P(BS_PERM_EVENTS_READ) |
@@ -51,10 +57,11 @@ static const unsigned role_perms[BS_ROLE_COUNT] = {
 				     P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) |
 				     P(BS_PERM_EVENTS_READ) | P(BS_PERM_USERS_READ) | P(BS_PERM_USERS_RESET) |
 				     P(BS_PERM_POLICY_READ) | P(BS_PERM_POLICY_WRITE) | P(BS_PERM_TRAINING_SELF) |
-				     P(BS_PERM_REGISTERS_READ) | P(BS_PERM_REGISTERS_WRITE),
+				     P(BS_PERM_REGISTERS_READ) | P(BS_PERM_REGISTERS_WRITE) | P(BS_PERM_EVIDENCE_REVIEW),
 	[BS_ROLE_AUDITOR] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			    P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVENTS_READ) | P(BS_PERM_USERS_READ) |
-			    P(BS_PERM_POLICY_READ) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ),
+			    P(BS_PERM_POLICY_READ) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ) |
+			    P(BS_PERM_EVIDENCE_REVIEW) | P(BS_PERM_ASSESS_FOLLOWUP),
 	[BS_ROLE_IT_STAFF] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			     P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) | P(BS_PERM_EVENTS_APPEND) |
 			     P(BS_PERM_TOKENS_MANAGE) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ) |

@@ -188,6 +188,39 @@ static void control_release(struct bs_control *c)
 		free(c->how[i].ref);
 	free(c->how);
 	free(c->period);
+	for (size_t i = 0; i < c->nsame_as; i++)
+		free(c->same_as[i]);
+	free(c->same_as);
+	free(c->linked);
+	for (size_t i = 0; i < c->nimpl; i++)
+		free(c->impl_ids[i]);
+	free(c->impl_ids);
+	free(c->implemented_by);
+}
+
+/* same_as, implemented_by: a list of ids (any part); resolved and checked in bs_catalog_link. */
+static void parse_ids(struct parse *p, yaml_node_t *n, const char *field, char ***ids, size_t *nids)
+{
+	if (*ids) {
+		bs_yamldoc_problem(p->y, n, "'%s' is given twice", field);
+		return;
+	}
+	if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.start == n->data.sequence.items.top) {
+		bs_yamldoc_problem(p->y, n, "'%s' must be a non-empty list of ids", field);
+		return;
+	}
+	size_t cap = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	*ids = bs_calloc(cap, sizeof(**ids));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *v = bs_yamldoc_node(p->y, *it);
+		const char *s = bs_yamldoc_scalar(v);
+		if (!s || !(valid_id(s, "SR") || valid_id(s, "A1") || valid_id(s, "A2") || valid_id(s, "A3"))) {
+			bs_yamldoc_problem(p->y, v, "'%s' item '%s' is not a control id (SR.n, A1.n, A2.n, A3.n)", field,
+					   s ? s : "?");
+			continue;
+		}
+		(*ids)[(*nids)++] = bs_strdup(s);
+	}
 }
 
 static void parse_entry(struct parse *p, yaml_node_t *n, const char *part)
@@ -229,6 +262,10 @@ static void parse_entry(struct parse *p, yaml_node_t *n, const char *part)
 			parse_applies(p, v, &c.applies);
 		} else if (!strcmp(key, "how")) {
 			parse_how(p, v, &c);
+		} else if (!strcmp(key, "same_as")) {
+			parse_ids(p, v, "same_as", &c.same_as, &c.nsame_as);
+		} else if (!strcmp(key, "implemented_by")) {
+			parse_ids(p, v, "implemented_by", &c.impl_ids, &c.nimpl);
 		} else if (!strcmp(key, "period")) {
 			const char *s = bs_yamldoc_scalar(v);
 			if (!s || bs_duration_parse(s, &c.period_d) < 0)
@@ -238,7 +275,7 @@ static void parse_entry(struct parse *p, yaml_node_t *n, const char *part)
 				c.period = bs_strdup(s);
 		} else {
 			bs_yamldoc_problem(p->y, k, "unknown field '%s': allowed are id, parent, title, text, applies, "
-				"how, period", key);
+				"how, period, same_as, implemented_by", key);
 		}
 	}
 	if (!c.id && p->y->problems == bad)
@@ -335,6 +372,70 @@ const struct bs_control *bs_catalog_find(const struct bs_catalog *cat, const cha
 	return NULL;
 }
 
+static struct bs_control *find_slot(struct bs_catalog *cat, const size_t *slot, size_t cap, const char *id)
+{
+	for (size_t h = hash_id(id) & (cap - 1); slot[h]; h = (h + 1) & (cap - 1))
+		if (!strcmp(cat->v[slot[h] - 1].id, id))
+			return &cat->v[slot[h] - 1];
+	return NULL;
+}
+
+static int has_link(const struct bs_control *c, const struct bs_control *o)
+{
+	for (size_t i = 0; i < c->nlinked; i++)
+		if (c->linked[i] == o)
+			return 1;
+	return 0;
+}
+
+static void add_link(struct bs_control *c, const struct bs_control *o)
+{
+	if (has_link(c, o))
+		return;
+	c->linked = bs_realloc(c->linked, bs_size_mul(c->nlinked + 1, sizeof(*c->linked)));
+	c->linked[c->nlinked++] = o;
+}
+
+/* same_as both ways; each side must exist, state a duty (`how`) and not be the entry itself. */
+static int link_same_as(struct bs_catalog *cat, const size_t *slot, size_t cap, struct bs_buf *errors)
+{
+	int problems = 0;
+
+	for (size_t i = 0; i < cat->n; i++) {
+		struct bs_control *c = &cat->v[i];
+		for (size_t j = 0; j < c->nsame_as; j++) {
+			struct bs_control *o = find_slot(cat, slot, cap, c->same_as[j]);
+			const char *why = !o ? "does not exist" : o == c ? "is the entry itself"
+					  : !o->nhow ? "states no duty (no 'how')"
+					  : !c->nhow ? "is linked from an entry that states no duty (add 'how' to it)" : NULL;
+			if (why) {
+				bs_buf_printf(errors, "%s:%d: entry '%s': same_as '%s' %s\n", c->file, c->line, c->id,
+					      c->same_as[j], why);
+				problems++;
+				continue;
+			}
+			add_link(c, o);
+			add_link(o, c);
+		}
+		for (size_t j = 0; j < c->nimpl; j++) {
+			struct bs_control *o = find_slot(cat, slot, cap, c->impl_ids[j]);
+			const char *why = !o ? "does not exist" : !strncmp(o->id, "SR", 2) ? "is not an annex entry (A1, A2, A3)"
+					  : !o->nhow ? "states no duty (no 'how')"
+					  : strncmp(c->id, "SR.", 3) != 0 ? "is given on an entry that is not an article (SR.n)" : NULL;
+			if (why) {
+				bs_buf_printf(errors, "%s:%d: entry '%s': implemented_by '%s' %s\n", c->file, c->line, c->id,
+					      c->impl_ids[j], why);
+				problems++;
+				continue;
+			}
+			if (!c->implemented_by)
+				c->implemented_by = bs_calloc(c->nimpl, sizeof(*c->implemented_by));
+			c->implemented_by[c->nimplemented++] = o;
+		}
+	}
+	return problems;
+}
+
 int bs_catalog_link(struct bs_catalog *cat, struct bs_buf *errors)
 {
 	size_t cap = 1;
@@ -404,6 +505,7 @@ int bs_catalog_link(struct bs_catalog *cat, struct bs_buf *errors)
 									     : par->effective.system_category;
 		c->effective.app_class = c->effective.app_class ? c->effective.app_class : par->effective.app_class;
 	}
+	problems += link_same_as(cat, slot, cap, errors);
 	free(slot);
 	return problems;
 }

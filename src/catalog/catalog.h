@@ -41,6 +41,18 @@ struct bs_control {
 	size_t nhow;
 	char *period;                  /* ISO 8601 or NULL */
 	struct bs_duration period_d;
+	char **same_as;                /* ids this entry duplicates, as written (`same_as`) */
+	size_t nsame_as;
+	/* Resolved by bs_catalog_link both ways: the entries that state the same duty elsewhere
+	 * in the text (A2.5.5 <-> A2.4.1.8); one proof serves all of them (docs/status.md). */
+	const struct bs_control **linked;
+	size_t nlinked;
+	/* An article (SR.n) and the annex entries that implement it (`implemented_by`, resolved by
+	 * bs_catalog_link): the article rolls up from their states as well as from its own items. */
+	char **impl_ids;               /* as written */
+	size_t nimpl;
+	const struct bs_control **implemented_by;
+	size_t nimplemented;
 	size_t nchildren;
 	size_t nduty_children;         /* children that state a duty (have `how`) */
 	const char *file;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "auth/auth.h"
 #include "core/i18n.h"
 #include "datadir/datadir.h"
 
@@ -38,9 +39,9 @@
 #define BS_CMD_DATADIR    0x2u /* opens the data directory, which must exist, and hands it to the verb */
 #define BS_CMD_WRITES     0x4u /* changes state as a person: implies BS_CMD_DATADIR, and the setup
 				  names who acts and from where in dd->actor and dd->source */
-#define BS_CMD_SIGNED_IN  0x8u /* reserved: needs a signed-in account (--as USER, a later issue);
-				  the setup is the one place that will check it and make the
-				  account dd->actor. No command sets it yet; the setup refuses it. */
+#define BS_CMD_SIGNED_IN  0x8u /* needs a signed-in account (--as USER or --token-file): the
+				  setup is the one place that checks it and makes the account
+				  dd->actor; without one the command is refused */
 #define BS_CMD_PER_VERB   0x0u /* in main.c's table: the command's verb table says, verb by verb */
 
 struct bs_cli {
@@ -51,6 +52,19 @@ struct bs_cli {
 	const char *usage;      /* the command's usage text, for --help and usage errors */
 	unsigned flags;         /* BS_CMD_*: the setup the command (then its verb) needs */
 	const char *verb;       /* the verb being run, "" when the command has none */
+	const char *usage_zh;   /* the usage text in zh-TW, NULL while a command has only English */
+	const char *summary_zh; /* the command's summary (main.c's table), shown with such a text */
+	/* Who acts (docs/roles.md, "--as"): a brokersec account signed in by the setup with the
+	 * password from --password-file, $BROKERSEC_PASSWORD or a prompt on the terminal (never
+	 * from argv), or an API token from --token-file. NULL: the OS user acts. */
+	const char *as_user;
+	const char *password_file;
+	const char *token_file;
+	char actor[65];         /* the signed-in account's username, for dd->actor */
+	/* What an account acting through --as / --token-file must hold (main.c's table): to
+	 * read, and to change state (BS_CMD_WRITES). 0 (BS_PERM_NONE) in both: the register
+	 * permissions, so that a command without its own never runs unchecked. */
+	enum bs_perm perm_read, perm_write;
 };
 
 /* One verb of a command ("user list"), or the command itself when it has none (name ""). */
@@ -92,14 +106,31 @@ int bs_cli_dispatch(struct bs_cli *cli, const struct bs_cli_spec *spec, void *ct
 /* The verb called name in verbs, or NULL. */
 const struct bs_cli_verb *bs_cli_verb_find(const struct bs_cli_verb *verbs, const char *name);
 
-/* Options every command accepts: --data DIR, --lang L, --help. */
+/* Options every command accepts: --data DIR, --lang L, --help, and who acts (--as USER,
+ * --password-file F, --token-file F) and --roc-dates (民國 years in tables). */
 #define BS_OPT_DATA 0x1001
 #define BS_OPT_LANG 0x1002
+#define BS_OPT_AS 0x1003
+#define BS_OPT_PASSWORD_FILE 0x1004
+#define BS_OPT_TOKEN_FILE 0x1005
+#define BS_OPT_ROC_DATES 0x1006
+#define BS_OPT_PASSWORD 0x1007 /* refused: a password never comes from argv (ps shows it) */
 #define BS_OPT_HELP 'h'
 #define BS_CLI_COMMON_OPTIONS \
 	{ "data", required_argument, NULL, BS_OPT_DATA }, \
 	{ "lang", required_argument, NULL, BS_OPT_LANG }, \
+	{ "as", required_argument, NULL, BS_OPT_AS }, \
+	{ "password-file", required_argument, NULL, BS_OPT_PASSWORD_FILE }, \
+	{ "token-file", required_argument, NULL, BS_OPT_TOKEN_FILE }, \
+	{ "roc-dates", no_argument, NULL, BS_OPT_ROC_DATES }, \
+	{ "password", required_argument, NULL, BS_OPT_PASSWORD }, \
 	{ "help", no_argument, NULL, BS_OPT_HELP }
+
+/* Handles one of the options every command takes (main.c: before the command; the
+ * dispatcher: after it). -1 to go on, else the exit status (0 after --help). */
+int bs_cli_common_option(struct bs_cli *cli, int opt, const char *arg);
+/* The usage text in cli->lang. */
+const char *bs_cli_usage(const struct bs_cli *cli);
 
 /* Prints "brokersec <command>: <message>" and a usage hint; returns 2. */
 int bs_cli_usage_error(struct bs_cli *cli, const char *fmt, ...) BS_PRINTF(2, 3);
@@ -112,6 +143,14 @@ int bs_cli_fail(struct bs_cli *cli, int err);
  * late (scan --save: after the host was read, a failure is exit 2). On error *out is NULL. */
 int bs_cli_setup(struct bs_cli *cli, unsigned flags, struct bs_datadir **out);
 
+/* Names who acts in dd (src/cmd/signin.c): the account of --as / --token-file after it
+ * signed in (BS_EDENIED when it does not), else the OS user; BS_CMD_SIGNED_IN in flags
+ * refuses the OS user. Sets dd->actor, dd->actor_kind ("account" / "os-user"), dd->source. */
+int bs_cli_sign_in(struct bs_cli *cli, struct bs_datadir *dd, unsigned flags);
+
+/* A register record as a person reads it: "王小明 (10)" (its name or title and id), the id
+ * alone when it has neither or cannot be read (src/cmd/register.c). */
+void bs_cli_record_name(struct bs_store *st, const char *reg, int64_t id, struct bs_buf *b);
 /* Parses --format; allowed is a NULL-terminated list, first is the default. Returns the
  * index or -1 after printing a usage error. */
 int bs_cli_format(struct bs_cli *cli, const char *arg, const char *const *allowed);
@@ -137,5 +176,7 @@ int cmd_log(int argc, char **argv, struct bs_cli *cli);
  * runs it for any name bs_register_find() knows; registers have no rows of their own. */
 int cmd_register(int argc, char **argv, struct bs_cli *cli);
 int cmd_due(int argc, char **argv, struct bs_cli *cli);
+int cmd_assessment(int argc, char **argv, struct bs_cli *cli);
+int cmd_report(int argc, char **argv, struct bs_cli *cli);
 
 #endif

@@ -68,7 +68,9 @@ static void markdown(const struct bs_catalog *cat, const char *prefix, unsigned 
 	bs_buf_printf(out, "| part | entries |\n| --- | --- |\n| SR | %zu |\n| A1 | %zu |\n| A2 | %zu |\n"
 			   "| A3 | %zu |\n| total | %zu |\n\n", count[0], count[1], count[2], count[3], cat->n);
 	bs_buf_puts(out, "How: M = mechanism (brokersec implements it), C = check (automatic host check), "
-			 "R = record (register or evidence), S = schedule (deadline engine).\n\n"
+			 "R = record (register or evidence), S = schedule (deadline engine); "
+			 "= ID: the same duty as ID (`same_as`), ⇐ ID: implemented by the annex entry ID "
+			 "(`implemented_by`); see docs/status.md.\n\n"
 			 "| ID | 標題 | Title | Applies | How | Period |\n| --- | --- | --- | --- | --- | --- |\n");
 	for (size_t i = 0; i < cat->n; i++) {
 		const struct bs_control *c = &cat->v[i];
@@ -85,6 +87,10 @@ static void markdown(const struct bs_catalog *cat, const char *prefix, unsigned 
 		bs_buf_printf(out, " | %s | ", cond.len ? cond.ptr : "");
 		for (size_t h = 0; h < c->nhow; h++)
 			bs_buf_printf(out, "%s%c `%s`", h ? "<br>" : "", "MCRS"[c->how[h].kind], c->how[h].ref);
+		for (size_t l = 0; l < c->nlinked; l++) /* docs/status.md: one proof serves both */
+			bs_buf_printf(out, "<br>= `%s`", c->linked[l]->id);
+		for (size_t l = 0; l < c->nimplemented; l++)
+			bs_buf_printf(out, "<br>⇐ `%s`", c->implemented_by[l]->id);
 		bs_buf_printf(out, " | %s |\n", c->period ? c->period : "");
 		bs_buf_release(&cond);
 	}

@@ -11,7 +11,9 @@
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/datefmt.h"
 #include "core/error.h"
+#include "core/term.h"
 #include "core/utf8.h"
 #include "eventlog/eventlog.h"
 #include "jsonview/jsonview.h"
@@ -51,23 +53,27 @@ static int parse_time(struct bs_cli *cli, const char *name, const char *s, int64
 	return 0;
 }
 
-static void put_event_table(struct bs_buf *b, const struct bs_event *ev)
+/* An event for a person: seq, the UTC instant and the Taiwan date and time (A2.4.1.7.5:
+ * mappable to UTC; the officer's calendar is Taiwan's), type, who, outcome; then the message,
+ * wrapped to the terminal rather than cut. */
+static void put_event_table(struct bs_buf *b, const struct bs_event *ev, enum bs_lang lang)
 {
-	char t[BS_TIME_MAX];
-	bs_time_format(ev->time_us, t);
-	bs_buf_printf(b, "%-6" PRId64 " %.19sZ ", ev->seq, t);
-	bs_utf8_put_cell(b, ev->type ? ev->type : "", 16, 1);
+	char t[BS_TIME_SHOW_MAX];
+	bs_time_show(ev->time_us, lang, t);
+	bs_buf_printf(b, "%-6" PRId64 " %s ", ev->seq, t);
+	bs_buf_puts(b, ev->type ? ev->type : "");
 	bs_buf_putc(b, ' ');
-	bs_utf8_put_cell(b, ev->user ? ev->user : "-", 10, 1);
+	bs_buf_puts(b, ev->user ? ev->user : "-");
 	bs_buf_putc(b, ' ');
-	bs_utf8_put_cell(b, ev->outcome && !strcmp(ev->outcome, "failure") ? "FAIL" : "ok", 4, 1);
-	bs_buf_putc(b, ' ');
-	bs_utf8_put_cell(b, ev->message ? ev->message : "", 18, 0);
+	bs_buf_puts(b, ev->outcome && !strcmp(ev->outcome, "failure") ? BS_T(lang, "失敗", "FAIL") : "ok");
+	bs_buf_puts(b, "\n       ");
+	bs_utf8_wrap(b, ev->message ? ev->message : "", 7, bs_term_width(), 7);
 	bs_buf_putc(b, '\n');
 }
 
 struct print_ctx {
 	int json;
+	enum bs_lang lang;
 	int64_t last;
 	size_t n;
 };
@@ -86,7 +92,7 @@ static int print_one(const struct bs_event *ev, void *p)
 		json_decref(o);
 	} else {
 		struct bs_buf b = BS_BUF_INIT;
-		put_event_table(&b, ev);
+		put_event_table(&b, ev, pc->lang);
 		fputs(b.ptr, stdout);
 		bs_buf_release(&b);
 	}
@@ -130,7 +136,7 @@ static int do_append(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 static int do_read(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o, int tail)
 {
 	struct bs_event_filter f;
-	struct print_ctx pc = { 0, 0, 0 };
+	struct print_ctx pc = { 0, cli->lang, 0, 0 };
 	static const char *const formats[] = { "table", "json", NULL };
 	int fmt, err;
 

@@ -6,7 +6,11 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/clock.h"
+#include "core/datefmt.h"
 #include "core/error.h"
+#include "core/table.h"
+#include "core/term.h"
 #include "core/utf8.h"
 #include "registry/registry.h"
 
@@ -85,49 +89,109 @@ static void print_json(const json_t *v)
 	free(s);
 }
 
-static void table_row(struct bs_buf *out, const struct bs_register *r, const json_t *rec, enum bs_lang lang,
-		      int header)
+/* A reference as a person reads it: "王小明 (10)" rather than "10" (the record's name or
+ * title; the id alone when it has neither or cannot be read). */
+static void show_ref(struct bs_store *st, const char *reg, const json_t *id, struct bs_buf *b)
 {
-	struct bs_buf cell = BS_BUF_INIT;
-	if (header) {
-		bs_utf8_put_cell(out, "id", 5, 1);
-	} else {
-		bs_buf_printf(&cell, "%lld%s", (long long)json_integer_value(json_object_get(rec, "id")),
-			      json_is_true(json_object_get(rec, "archived")) ? "*" : "");
-		bs_utf8_put_cell(out, cell.ptr, 5, 1);
+	const struct bs_register *r = bs_register_find(reg);
+	json_t *rec = NULL;
+	const char *name = NULL;
+
+	if (r && json_is_integer(id) && bs_reg_get(st, r, json_integer_value(id), &rec) == 0) {
+		name = json_string_value(json_object_get(rec, "name"));
+		if (!name)
+			name = json_string_value(json_object_get(rec, "title"));
 	}
-	for (const struct bs_field *f = r->fields; f->name; f++) {
-		if (!f->width)
-			continue;
-		bs_buf_clear(&cell);
-		if (header)
-			bs_buf_puts(&cell, BS_T(lang, f->zh, f->en));
-		else
-			bs_field_format(f, json_object_get(rec, f->name), &cell);
-		bs_buf_putc(out, ' ');
-		bs_utf8_put_cell(out, cell.ptr, f->width, 1);
-	}
-	/* no trailing blanks */
-	while (out->len && out->ptr[out->len - 1] == ' ')
-		bs_buf_truncate(out, out->len - 1);
-	bs_buf_putc(out, '\n');
-	bs_buf_release(&cell);
+	bs_error_clear();
+	if (name && *name)
+		bs_buf_printf(b, "%s (%lld)", name, (long long)json_integer_value(id));
+	else
+		bs_buf_printf(b, "%lld", (long long)json_integer_value(id));
+	json_decref(rec);
 }
 
-static void show_table(struct bs_buf *out, const struct bs_register *r, const json_t *rec, enum bs_lang lang)
+void bs_cli_record_name(struct bs_store *st, const char *reg, int64_t id, struct bs_buf *b)
+{
+	json_t *jid = json_integer(id);
+	show_ref(st, reg, jid, b);
+	json_decref(jid);
+}
+
+/* One value for a table: references by name, enum values by their labels (bs_field_show),
+ * instants in UTC and Taiwan time, dates as --roc-dates says. */
+static void show_value(struct bs_store *st, const struct bs_field *f, const json_t *v, enum bs_lang lang,
+		       struct bs_buf *b)
+{
+	char when[BS_TIME_SHOW_MAX], date[BS_DATE_SHOW_MAX];
+	int64_t us;
+	int32_t day;
+
+	if (f->type == BS_FT_REF && json_is_integer(v)) {
+		show_ref(st, f->ref, v, b);
+	} else if (f->type == BS_FT_REFS && json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			if (i)
+				bs_buf_puts(b, BS_T(lang, "、", ", "));
+			show_ref(st, f->ref, json_array_get(v, i), b);
+		}
+	} else if (f->type == BS_FT_TIME && json_is_string(v) && bs_time_parse(json_string_value(v), &us) == 0) {
+		bs_buf_puts(b, bs_time_show(us, lang, when)); /* UTC and the Taiwan date and time */
+	} else if (f->type == BS_FT_DATE && json_is_string(v) && bs_date_parse(json_string_value(v), &day) == 0) {
+		bs_buf_puts(b, bs_date_show(day, lang, date)); /* 民國 with --roc-dates */
+	} else {
+		bs_field_show(f, v, lang, b);
+	}
+	bs_error_clear();
+}
+
+/* A row of the list: cells wrap within their columns (core/table.h), never cut. */
+static void table_row(struct bs_buf *out, struct bs_store *st, const struct bs_register *r, const json_t *rec,
+		      enum bs_lang lang, int header)
+{
+	struct bs_buf cells[MAX_FIELDS + 1];
+	const char *text[MAX_FIELDS + 1];
+	size_t widths[MAX_FIELDS + 1], n = 0;
+
+	cells[n] = (struct bs_buf)BS_BUF_INIT;
+	if (header)
+		bs_buf_puts(&cells[n], "id");
+	else
+		bs_buf_printf(&cells[n], "%lld%s", (long long)json_integer_value(json_object_get(rec, "id")),
+			      json_is_true(json_object_get(rec, "archived")) ? "*" : "");
+	widths[n++] = 5;
+	for (const struct bs_field *f = r->fields; f->name && n <= MAX_FIELDS; f++) {
+		if (!f->width)
+			continue;
+		cells[n] = (struct bs_buf)BS_BUF_INIT;
+		if (header)
+			bs_buf_puts(&cells[n], BS_T(lang, f->zh, f->en));
+		else
+			show_value(st, f, json_object_get(rec, f->name), lang, &cells[n]);
+		widths[n++] = f->width;
+	}
+	for (size_t i = 0; i < n; i++)
+		text[i] = cells[i].ptr;
+	bs_table_row(out, text, widths, n);
+	for (size_t i = 0; i < n; i++)
+		bs_buf_release(&cells[i]);
+}
+
+/* One record, a field a line: the value takes the rest of the terminal and wraps. */
+static void show_table(struct bs_buf *out, struct bs_store *st, const struct bs_register *r, const json_t *rec,
+		       enum bs_lang lang)
 {
 	struct bs_buf cell = BS_BUF_INIT;
+	static const size_t widths[] = { 16, 0 };
+	const char *row[2];
+
 	bs_utf8_put_cell(out, "id", 16, 1);
 	bs_buf_printf(out, " %lld\n", (long long)json_integer_value(json_object_get(rec, "id")));
 	for (const struct bs_field *f = r->fields; f->name; f++) {
 		bs_buf_clear(&cell);
-		bs_field_format(f, json_object_get(rec, f->name), &cell);
-		bs_utf8_put_cell(out, BS_T(lang, f->zh, f->en), 16, 1);
-		bs_buf_putc(out, ' ');
-		bs_utf8_put_cell(out, cell.ptr, 63, 0);
-		while (out->len && out->ptr[out->len - 1] == ' ')
-			bs_buf_truncate(out, out->len - 1);
-		bs_buf_putc(out, '\n');
+		show_value(st, f, json_object_get(rec, f->name), lang, &cell);
+		row[0] = BS_T(lang, f->zh, f->en);
+		row[1] = cell.ptr;
+		bs_table_row(out, row, widths, 2);
 	}
 	bs_utf8_put_cell(out, BS_T(lang, "已封存", "archived"), 16, 1);
 	bs_buf_printf(out, " %s\n", json_is_true(json_object_get(rec, "archived")) ? BS_T(lang, "是", "yes")
@@ -135,13 +199,22 @@ static void show_table(struct bs_buf *out, const struct bs_register *r, const js
 	bs_buf_release(&cell);
 }
 
-static void history_table(struct bs_buf *out, const struct bs_register *r, const json_t *hist)
+static void history_table(struct bs_buf *out, const struct bs_register *r, const json_t *hist, enum bs_lang lang)
 {
 	for (size_t i = 0; i < json_array_size(hist); i++) {
 		const json_t *h = json_array_get(hist, i);
 		const json_t *o = json_object_get(h, "old"), *n = json_object_get(h, "new");
-		bs_buf_printf(out, "v%lld %-7s %.19s ", (long long)json_integer_value(json_object_get(h, "version")),
-			      json_string_value(json_object_get(h, "action")), json_string_value(json_object_get(h, "at")));
+		const char *at = json_string_value(json_object_get(h, "at"));
+		char when[BS_TIME_SHOW_MAX];
+		int64_t us;
+		/* the UTC instant and the Taiwan date and time (core/datefmt.h) */
+		if (at && bs_time_parse(at, &us) == 0)
+			bs_time_show(us, lang, when);
+		else
+			snprintf(when, sizeof(when), "%.19s", at ? at : "");
+		bs_error_clear();
+		bs_buf_printf(out, "v%lld %-7s %s ", (long long)json_integer_value(json_object_get(h, "version")),
+			      json_string_value(json_object_get(h, "action")), when);
 		bs_utf8_put_cell(out, json_string_value(json_object_get(h, "by")), 16, 0);
 		bs_buf_putc(out, '\n');
 		if (!json_is_object(o))
@@ -155,7 +228,7 @@ static void history_table(struct bs_buf *out, const struct bs_register *r, const
 			bs_field_format(f, a, &line);
 			bs_buf_puts(&line, " -> ");
 			bs_field_format(f, b, &line);
-			bs_utf8_put_cell(out, line.ptr, 79, 0);
+			bs_utf8_wrap(out, line.ptr, 0, bs_term_width(), 8);
 			bs_buf_putc(out, '\n');
 			bs_buf_release(&line);
 		}
@@ -290,7 +363,7 @@ static int reg_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int arg
 			if (o->json) {
 				print_json(res);
 			} else {
-				show_table(&out, r, res, cli->lang);
+				show_table(&out, dd->store, r, res, cli->lang);
 				fputs(out.ptr, stdout);
 			}
 		}
@@ -301,9 +374,9 @@ static int reg_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int arg
 			if (o->json) {
 				print_json(res);
 			} else {
-				table_row(&out, r, NULL, cli->lang, 1);
+				table_row(&out, dd->store, r, NULL, cli->lang, 1);
 				for (size_t i = 0; i < json_array_size(res); i++)
-					table_row(&out, r, json_array_get(res, i), cli->lang, 0);
+					table_row(&out, dd->store, r, json_array_get(res, i), cli->lang, 0);
 				bs_buf_printf(&out, "%zu %s%s\n", json_array_size(res), BS_T(cli->lang, "筆", "records"),
 					      o->all ? BS_T(cli->lang, "（* 已封存）", " (* archived)") : "");
 				fputs(out.ptr, stdout);
@@ -316,7 +389,7 @@ static int reg_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int arg
 			if (o->json) {
 				print_json(res);
 			} else {
-				history_table(&out, r, res);
+				history_table(&out, r, res, cli->lang);
 				fputs(out.ptr, stdout);
 			}
 		}
@@ -347,7 +420,7 @@ static int reg_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int arg
 int cmd_register(int argc, char **argv, struct bs_cli *cli)
 {
 	const struct bs_register *r = bs_register_find(cli->command);
-	struct option opts[MAX_FIELDS + 8];
+	struct option opts[MAX_FIELDS + 12];
 	struct bs_buf usage = BS_BUF_INIT, fields = BS_BUF_INIT;
 	char flags[MAX_FIELDS][64];
 	struct reg_opts o = { r, flags, NULL, NULL, NULL, 0, 0, 0 };
@@ -367,9 +440,9 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 	bs_buf_puts(&fields, "format");
 	opts[nopt++] = (struct option){ "format", required_argument, NULL, OPT_FORMAT };
 	opts[nopt++] = (struct option){ "all", no_argument, NULL, OPT_ALL };
-	opts[nopt++] = (struct option){ "data", required_argument, NULL, BS_OPT_DATA };
-	opts[nopt++] = (struct option){ "lang", required_argument, NULL, BS_OPT_LANG };
-	opts[nopt++] = (struct option){ "help", no_argument, NULL, BS_OPT_HELP };
+	static const struct option common[] = { BS_CLI_COMMON_OPTIONS };
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		opts[nopt++] = common[i];
 	opts[nopt] = (struct option){ NULL, 0, NULL, 0 };
 
 	/* The field options are the register's own, so the table is made here; import and

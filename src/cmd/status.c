@@ -6,7 +6,9 @@
 #include "cmd/cmd.h"
 #include "compliance/status.h"
 #include "core/clock.h"
+#include "core/datefmt.h"
 #include "core/error.h"
+#include "core/term.h"
 #include "core/utf8.h"
 #include "jsonview/jsonview.h"
 
@@ -34,9 +36,10 @@ static void counts_line(struct bs_buf *b, const unsigned *count, enum bs_lang la
 static void print_table(const struct bs_status *st, const char *prefix, enum bs_lang lang)
 {
 	struct bs_buf b = BS_BUF_INIT;
-	char day[BS_DATE_MAX];
+	char day[BS_DATE_SHOW_MAX];
+	size_t width = bs_term_width();
 
-	bs_date_format(st->as_of, day);
+	bs_date_show(st->as_of, lang, day);
 	bs_buf_printf(&b, "%s  %s %s\n", st->profile.org, BS_T(lang, "狀態基準日", "as of"), day);
 	for (size_t g = 0; g < st->ngroups; g++) {
 		const struct bs_status_group *gr = &st->groups[g];
@@ -47,7 +50,7 @@ static void print_table(const struct bs_status *st, const char *prefix, enum bs_
 		bs_buf_putc(&b, ' ');
 		bs_utf8_put_cell(&b, bs_state_label(gr->state, lang), 8, 1);
 		bs_buf_putc(&b, ' ');
-		bs_utf8_put_cell(&b, BS_T(lang, gr->control->title.zh, gr->control->title.en), 64, 0);
+		bs_utf8_wrap(&b, BS_T(lang, gr->control->title.zh, gr->control->title.en), 16, width, 16);
 		bs_buf_puts(&b, "\n       ");
 		counts_line(&b, gr->count, lang);
 		bs_buf_putc(&b, '\n');
@@ -60,9 +63,10 @@ static void print_table(const struct bs_status *st, const char *prefix, enum bs_
 			bs_buf_putc(&b, ' ');
 			bs_utf8_put_cell(&b, bs_state_label(it->state, lang), 8, 1);
 			bs_buf_putc(&b, ' ');
-			bs_utf8_put_cell(&b, BS_T(lang, it->control->title.zh, it->control->title.en), 54, 0);
+			/* titles and reasons wrap to the terminal: a reason is read whole, not cut */
+			bs_utf8_wrap(&b, BS_T(lang, it->control->title.zh, it->control->title.en), 26, width, 26);
 			bs_buf_puts(&b, "\n                  ");
-			bs_utf8_put_cell(&b, BS_T(lang, it->reason_zh, it->reason_en), 62, 0);
+			bs_utf8_wrap(&b, BS_T(lang, it->reason_zh, it->reason_en), 18, width, 18);
 			bs_buf_putc(&b, '\n');
 		}
 	}
@@ -103,7 +107,7 @@ static int status_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 	int fmt, err;
 
 	if (argc)
-		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+		return bs_cli_usage_error(cli, BS_T(cli->lang, "多餘的參數 '%s'", "unexpected argument '%s'"), argv[0]);
 	if ((fmt = bs_cli_format(cli, o->format, formats)) < 0)
 		return 2;
 	o->json = fmt == 1;
@@ -111,7 +115,7 @@ static int status_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 		if (bs_date_parse(o->asof, &o->day) < 0)
 			return bs_cli_usage_error(cli, "--as-of: %s", bs_error_message());
 	} else {
-		o->day = bs_days_from_time(bs_clock_now());
+		o->day = bs_days_taipei(bs_clock_now()); /* the officer's today: the Taiwan date */
 	}
 	if ((err = bs_catalog_builtin(&o->cat)) < 0)
 		return bs_cli_fail(cli, err);

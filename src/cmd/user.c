@@ -14,6 +14,7 @@
 #include "auth/auth.h"
 #include "cmd/cmd.h"
 #include "core/clock.h"
+#include "core/datefmt.h"
 #include "core/utf8.h"
 #include "core/whoami.h"
 #include "intake/intake.h"
@@ -45,6 +46,50 @@ static void fmt_time(int64_t us, char out[BS_TIME_MAX])
 	bs_time_format(us, out);
 	out[19] = 'Z'; /* seconds are enough here */
 	out[20] = '\0';
+}
+
+/* `user show`: a label (in the reader's language) and its value. */
+static void show_row(const struct bs_cli *cli, const char *zh, const char *en, const char *value)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	bs_utf8_put_cell(&b, BS_T(cli->lang, zh, en), 18, 1);
+	bs_buf_puts(&b, value);
+	puts(b.ptr);
+	bs_buf_release(&b);
+}
+
+/* An instant as a person reads it (UTC and the Taiwan date, core/datefmt.h), "-" for none. */
+static const char *show_time(int64_t us, enum bs_lang lang, char out[BS_TIME_SHOW_MAX])
+{
+	if (!us) {
+		snprintf(out, BS_TIME_SHOW_MAX, "-");
+		return out;
+	}
+	return bs_time_show(us, lang, out);
+}
+
+/* The roles in the words of docs/roles.md and the text (資安專責人員, 稽核). */
+static const char *role_label(enum bs_role r, enum bs_lang lang)
+{
+	switch (r) {
+	case BS_ROLE_ADMIN: return BS_T(lang, "系統管理者", "admin");
+	case BS_ROLE_SECURITY_OFFICER: return BS_T(lang, "資安專責人員", "security officer");
+	case BS_ROLE_AUDITOR: return BS_T(lang, "稽核", "auditor");
+	case BS_ROLE_IT_STAFF: return BS_T(lang, "資訊人員", "IT staff");
+	case BS_ROLE_EMPLOYEE: return BS_T(lang, "一般使用者", "employee");
+	default: return bs_role_name(r);
+	}
+}
+
+static const char *state_label(const char *state, enum bs_lang lang)
+{
+	if (!strcmp(state, "active"))
+		return BS_T(lang, "啟用", "active");
+	if (!strcmp(state, "disabled"))
+		return BS_T(lang, "停用", "disabled");
+	if (!strcmp(state, "deleted"))
+		return BS_T(lang, "已封存", "deleted");
+	return state;
 }
 
 /* The one account view, the same as GET /api/v1/users (src/jsonview). */
@@ -261,7 +306,7 @@ static int user_show(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 {
 	struct user_opts *o = ctx;
 	struct bs_account one;
-	char t[BS_TIME_MAX];
+	char t[BS_TIME_SHOW_MAX], v[512];
 	int err;
 
 	(void)argc;
@@ -272,19 +317,30 @@ static int user_show(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 		put_json(account_json(&one));
 		return bs_cli_flush(cli);
 	}
-	printf("username:          %s\nfull name:         %s\nrole:              %s\nkind:              %s\n"
-	       "state:             %s%s%s\n", one.username, one.full_name, bs_role_name(one.role),
-	       bs_account_kind_name(one.kind), one.state, one.disabled_reason[0] ? " - " : "", one.disabled_reason);
-	fmt_time(one.expires_us, t);
-	printf("expires:           %s\n", t);
-	fmt_time(one.last_login_us, t);
-	printf("last sign-in:      %s\n", t);
-	fmt_time(one.pw_changed_us, t);
-	printf("password changed:  %s%s\n", t, one.must_change ? " (change required)" : "");
-	printf("locked:            %s\ntotp:              %s%s\n", one.locked_until_us > bs_clock_now() ? "yes" : "no",
-	       one.totp_enrolled ? "yes" : "no", one.totp_cli_only ? " (a seed only from 'brokersec user totp')" : "");
-	printf("networks:          %s\nhours:             %s\nmax sessions:      %d\n",
-	       one.networks[0] ? one.networks : "(any)", one.hours[0] ? one.hours : "(any)", one.max_sessions);
+	show_row(cli, "帳號", "username", one.username);
+	show_row(cli, "姓名", "full name", one.full_name);
+	snprintf(v, sizeof(v), "%s%s%s", role_label(one.role, cli->lang), cli->lang == BS_LANG_EN ? "" : " ",
+		 cli->lang == BS_LANG_EN ? "" : bs_role_name(one.role));
+	show_row(cli, "角色", "role", v);
+	show_row(cli, "種類", "kind", bs_account_kind_name(one.kind));
+	snprintf(v, sizeof(v), "%s%s%s", state_label(one.state, cli->lang), one.disabled_reason[0] ? " - " : "",
+		 one.disabled_reason);
+	show_row(cli, "狀態", "state", v);
+	show_row(cli, "到期", "expires", show_time(one.expires_us, cli->lang, t));
+	show_row(cli, "最後登入", "last sign-in", show_time(one.last_login_us, cli->lang, t));
+	snprintf(v, sizeof(v), "%s%s", show_time(one.pw_changed_us, cli->lang, t),
+		 one.must_change ? BS_T(cli->lang, "（須變更）", " (change required)") : "");
+	show_row(cli, "密碼變更", "password changed", v);
+	show_row(cli, "鎖定", "locked", one.locked_until_us > bs_clock_now() ? BS_T(cli->lang, "是", "yes")
+									  : BS_T(cli->lang, "否", "no"));
+	snprintf(v, sizeof(v), "%s%s", one.totp_enrolled ? BS_T(cli->lang, "已設定", "yes") : BS_T(cli->lang, "未設定", "no"),
+		 one.totp_cli_only ? BS_T(cli->lang, "（種子只能由 'brokersec user totp' 取得）",
+					  " (a seed only from 'brokersec user totp')") : "");
+	show_row(cli, "TOTP", "totp", v);
+	show_row(cli, "允許網段", "networks", one.networks[0] ? one.networks : BS_T(cli->lang, "（不限）", "(any)"));
+	show_row(cli, "允許時段", "hours", one.hours[0] ? one.hours : BS_T(cli->lang, "（不限）", "(any)"));
+	snprintf(v, sizeof(v), "%d", one.max_sessions);
+	show_row(cli, "連線數上限", "max sessions", v);
 	return bs_cli_flush(cli);
 }
 
@@ -472,7 +528,7 @@ static int user_token(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int 
 	(void)argv;
 	if ((err = bs_token_create(dd, o->username, o->scope, o->days, tok)) < 0)
 		return bs_cli_fail(cli, err);
-	printf("%s\n%s\n", BS_T(cli->lang, "API 權杖（僅顯示這一次）:", "API token (shown only this once):"), tok);
+	printf("%s\n%s\n", BS_T(cli->lang, "API 符記（僅顯示這一次）:", "API token (shown only this once):"), tok);
 	sodium_memzero(tok, sizeof(tok));
 	return bs_cli_flush(cli);
 }

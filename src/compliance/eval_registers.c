@@ -17,6 +17,7 @@
 static const struct {
 	const char *control;
 	const char *reg;
+	const char *kind; /* only records of this kind bind the control (else: not applicable) */
 } derived[] = {
 	{ "A2.2.2", "plan" },
 	{ "A2.3.1.1", "system" },
@@ -33,10 +34,12 @@ static const struct {
 	{ "SR.4.1", "person" },
 	{ "SR.4.2", "person" },
 	{ "SR.4.3", "vendor" },
-	{ "A2.5.6.6", "vendor" },
+	{ "A2.5.6.6", "vendor", "development" }, /* 資通系統開發如委外辦理 */
 	{ "SR.4.7", "job-change" },
 	{ "SR.17", "disposal" },
 	{ "SR.19", "incident" },
+	{ "SR.5.3", "policy-doc" }, /* 行動裝置安全控管程序: also BYOD devices vs the profile */
+	{ "A1.4.1.1.5.2", "app" },
 };
 
 struct state {
@@ -61,6 +64,33 @@ static size_t count_live(const struct state *s, const char *reg)
 	return n;
 }
 
+/* Live records of reg whose kind is kind or not recorded (one the engine asks about). */
+static size_t count_kind(const struct state *s, const char *reg, const char *kind)
+{
+	const json_t *a = json_object_get(s->snap, reg);
+	size_t n = 0;
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const json_t *r = json_array_get(a, i);
+		const char *k = json_string_value(json_object_get(r, "kind"));
+		n += live(r) && (!k || !strcmp(k, kind));
+	}
+	return n;
+}
+
+/* A1.4.1.1.5.2: a live class-3 app with transaction functions linked to system sid. */
+static int app_brings_to_cat1(const json_t *snap, json_int_t sid)
+{
+	const json_t *apps = json_object_get(snap, "app");
+	for (size_t i = 0; i < json_array_size(apps); i++) {
+		const json_t *a = json_array_get(apps, i);
+		if (live(a) && json_integer_value(json_object_get(a, "class")) == 3 &&
+		    json_is_true(json_object_get(a, "transactions")) &&
+		    json_integer_value(json_object_get(a, "system")) == sid)
+			return 1;
+	}
+	return 0;
+}
+
 static void release(void *p)
 {
 	struct state *s = p;
@@ -77,7 +107,7 @@ static int prepare(const struct bs_status_ctx *ctx, void **out)
 	struct bs_schedule_opts o;
 	int err;
 
-	if ((err = bs_reg_snapshot(ctx->dd->store, &s->snap)) < 0)
+	if ((err = bs_schedule_snapshot(ctx->dd->store, ctx->as_of, &s->snap)) < 0)
 		goto fail;
 	bs_schedule_opts_default(&o, ctx->as_of);
 	o.profile_mask = ctx->profile->mask;
@@ -91,6 +121,9 @@ static int prepare(const struct bs_status_ctx *ctx, void **out)
 			json_int_t v = json_integer_value(json_object_get(r, k ? "class" : "category"));
 			if (!live(r) || v < 1 || v > 3)
 				continue;
+			/* a system a transactional class-3 app brings into category 1 (A1.4.1.1.5.2) */
+			if (!k && app_brings_to_cat1(s->snap, json_integer_value(json_object_get(r, "id"))))
+				v = 1;
 			if (k) {
 				s->classes |= 1u << v;
 				s->napps++;
@@ -109,10 +142,15 @@ fail:
 
 static void list_mask(struct bs_buf *b, unsigned mask, const char *sep)
 {
+	static const char *const zh_num[] = { "", "一", "二", "三" };
 	int first = 1;
 	for (int n = 1; n <= 3; n++)
 		if (mask & (1u << n)) {
-			bs_buf_printf(b, "%s%d", first ? "" : sep, n);
+			/* a zh-TW list (joined by 、) uses the text's own numerals: 第一、三類 */
+			if (!strcmp(sep, "、"))
+				bs_buf_printf(b, "%s%s", first ? "" : sep, zh_num[n]);
+			else
+				bs_buf_printf(b, "%s%d", first ? "" : sep, n);
 			first = 0;
 		}
 }
@@ -136,7 +174,7 @@ static int applicability(const struct state *s, const struct bs_control *c, stru
 		v->state = BS_STATE_NOT_APPLICABLE;
 		bs_buf_puts(&v->zh, "行動應用程式登錄中無第");
 		list_mask(&v->zh, cls, "、");
-		bs_buf_puts(&v->zh, "級 App");
+		bs_buf_puts(&v->zh, "類 App");
 		bs_buf_puts(&v->en, "no class ");
 		list_mask(&v->en, cls, "/");
 		bs_buf_puts(&v->en, " app in the app register");
@@ -283,6 +321,13 @@ static int from_duties(const struct state *s, const struct bs_control *c, struct
 	size_t live_n = count_live(s, derived[k].reg);
 	if (!live_n)
 		return 0;
+	if (derived[k].kind && !count_kind(s, derived[k].reg, derived[k].kind)) {
+		v->state = BS_STATE_NOT_APPLICABLE;
+		bs_buf_printf(&v->zh, "%s 登錄中無種類為 %s 之紀錄", derived[k].reg, derived[k].kind);
+		bs_buf_printf(&v->en, "no %s of kind %s in the %s register", derived[k].reg, derived[k].kind,
+			      derived[k].reg);
+		return 1;
+	}
 	v->state = BS_STATE_MET;
 	bs_buf_printf(&v->zh, "%s 登錄 %zu 筆紀錄均完整", derived[k].reg, live_n);
 	bs_buf_printf(&v->en, "all %zu %s records are complete", live_n, derived[k].reg);
@@ -307,7 +352,7 @@ static int evaluate(const struct bs_status_ctx *ctx, void *p, const struct bs_co
 	if ((r = policy_item(s, c, v)) != 0 && v->state != BS_STATE_MET)
 		return r;
 	if (r) {
-		struct bs_verdict d = { BS_STATE_UNKNOWN, BS_BUF_INIT, BS_BUF_INIT };
+		struct bs_verdict d = { .state = BS_STATE_UNKNOWN, .zh = BS_BUF_INIT, .en = BS_BUF_INIT };
 		if (from_duties(s, c, &d) == 1 && d.state != BS_STATE_MET) {
 			bs_buf_release(&v->zh);
 			bs_buf_release(&v->en);

@@ -1,11 +1,14 @@
 /*
  * status.h - the compliance state of every applicable control, with the reason.
  *
- * The state logic lives here and only here. It is a chain of evaluators (status.c,
- * `evaluators[]`): each looks at one control and either decides its state with a reason or
- * passes. The first to decide wins, so more specific sources (registers, scans, the event
- * log) come before the generic evidence fallback. A later module adds an evaluator file and
- * one line in that table.
+ * The state logic lives here and only here (the rules: docs/status.md). One table of
+ * evaluators (status.c, `evaluators[]`) in two parts:
+ *  - the overrides (test data directory, applicability): the first that decides ends it;
+ *  - the sources (registers, saved scans, evidence, ...): every one is asked, each gives its
+ *    own verdict, and a fixed precedence combines them with all their reasons: a failing
+ *    automatic check or register beats a document, a duty that is due beats a proof, and a
+ *    proof that only aged out (`lapsed`) yields to a current one from another source.
+ * A later module adds an evaluator file and one line at the end of the table.
  */
 #ifndef BS_COMPLIANCE_STATUS_H
 #define BS_COMPLIANCE_STATUS_H
@@ -63,6 +66,9 @@ struct bs_status_ctx {
 
 struct bs_verdict {
 	enum bs_state state;
+	/* With BS_STATE_DUE: due only because the proof (evidence, a saved scan) is older than its
+	 * validity period; another source's current proof then outweighs it. */
+	int lapsed;
 	struct bs_buf zh, en;
 };
 
@@ -70,7 +76,9 @@ struct bs_evaluator {
 	const char *name;
 	/* Loads what it needs once per status run into *state; may be NULL. */
 	int (*prepare)(const struct bs_status_ctx *ctx, void **state);
-	/* 1 decided (v filled), 0 no opinion, <0 error. */
+	/* 1 decided (v filled), 0 no opinion, <0 error. A source may decide BS_STATE_UNKNOWN
+	 * with a reason ("佐證待審核"): shown only when no source knows more; a source's
+	 * BS_STATE_NOT_APPLICABLE ends the chain like an override. */
 	int (*evaluate)(const struct bs_status_ctx *ctx, void *state, const struct bs_control *c,
 			struct bs_verdict *v);
 	void (*release)(void *state);
@@ -81,6 +89,11 @@ extern const struct bs_evaluator bs_eval_applicability; /* eval_applicability.c 
 extern const struct bs_evaluator bs_eval_registers;     /* eval_registers.c */
 extern const struct bs_evaluator bs_eval_scan;          /* eval_scan.c */
 extern const struct bs_evaluator bs_eval_evidence;      /* eval_evidence.c */
+extern const struct bs_evaluator bs_eval_assess;        /* eval_assess.c */
+
+/* Validity of a proof (evidence, a saved scan) for c: its cycle when the catalog entry names
+ * a recurring duty with a period, else one year (docs/status.md). */
+const struct bs_duration *bs_status_validity(const struct bs_control *c);
 
 /* Computes the status as of the given day. Release with bs_status_release(). */
 int bs_status_compute(struct bs_datadir *dd, const struct bs_catalog *cat, int32_t as_of, struct bs_status *out);

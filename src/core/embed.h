@@ -18,5 +18,7 @@ extern const struct bs_embed bs_embed_migrations[];
 /* docs served by the binary: [0] is docs/openapi.yaml */
 extern const struct bs_embed bs_embed_docs[];
 extern const struct bs_embed bs_embed_policies[];
+/* the web UI: every file under web/ (src/http/web.c) */
+extern const struct bs_embed bs_embed_web[];
 
 #endif

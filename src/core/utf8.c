@@ -88,3 +88,108 @@ void bs_utf8_put_cell(struct bs_buf *b, const char *s, size_t width, int pad)
 		used++;
 	}
 }
+
+/* One unit that wrapping keeps whole: a run of non-space characters narrower than two
+ * columns each (an English word, a number, an id), or one wide (CJK) character, which may
+ * break anywhere. Returns its byte length and its width in *w. */
+static size_t wrap_unit(const char *s, size_t len, size_t *w)
+{
+	size_t pos = 0;
+	*w = 0;
+	while (pos < len) {
+		uint32_t cp;
+		size_t n = bs_utf8_next(s + pos, len - pos, &cp);
+		if (!n) {
+			n = 1;
+			cp = '?';
+		}
+		if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r')
+			break;
+		int cw = cp_width(cp);
+		if (cw == 2 && pos > 0)
+			break;
+		pos += n;
+		*w += (size_t)cw;
+		if (cw == 2)
+			break;
+	}
+	return pos;
+}
+
+/* Appends the bytes of one unit, replacing invalid bytes like put_cell does. */
+static void put_unit(struct bs_buf *b, const char *s, size_t len)
+{
+	while (len) {
+		uint32_t cp;
+		size_t n = bs_utf8_next(s, len, &cp);
+		if (!n) {
+			bs_buf_putc(b, '?');
+			n = 1;
+		} else {
+			bs_buf_put(b, s, n);
+		}
+		s += n;
+		len -= n;
+	}
+}
+
+void bs_utf8_wrap(struct bs_buf *b, const char *s, size_t first, size_t width, size_t indent)
+{
+	size_t len = strlen(s), col = first, pos = 0;
+	int line_empty = 1;
+
+	if (width <= indent + 4) /* too narrow to wrap sensibly: keep 4 columns of text at least */
+		width = indent + 4;
+	while (pos < len) {
+		if (s[pos] == ' ' || s[pos] == '\n' || s[pos] == '\t' || s[pos] == '\r') {
+			pos++;
+			if (!line_empty && col < width) {
+				/* a space is written only before the next unit, when that one fits */
+				size_t uw, un = wrap_unit(s + pos, len - pos, &uw);
+				if (un && col + 1 + uw <= width) {
+					bs_buf_putc(b, ' ');
+					col++;
+				} else if (un) {
+					bs_buf_putc(b, '\n');
+					for (size_t i = 0; i < indent; i++)
+						bs_buf_putc(b, ' ');
+					col = indent;
+					line_empty = 1;
+				}
+			}
+			continue;
+		}
+		size_t uw, un = wrap_unit(s + pos, len - pos, &uw);
+		if (!line_empty && col + uw > width) {
+			bs_buf_putc(b, '\n');
+			for (size_t i = 0; i < indent; i++)
+				bs_buf_putc(b, ' ');
+			col = indent;
+		}
+		if (col + uw > width && uw > 1) {
+			/* a word longer than the line: break it by characters */
+			size_t k = 0;
+			while (k < un) {
+				uint32_t cp;
+				size_t n = bs_utf8_next(s + pos + k, un - k, &cp);
+				size_t cw = n ? (size_t)cp_width(cp) : 1;
+				if (!n)
+					n = 1;
+				if (col + cw > width && col > indent) {
+					bs_buf_putc(b, '\n');
+					for (size_t i = 0; i < indent; i++)
+						bs_buf_putc(b, ' ');
+					col = indent;
+				}
+				put_unit(b, s + pos + k, n);
+				col += cw;
+				k += n;
+			}
+		} else {
+			put_unit(b, s + pos, un);
+			col += uw;
+		}
+		line_empty = 0;
+		pos += un;
+	}
+}

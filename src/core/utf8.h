@@ -63,5 +63,9 @@ size_t bs_utf8_width(const char *s);
 /* Appends s to b, cut to at most width columns ("…" marks a cut) and padded with spaces
  * to exactly width columns when pad is set. */
 void bs_utf8_put_cell(struct bs_buf *b, const char *s, size_t width, int pad);
+/* Appends s to b wrapped to width columns instead of cut: the cursor is at column first;
+ * each new line starts with indent spaces. English words stay whole (a word longer than a
+ * line is broken), CJK text breaks between any two characters. No trailing newline. */
+void bs_utf8_wrap(struct bs_buf *b, const char *s, size_t first, size_t width, size_t indent);
 
 #endif

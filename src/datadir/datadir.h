@@ -22,6 +22,7 @@ struct bs_datadir {
 	struct bs_store *store;
 	struct bs_eventlog *events; /* opened on first bs_audit(), closed by bs_datadir_free */
 	const char *actor;          /* who acts: the OS user, or the signed-in account */
+	const char *actor_kind;     /* "account" or "os-user" (the CLI says which); NULL: not said */
 	const char *source;         /* from where: "cli" or the client address */
 	int test_kdf;               /* a test data directory (see below): weak password hashing */
 };

@@ -67,13 +67,12 @@ int bs_eventlog_create_sealed(const char *dir, const struct bs_eventlog_params *
 	}
 	if ((err = bs_keys_load_signing(keysdir, sk)) < 0)
 		goto done;
-	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
-		err = bs_error(BS_ERR, "cannot create event log '%s': %s", dbpath, db ? sqlite3_errmsg(db) : "out of memory");
+	/* empty and 0600 before SQLite opens it, so that its -wal and -shm files are 0600 too */
+	if ((err = bs_write_new_file(dbpath, "", 0)) < 0)
 		goto done;
-	}
 	created = 1;
-	if (chmod(dbpath, 0600) != 0) {
-		err = bs_error(BS_ERR, "cannot restrict '%s' to mode 0600: %s", dbpath, strerror(errno));
+	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		err = bs_error(BS_ERR, "cannot create event log '%s': %s", dbpath, db ? sqlite3_errmsg(db) : "out of memory");
 		goto done;
 	}
 	memset(&c, 0, sizeof(c));

@@ -102,6 +102,13 @@ const char *bs_eventlog_hostname(void);
 #define BS_EVENTLOG_VKEY_MAX 160
 /* The minimum retention the regulation demands (A2.4.1.7.1.1: at least 6 months). */
 #define BS_EVENTLOG_RETENTION_MIN_DAYS 183
+#define BS_EVENTLOG_RETENTION_MIN_MONTHS 6
+
+/* 1 when a log kept `days` days, or `months` calendar months (0: not counted in months),
+ * meets 「保留日誌至少六個月」 (A2.4.1.7.1.1): six calendar months, or at least
+ * BS_EVENTLOG_RETENTION_MIN_DAYS days (180 is less than six months from most start dates).
+ * The one rule for the event log's own retention and the host logs a scan checks. */
+int bs_log_retention_meets(int64_t days, int64_t months);
 
 struct bs_eventlog_params {
 	int64_t epoch_us;          /* sealing epoch length; default 15 minutes */

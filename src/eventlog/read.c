@@ -358,11 +358,13 @@ int bs_eventlog_export(const char *dir, int64_t from_us, int64_t to_us, const ch
 	}
 	if ((err = bs_keys_load_public(keys, pk)) < 0)
 		goto done;
-	if (sqlite3_open_v2(out, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+	if ((err = bs_write_new_file(out, "", 0)) < 0)
+		goto done;
+	created = 1;
+	if (sqlite3_open_v2(out, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		err = bs_error(BS_ERR, "cannot create bundle '%s': %s", out, db ? sqlite3_errmsg(db) : "out of memory");
 		goto done;
 	}
-	created = 1;
 	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &st, NULL) != SQLITE_OK)
 		goto dbfail;
 	sqlite3_bind_text(st, 1, src, -1, SQLITE_STATIC);

@@ -187,11 +187,16 @@ int bs_eventlog_purge(struct bs_eventlog *log, const char *user, int64_t *purged
 	return err;
 }
 
+int bs_log_retention_meets(int64_t days, int64_t months)
+{
+	return months >= BS_EVENTLOG_RETENTION_MIN_MONTHS || days >= BS_EVENTLOG_RETENTION_MIN_DAYS;
+}
+
 int bs_eventlog_set_retention(struct bs_eventlog *log, const char *user, int days)
 {
 	struct req r;
 	int err;
-	if (days < BS_EVENTLOG_RETENTION_MIN_DAYS)
+	if (!bs_log_retention_meets(days, 0))
 		return bs_error(BS_EINVALID, "retention %d days is below the regulation's minimum of %d days (6 months, "
 				"A2.4.1.7.1.1)", days, BS_EVENTLOG_RETENTION_MIN_DAYS);
 	if ((err = el_valid_field("user", user, EL_FIELD_MAX)) < 0)

@@ -199,6 +199,18 @@ static int truthy(struct bs_http_ctx *c, const char *key, int *out)
 	return bs_error(BS_EINVALID, "?%s='%.32s': use 1 or 0", key, v);
 }
 
+/* ?sort= of a register list: id, a field, or whether it is archived */
+static int sortable_field(const char *key, const void *arg)
+{
+	const struct bs_register *r = arg;
+	if (!strcmp(key, "id") || !strcmp(key, "archived"))
+		return 1;
+	for (const struct bs_field *f = r->fields; f->name; f++)
+		if (!strcmp(f->name, key))
+			return 1;
+	return 0;
+}
+
 void bs_api_reg_list(struct bs_http_ctx *c)
 {
 	const struct bs_register *r = path_register(c);
@@ -209,7 +221,15 @@ void bs_api_reg_list(struct bs_http_ctx *c)
 		return;
 	if ((err = truthy(c, "all", &all)) < 0 || (err = bs_reg_list(c->dd->store, r, all, &recs)) < 0)
 		return bs_http_fail(c, err);
-	bs_http_json(c, 200, json_pack("{s:s,s:o}", "register", r->name, "records", recs));
+	/* a page of at most BS_API_PAGE_MAX records (api_page.c: ?q, ?sort, ?order, ?limit, ?offset) */
+	json_t *o = json_pack("{s:s}", "register", r->name);
+	err = bs_api_page(c, recs, sortable_field, r, o);
+	json_decref(recs);
+	if (err < 0) {
+		json_decref(o);
+		return bs_http_fail(c, err);
+	}
+	bs_http_json(c, 200, o);
 }
 
 void bs_api_reg_add(struct bs_http_ctx *c)

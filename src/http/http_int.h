@@ -7,7 +7,8 @@
  *   refusal.c    refusals as events, at a bounded rate, and their per-minute summaries
  *   conn.c       connection limits and deadlines (slow clients)
  *   api.c        THE route table, and the helpers the handlers share
- *   api_session.c api_users.c api_registers.c api_events.c api_catalog.c   the handlers */
+ *   api_session.c api_users.c api_registers.c api_events.c api_catalog.c   the handlers
+ *   web.c        the web UI's files (web/, embedded), through the same route table */
 #ifndef BS_HTTP_INT_H
 #define BS_HTTP_INT_H
 
@@ -87,6 +88,7 @@ struct bs_http_ctx {
 	int retry_after;
 	const char *www_auth;       /* WWW-Authenticate value (RFC 6750), or NULL */
 	int close;                  /* send Connection: close (the request's framing is not trusted) */
+	const char *cache_control;  /* Cache-Control value; NULL: no-store (web.c: hashed assets) */
 };
 
 struct bs_route {
@@ -234,6 +236,14 @@ const char *bs_api_jstr(struct bs_http_ctx *c, const char *key, size_t max, int 
 /* ?key=N within [lo, hi]; *out unchanged when absent. 0 or BS_EINVALID naming the argument. */
 int bs_api_query_int(struct bs_http_ctx *c, const char *key, int lo, int hi, int *out);
 
+/* api_page.c: a list a page at a time. The records of recs (objects) that hold ?q=, sorted by
+ * ?sort= (a key sortable(key, arg) accepts) and ?order=asc|desc, from ?offset= and at most
+ * ?limit= (default and maximum BS_API_PAGE_MAX) of them, into out as "records", with "total"
+ * (the records that hold q), "offset" and "limit". 0, or BS_EINVALID naming the argument. */
+#define BS_API_PAGE_MAX 200
+int bs_api_page(struct bs_http_ctx *c, json_t *recs, int (*sortable)(const char *key, const void *arg),
+		const void *arg, json_t *out);
+
 /* api_session.c: signing in and out, the own account, password, TOTP, reset tokens */
 void bs_api_login(struct bs_http_ctx *c);
 void bs_api_logout(struct bs_http_ctx *c);
@@ -268,8 +278,29 @@ void bs_api_controls(struct bs_http_ctx *c);
 void bs_api_control(struct bs_http_ctx *c);
 void bs_api_status(struct bs_http_ctx *c);
 void bs_api_evidence(struct bs_http_ctx *c);
+void bs_api_evidence_add(struct bs_http_ctx *c);
+void bs_api_evidence_review(struct bs_http_ctx *c);
 void bs_api_due(struct bs_http_ctx *c);
 void bs_api_due_ics(struct bs_http_ctx *c);
 void bs_api_openapi(struct bs_http_ctx *c);
+/* web.c: the web UI embedded from web/ (index.html at /, assets under /assets/HASH/NAME) */
+void bs_web_index(struct bs_http_ctx *c);
+void bs_web_asset(struct bs_http_ctx *c);
+/* api_assess.c: the security assessment workflow (src/assess) */
+void bs_api_assess_list(struct bs_http_ctx *c);
+void bs_api_assess_get(struct bs_http_ctx *c);
+void bs_api_assess_plan(struct bs_http_ctx *c);
+void bs_api_assess_record(struct bs_http_ctx *c);
+void bs_api_assess_scope(struct bs_http_ctx *c);
+void bs_api_assess_sample(struct bs_http_ctx *c);
+void bs_api_assess_assessor(struct bs_http_ctx *c);
+void bs_api_assess_run(struct bs_http_ctx *c);
+void bs_api_assess_results(struct bs_http_ctx *c);
+void bs_api_assess_finding(struct bs_http_ctx *c);
+void bs_api_assess_complete(struct bs_http_ctx *c);
+void bs_api_assess_close(struct bs_http_ctx *c);
+void bs_api_assess_followup(struct bs_http_ctx *c);
+void bs_api_assess_review(struct bs_http_ctx *c);
+void bs_api_assess_finding_close(struct bs_http_ctx *c);
 
 #endif

@@ -106,7 +106,6 @@ static enum MHD_Result add_headers(struct MHD_Response *resp)
 		{ "X-Content-Type-Options", "nosniff" },
 		{ "X-Frame-Options", "DENY" },
 		{ "Referrer-Policy", "no-referrer" },
-		{ "Cache-Control", "no-store" },
 		{ "Cross-Origin-Opener-Policy", "same-origin" },
 		{ "Cross-Origin-Resource-Policy", "same-origin" },
 	};
@@ -128,6 +127,7 @@ enum MHD_Result bs_http_send(struct MHD_Connection *conn, struct bs_http_ctx *c)
 	/* a reply without its security headers is not sent at all (the connection closes) */
 	if (add_headers(resp) != MHD_YES ||
 	    MHD_add_response_header(resp, "Content-Type", c->content_type ? c->content_type : "application/json") != MHD_YES ||
+	    MHD_add_response_header(resp, "Cache-Control", c->cache_control ? c->cache_control : "no-store") != MHD_YES ||
 	    (c->cookie[0] && MHD_add_response_header(resp, "Set-Cookie", c->cookie) != MHD_YES) ||
 	    (c->www_auth && (c->status == 401 || c->status == 403) &&
 	     MHD_add_response_header(resp, "WWW-Authenticate", c->www_auth) != MHD_YES) ||

@@ -162,5 +162,11 @@ json_t *bs_jsonview_evidence(const struct bs_evidence *e)
 	json_object_set_new(o, "note", json_string(e->note));
 	json_object_set_new(o, "created_at", json_string(e->created_at));
 	json_object_set_new(o, "created_by", json_string(e->created_by));
+	json_object_set_new(o, "record", e->record_register ? json_pack("{s:s, s:I}", "register", e->record_register,
+								       "id", (json_int_t)e->record_id) : json_null());
+	json_object_set_new(o, "state", json_string(bs_evidence_state_name(e->state)));
+	json_object_set_new(o, "reviewed_by", e->reviewed_by ? json_string(e->reviewed_by) : json_null());
+	json_object_set_new(o, "reviewed_at", e->reviewed_at ? json_string(e->reviewed_at) : json_null());
+	json_object_set_new(o, "review_comment", e->review_comment ? json_string(e->review_comment) : json_null());
 	return o;
 }

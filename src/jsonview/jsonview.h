@@ -29,7 +29,8 @@ json_t *bs_jsonview_event(const struct bs_event *ev);
  * totp_cli_only, created, created_by, networks, hours, max_sessions. Times are UTC to the
  * second ("2025-03-31T06:05:00Z"), null when unset. No secret is in it. New reference. */
 json_t *bs_jsonview_account(const struct bs_account *a);
-/* One evidence record: id, control_id, sha256, size, name, note, created_at, created_by.
+/* One evidence record: id, control_id, sha256, size, name, note, created_at, created_by,
+ * record ({register, id} or null), state, reviewed_by, reviewed_at, review_comment.
  * New reference. */
 json_t *bs_jsonview_evidence(const struct bs_evidence *e);
 

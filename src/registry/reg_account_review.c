@@ -1,5 +1,6 @@
-/* account-review: periodic reviews of system accounts (A2.4.1.6.1.4). Not in the issue's
- * list; the deadline engine needs a record of the last review to compute the next one. */
+/* account-review: periodic reviews of system accounts (A2.4.1.6.1.4). A review covers the
+ * systems it names (--systems): the deadline engine computes each system's next review
+ * from the last one naming it. */
 #include "registry/registry_private.h"
 
 static const struct bs_field fields[] = {
@@ -17,8 +18,8 @@ const struct bs_register bs_reg_account_review = {
 	.en = "account reviews",
 	.summary_zh = "帳號審核",
 	.summary_en = "register: account reviews",
-	.about = "Periodic reviews of system accounts (A2.4.1.6.1.4): the deadline engine computes the next one "
-		  "from the last.",
+	.about = "Periodic reviews of system accounts (A2.4.1.6.1.4): a review covers the systems it names, and "
+		  "the deadline engine computes each system's next one from its last.",
 	.source = "A2.4.1.6.1.4",
 	.fields = fields,
 };

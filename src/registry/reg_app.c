@@ -28,8 +28,12 @@ static int check(const json_t *rec)
 		if (!bs_app_requires(id, cls))
 			return bs_error(BS_EINVALID,
 					"app: --met '%s' is not a Table 1 requirement of class %d: see "
-					"'brokersec controls A1.T1' for the rows and their classes", id, cls);
+					"'brokersec controls --id A1.T1' for the rows and their classes", id, cls);
 	}
+	/* Annex 1 伍: only 第三類 apps 能夠執行交易 */
+	if (json_is_true(json_object_get(rec, "transactions")) && cls != 3)
+		return bs_error(BS_EINVALID, "app: --transactions yes needs --class 3: an app that can execute "
+				"transactions is class 3 (Annex 1 伍 第三類、具交易功能)");
 	return 0;
 }
 
@@ -37,9 +41,11 @@ static const char *const platforms[] = { "android", "ios", "both", NULL };
 
 static const struct bs_field fields[] = {
 	{ "name", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 22, .zh = "名稱", .en = "name" },
-	{ "class", BS_FT_INT, BS_FF_REQUIRED, .min = 1, .max = 3, .width = 5, .zh = "分級", .en = "class" },
+	{ "class", BS_FT_INT, BS_FF_REQUIRED, .min = 1, .max = 3, .width = 5, .zh = "安全分類", .en = "class" },
 	{ "platform", BS_FT_ENUM, 0, platforms, .width = 8, .zh = "平台", .en = "platform" },
-	{ "version", BS_FT_TEXT, 0, .max = 64, .width = 10, .zh = "版本", .en = "version" },
+	{ "version", BS_FT_TEXT, 0, .max = 64, .zh = "版本", .en = "version" },
+	{ "transactions", BS_FT_BOOL, 0, .def = "no", .width = 4, .zh = "交易", .en = "txn" },
+	{ "system", BS_FT_REF, 0, .ref = "system", .width = 6, .zh = "服務系統", .en = "system" },
 	{ "met", BS_FT_SET, 0, NULL, .width = 24, .zh = "已符合項目", .en = "met" },
 	{ "evidence", BS_FT_TEXT, 0, .max = 2000, .zh = "佐證", .en = "evidence" },
 	{ NULL },
@@ -53,7 +59,8 @@ const struct bs_register bs_reg_app = {
 	.summary_zh = "行動應用程式",
 	.summary_en = "register: mobile apps",
 	.about = "Mobile apps, their security class and which Table 1 requirements (A1.T1.NN) they meet; what a "
-		  "class requires comes from the catalog.",
+		  "class requires comes from the catalog. A class-3 app with transaction functions makes the system "
+		  "that serves it (--system) a category-1 system for every duty (A1.4.1.1.5.2).",
 	.source = "SR.8",
 	.fields = fields,
 	.check = check,

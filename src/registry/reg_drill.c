@@ -17,12 +17,16 @@ static int check(const json_t *rec)
 		if (n < 0)
 			continue;
 		if (kind && strcmp(kind, "social-engineering") != 0)
-			return bs_error(BS_EINVALID, "drill: --%s belongs to a social-engineering drill, not %s",
-					counts[i], kind);
+			return bs_error(BS_EINVALID, "drill: --%s belongs to a social-engineering drill, not %s: "
+					"record the phishing counts as a drill of --kind social-engineering", counts[i], kind);
 		if (sent < 0 || n > sent)
 			return bs_error(BS_EINVALID, "drill: --%s %lld is more than --emails-sent %lld", counts[i],
 					(long long)n, (long long)(sent < 0 ? 0 : sent));
 	}
+	/* e-mails sent belong to phishing (A2.6 社交工程演練), not to a business-continuity drill */
+	if (kind && strcmp(kind, "social-engineering") != 0 && sent >= 0)
+		return bs_error(BS_EINVALID, "drill: --emails-sent belongs to a social-engineering drill, not %s: "
+				"record the phishing counts as a drill of --kind social-engineering", kind);
 	if (kind && !strcmp(kind, "social-engineering") && bs_reg_has(rec, "systems"))
 		return bs_error(BS_EINVALID, "drill: --systems belongs to a bcp drill (the core systems it covered)");
 	return 0;

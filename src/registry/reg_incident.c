@@ -5,6 +5,7 @@
 #include "registry/registry_private.h"
 
 static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
+static const char *const severity_labels[] = { "低|low", "中|medium", "高|high", "嚴重|critical", NULL };
 /* A3.6.1 .. A3.6.5 */
 static const char *const steps[] = { "isolate", "scan", "preserve", "restore", "improve", NULL };
 
@@ -20,13 +21,19 @@ static int check(const json_t *rec)
 			return bs_error(BS_EINVALID, "incident: --%s %s is before --detected %s: check both times",
 					i == 0 ? "reported-association" : "reported-regulator", t, detected);
 	}
+	/* A2.3.3: 單一系統發生重大資訊安全事件，應於三個月內重新完成資訊安全評估作業 - the
+	 * reassessment is of the systems hit, so a major incident must name them */
+	if (json_is_true(json_object_get(rec, "major")) && !json_array_size(json_object_get(rec, "systems")))
+		return bs_error(BS_EINVALID, "incident: --major yes needs --systems: the systems the major incident "
+				"affected, which must be reassessed within 3 months (A2.3.3); see 'brokersec system list'");
 	return 0;
 }
 
 static const struct bs_field fields[] = {
 	{ "title", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 22, .zh = "事件", .en = "title" },
 	{ "detected", BS_FT_TIME, BS_FF_REQUIRED, .width = 20, .zh = "發現時間", .en = "detected (UTC)" },
-	{ "severity", BS_FT_ENUM, BS_FF_REQUIRED, severities, .width = 8, .zh = "等級", .en = "severity" },
+	{ "severity", BS_FT_ENUM, BS_FF_REQUIRED, severities, .width = 8, .zh = "等級", .en = "severity",
+	  .labels = severity_labels },
 	{ "major", BS_FT_BOOL, BS_FF_REQUIRED, .width = 5, .zh = "重大", .en = "major" },
 	{ "systems", BS_FT_REFS, 0, .ref = "system", .width = 10, .zh = "系統", .en = "systems" },
 	{ "personal_data", BS_FT_BOOL, 0, .def = "no", .zh = "涉個資", .en = "personal data" },
@@ -45,7 +52,8 @@ const struct bs_register bs_reg_incident = {
 	.en = "incidents",
 	.summary_zh = "資安事件",
 	.summary_en = "register: incidents",
-	.about = "Security incidents, their reporting (SR.19) and the Annex 3 六 response steps.",
+	.about = "Security incidents, their reporting (SR.19) and the Annex 3 六 response steps. A major incident "
+		  "names the systems it affected (A2.3.3 reassessment).",
 	.source = "SR.19",
 	.fields = fields,
 	.check = check,

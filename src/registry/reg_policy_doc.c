@@ -13,7 +13,9 @@ static const char *const disposal_items[] = { "SR.17", NULL };
 static const char *const remote_items[] = { "SR.18.1", "SR.18.2", NULL };
 
 const struct bs_policy_kind bs_policy_kinds[] = {
-	{ "byod", "SR.5", BS_PF_BYOD, byod_items },
+	/* 第五條 covers 行動裝置（含自攜裝置）, and 第二條 counts laptops as 行動裝置: every broker
+	 * needs these rules; allowing BYOD adds to them (schedule_records.c), it is no condition */
+	{ "byod", "SR.5", -1, byod_items },
 	{ "social-media", "SR.6", -1, social_items },
 	{ "cloud", "SR.7", BS_PF_CLOUD, cloud_items },
 	{ "ransomware", "SR.13", -1, ransom_items },

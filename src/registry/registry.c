@@ -294,6 +294,42 @@ int bs_field_parse(const struct bs_field *f, const char *text, json_t **out)
 	return bs_error(BS_ERR, "unknown field type");
 }
 
+void bs_field_value_label(const struct bs_field *f, const char *value, enum bs_lang lang, struct bs_buf *b)
+{
+	for (size_t i = 0; f->values && f->labels && f->values[i]; i++) {
+		const char *l = f->labels[i], *bar;
+		if (strcmp(f->values[i], value) || !l || !(bar = strchr(l, '|')))
+			continue;
+		if (lang == BS_LANG_EN)
+			bs_buf_puts(b, bar + 1);
+		else
+			bs_buf_put(b, l, (size_t)(bar - l));
+		return;
+	}
+	bs_buf_puts(b, value);
+}
+
+void bs_field_show(const struct bs_field *f, const json_t *v, enum bs_lang lang, struct bs_buf *b)
+{
+	if (!v || json_is_null(v))
+		return;
+	if (f->type == BS_FT_BOOL) {
+		bs_buf_puts(b, json_is_true(v) ? BS_T(lang, "是", "yes") : BS_T(lang, "否", "no"));
+	} else if (f->type == BS_FT_ENUM && json_is_string(v)) {
+		bs_field_value_label(f, json_string_value(v), lang, b);
+	} else if (f->type == BS_FT_SET) {
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			const json_t *e = json_array_get(v, i);
+			if (i)
+				bs_buf_puts(b, BS_T(lang, "、", ","));
+			if (json_is_string(e))
+				bs_field_value_label(f, json_string_value(e), lang, b);
+		}
+	} else {
+		bs_field_format(f, v, b);
+	}
+}
+
 void bs_field_format(const struct bs_field *f, const json_t *v, struct bs_buf *b)
 {
 	if (!v || json_is_null(v))

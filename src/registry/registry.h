@@ -53,6 +53,9 @@ struct bs_field {
 	const char *def;           /* value on add when the field is not given, or NULL */
 	unsigned width;            /* column width in `list` tables; 0: not listed */
 	const char *zh, *en;       /* labels */
+	/* enum / set: how each value reads in a table, "中文|English", parallel to values (a
+	 * NULL entry or array: the value itself). Stored values and JSON stay the values. */
+	const char *const *labels;
 };
 
 struct bs_register {
@@ -69,6 +72,11 @@ struct bs_register {
 	/* Cross-field rules on a complete record (fields only); 0 or BS_EINVALID with a
 	 * message naming the field. May be NULL. */
 	int (*check)(const json_t *rec);
+	/* Rules against other records (a training not before its person was hired), run after
+	 * the refs are found to exist, on add, update and CSV import; id is the record's (0: a
+	 * new one); cli names the field as a flag (1) or a column (0). 0 or BS_EINVALID naming
+	 * the field. May be NULL. */
+	int (*check_linked)(struct bs_store *s, const json_t *rec, int64_t id, int cli);
 };
 
 /* Every register, in CLI order (by .order), ending with NULL. Generated at build time from
@@ -86,6 +94,11 @@ const char *bs_ftype_name(enum bs_ftype t);
 int bs_field_parse(const struct bs_field *f, const char *text, json_t **out);
 /* Formats a value for a table or CSV cell, appending to b ("" for null). */
 void bs_field_format(const struct bs_field *f, const json_t *v, struct bs_buf *b);
+/* The same for a person reading a table in lang: enum and set values by their labels,
+ * yes/no as 是/否 in zh-TW. CSV and JSON keep bs_field_format's values. */
+void bs_field_show(const struct bs_field *f, const json_t *v, enum bs_lang lang, struct bs_buf *b);
+/* The label of one enum / set value in lang (the value itself when it has none). */
+void bs_field_value_label(const struct bs_field *f, const char *value, enum bs_lang lang, struct bs_buf *b);
 
 /* Checks a complete record of r: required fields present, every value of the right kind,
  * the register's cross-field check. prefix ("--" for CLI, "" for CSV) decides how the field

@@ -439,7 +439,7 @@ static int row(int line, char **cells, size_t n, void *p)
 	}
 	if (!bad) {
 		if (bs_reg__build(im->r, given, &rec) < 0 || bs_register_validate(im->r, rec, 0) < 0 ||
-		    bs_reg__check_refs(im->dd->store, im->r, rec, 0) < 0) {
+		    bs_reg__check_refs(im->dd->store, im->r, rec, 0, 0) < 0) {
 			problem(im, line, "%s", bs_error_message());
 			bad = 1;
 		}

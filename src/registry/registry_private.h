@@ -11,8 +11,9 @@ int64_t bs_reg_int(const json_t *rec, const char *field, int64_t dflt);
 
 /* Makes a full field object from the given fields plus defaults; unknown fields fail. */
 int bs_reg__build(const struct bs_register *r, const json_t *given, json_t **out);
-/* Every ref / refs value names an existing record. cli picks how the field is named. */
-int bs_reg__check_refs(struct bs_store *s, const struct bs_register *r, const json_t *rec, int cli);
+/* Every ref / refs value names an existing record, then the register's check_linked for
+ * record id (0: a new one). cli picks how the field is named. */
+int bs_reg__check_refs(struct bs_store *s, const struct bs_register *r, const json_t *rec, int64_t id, int cli);
 /* Inserts rec (validated) with its history row, inside the caller's transaction. *data_out
  * (when data_out; free it) is the record's JSON exactly as stored. */
 int bs_reg__insert(struct bs_datadir *dd, const struct bs_register *r, const json_t *rec, int64_t want_id,

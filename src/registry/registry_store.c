@@ -101,7 +101,7 @@ int bs_reg__exists_since(struct bs_store *s, const struct bs_register *r, int64_
 	return err;
 }
 
-int bs_reg__check_refs(struct bs_store *s, const struct bs_register *r, const json_t *rec, int cli)
+int bs_reg__check_refs(struct bs_store *s, const struct bs_register *r, const json_t *rec, int64_t rec_id, int cli)
 {
 	for (const struct bs_field *f = r->fields; f->name; f++) {
 		const json_t *v = json_object_get(rec, f->name);
@@ -126,7 +126,7 @@ int bs_reg__check_refs(struct bs_store *s, const struct bs_register *r, const js
 						      f->name, f->ref, (long long)id, f->ref);
 		}
 	}
-	return 0;
+	return r->check_linked ? r->check_linked(s, rec, rec_id, cli) : 0;
 }
 
 int bs_reg__build(const struct bs_register *r, const json_t *given, json_t **out)
@@ -275,7 +275,7 @@ int bs_reg_add(struct bs_datadir *dd, const struct bs_register *r, const json_t 
 		*out = NULL;
 	if ((err = bs_reg__build(r, given, &rec)) < 0)
 		return err;
-	if ((err = bs_register_validate(r, rec, 1)) < 0 || (err = bs_reg__check_refs(dd->store, r, rec, 1)) < 0)
+	if ((err = bs_register_validate(r, rec, 1)) < 0 || (err = bs_reg__check_refs(dd->store, r, rec, 0, 1)) < 0)
 		goto done;
 	if ((err = bs_store_begin(dd->store)) < 0)
 		goto done;
@@ -425,7 +425,7 @@ int bs_reg_update(struct bs_datadir *dd, const struct bs_register *r, int64_t id
 		}
 		json_object_set_new(rec, key, json_deep_copy(v));
 	}
-	if ((err = bs_register_validate(r, rec, 1)) < 0 || (err = bs_reg__check_refs(dd->store, r, rec, 1)) < 0)
+	if ((err = bs_register_validate(r, rec, 1)) < 0 || (err = bs_reg__check_refs(dd->store, r, rec, id, 1)) < 0)
 		goto rollback;
 	old_fields = fields_of(r, old);
 	if (json_equal(rec, old_fields)) {

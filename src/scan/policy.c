@@ -365,6 +365,7 @@ static void check_release(struct bs_scan_check *c)
 	text_release(&c->title);
 	text_release(&c->rationale);
 	text_release(&c->remediation);
+	text_release(&c->baseline);
 	for (size_t i = 0; i < c->nrefs; i++)
 		free(c->refs[i]);
 	free(c->refs);
@@ -388,7 +389,7 @@ static void parse_check(struct parse *p, yaml_node_t *n)
 {
 	struct bs_scan_check c;
 	int bad = p->y->problems, has_sev = 0;
-	yaml_node_t *title = NULL, *rationale = NULL, *remediation = NULL;
+	yaml_node_t *title = NULL, *rationale = NULL, *remediation = NULL, *baseline = NULL;
 
 	memset(&c, 0, sizeof(c));
 	c.line = (int)n->start_mark.line + 1;
@@ -414,6 +415,8 @@ static void parse_check(struct parse *p, yaml_node_t *n)
 			rationale = v;
 		} else if (!strcmp(key, "remediation")) {
 			remediation = v;
+		} else if (!strcmp(key, "baseline")) {
+			baseline = v;
 		} else if (!strcmp(key, "severity")) {
 			static const char *const sev[] = { "low", "medium", "high", "critical" };
 			for (int i = 0; i < 4 && val; i++)
@@ -468,7 +471,7 @@ static void parse_check(struct parse *p, yaml_node_t *n)
 			}
 		} else {
 			bs_yamldoc_problem(p->y, k, "unknown check field '%s': allowed are id, title, rationale, "
-				"remediation, refs, severity, condition, rules", key);
+				"remediation, baseline, refs, severity, condition, rules", key);
 		}
 	}
 	if (!c.id && p->y->problems == bad)
@@ -485,6 +488,8 @@ static void parse_check(struct parse *p, yaml_node_t *n)
 		bs_yamldoc_problem(p->y, n, "check '%s' has no 'remediation'", c.id ? c.id : "?");
 	else
 		bs_yamldoc_text(p->y, remediation, "remediation", &c.remediation);
+	if (baseline)
+		bs_yamldoc_text(p->y, baseline, "baseline", &c.baseline);
 	if (!has_sev && p->y->problems == bad)
 		bs_yamldoc_problem(p->y, n, "check '%s' has no 'severity'", c.id ? c.id : "?");
 	if (!c.nrefs && p->y->problems == bad)

@@ -45,7 +45,9 @@ void bs_fact_add(struct bs_probe_ctx *ctx, const char *name, const char *subject
 		 const char *file, int line);
 void bs_fact_addf(struct bs_probe_ctx *ctx, const char *name, const char *subject, const char *file, int line,
 		  const char *fmt, ...) BS_PRINTF(6, 7);
-int bs_probe_na(struct bs_probe_ctx *ctx, const char *fmt, ...) BS_PRINTF(2, 3);
+/* Nothing to check here: zh is the reason in zh-TW, a format taking the same arguments as
+ * fmt (English); the scan shows the reader's language (issue 12: N/A reasons follow --lang). */
+int bs_probe_na(struct bs_probe_ctx *ctx, const char *zh, const char *fmt, ...) BS_PRINTF(3, 4);
 int bs_probe_fail(struct bs_probe_ctx *ctx, const char *fmt, ...) BS_PRINTF(2, 3);
 
 /* "<root><path>" (owned). */

@@ -24,6 +24,7 @@ struct probe_slot {
 	const struct bs_probe *probe;
 	enum probe_state state;
 	char *reason;      /* why not applicable or an error (owned), else NULL */
+	char *reason_zh;   /* the same in zh-TW when the probe gave it (bs_probe_na), else NULL */
 };
 
 struct bs_probe_ctx {

@@ -62,7 +62,7 @@ static int run(struct bs_probe_ctx *ctx)
 	if (r < 0) {
 		bs_dpkg_release(&d);
 		if (r == BS_ENOTFOUND)
-			return bs_probe_na(ctx, "no dpkg database (%s): not a Debian-family host", BS_DPKG_STATUS);
+			return bs_probe_na(ctx, "沒有 dpkg 資料庫（%s）：不是 Debian 系主機", "no dpkg database (%s): not a Debian-family host", BS_DPKG_STATUS);
 		return bs_probe_fail(ctx, "%s", bs_error_message());
 	}
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {

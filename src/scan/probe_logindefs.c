@@ -21,7 +21,7 @@ static int run(struct bs_probe_ctx *ctx)
 	/* shadow-utils: a line starting with '#' is a comment */
 	if ((r = bs_probe_conf_open(&c, ctx, "/etc/login.defs", BS_CONF_HASH_LINE)) < 0) {
 		if (r == BS_ENOTFOUND)
-			return bs_probe_na(ctx, "no /etc/login.defs: shadow-utils is not installed");
+			return bs_probe_na(ctx, "沒有 /etc/login.defs：未安裝 shadow-utils", "no /etc/login.defs: shadow-utils is not installed");
 		return bs_probe_fail(ctx, "%s", bs_error_message());
 	}
 	while ((l = bs_probe_conf_next(&c))) {

@@ -1,5 +1,6 @@
 /* probe_logs.c - how long logs are kept and who may read them: rsyslog file targets, the
- * logrotate block that rotates each (rotate count x period, capped by maxage), journald
+ * logrotate block that rotates each (rotate count x period, capped by maxage; whether that
+ * meets six months by the event log's rule, bs_log_retention_meets()), journald
  * storage, rsyslog's time stamp format, and the modes of files under /var/log; where logs
  * leave the host (rsyslog @host / @@host / action(type="omfwd"), syslog-ng network
  * destinations used by a log path, systemd-journal-upload) and which files receive the
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "eventlog/eventlog.h"
 #include "scan/probe.h"
 
 struct target {
@@ -221,6 +223,7 @@ static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, 
 /* logrotate: global settings, then blocks of paths with their own settings. */
 struct rot {
 	int period;       /* days; 0 = unknown */
+	int months;       /* the period in calendar months (monthly 1, yearly 12), else 0 */
 	long long rotate; /* -1 = not set */
 	long long maxage; /* -1 = not set */
 };
@@ -247,11 +250,12 @@ static int directive(char *l, struct rot *r)
 	if (*arg)
 		*arg++ = '\0';
 	arg = bs_text_trim(arg);
-	if (!strcmp(l, "daily")) r->period = 1;
-	else if (!strcmp(l, "weekly")) r->period = 7;
-	else if (!strcmp(l, "monthly")) r->period = 30;
-	else if (!strcmp(l, "yearly")) r->period = 365;
-	else if (!strcmp(l, "hourly")) r->period = 1; /* NEEDSWORK: hourly rotation counts as daily: overstates */
+	/* monthly and yearly rotate by the calendar: their retention is also counted in months */
+	if (!strcmp(l, "daily")) r->period = 1, r->months = 0;
+	else if (!strcmp(l, "weekly")) r->period = 7, r->months = 0;
+	else if (!strcmp(l, "monthly")) r->period = 30, r->months = 1;
+	else if (!strcmp(l, "yearly")) r->period = 365, r->months = 12;
+	else if (!strcmp(l, "hourly")) r->period = 1, r->months = 0; /* NEEDSWORK: hourly counts as daily: overstates */
 	else if (!strcmp(l, "rotate")) {
 		if (bs_text_int(arg, &n) < 0)
 			return -1;
@@ -367,13 +371,24 @@ static char *retention(struct bs_probe_ctx *ctx, struct targets *t)
 		if (!hit) {
 			bs_fact_add(ctx, "logs.retention_days", t->v[i].path, "unbounded (not rotated)", t->v[i].file,
 				    t->v[i].line);
+			bs_fact_add(ctx, "logs.retention_6_months", t->v[i].path, "yes (not rotated)", t->v[i].file,
+				    t->v[i].line);
 			continue;
 		}
 		long long rotate = hit->r.rotate < 0 ? 0 : hit->r.rotate;
-		long long days = rotate * hit->r.period;
-		if (hit->r.maxage >= 0 && hit->r.maxage < days)
-			days = hit->r.maxage;
+		long long days = rotate * hit->r.period, months = rotate * hit->r.months;
+		if (hit->r.maxage >= 0 && hit->r.maxage < days) {
+			days = hit->r.maxage; /* maxage counts days, whatever the period */
+			months = 0;
+		}
 		bs_fact_addf(ctx, "logs.retention_days", t->v[i].path, hit->file, hit->line, "%lld", days);
+		/* the event log's own rule (eventlog.h): six calendar months, or >= 183 days */
+		if (months)
+			bs_fact_addf(ctx, "logs.retention_6_months", t->v[i].path, hit->file, hit->line, "%s (%lld months)",
+				     bs_log_retention_meets(days, months) ? "yes" : "no", months);
+		else
+			bs_fact_addf(ctx, "logs.retention_6_months", t->v[i].path, hit->file, hit->line, "%s (%lld days)",
+				     bs_log_retention_meets(days, months) ? "yes" : "no", days);
 	}
 	for (size_t k = 0; k < s.n; k++) {
 		for (size_t p = 0; p < s.v[k].npat; p++)
@@ -649,16 +664,19 @@ static int run(struct bs_probe_ctx *ctx)
 	struct stat st;
 
 	if (bs_probe_lstat(ctx, "/var/log", &st) < 0)
-		return bs_probe_na(ctx, "no /var/log on this host");
+		return bs_probe_na(ctx, "此主機沒有 /var/log", "no /var/log on this host");
 	memset(&t, 0, sizeof(t));
 	if (bs_probe_exists(ctx, "/etc/rsyslog.conf")) {
 		read_rsyslog(ctx, "/etc/rsyslog.conf", 0, &t);
 		bs_fact_add(ctx, "logs.rsyslog.timestamp", NULL, t.traditional ? "traditional (no year, no time zone)"
 									       : "rfc3339",
 			    t.tmpl_file ? t.tmpl_file : "/etc/rsyslog.conf", t.tmpl_line);
-		if (!t.n)
+		if (!t.n) {
 			bs_fact_add(ctx, "logs.retention_days", NULL, "unset (rsyslog writes no log files)",
 				    "/etc/rsyslog.conf", 0);
+			bs_fact_add(ctx, "logs.retention_6_months", NULL, "unset (rsyslog writes no log files)",
+				    "/etc/rsyslog.conf", 0);
+		}
 		char *e = retention(ctx, &t);
 		if (e) {
 			int r = bs_probe_fail(ctx, "%s", e);

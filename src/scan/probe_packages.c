@@ -228,7 +228,7 @@ static int run(struct bs_probe_ctx *ctx)
 		bs_dpkg_release(&p);
 		if (r == BS_ENOTFOUND)
 			/* NEEDSWORK: RPM hosts (rpmdb.sqlite) are not read yet. */
-			return bs_probe_na(ctx, "no dpkg database (%s): not a Debian-family host", BS_DPKG_STATUS);
+			return bs_probe_na(ctx, "沒有 dpkg 資料庫（%s）：不是 Debian 系主機", "no dpkg database (%s): not a Debian-family host", BS_DPKG_STATUS);
 		return bs_probe_fail(ctx, "%s", bs_error_message());
 	}
 	bs_fact_addf(ctx, "packages.installed", NULL, BS_DPKG_STATUS, 0, "%zu", p.n);

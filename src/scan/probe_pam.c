@@ -424,7 +424,7 @@ static int run(struct bs_probe_ctx *ctx)
 	int any = 0;
 
 	if (bs_probe_lstat(ctx, "/etc/pam.d", &sb) < 0)
-		return bs_probe_na(ctx, "no /etc/pam.d: PAM is not in use on this host");
+		return bs_probe_na(ctx, "沒有 /etc/pam.d：此主機未使用 PAM", "no /etc/pam.d: PAM is not in use on this host");
 	for (int pass = 0; pass < 2; pass++) {
 		const char *const *svcs = pass ? pw_services : auth_services;
 		const char *type = pass ? "password" : "auth";
@@ -463,7 +463,7 @@ static int run(struct bs_probe_ctx *ctx)
 		}
 	}
 	if (!any)
-		return bs_probe_na(ctx, "/etc/pam.d holds none of login, sshd, passwd, common-auth, system-auth");
+		return bs_probe_na(ctx, "/etc/pam.d 中沒有 login、sshd、passwd、common-auth、system-auth 任一檔", "/etc/pam.d holds none of login, sshd, passwd, common-auth, system-auth");
 	return 0;
 }
 

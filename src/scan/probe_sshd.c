@@ -171,7 +171,7 @@ static int run(struct bs_probe_ctx *ctx)
 	int err = 0;
 
 	if (!bs_probe_exists(ctx, "/etc/ssh/sshd_config"))
-		return bs_probe_na(ctx, "sshd is not installed (no /etc/ssh/sshd_config)");
+		return bs_probe_na(ctx, "未安裝 sshd（沒有 /etc/ssh/sshd_config）", "sshd is not installed (no /etc/ssh/sshd_config)");
 	c = bs_calloc(1, sizeof(*c));
 	c->nb = 1;
 	read_conf(ctx, "/etc/ssh/sshd_config", 0, c);

@@ -60,12 +60,21 @@ static int probe_state(struct bs_probe_ctx *ctx, enum probe_state s, const char 
 	return s == PROBE_NA ? BS_ENOTFOUND : BS_ERR;
 }
 
-int bs_probe_na(struct bs_probe_ctx *ctx, const char *fmt, ...)
+int bs_probe_na(struct bs_probe_ctx *ctx, const char *zh, const char *fmt, ...)
 {
-	va_list ap;
+	struct bs_buf b = BS_BUF_INIT;
+	va_list ap, ap2;
 	va_start(ap, fmt);
+	va_copy(ap2, ap);
 	int r = probe_state(ctx, PROBE_NA, fmt, ap);
+	bs_buf_vprintf(&b, zh, ap2);
+	va_end(ap2);
 	va_end(ap);
+	if (ctx->cur) {
+		free(ctx->cur->reason_zh);
+		ctx->cur->reason_zh = bs_buf_detach(&b, NULL);
+	}
+	bs_buf_release(&b);
 	return r;
 }
 

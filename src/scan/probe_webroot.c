@@ -49,7 +49,8 @@ static int run(struct bs_probe_ctx *ctx)
 		bs_probe_walk(ctx, roots[i], 12, cb, &s);
 	}
 	if (!any)
-		return bs_probe_na(ctx, "no web root (/var/www, /srv/www, /srv/http, /usr/share/nginx/html)");
+		return bs_probe_na(ctx, "沒有網站根目錄（/var/www、/srv/www、/srv/http、/usr/share/nginx/html）",
+				   "no web root (/var/www, /srv/www, /srv/http, /usr/share/nginx/html)");
 	return 0;
 }
 

@@ -33,6 +33,7 @@ struct item {
 struct rule_out {
 	enum truth t;
 	struct bs_buf reason;
+	struct bs_buf reason_zh; /* the not-applicable reason in zh-TW, empty when not known */
 	struct item items[EV_MAX];
 	size_t nitems;
 	size_t more; /* items not kept */
@@ -58,6 +59,7 @@ static void out_release(struct rule_out *o)
 	for (size_t i = 0; i < o->nitems; i++)
 		free(o->items[i].found);
 	bs_buf_release(&o->reason);
+	bs_buf_release(&o->reason_zh);
 }
 
 static struct probe_slot *slot_for(struct bs_probe_ctx *ctx, const char *fact)
@@ -80,11 +82,13 @@ static void ensure_probe(struct bs_probe_ctx *ctx, struct probe_slot *s)
 	if ((s->probe->flags & BS_PROBE_LIVE) && ctx->root[0] && !ctx->opts->proc) {
 		s->state = PROBE_NA;
 		s->reason = bs_strdup("the probe reads the running system: not applicable to a --root scan");
+		s->reason_zh = bs_strdup("此項讀取執行中的系統：不適用於 --root 掃描");
 		return;
 	}
 	if ((s->probe->flags & BS_PROBE_WINDOWS) && !ctx->opts->winexport) {
 		s->state = PROBE_NA;
 		s->reason = bs_strdup("needs Windows exports: use --windows-export DIR");
+		s->reason_zh = bs_strdup("需要 Windows 匯出檔：請用 --windows-export 目錄");
 		return;
 	}
 	ctx->cur = s;
@@ -142,6 +146,8 @@ static void eval_fact(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, st
 	if (s->state == PROBE_NA || s->state == PROBE_ERROR) {
 		o->t = s->state == PROBE_NA ? T_NA : T_ERROR;
 		bs_buf_printf(&o->reason, "%s: %s", s->probe->name, s->reason);
+		if (s->reason_zh)
+			bs_buf_printf(&o->reason_zh, "%s：%s", s->probe->name, s->reason_zh);
 		return;
 	}
 	for (size_t i = 0; i < ctx->nfacts; i++) {
@@ -187,6 +193,8 @@ static void eval_fact(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, st
 			o->t = r->missing_na ? T_NA : T_FALSE;
 			if (r->missing_na)
 				bs_buf_printf(&o->reason, "%s is not reported on this host", r->target);
+			if (r->missing_na)
+				bs_buf_printf(&o->reason_zh, "此主機未回報 %s", r->target);
 			out_item(o, NULL, 0, NULL, "(not set)", 0);
 		} else {
 			o->t = bad ? T_FALSE : T_TRUE;
@@ -369,16 +377,23 @@ static void run_check(struct bs_probe_ctx *ctx, const struct bs_scan_check *c, s
 {
 	struct rule_out *outs = bs_calloc(c->nrules, sizeof(*outs));
 	size_t ntrue = 0, nfalse = 0, nna = 0, nerr = 0;
-	const char *reason = NULL;
+	const char *reason = NULL, *reason_zh = NULL;
 
 	res->check = c;
 	for (size_t i = 0; i < c->nrules; i++) {
 		bs_buf_init(&outs[i].reason);
+		bs_buf_init(&outs[i].reason_zh);
 		eval_rule(ctx, &c->rules[i], &outs[i]);
 		switch (outs[i].t) {
 		case T_TRUE: ntrue++; break;
 		case T_FALSE: nfalse++; break;
-		case T_NA: nna++; if (!reason || !*reason) reason = outs[i].reason.ptr; break;
+		case T_NA:
+			nna++;
+			if (!reason || !*reason) {
+				reason = outs[i].reason.ptr;
+				reason_zh = outs[i].reason_zh.ptr;
+			}
+			break;
 		case T_ERROR: nerr++; break;
 		}
 	}
@@ -386,6 +401,7 @@ static void run_check(struct bs_probe_ctx *ctx, const struct bs_scan_check *c, s
 	for (size_t i = 0; i < c->nrules; i++)
 		if (outs[i].t == T_ERROR) {
 			reason = outs[i].reason.ptr;
+			reason_zh = NULL; /* errors come from the core in English */
 			break;
 		}
 	switch (c->cond) {
@@ -401,6 +417,9 @@ static void run_check(struct bs_probe_ctx *ctx, const struct bs_scan_check *c, s
 	}
 	if (res->status == BS_SCAN_NA || res->status == BS_SCAN_ERROR)
 		res->reason = bs_strdup(reason && *reason ? reason : "no rule could decide");
+	if (res->status == BS_SCAN_NA || res->status == BS_SCAN_ERROR)
+		res->reason_zh = reason_zh && *reason_zh ? bs_strdup(reason_zh)
+			       : !reason || !*reason ? bs_strdup("沒有規則能判定") : NULL;
 	for (size_t i = 0; i < c->nrules; i++) {
 		const struct rule_out *o = &outs[i];
 		int negate = c->cond == BS_COND_NONE;
@@ -536,8 +555,10 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 		free(ctx.facts[i].file);
 	}
 	free(ctx.facts);
-	for (size_t i = 0; i < ctx.nslots; i++)
+	for (size_t i = 0; i < ctx.nslots; i++) {
 		free(ctx.slots[i].reason);
+		free(ctx.slots[i].reason_zh);
+	}
 	free(ctx.slots);
 	free(root);
 	bs_error_clear();

@@ -38,6 +38,10 @@ struct bs_scan_check {
 	char *id;
 	char *platform;               /* "linux" or "windows" (from the policy file) */
 	struct bs_text title, rationale, remediation;
+	/* Where the text sets a limit without a number (maximum password age, idle accounts...):
+	 * brokersec's own baseline and what the text asks, shown as such (never as the text's
+	 * requirement). Both NULL when the check's number is the text's own. */
+	struct bs_text baseline;
 	char **refs;
 	size_t nrefs;
 	enum bs_scan_severity severity;
@@ -100,6 +104,7 @@ struct bs_scan_result {
 	const struct bs_scan_check *check;
 	enum bs_scan_status status;
 	char *reason;                     /* why not_applicable / error; NULL otherwise */
+	char *reason_zh;                  /* the same in zh-TW where known (N/A reasons), else NULL */
 	struct bs_scan_evidence *ev;
 	size_t nev;
 	struct bs_scan_waiver *waiver;    /* a valid waiver of a failing check, or NULL */
@@ -147,6 +152,7 @@ struct bs_scan_control_row {
 	int64_t scan_id;
 	const char *system_id;
 	const char *host;
+	const char *device;      /* --device given at --save, or NULL (assessment sampling matches it) */
 	const char *created_at;
 	const char *check_id;    /* a check that decided the status (the first failing one) */
 	enum bs_scan_status status;

@@ -28,6 +28,7 @@ void bs_scan_free(struct bs_scan *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct bs_scan_result *r = &s->results[i];
 		free(r->reason);
+		free(r->reason_zh);
 		for (size_t k = 0; k < r->nev; k++) {
 			free(r->ev[k].file);
 			free(r->ev[k].subject);
@@ -150,6 +151,8 @@ char *bs_scan_json(const struct bs_scan *s)
 		json_object_set_new(j, "refs", refs);
 		if (r->reason)
 			json_object_set_new(j, "reason", json_string(r->reason));
+		if (r->reason_zh)
+			json_object_set_new(j, "reason_zh", json_string(r->reason_zh));
 		for (size_t k = 0; k < r->nev; k++) {
 			const struct bs_scan_evidence *e = &r->ev[k];
 			json_t *je = json_object();
@@ -163,6 +166,8 @@ char *bs_scan_json(const struct bs_scan *s)
 		json_object_set_new(j, "evidence", ev);
 		if (r->status != BS_SCAN_PASS)
 			json_object_set_new(j, "remediation", text_json(&r->check->remediation));
+		if (r->check->baseline.zh)
+			json_object_set_new(j, "baseline", text_json(&r->check->baseline));
 		if (r->waiver) {
 			json_t *w = json_object();
 			json_object_set_new(w, "id", json_integer(r->waiver->id));

@@ -219,7 +219,7 @@ int bs_scan_latest_each(struct bs_store *s, int64_t until_us,
 			"  SELECT 1 FROM scan t WHERE t.system_id = s.system_id AND t.host = s.host AND t.platform = s.platform"
 			"  AND t.created_us <= ?1 AND (t.created_us > s.created_us OR (t.created_us = s.created_us AND t.id > s.id))))"
 			" SELECT r.control_id, l.id, l.system_id, l.host, l.created_at, r.check_id,"
-			"  CASE WHEN r.waived THEN 'pass' ELSE r.status END AS st"
+			"  CASE WHEN r.waived THEN 'pass' ELSE r.status END AS st, l.device"
 			" FROM scan_result r JOIN latest l ON l.id = r.scan_id"
 			" ORDER BY r.control_id, CASE st WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'pass' THEN 2 ELSE 3 END,"
 			" l.id, r.check_id", &st)) < 0)
@@ -234,6 +234,7 @@ int bs_scan_latest_each(struct bs_store *s, int64_t until_us,
 		r.created_at = bs_store_text(st, 4);
 		r.check_id = bs_store_text(st, 5);
 		r.status = status_of(bs_store_text(st, 6));
+		r.device = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : bs_store_text(st, 7);
 		if ((err = fn(&r, ctx)) != 0) {
 			sqlite3_finalize(st);
 			return err;

@@ -27,8 +27,9 @@ static const struct rule {
 	{ "person", "SR.4.1 SR.4.2", sched_rule_people },
 	{ "vendor", "SR.4.3 A2.5.6.6", sched_rule_vendors },
 	{ "disposal", "SR.17", sched_rule_disposals },
-	{ "app", "A1.T1", sched_rule_apps },
+	{ "app", "A1.T1 A1.4.1.1.5.2", sched_rule_apps },
 	{ "policy-doc", "SR.5 SR.6 SR.7 SR.13 SR.17 SR.18", sched_rule_policy_docs },
+	{ "finding", "A2.8", sched_rule_findings },
 	{ "retention", "A2.8 A2.4.1.7.1.1", sched_rule_retention },
 };
 

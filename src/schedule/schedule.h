@@ -71,8 +71,18 @@ struct bs_store;
  * organisation profile (its mask replaces o->profile_mask) and the register snapshot from s,
  * then computes. Release out with bs_duties_release(), also after an error. */
 int bs_schedule_load(struct bs_store *s, const struct bs_schedule_opts *o, struct bs_duties *out);
+/* What bs_schedule_compute() reads from a data directory: every register's records
+ * (bs_reg_snapshot) plus the assessments (src/assess) as "assessment" rows {id, system,
+ * completed} per system covered, and the open findings as "assessment_finding". */
+int bs_schedule_snapshot(struct bs_store *s, int32_t as_of, json_t **out);
 
 const char *bs_duty_status_name(enum bs_duty_status s);           /* "overdue" ... */
+/* "overdue,due_soon" -> a mask of (1 << enum bs_duty_status); 0 and BS_EINVALID naming the
+ * unknown status (or an empty list). */
+int bs_duty_status_mask(const char *list, unsigned *mask);
+/* Keeps the duties due on or before last_day (INT32_MAX: all) whose status is in mask (0:
+ * any): `due --within N --status L` and GET /due?within=N&status=L. Returns how many went. */
+size_t bs_duties_keep(struct bs_duties *d, int32_t last_day, unsigned mask);
 const char *bs_duty_status_label(enum bs_duty_status s, enum bs_lang lang);
 
 /* [{duty, source, subject, due, status, detail}] with detail in lang. New reference. */

@@ -40,6 +40,7 @@ void sched_rule_disposals(struct sched_ctx *c);
 void sched_rule_apps(struct sched_ctx *c);
 void sched_rule_policy_docs(struct sched_ctx *c);
 void sched_rule_retention(struct sched_ctx *c);
+void sched_rule_findings(struct sched_ctx *c);   /* schedule_findings.c */
 
 enum force { BY_DATE, FORCE_OVERDUE, FORCE_OK };
 
@@ -148,6 +149,26 @@ static inline int refs_contain(const json_t *rec, const char *f, int64_t id)
 		if ((int64_t)json_integer_value(json_array_get(a, i)) == id)
 			return 1;
 	return 0;
+}
+
+/* A1.4.1.1.5.2 (Annex 1 伍): a class-3 app with transaction functions brings the system that
+ * serves it into category 1. The live such app linked to system sid (its id, else 0). */
+static inline int64_t app_brings_to_cat1(const struct sched_ctx *c, int64_t sid, const char **name)
+{
+	EACH_LIVE(c, "app", i, a) {
+		if (num(a, "class", 0) == 3 && flag(a, "transactions") && num(a, "system", 0) == sid) {
+			if (name)
+				*name = str(a, "name");
+			return id_of(a);
+		}
+	}
+	return 0;
+}
+
+/* The category every duty uses for system s: 1 when app_brings_to_cat1(), else as registered. */
+static inline int system_category(const struct sched_ctx *c, const json_t *s)
+{
+	return app_brings_to_cat1(c, id_of(s), NULL) ? 1 : (int)num(s, "category", 0);
 }
 
 static inline void fmt_date(int32_t d, char out[BS_DATE_MAX])

@@ -2,8 +2,28 @@
  * `brokersec due` and GET /api/v1/due take, so the two always show the same duties. */
 #include "schedule/schedule.h"
 
+#include "assess/assess.h"
 #include "profile/profile.h"
 #include "registry/registry.h"
+
+int bs_schedule_snapshot(struct bs_store *s, int32_t as_of, json_t **out)
+{
+	json_t *snap = NULL, *rows = NULL, *open = NULL;
+	int err;
+
+	/* the assessments are src/assess's tables, not a register: the systems each completed one
+	 * covered (the old register's shape, {system, completed}) and the open findings */
+	if ((err = bs_reg_snapshot(s, &snap)) < 0 || (err = bs_assess_completed_rows(s, as_of, &rows)) < 0 ||
+	    (err = bs_assess_open_findings(s, &open)) < 0) {
+		json_decref(snap);
+		json_decref(rows);
+		return err;
+	}
+	json_object_set_new(snap, "assessment", rows);
+	json_object_set_new(snap, "assessment_finding", open);
+	*out = snap;
+	return 0;
+}
 
 int bs_schedule_load(struct bs_store *s, const struct bs_schedule_opts *o, struct bs_duties *out)
 {
@@ -12,7 +32,7 @@ int bs_schedule_load(struct bs_store *s, const struct bs_schedule_opts *o, struc
 	json_t *snap = NULL;
 	int err;
 
-	if ((err = bs_profile_load(s, &prof)) < 0 || (err = bs_reg_snapshot(s, &snap)) < 0)
+	if ((err = bs_profile_load(s, &prof)) < 0 || (err = bs_schedule_snapshot(s, o->as_of, &snap)) < 0)
 		goto done;
 	so.profile_mask = prof.mask;
 	err = bs_schedule_compute(snap, &so, out);

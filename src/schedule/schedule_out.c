@@ -1,8 +1,11 @@
-/* schedule_out.c - duties as the user sees them: status names, JSON and iCalendar. */
+/* schedule_out.c - duties as the user sees them: status names, JSON and iCalendar (with
+ * VALARM reminders). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/error.h"
 #include "schedule/schedule.h"
 
 const char *bs_duty_status_name(enum bs_duty_status s)
@@ -13,6 +16,51 @@ const char *bs_duty_status_name(enum bs_duty_status s)
 	case BS_DUTY_OK: return "ok";
 	}
 	return "?";
+}
+
+int bs_duty_status_mask(const char *list, unsigned *mask)
+{
+	const char *p = list;
+
+	*mask = 0;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		int found = 0;
+		for (int s = BS_DUTY_OVERDUE; s <= BS_DUTY_OK; s++) {
+			const char *name = bs_duty_status_name((enum bs_duty_status)s);
+			if (strlen(name) == n && !strncmp(p, name, n)) {
+				*mask |= 1u << s;
+				found = 1;
+			}
+		}
+		if (!found)
+			return bs_error(BS_EINVALID, "unknown status '%.*s' in '%s': use overdue, due_soon, ok (comma-separated)",
+					(int)n, p, list);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!*mask)
+		return bs_error(BS_EINVALID, "no status in '%s': use overdue, due_soon, ok (comma-separated)", list);
+	return 0;
+}
+
+size_t bs_duties_keep(struct bs_duties *d, int32_t last_day, unsigned mask)
+{
+	size_t keep = 0, gone = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		struct bs_duty *x = &d->v[i];
+		if (x->due <= last_day && (!mask || (mask & (1u << x->status)))) {
+			d->v[keep++] = *x;
+		} else {
+			free(x->detail_zh);
+			free(x->detail_en);
+			gone++;
+		}
+	}
+	d->n = keep;
+	return gone;
 }
 
 const char *bs_duty_status_label(enum bs_duty_status s, enum bs_lang lang)
@@ -131,6 +179,22 @@ void bs_duties_ics(const struct bs_duties *d, enum bs_lang lang, int64_t now_us,
 		bs_buf_printf(&line, "CATEGORIES:%s", bs_duty_status_name(x->status));
 		ics_line(out, line.ptr);
 		ics_line(out, "TRANSP:TRANSPARENT");
+		/* RFC 5545 3.6.6: reminders a month and a week before the due day (relative to
+		 * DTSTART); a DISPLAY alarm needs ACTION, TRIGGER and DESCRIPTION */
+		for (int a = 0; a < 2; a++) {
+			ics_line(out, "BEGIN:VALARM");
+			ics_line(out, "ACTION:DISPLAY");
+			ics_line(out, a == 0 ? "TRIGGER;RELATED=START:-P30D" : "TRIGGER;RELATED=START:-P7D");
+			bs_buf_clear(&line);
+			bs_buf_puts(&line, "DESCRIPTION:");
+			bs_buf_puts(&line, a == 0 ? BS_T(lang, "30 天後到期：", "due in 30 days: ")
+						  : BS_T(lang, "7 天後到期：", "due in 7 days: "));
+			ics_text(&line, x->duty);
+			bs_buf_puts(&line, " ");
+			ics_text(&line, x->subject);
+			ics_line(out, line.ptr);
+			ics_line(out, "END:VALARM");
+		}
 		ics_line(out, "END:VEVENT");
 	}
 	ics_line(out, "END:VCALENDAR");

@@ -38,14 +38,36 @@ static int last_assessment(struct sched_ctx *c, int64_t system, int32_t *out)
 	return found;
 }
 
+/* A system registered lower than category 1 that a class-3 transactional app makes category
+ * 1: the register is wrong, whatever the assessments (A2.3.1.1 not met until corrected). */
+static void category_defect(struct sched_ctx *c, const json_t *s)
+{
+	struct detail d = DETAIL_INIT;
+	const char *app = NULL;
+	int64_t aid = app_brings_to_cat1(c, id_of(s), &app);
+	char sj[40];
+
+	subj(sj, sizeof(sj), "system", id_of(s));
+	dz(&d, "系統「%s」登錄為第%lld類，但服務第三類、具交易功能之 App「%s」(app:%lld)，依附件一應納入第一類電腦系統："
+	       "brokersec system update %lld --category 1", str(s, "name"), (long long)num(s, "category", 0), app,
+	   (long long)aid, (long long)id_of(s));
+	de(&d, "system '%s' is registered as category %lld but serves class-3 app '%s' (app:%lld) with transaction "
+	       "functions, which Annex 1 brings into category 1: brokersec system update %lld --category 1",
+	   str(s, "name"), (long long)num(s, "category", 0), app, (long long)aid, (long long)id_of(s));
+	emit(c, "system-category", "A2.3.1.1", sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
+}
+
 void sched_rule_assessment(struct sched_ctx *c)
 {
 	EACH_LIVE(c, "system", i, s) {
-		int cat = (int)num(s, "category", 0);
+		int cat = system_category(c, s);
 		struct detail d = DETAIL_INIT;
 		char sj[40], last_s[BS_DATE_MAX], due_s[BS_DATE_MAX];
 		int32_t last = 0;
 		size_t k;
+
+		if (cat != num(s, "category", 0))
+			category_defect(c, s);
 
 		for (k = 0; k < sizeof(assessment_cycle) / sizeof(assessment_cycle[0]); k++)
 			if (assessment_cycle[k].category == cat)
@@ -77,6 +99,22 @@ void sched_rule_reassessment(struct sched_ctx *c)
 		const json_t *systems = json_object_get(inc, "systems");
 		if (!flag(inc, "major") || date_of(inc, "detected", &detected) < 0 || detected > c->o->as_of)
 			continue;
+		if (!json_array_size(systems)) {
+			/* stored before the register required them: without the systems no reassessment
+			 * can be due, so the missing names are the open duty */
+			struct detail d = DETAIL_INIT;
+			char sj[40], det_s[BS_DATE_MAX];
+			subj(sj, sizeof(sj), "incident", id_of(inc));
+			fmt_date(detected, det_s);
+			dz(&d, "重大資安事件「%s」（%s 發現）未登錄受影響系統，無從排定三個月內之重新評估："
+			       "brokersec incident update %lld --systems ID,...", str(inc, "title"), det_s,
+			   (long long)id_of(inc));
+			de(&d, "major incident '%s' detected %s names no affected system, so no reassessment within 3 "
+			       "months can be scheduled: brokersec incident update %lld --systems ID,...",
+			   str(inc, "title"), det_s, (long long)id_of(inc));
+			emit(c, "reassessment-systems", "A2.3.3", sj, detected, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
+			continue;
+		}
 		for (size_t k = 0; k < json_array_size(systems); k++) {
 			int64_t sid = (int64_t)json_integer_value(json_array_get(systems, k));
 			struct detail d = DETAIL_INIT;
@@ -106,7 +144,7 @@ void sched_rule_bcp_drill(struct sched_ctx *c)
 {
 	int any_cat1 = 0;
 	EACH_LIVE(c, "system", i, s)
-		any_cat1 |= num(s, "category", 0) == 1;
+		any_cat1 |= system_category(c, s) == 1;
 	if (!any_cat1)
 		return;
 	EACH_LIVE(c, "system", i, s) {
@@ -115,7 +153,9 @@ void sched_rule_bcp_drill(struct sched_ctx *c)
 		int32_t last = 0;
 		int found = 0;
 
-		if (!flag(s, "core"))
+		/* a system a transactional app brings into category 1 serves customers directly:
+		 * drilled like a core system */
+		if (!flag(s, "core") && !app_brings_to_cat1(c, id_of(s), NULL))
 			continue;
 		/* a BCP drill covers the systems it lists; one that lists none covered every core system */
 		EACH_LIVE(c, "drill", j, dr) {
@@ -130,15 +170,17 @@ void sched_rule_bcp_drill(struct sched_ctx *c)
 			found = 1;
 		}
 		subj(sj, sizeof(sj), "system", id_of(s));
+		const char *what_zh = flag(s, "core") ? "核心系統" : "第一類系統（第三類交易 App）";
+		const char *what_en = flag(s, "core") ? "core system" : "category-1 system (class-3 transactional app)";
 		if (!found) {
-			dz(&d, "核心系統「%s」尚無業務持續運作演練：應立即辦理", str(s, "name"));
-			de(&d, "core system '%s' has no business-continuity drill: hold one now", str(s, "name"));
+			dz(&d, "%s「%s」尚無業務持續運作演練：應立即辦理", what_zh, str(s, "name"));
+			de(&d, "%s '%s' has no business-continuity drill: hold one now", what_en, str(s, "name"));
 			emit(c, "bcp-drill", "A2.3.4", sj, c->o->as_of, BS_DUTY_RECURRING, FORCE_OVERDUE, &d);
 			continue;
 		}
 		fmt_date(last, last_s);
-		dz(&d, "核心系統「%s」上次演練 %s，每二年至少一次", str(s, "name"), last_s);
-		de(&d, "core system '%s' last drilled %s; at least every 2 years", str(s, "name"), last_s);
+		dz(&d, "%s「%s」上次演練 %s，每二年至少一次", what_zh, str(s, "name"), last_s);
+		de(&d, "%s '%s' last drilled %s; at least every 2 years", what_en, str(s, "name"), last_s);
 		emit(c, "bcp-drill", "A2.3.4", sj, bs_date_add_months(last, BCP_MONTHS), BS_DUTY_RECURRING, BY_DATE, &d);
 	}
 }
@@ -191,25 +233,71 @@ void sched_rule_se_drill(struct sched_ctx *c)
 		     "社交工程演練", "social-engineering drill");
 }
 
+/* A2.4.1.6.1.4 定期審核資通系統帳號: a review covers the systems it names, so each system
+ * needs its own. One that names none (`user review` of brokersec's own accounts) covers no
+ * company system; it counts only while the register holds no system.
+ * NEEDSWORK: the text says only 定期 (periodically); 12 months unless made stricter. */
 void sched_rule_account_review(struct sched_ctx *c)
 {
-	/* NEEDSWORK: the text says only 定期 (periodically); 12 months unless made stricter. */
-	periodic_org(c, "account-review", "A2.4.1.6.1.4", "account-review", "date", NULL, c->o->account_review_months,
-		     "帳號審核", "account review");
+	int months = c->o->account_review_months, any = 0;
+
+	EACH_LIVE(c, "system", i, s) {
+		struct detail d = DETAIL_INIT;
+		char sj[40], last_s[BS_DATE_MAX];
+		int32_t last = 0;
+		int found = 0;
+
+		any = 1;
+		EACH_LIVE(c, "account-review", j, r) {
+			int32_t day;
+			if (!refs_contain(r, "systems", id_of(s)) || date_of(r, "date", &day) < 0 || day > c->o->as_of)
+				continue;
+			if (!found || day > last)
+				last = day;
+			found = 1;
+		}
+		subj(sj, sizeof(sj), "system", id_of(s));
+		if (!found) {
+			dz(&d, "系統「%s」尚無涵蓋該系統之帳號審核：brokersec account-review add --date YYYY-MM-DD "
+			       "--systems %lld", str(s, "name"), (long long)id_of(s));
+			de(&d, "no account review names system '%s': brokersec account-review add --date YYYY-MM-DD "
+			       "--systems %lld", str(s, "name"), (long long)id_of(s));
+			emit(c, "account-review", "A2.4.1.6.1.4", sj, c->o->as_of, BS_DUTY_RECURRING, FORCE_OVERDUE, &d);
+			continue;
+		}
+		fmt_date(last, last_s);
+		dz(&d, "系統「%s」上次帳號審核 %s，每 %d 個月至少一次", str(s, "name"), last_s, months);
+		de(&d, "system '%s' last account review %s; at least every %d months", str(s, "name"), last_s, months);
+		emit(c, "account-review", "A2.4.1.6.1.4", sj, bs_date_add_months(last, months), BS_DUTY_RECURRING,
+		     BY_DATE, &d);
+	}
+	if (!any)
+		periodic_org(c, "account-review", "A2.4.1.6.1.4", "account-review", "date", NULL, months, "帳號審核",
+			     "account review");
 }
 
-/* Hours (hundredths) person pid trained in calendar year y. */
-
-/* SR.4.5: training hours per person per calendar year, by role (hundredths of an hour). */
+/* SR.4.5 (第四條第五款): training hours per person per calendar year, by role (hundredths of
+ * an hour). Security staff need 資通安全專業課程: only courses of kind professional count for
+ * them; the others need 通識 hours, which any course gives. */
 static const struct {
 	const char *role;
 	int hundredths;
+	const char *kind; /* the only course kind that counts, NULL: any */
 } training_hours[] = {
-	{ "security", 1200 },
-	{ "it", 300 },
-	{ "general", 300 },
-	{ "manager", 300 },
+	{ "security", 1200, "professional" },
+	{ "it", 300, NULL },
+	{ "general", 300, NULL },
+	{ "manager", 300, NULL },
 };
+
+/* The course kind that counts for role, NULL: any. */
+static const char *training_kind(const char *role)
+{
+	for (size_t i = 0; role && i < sizeof(training_hours) / sizeof(training_hours[0]); i++)
+		if (!strcmp(training_hours[i].role, role))
+			return training_hours[i].kind;
+	return NULL;
+}
 
 int bs_training_required(const char *role)
 {
@@ -219,7 +307,9 @@ int bs_training_required(const char *role)
 	return -1;
 }
 
-static int64_t hours_in(struct sched_ctx *c, int64_t pid, int y)
+/* Hours (hundredths) person pid trained in calendar year y; only courses of kind `kind` when
+ * it is not NULL. */
+static int64_t hours_in(struct sched_ctx *c, int64_t pid, int y, const char *kind)
 {
 	int64_t sum = 0;
 	EACH_LIVE(c, "training", i, t) {
@@ -228,6 +318,8 @@ static int64_t hours_in(struct sched_ctx *c, int64_t pid, int y)
 		unsigned m, dd;
 		const json_t *h = json_object_get(t, "hours");
 		if (num(t, "person", 0) != pid || date_of(t, "date", &d) < 0 || d > c->o->as_of || !json_is_number(h))
+			continue;
+		if (kind && (!str(t, "kind") || strcmp(str(t, "kind"), kind)))
 			continue;
 		bs_civil_from_days(d, &ty, &m, &dd);
 		if (ty == y)
@@ -256,6 +348,9 @@ void sched_rule_training(struct sched_ctx *c)
 		int req = bs_training_required(str(p, "role"));
 		int32_t hired;
 		int have_hired = date_of(p, "hired", &hired) == 0;
+		const char *kind = training_kind(str(p, "role"));
+		const char *kind_zh = kind ? "（僅計資通安全專業課程）" : "";
+		const char *kind_en = kind ? " of professional courses" : "";
 		char sj[40];
 
 		if (req < 0)
@@ -271,22 +366,22 @@ void sched_rule_training(struct sched_ctx *c)
 			 * pro-rating, so none is applied. */
 			if (have_hired && hired > end)
 				continue;
-			h = hours_in(c, id_of(p), year);
+			h = hours_in(c, id_of(p), year, kind);
 			hours_text(&got, h);
 			hours_text(&need, req);
 			if (year < y) {
 				int met = h >= req;
-				dz(&d, "%d 年「%s」(%s) 訓練 %s/%s 小時：%s", year, str(p, "name"), str(p, "role"), got.ptr,
-				   need.ptr, met ? "符合" : "未達");
-				de(&d, "%d: '%s' (%s) trained %s/%s h: %s", year, str(p, "name"), str(p, "role"), got.ptr,
-				   need.ptr, met ? "met" : "not met");
+				dz(&d, "%d 年「%s」(%s) 訓練 %s/%s 小時%s：%s", year, str(p, "name"), str(p, "role"), got.ptr,
+				   need.ptr, kind_zh, met ? "符合" : "未達");
+				de(&d, "%d: '%s' (%s) trained %s/%s h%s: %s", year, str(p, "name"), str(p, "role"), got.ptr,
+				   need.ptr, kind_en, met ? "met" : "not met");
 				emit(c, "training-year", "SR.4.5", sj, end, BS_DUTY_DEFECT, met ? FORCE_OK : FORCE_OVERDUE, &d);
 			} else {
 				int met = h >= req;
-				dz(&d, "%d 年「%s」(%s) 已訓練 %s/%s 小時%s", year, str(p, "name"), str(p, "role"), got.ptr,
-				   need.ptr, met ? "，已達標" : "");
-				de(&d, "%d: '%s' (%s) trained %s/%s h so far%s", year, str(p, "name"), str(p, "role"), got.ptr,
-				   need.ptr, met ? ", met" : "");
+				dz(&d, "%d 年「%s」(%s) 已訓練 %s/%s 小時%s%s", year, str(p, "name"), str(p, "role"), got.ptr,
+				   need.ptr, kind_zh, met ? "，已達標" : "");
+				de(&d, "%d: '%s' (%s) trained %s/%s h%s so far%s", year, str(p, "name"), str(p, "role"), got.ptr,
+				   need.ptr, kind_en, met ? ", met" : "");
 				emit(c, "training-hours", "SR.4.5", sj, end, BS_DUTY_RECURRING, met ? FORCE_OK : BY_DATE, &d);
 			}
 			bs_buf_release(&got);
@@ -362,11 +457,14 @@ void sched_rule_retention(struct sched_ctx *c)
 	char ds[BS_DATE_MAX];
 	int32_t since = bs_date_add_months(c->o->as_of, -LOG_KEEP_MONTHS);
 
+	int64_t last_id = 0;
 	EACH_LIVE(c, "assessment", i, a) {
 		int32_t done;
 		char sj[40];
-		if (date_of(a, "completed", &done) < 0)
+		/* one row per system of an assessment (src/assess): one retention duty each */
+		if (date_of(a, "completed", &done) < 0 || id_of(a) == last_id)
 			continue;
+		last_id = id_of(a);
 		int32_t until = bs_date_add_months(done, REPORT_KEEP_MONTHS);
 		subj(sj, sizeof(sj), "assessment", id_of(a));
 		fmt_date(until, ds);

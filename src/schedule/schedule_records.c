@@ -115,10 +115,22 @@ void sched_rule_vendors(struct sched_ctx *c)
 			de(&d, "vendor '%s': no confidentiality clause in the contract", str(v, "name"));
 			emit(c, "vendor-confidentiality", "SR.4.3", sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
 		}
-		if (!flag(v, "security_requirements")) {
+		/* A2.5.6.6 is about outsourced system development (資通系統開發如委外辦理): it binds
+		 * development vendors; one whose kind is not recorded is asked for it */
+		const char *kind = str(v, "kind");
+		if (!kind) {
 			struct detail d = DETAIL_INIT;
-			dz(&d, "委外廠商「%s」契約未納入資安要求", str(v, "name"));
-			de(&d, "vendor '%s': no security requirements in the contract", str(v, "name"));
+			dz(&d, "委外廠商「%s」未登錄服務種類，無法判斷是否為委外系統開發：brokersec vendor update %lld "
+			       "--kind development|maintenance|hosting|disposal|other", str(v, "name"), (long long)id_of(v));
+			de(&d, "vendor '%s' has no kind, so whether it develops systems is unknown: brokersec vendor "
+			       "update %lld --kind development|maintenance|hosting|disposal|other", str(v, "name"),
+			   (long long)id_of(v));
+			emit(c, "vendor-kind", "A2.5.6.6", sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
+		} else if (!strcmp(kind, "development") && !flag(v, "security_requirements")) {
+			struct detail d = DETAIL_INIT;
+			dz(&d, "委外開發廠商「%s」契約未將系統發展生命週期各階段之防護基準納入", str(v, "name"));
+			de(&d, "development vendor '%s': the contract does not include the protection baseline of each "
+			       "stage of the system development life cycle", str(v, "name"));
 			emit(c, "vendor-security", "A2.5.6.6", sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
 		}
 	}
@@ -156,6 +168,36 @@ void sched_rule_disposals(struct sched_ctx *c)
 	}
 }
 
+/* A1.4.1.1.5.2: a class-3 app with transaction functions is assessed as a category-1
+ * system: it must name the system that serves it, and that system must be registered so. */
+static void app_category(struct sched_ctx *c, const json_t *a, const char *sj)
+{
+	struct detail d = DETAIL_INIT;
+	int64_t sid = num(a, "system", 0);
+	const json_t *sys = NULL;
+
+	if (num(a, "class", 0) != 3 || !flag(a, "transactions"))
+		return;
+	EACH_LIVE(c, "system", i, s)
+		if (id_of(s) == sid)
+			sys = s;
+	if (!sys) {
+		dz(&d, "第三類、具交易功能之 App「%s」未連結服務它的電腦系統，無法納入第一類電腦系統評估："
+		       "brokersec app update %lld --system ID", str(a, "name"), (long long)id_of(a));
+		de(&d, "class-3 app '%s' with transaction functions names no live system that serves it, so it cannot be "
+		       "assessed as a category-1 system: brokersec app update %lld --system ID", str(a, "name"),
+		   (long long)id_of(a));
+		emit(c, "app-system", "A1.4.1.1.5.2", sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
+	} else if (num(sys, "category", 0) != 1) {
+		dz(&d, "第三類、具交易功能之 App「%s」由系統「%s」(system:%lld) 服務，該系統登錄為第%lld類，應納入第一類",
+		   str(a, "name"), str(sys, "name"), (long long)sid, (long long)num(sys, "category", 0));
+		de(&d, "class-3 app '%s' with transaction functions is served by system '%s' (system:%lld), registered as "
+		       "category %lld: it belongs in category 1", str(a, "name"), str(sys, "name"), (long long)sid,
+		   (long long)num(sys, "category", 0));
+		emit(c, "app-category", "A1.4.1.1.5.2", sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
+	}
+}
+
 void sched_rule_apps(struct sched_ctx *c)
 {
 	EACH_LIVE(c, "app", i, a) {
@@ -165,6 +207,8 @@ void sched_rule_apps(struct sched_ctx *c)
 		size_t nmiss = 0;
 		char sj[40];
 
+		subj(sj, sizeof(sj), "app", id_of(a));
+		app_category(c, a, sj);
 		for (int row = 1; row <= 19; row++) {
 			char id[24];
 			int has = 0;
@@ -180,8 +224,9 @@ void sched_rule_apps(struct sched_ctx *c)
 		}
 		if (nmiss) {
 			struct detail d = DETAIL_INIT;
-			subj(sj, sizeof(sj), "app", id_of(a));
-			dz(&d, "第%d級 App「%s」尚有 %zu 項表一要求未符合：%s", cls, str(a, "name"), nmiss, miss.ptr);
+			/* the text's own term: 安全分類 第一類 .. 第三類 (Annex 1 伍) */
+			dz(&d, "第%s類 App「%s」尚有 %zu 項表一要求未符合：%s", cls == 1 ? "一" : cls == 2 ? "二" : "三",
+			   str(a, "name"), nmiss, miss.ptr);
 			de(&d, "class %d app '%s' has %zu unmet Table 1 requirements: %s", cls, str(a, "name"), nmiss, miss.ptr);
 			emit(c, "app-requirements", "A1.T1", sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
 		}
@@ -189,8 +234,33 @@ void sched_rule_apps(struct sched_ctx *c)
 	}
 }
 
+/* SR.5: the mobile-device rules bind every broker; the BYOD profile flag adds to them. A
+ * device registered as byod while the profile says BYOD is not allowed contradicts it: the
+ * rules and their security procedures (SR.5.3) must then cover 自攜裝置 too (第二條三), so
+ * the profile is asked to say so. */
+static void byod_devices(struct sched_ctx *c)
+{
+	if (c->o->profile_mask & (1u << BS_PF_BYOD))
+		return;
+	EACH_LIVE(c, "device", i, dev) {
+		struct detail d = DETAIL_INIT;
+		char sj[40];
+		const char *st = str(dev, "status");
+		if (!str(dev, "kind") || strcmp(str(dev, "kind"), "byod") ||
+		    (st && (!strcmp(st, "retired") || !strcmp(st, "disposed"))))
+			continue;
+		subj(sj, sizeof(sj), "device", id_of(dev));
+		dz(&d, "裝置登錄有自攜裝置「%s」，但組織設定「允許自攜裝置」為否：行動裝置規範應涵蓋自攜裝置，"
+		       "brokersec profile set byod=yes", str(dev, "asset_tag"));
+		de(&d, "the device register holds BYOD device '%s' but the profile says BYOD is not allowed: the "
+		       "mobile-device rules must cover it; brokersec profile set byod=yes", str(dev, "asset_tag"));
+		emit(c, "byod-profile", "SR.5.3", sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
+	}
+}
+
 void sched_rule_policy_docs(struct sched_ctx *c)
 {
+	byod_devices(c);
 	for (size_t k = 0; bs_policy_kinds[k].kind; k++) {
 		const struct bs_policy_kind *pk = &bs_policy_kinds[k];
 		int any = 0;

@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/embed.h"
 #include "core/error.h"
+#include "keys/keys.h"
 
 struct bs_store {
 	sqlite3 *db;
@@ -157,17 +158,13 @@ int bs_store_create(struct bs_store **out, const char *path)
 	*out = NULL;
 	if (lstat(path, &st) == 0)
 		return bs_error(BS_EEXISTS, "database '%s' exists already", path);
-	err = open_db(out, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-	if (err < 0) {
-		(void)unlink(path);
+	/* Made empty with mode 0600 before SQLite opens it: SQLite gives the -wal and -shm files
+	 * the database file's mode, so they are private from their first byte too. */
+	if ((err = bs_write_new_file(path, "", 0)) < 0)
 		return err;
-	}
-	if (chmod(path, 0600) != 0) {
-		err = bs_error(BS_ERR, "cannot restrict '%s' to mode 0600: %s", path, strerror(errno));
-		bs_store_free(*out);
-		*out = NULL;
+	err = open_db(out, path, SQLITE_OPEN_READWRITE);
+	if (err < 0)
 		(void)unlink(path);
-	}
 	return err;
 }
 

@@ -56,7 +56,8 @@ check "list json has the record" contains "$out" "2026 年度訓練簽到"
 run "$BROKERSEC" evidence list SR.4 --data "$D"
 check "list by prefix" contains "$out" "training.csv"
 
-today=$(date -u +%Y-%m-%d)
+# the officer's today is the Taiwan date (issue 12 item 15, src/cmd/status.c)
+today=$(TZ=Asia/Taipei date +%Y-%m-%d)
 run "$BROKERSEC" status --format json --data "$D"
 printf '%s' "$out" > "$T/s.json"
 state() { python3 -c '
@@ -67,14 +68,16 @@ for g in d["groups"]:
         if c["id"] == sys.argv[2]:
             print(c["state"]); break' "$1" "$2"; }
 check "status json" [ "$rc" -eq 0 ]
-check "as_of defaults to today (UTC)" contains "$out" "\"as_of\": \"$today\""
-check "SR.4.5 met with evidence" [ "$(state "$T/s.json" SR.4.5)" = met ]
+check "as_of defaults to today (Asia/Taipei)" contains "$out" "\"as_of\": \"$today\""
+# issue 12: evidence is submitted until someone else reviews it (t0007 reviews it)
+check "SR.4.5 not met by evidence nobody reviewed" [ "$(state "$T/s.json" SR.4.5)" = unknown ]
+check "the reason says it awaits review" contains "$out" "佐證待審核"
 check "SR.4.1 unknown without" [ "$(state "$T/s.json" SR.4.1)" = unknown ]
 check "SR.4.4 applies with internal control" [ "$(state "$T/s.json" SR.4.4)" = unknown ]
 next=$(python3 -c 'import datetime,sys; d=datetime.date.today(); print((d.replace(year=d.year+1) if not (d.month==2 and d.day==29) else d.replace(year=d.year+1, day=28)).isoformat())')
 run "$BROKERSEC" status --format json --as-of "$next" --data "$D"
 printf '%s' "$out" > "$T/s2.json"
-check "SR.4.5 due a year later" [ "$(state "$T/s2.json" SR.4.5)" = due ]
+check "SR.4.5 still awaits review a year later" [ "$(state "$T/s2.json" SR.4.5)" = unknown ]
 run "$BROKERSEC" status --as-of 2026-02-30 --data "$D"
 check "bad --as-of is a usage error" [ "$rc" -eq 2 ]
 

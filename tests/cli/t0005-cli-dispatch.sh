@@ -6,6 +6,9 @@
 NONE="$T/none"
 cd "$T" || exit 1
 export BROKERSEC_DATA="$NONE"
+# The dispatcher's messages follow --lang (zh-TW by default, t0012); they are checked here in
+# English, so the language is set once. The zh-TW checks below say --lang zh-TW.
+export BROKERSEC_LANG=en
 
 commands="init profile controls evidence status scan intake user policy serve log due"
 # the registers, from their files: each is a command without a row in main.c
@@ -83,9 +86,11 @@ check "user roles opened nothing" [ ! -e "$NONE" ]
 
 # --help of every command and register; brokersec --help lists them all.
 for c in $commands $registers; do
-	run "$BROKERSEC" "$c" --help
+	run "$BROKERSEC" "$c" --help --lang zh-TW
 	check "$c --help: status 0" [ "$rc" -eq 0 ]
-	check "$c --help: its usage" contains "$out" "usage: brokersec $c"
+	check "$c --help: its usage in zh-TW (issue 12 item 11)" contains "$out" "用法: brokersec $c"
+	run "$BROKERSEC" "$c" --help --lang en
+	check "$c --help --lang en: its usage" contains "$out" "usage: brokersec $c"
 done
 run "$BROKERSEC" --lang en --help
 check "brokersec --help: status 0" [ "$rc" -eq 0 ]
@@ -94,11 +99,13 @@ for c in $commands $registers; do
   $c "
 done
 check "brokersec --help: register summaries from the descriptors" contains "$out" "register: computer systems and their category"
-run "$BROKERSEC" help
+run "$BROKERSEC" --lang zh-TW help
 check "brokersec help lists the registers" contains "$out" "電腦系統登錄（分類）"
-run "$BROKERSEC" bogus
+run "$BROKERSEC" --lang zh-TW bogus
 check "unknown command: usage error" [ "$rc" -eq 2 ]
-check "unknown command: says so" contains "$err" "unknown command 'bogus'"
+check "unknown command: says so" contains "$err" "不認得的命令 'bogus'"
+run "$BROKERSEC" --lang en bogus
+check "unknown command: says so in English" contains "$err" "unknown command 'bogus'"
 
 # With a data directory: the verbs still work, options before the verb too, every register runs.
 D="$T/data"

@@ -69,12 +69,12 @@ while [ $i -lt 4 ]; do
 	check "wrong current password $i -> 403" test "$status" = 403
 done
 check "the answer names the lockout" contains "$body" "locks for 15 minutes"
-run "$BROKERSEC" user show --data "$D" lou
-check "4 wrong: not locked yet" contains "$out" "locked:            no"
+run "$BROKERSEC" user show --data "$D" lou --lang en
+check "4 wrong: not locked yet" contains "$out" "locked            no"
 jreq l POST /me/password "{\"current_password\":\"Wrong-Password-99\",\"new_password\":\"$PW1\"}"
 check "the 5th wrong current password locks" contains "$body" "now locked"
-run "$BROKERSEC" user show --data "$D" lou
-check "the account is locked" contains "$out" "locked:            yes"
+run "$BROKERSEC" user show --data "$D" lou --lang en
+check "the account is locked" contains "$out" "locked            yes"
 req l GET /me
 check "the guessing session has ended" test "$status" = 401
 signin l2 lou "$PW0"

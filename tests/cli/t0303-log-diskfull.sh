@@ -3,7 +3,7 @@
 . "$TOP/tests/cli/lib.sh"
 M="$T/mnt"
 mkdir -p "$M"
-if ! mount -t tmpfs -o size=600k tmpfs "$M" 2>/dev/null; then
+if ! mount -t tmpfs -o size=1200k tmpfs "$M" 2>/dev/null; then
 	# NEEDSWORK: without root this test cannot build a full disk; the unit test
 	# test_write_failure_raises_alert_and_fails_closed covers the same path by injection.
 	echo "skip: cannot mount a tmpfs (needs root)"

@@ -8,8 +8,8 @@ b() { "$BROKERSEC" "$@" >/dev/null || echo "setup failed: $*"; }
 b system add --name 網路投保 --category 1 --core yes --internet-facing yes
 b system add --name 保單行政 --category 2 --core yes
 b system add --name 人資 --category 3
-b assessment add --system 1 --completed 2024-07-31
-b assessment add --system 2 --completed 2022-02-28
+b assessment record --system 1 --date 2024-07-31 --assessor 外部資安公司
+b assessment record --system 2 --date 2022-02-28 --assessor 外部資安公司
 b incident add --title 勒索 --detected 2025-03-31T20:00:00+08:00 --severity high --major yes --systems 2 \
 	--reported-association 2025-04-01T09:00:00+08:00 --reported-regulator 2025-04-01T10:00:00+08:00
 b drill add --kind bcp --date 2023-07-01 --systems 1,2
@@ -17,21 +17,21 @@ b drill add --kind social-engineering --date 2024-09-30 --emails-sent 40 --opene
 b plan add --approved 2022-06-30 --approved-by board
 b person add --name 資安長 --role security --hired 2019-01-01 --background-check yes --nda-signed 2019-01-01
 b person add --name 工程師 --role it --hired 2024-03-01 --background-check yes
-b training add --person 1 --date 2024-12-31 --hours 12 --course 資安管理
+b training add --person 1 --date 2024-12-31 --hours 12 --course 資安管理 --kind professional
 b training add --person 2 --date 2024-06-01 --hours 2.5 --course 資安通識
-b training add --person 1 --date 2025-03-01 --hours 6 --course 進階
+b training add --person 1 --date 2025-03-01 --hours 6 --course 進階 --kind professional
 b backup add --system 1 --rpo-hours 24 --copies 3 --media 2 --offsite yes --offline yes --last-backup 2025-06-29 \
 	--last-restore-test 2024-07-15
 b backup add --system 2 --rpo-hours 48 --copies 2 --media 1 --offsite yes --last-backup 2025-06-20
 b backup add --system 3 --rpo-hours 168 --copies 3 --media 2 --offsite yes --offline yes --last-backup 2025-06-25 \
 	--last-restore-test 2025-01-10
-b account-review add --date 2024-12-15
+b account-review add --date 2024-12-15 --systems 1,2,3
 b policy-doc add --title 行動裝置規範 --kind byod --items SR.5.1,SR.5.2,SR.5.3 --approved 2024-01-01
 b policy-doc add --title 社群媒體規範 --kind social-media --items SR.6.1,SR.6.2,SR.6.3 --approved 2024-01-01
 b policy-doc add --title 勒索軟體 --kind ransomware --items SR.13 --approved 2024-01-01
 b policy-doc add --title 報廢 --kind disposal --items SR.17
 b job-change add --person 2 --date 2025-06-01 --kind transfer --assets-returned 2025-06-02
-b vendor add --name 維運公司 --service 系統維運 --confidentiality yes --security-requirements yes
+b vendor add --name 維運公司 --service 系統維運 --kind maintenance --confidentiality yes --security-requirements yes
 b disposal add --description 舊伺服器 --date 2025-05-01 --method overwrite --data-removed yes --software-removed yes \
 	--verified-by 資安長
 
@@ -59,7 +59,7 @@ cat > "$T/expected.json" <<'JSON'
     "subject": "person:1",
     "due": "2024-12-31",
     "status": "ok",
-    "detail": "2024: '資安長' (security) trained 12/12 h: met"
+    "detail": "2024: '資安長' (security) trained 12/12 h of professional courses: met"
   },
   {
     "duty": "training-year",
@@ -208,10 +208,26 @@ cat > "$T/expected.json" <<'JSON'
   {
     "duty": "account-review",
     "source": "A2.4.1.6.1.4",
-    "subject": "org",
+    "subject": "system:1",
     "due": "2025-12-15",
     "status": "ok",
-    "detail": "last account review 2024-12-15; at least every 12 months"
+    "detail": "system '網路投保' last account review 2024-12-15; at least every 12 months"
+  },
+  {
+    "duty": "account-review",
+    "source": "A2.4.1.6.1.4",
+    "subject": "system:2",
+    "due": "2025-12-15",
+    "status": "ok",
+    "detail": "system '保單行政' last account review 2024-12-15; at least every 12 months"
+  },
+  {
+    "duty": "account-review",
+    "source": "A2.4.1.6.1.4",
+    "subject": "system:3",
+    "due": "2025-12-15",
+    "status": "ok",
+    "detail": "system '人資' last account review 2024-12-15; at least every 12 months"
   },
   {
     "duty": "training-hours",
@@ -219,7 +235,7 @@ cat > "$T/expected.json" <<'JSON'
     "subject": "person:1",
     "due": "2025-12-31",
     "status": "ok",
-    "detail": "2025: '資安長' (security) trained 6/12 h so far"
+    "detail": "2025: '資安長' (security) trained 6/12 h of professional courses so far"
   },
   {
     "duty": "training-hours",
@@ -263,7 +279,8 @@ check "due --as-of 2025-06-30 json is exactly the expected list" cmp -s "$T/expe
 
 # a year later: the year boundary turns 2025's shortfall into 'not met'
 run "$BROKERSEC" due --as-of 2026-01-01 --format json --lang en
-check "2025 training not met for person 1" contains "$out" "2025: '資安長' (security) trained 6/12 h: not met"
+check "2025 training not met for person 1" contains "$out" \
+	"2025: '資安長' (security) trained 6/12 h of professional courses: not met"
 check "2026 progress starts at zero" contains "$out" "2026: '工程師' (it) trained 0/3 h so far"
 
 # the window: --within 0 leaves only today as due_soon

@@ -54,7 +54,7 @@ for where in "/etc/app/db.conf:2" "/home/alice/.netrc:1" "/home/alice/.pgpass:1"
 done
 check "credentials: the secret is never printed" [ -z "$(printf '%s' "$out" | grep -e S3cret -e hunter2)" ]
 ev=$(evidence linux.logs.retention-6-months)
-check "retention: maxage 30 caps 52 weeks" contains "$ev" "/var/log/auth.log 30"
+check "retention: maxage 30 caps 52 weeks" contains "$ev" "/var/log/auth.log no (30 days)"
 ev=$(evidence linux.ransom.no-encrypted-extensions)
 check "ransom: .CCC matched regardless of case" contains "$ev" "budget.xlsx.CCC"
 ev=$(evidence linux.pkg.security-updates)

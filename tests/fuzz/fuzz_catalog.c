@@ -55,6 +55,14 @@ static void release_entry(struct bs_control *c)
 		free(c->how[i].ref);
 	free(c->how);
 	free(c->period);
+	for (size_t i = 0; i < c->nsame_as; i++)
+		free(c->same_as[i]);
+	free(c->same_as);
+	for (size_t i = 0; i < c->nimpl; i++)
+		free(c->impl_ids[i]);
+	free(c->impl_ids);
+	free(c->linked);
+	free(c->implemented_by);
 }
 
 static int parse(struct bs_catalog *cat, const char *name, const char *data, size_t len, struct bs_buf *errors)
@@ -95,12 +103,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cat.n = bi->n;
 	cat.v = bs_calloc(cat.cap, sizeof(*cat.v));
 	memcpy(cat.v, bi->v, bi->n * sizeof(*cat.v));
+	/* the copies share the built-in's strings, not its links: link makes them anew */
+	for (size_t i = 0; i < bi->n; i++) {
+		cat.v[i].linked = NULL;
+		cat.v[i].nlinked = 0;
+		cat.v[i].implemented_by = NULL;
+		cat.v[i].nimplemented = 0;
+	}
 	bs_buf_clear(&errors);
 	parse(&cat, "fuzz.yaml", copy, size, &errors);
 	bs_buf_clear(&errors);
 	r = bs_catalog_link(&cat, &errors);
 	fuzz_check(r >= 0 && (r == 0) == (errors.len == 0));
 	check_entries(&cat, bi->n);
+	for (size_t i = 0; i < bi->n; i++) {
+		free(cat.v[i].linked);
+		free(cat.v[i].implemented_by);
+	}
 	for (size_t i = bi->n; i < cat.n; i++)
 		release_entry(&cat.v[i]);
 	free(cat.v);

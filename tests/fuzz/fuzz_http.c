@@ -178,7 +178,7 @@ static const char *const records[][2] = {
 	{ "disposal", "{\"description\":\"舊筆電\",\"device\":1,\"date\":\"2025-02-01\",\"method\":\"overwrite\",\"data_removed\":true}" },
 	{ "drill", "{\"kind\":\"bcp\",\"date\":\"2023-07-01\",\"systems\":[1]}" },
 	{ "plan", "{\"approved\":\"2025-01-10\",\"approved_by\":\"board\",\"title\":\"資安計畫\"}" },
-	{ "assessment", "{\"system\":1,\"completed\":\"2025-05-01\",\"assessor\":\"外部\",\"sampled_devices\":3}" },
+	{ "assessor", "{\"name\":\"外部評估\",\"kind\":\"external\",\"independence\":\"無利害關係\",\"certificate\":\"CISA\",\"financial_experience\":\"保險業\",\"nda_signed\":\"2025-01-01\"}" },
 	{ "backup", "{\"system\":1,\"rpo_hours\":24,\"copies\":3,\"media\":2,\"offsite\":true,\"offline\":true,\"last_backup\":\"2025-06-29\",\"last_restore_test\":\"2024-07-15\"}" },
 	{ "account-review", "{\"date\":\"2025-06-01\",\"systems\":[1],\"reviewer\":\"稽核\"}" },
 };

@@ -220,7 +220,7 @@ static int64_t rec_id(const json_t *r)
 static void test_store_lifecycle(void **state)
 {
 	struct fixture *f = *state;
-	const struct bs_register *sys = bs_register_find("system"), *asmt = bs_register_find("assessment");
+	const struct bs_register *sys = bs_register_find("system"), *dev = bs_register_find("device");
 	json_t *given, *rec = NULL, *hist = NULL, *list = NULL, *changes;
 
 	given = json_pack("{s:s,s:i}", "name", "核心", "category", 1);
@@ -237,8 +237,8 @@ static void test_store_lifecycle(void **state)
 	assert_non_null(strstr(bs_error_message(), "--category is required"));
 	json_decref(given);
 	/* a ref to nothing */
-	given = json_pack("{s:i,s:s}", "system", 9, "completed", "2025-01-01");
-	assert_int_equal(bs_reg_add(f->dd, asmt, given, 0, NULL), BS_EINVALID);
+	given = json_pack("{s:s,s:s,s:i}", "asset_tag", "PC-1", "kind", "desktop", "system", 9);
+	assert_int_equal(bs_reg_add(f->dd, dev, given, 0, NULL), BS_EINVALID);
 	assert_non_null(strstr(bs_error_message(), "no system 9"));
 	json_decref(given);
 

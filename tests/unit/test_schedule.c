@@ -167,12 +167,19 @@ static void test_training_year_boundary(void **state)
 	add_rec(s, "person", json_pack("{s:s,s:s,s:b,s:s}", "name", "B", "role", "it", "background_check", 1,
 				       "nda_signed", "2020-01-01"));
 	add_rec(s, "person", json_pack("{s:s,s:s,s:s}", "name", "C", "role", "general", "hired", "2025-01-01"));
-	add_rec(s, "training", json_pack("{s:i,s:s,s:f}", "person", 1, "date", "2024-12-31", "hours", 11.5));
-	add_rec(s, "training", json_pack("{s:i,s:s,s:f}", "person", 1, "date", "2025-01-01", "hours", 0.5));
+	/* security staff: only 資通安全專業課程 (kind professional) count; the general hour does not */
+	add_rec(s, "training", json_pack("{s:i,s:s,s:f,s:s}", "person", 1, "date", "2024-12-31", "hours", 11.5, "kind",
+					 "professional"));
+	add_rec(s, "training", json_pack("{s:i,s:s,s:f,s:s}", "person", 1, "date", "2024-06-30", "hours", 1.0, "kind",
+					 "general"));
+	add_rec(s, "training", json_pack("{s:i,s:s,s:f,s:s}", "person", 1, "date", "2025-01-01", "hours", 0.5, "kind",
+					 "professional"));
 	add_rec(s, "training", json_pack("{s:i,s:s,s:f}", "person", 2, "date", "2024-01-01", "hours", 3.0));
 	run(s, "2025-01-01", &d);
-	/* 11.5 h in 2024: not met; the hour on 2025-01-01 belongs to 2025 */
+	/* 11.5 h professional in 2024 (+1 h general, which does not count): not met; the half hour
+	 * on 2025-01-01 belongs to 2025 */
 	assert_due(find(&d, "training-year", "person:1"), "2024-12-31", BS_DUTY_OVERDUE);
+	assert_non_null(strstr(find(&d, "training-year", "person:1")->detail_en, "11.5/12 h of professional courses"));
 	assert_due(find(&d, "training-year", "person:2"), "2024-12-31", BS_DUTY_OK);
 	assert_null(find(&d, "training-year", "person:3")); /* hired after 2024 */
 	assert_due(find(&d, "training-hours", "person:1"), "2025-12-31", BS_DUTY_OK);
@@ -323,7 +330,18 @@ static void test_policy_docs_by_profile(void **state)
 	bs_schedule_opts_default(&o, D("2025-06-01"));
 	assert_int_equal(bs_schedule_compute(s, &o, &d), 0);
 	assert_non_null(find(&d, "policy-doc", "policy:social-media"));
-	assert_null(find(&d, "policy-doc", "policy:byod"));
+	/* 第五條 行動裝置（含自攜裝置）: required with the BYOD flag off too */
+	assert_non_null(find(&d, "policy-doc", "policy:byod"));
+	assert_null(find(&d, "policy-doc", "policy:cloud")); /* SR.7 still follows its flag */
+	bs_duties_release(&d);
+	/* a BYOD device with the flag off is a defect of SR.5.3; a laptop is not */
+	add_rec(s, "device", json_pack("{s:s,s:s}", "asset_tag", "NB", "kind", "laptop"));
+	add_rec(s, "device", json_pack("{s:s,s:s}", "asset_tag", "B7", "kind", "byod"));
+	add_rec(s, "device", json_pack("{s:s,s:s,s:s}", "asset_tag", "B8", "kind", "byod", "status", "disposed"));
+	assert_int_equal(bs_schedule_compute(s, &o, &d), 0);
+	assert_null(find(&d, "byod-profile", "device:1"));
+	assert_string_equal(find(&d, "byod-profile", "device:2")->source, "SR.5.3");
+	assert_null(find(&d, "byod-profile", "device:3"));
 	bs_duties_release(&d);
 	o.profile_mask = 1u << BS_PF_BYOD;
 	add_rec(s, "policy-doc", json_pack("{s:s,s:s,s:[s,s],s:s}", "title", "BYOD", "kind", "byod", "items", "SR.5.1",
@@ -333,6 +351,116 @@ static void test_policy_docs_by_profile(void **state)
 	assert_non_null(find(&d, "policy-items", "policy-doc:1"));
 	assert_string_equal(find(&d, "policy-items", "policy-doc:1")->detail_en,
 			    "document 'BYOD' lacks required items: SR.5.2");
+	assert_null(find(&d, "byod-profile", "device:2")); /* the flag covers the device */
+	bs_duties_release(&d);
+	json_decref(s);
+}
+
+/* A1.4.1.1.5.2: a class-3 app with transaction functions makes its system category 1. */
+static void test_app_brings_system_to_category1(void **state)
+{
+	json_t *s = snap_new();
+	struct bs_duties d;
+	(void)state;
+	sys(s, 2, 0);
+	sys(s, 3, 0);
+	assessed(s, 1, "2024-03-01");
+	assessed(s, 2, "2024-03-01");
+	add_rec(s, "app", json_pack("{s:s,s:i,s:b,s:i}", "name", "Pay", "class", 3, "transactions", 1, "system", 1));
+	add_rec(s, "app", json_pack("{s:s,s:i,s:b,s:i}", "name", "View", "class", 3, "transactions", 0, "system", 2));
+	add_rec(s, "app", json_pack("{s:s,s:i,s:b}", "name", "Loose", "class", 3, "transactions", 1));
+	run(s, "2025-06-01", &d);
+	/* yearly, not every 3 years: due 2025-03-01, so overdue */
+	assert_due(find(&d, "assessment", "system:1"), "2025-03-01", BS_DUTY_OVERDUE);
+	assert_string_equal(find(&d, "assessment", "system:1")->source, "A2.3.1.1");
+	assert_due(find(&d, "assessment", "system:2"), "2029-03-01", BS_DUTY_OK);
+	assert_non_null(find(&d, "system-category", "system:1"));
+	assert_null(find(&d, "system-category", "system:2"));
+	assert_non_null(find(&d, "app-category", "app:1"));
+	assert_null(find(&d, "app-category", "app:2"));
+	assert_non_null(find(&d, "app-system", "app:3"));
+	/* a category-1 system now exists, and the app's system is drilled though not core */
+	assert_non_null(find(&d, "bcp-drill", "system:1"));
+	assert_null(find(&d, "bcp-drill", "system:2"));
+	bs_duties_release(&d);
+	/* registered as category 1: no defect; the app archived: back to its own category */
+	json_object_set_new(json_array_get(json_object_get(s, "system"), 0), "category", json_integer(1));
+	run(s, "2025-06-01", &d);
+	assert_null(find(&d, "system-category", "system:1"));
+	assert_null(find(&d, "app-category", "app:1"));
+	bs_duties_release(&d);
+	json_object_set_new(json_array_get(json_object_get(s, "system"), 0), "category", json_integer(2));
+	json_object_set_new(json_array_get(json_object_get(s, "app"), 0), "archived", json_true());
+	run(s, "2025-06-01", &d);
+	assert_due(find(&d, "assessment", "system:1"), "2027-03-01", BS_DUTY_OK);
+	assert_null(find(&d, "bcp-drill", "system:1"));
+	bs_duties_release(&d);
+	json_decref(s);
+}
+
+/* A2.4.1.6.1.4: a review covers the systems it names; none named covers no system. */
+static void test_account_review_per_system(void **state)
+{
+	json_t *s = snap_new();
+	struct bs_duties d;
+	(void)state;
+	add_rec(s, "account-review", json_pack("{s:s}", "date", "2025-01-10")); /* `user review` */
+	run(s, "2025-06-01", &d);
+	assert_due(find(&d, "account-review", "org"), "2026-01-10", BS_DUTY_OK); /* no system registered */
+	bs_duties_release(&d);
+	sys(s, 1, 0);
+	sys(s, 2, 0);
+	run(s, "2025-06-01", &d);
+	assert_null(find(&d, "account-review", "org"));
+	assert_due(find(&d, "account-review", "system:1"), "2025-06-01", BS_DUTY_OVERDUE);
+	assert_due(find(&d, "account-review", "system:2"), "2025-06-01", BS_DUTY_OVERDUE);
+	bs_duties_release(&d);
+	add_rec(s, "account-review", json_pack("{s:s,s:[i]}", "date", "2025-02-01", "systems", 2));
+	run(s, "2025-06-01", &d);
+	assert_due(find(&d, "account-review", "system:1"), "2025-06-01", BS_DUTY_OVERDUE);
+	assert_due(find(&d, "account-review", "system:2"), "2026-02-01", BS_DUTY_OK);
+	bs_duties_release(&d);
+	json_decref(s);
+}
+
+/* A2.5.6.6 binds development vendors; a vendor of unknown kind is asked for it. */
+static void test_vendor_development_only(void **state)
+{
+	json_t *s = snap_new();
+	struct bs_duties d;
+	(void)state;
+	add_rec(s, "vendor", json_pack("{s:s,s:s,s:b}", "name", "Shred", "kind", "disposal", "confidentiality", 1));
+	add_rec(s, "vendor", json_pack("{s:s,s:s,s:b}", "name", "Dev", "kind", "development", "confidentiality", 1));
+	add_rec(s, "vendor", json_pack("{s:s,s:b}", "name", "Old", "confidentiality", 0));
+	run(s, "2025-06-01", &d);
+	assert_null(find(&d, "vendor-security", "vendor:1"));
+	assert_null(find(&d, "vendor-kind", "vendor:1"));
+	assert_non_null(find(&d, "vendor-security", "vendor:2"));
+	assert_non_null(find(&d, "vendor-kind", "vendor:3"));
+	assert_non_null(find(&d, "vendor-confidentiality", "vendor:3")); /* SR.4.3: every vendor */
+	bs_duties_release(&d);
+	json_decref(s);
+}
+
+/* A2.3.3: a stored major incident without systems is an open duty until they are named. */
+static void test_major_incident_without_systems(void **state)
+{
+	json_t *s = snap_new();
+	struct bs_duties d;
+	(void)state;
+	sys(s, 1, 0);
+	add_rec(s, "incident", json_pack("{s:s,s:s,s:b}", "title", "x", "detected", "2025-03-01T00:00:00Z", "major", 1));
+	add_rec(s, "incident", json_pack("{s:s,s:s,s:b}", "title", "y", "detected", "2025-03-02T00:00:00Z", "major", 0));
+	run(s, "2025-06-01", &d);
+	assert_due(find(&d, "reassessment-systems", "incident:1"), "2025-03-01", BS_DUTY_OVERDUE);
+	assert_int_equal(find(&d, "reassessment-systems", "incident:1")->kind, BS_DUTY_DEFECT);
+	assert_null(find(&d, "reassessment-systems", "incident:2"));
+	assert_null(find(&d, "reassessment", "system:1"));
+	bs_duties_release(&d);
+	json_object_set_new(json_array_get(json_object_get(s, "incident"), 0), "systems", json_pack("[i]", 1));
+	run(s, "2025-06-01", &d);
+	assert_null(find(&d, "reassessment-systems", "incident:1"));
+	assert_due(find(&d, "reassessment", "system:1"), "2025-06-01", BS_DUTY_DUE_SOON);
 	bs_duties_release(&d);
 	json_decref(s);
 }
@@ -349,6 +477,10 @@ int main(void)
 		cmocka_unit_test(test_property_sorted),
 		cmocka_unit_test(test_ics_rfc5545),
 		cmocka_unit_test(test_policy_docs_by_profile),
+		cmocka_unit_test(test_app_brings_system_to_category1),
+		cmocka_unit_test(test_account_review_per_system),
+		cmocka_unit_test(test_vendor_development_only),
+		cmocka_unit_test(test_major_incident_without_systems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
-/* The status engine on real data directories: applicability, evidence, recurrence, roll-up. */
+/* The status engine on real data directories: applicability, evidence, recurrence, roll-up.
+ * The review, precedence and links: test_status_evidence.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,6 +110,24 @@ static void test_internal_control_applicability(void **state)
 	bs_status_release(&st);
 }
 
+static int add_ev(struct fixture *f, const char *control, const char *file, const char *who, struct bs_evidence *e)
+{
+	struct bs_evidence_target t = { control, NULL, 0 };
+	return bs_evidence_add(f->dd, &t, file, NULL, who, e);
+}
+
+static void accept_at(struct fixture *f, int64_t id, const char *when)
+{
+	struct bs_evidence e;
+	int64_t t;
+	assert_int_equal(bs_time_parse(when, &t), 0);
+	bs_clock_set(t);
+	assert_int_equal(bs_evidence_review(f->dd, id, 1, "簽到表與課程時數相符", "officer", &e), 0);
+	assert_int_equal(e.state, BS_EVIDENCE_ACCEPTED);
+	bs_evidence_release(&e);
+	bs_clock_set(0);
+}
+
 static void test_evidence_recurs_with_period(void **state)
 {
 	struct fixture *f = *state;
@@ -124,11 +143,20 @@ static void test_evidence_recurs_with_period(void **state)
 	fclose(fp);
 	assert_int_equal(bs_time_parse("2026-01-10T03:00:00Z", &t), 0);
 	bs_clock_set(t);
-	assert_int_equal(bs_evidence_add(f->dd, "SR.4.5", file, "年度教育訓練", "tester", &e), 0);
+	struct bs_evidence_target tg = { "SR.4.5", NULL, 0 };
+	assert_int_equal(bs_evidence_add(f->dd, &tg, file, "年度教育訓練", "tester", &e), 0);
 	/* sha256sum of the same bytes */
 	assert_string_equal(e.sha256, "f9f80a82633d1a29636b3a7a8a18759c5c41eff14cfcf276b9f40e6b348a4f1f");
+	assert_int_equal(e.state, BS_EVIDENCE_SUBMITTED);
 	bs_evidence_release(&e);
 	bs_clock_set(0);
+	accept_at(f, 1, "2026-01-12T02:00:00Z");
+
+	/* submitted, not yet reviewed on that day: it does not count */
+	assert_int_equal(bs_status_compute(f->dd, f->cat, day("2026-01-11"), &st), 0);
+	assert_int_equal(item(&st, "SR.4.5")->state, BS_STATE_UNKNOWN);
+	assert_non_null(strstr(item(&st, "SR.4.5")->reason_zh, "佐證待審核"));
+	bs_status_release(&st);
 
 	/* before the evidence existed */
 	assert_int_equal(bs_status_compute(f->dd, f->cat, day("2026-01-09"), &st), 0);
@@ -152,27 +180,40 @@ static void test_evidence_recurs_with_period(void **state)
 	bs_status_release(&st);
 }
 
-static void test_evidence_without_period_stays_met(void **state)
+/* A duty without a cycle: accepted evidence is valid for one year, then the control is due
+ * (issue 12: before, any file counted forever). */
+static void test_evidence_without_period_valid_one_year(void **state)
 {
 	struct fixture *f = *state;
 	struct bs_status st;
 	struct bs_evidence e;
 	char file[160];
+	int64_t t;
 
 	snprintf(file, sizeof(file), "%s/nda.txt", f->root);
 	FILE *fp = fopen(file, "w");
 	assert_non_null(fp);
 	fputs("signed\n", fp);
 	fclose(fp);
-	assert_int_equal(bs_evidence_add(f->dd, "SR.4.2", file, NULL, "tester", &e), 0);
+	assert_int_equal(bs_time_parse("2026-03-01T03:00:00Z", &t), 0);
+	bs_clock_set(t);
+	assert_int_equal(add_ev(f, "SR.4.2", file, "tester", &e), 0);
 	assert_int_equal(e.size, 7);
 	bs_evidence_release(&e);
-	assert_int_equal(bs_status_compute(f->dd, f->cat, day("2040-01-01"), &st), 0);
+	accept_at(f, 1, "2026-03-02T03:00:00Z");
+	assert_int_equal(bs_status_compute(f->dd, f->cat, day("2027-02-28"), &st), 0);
 	assert_int_equal(item(&st, "SR.4.2")->state, BS_STATE_MET);
 	bs_status_release(&st);
+	assert_int_equal(bs_status_compute(f->dd, f->cat, day("2027-03-01"), &st), 0);
+	assert_int_equal(item(&st, "SR.4.2")->state, BS_STATE_DUE);
+	assert_non_null(strstr(item(&st, "SR.4.2")->reason_en, "valid P1Y; due since 2027-03-01"));
+	bs_status_release(&st);
+	assert_int_equal(bs_status_compute(f->dd, f->cat, day("2040-01-01"), &st), 0);
+	assert_int_equal(item(&st, "SR.4.2")->state, BS_STATE_DUE);
+	bs_status_release(&st);
 	/* a directory is refused and nothing is recorded */
-	assert_int_equal(bs_evidence_add(f->dd, "SR.4.2", f->root, NULL, "tester", &e), BS_EINVALID);
-	assert_int_equal(bs_evidence_add(f->dd, "SR.4.2", "/nonexistent/file", NULL, "tester", &e), BS_ENOTFOUND);
+	assert_int_equal(add_ev(f, "SR.4.2", f->root, "tester", &e), BS_EINVALID);
+	assert_int_equal(add_ev(f, "SR.4.2", "/nonexistent/file", "tester", &e), BS_ENOTFOUND);
 }
 
 int main(void)
@@ -181,7 +222,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_internal_control_applicability, setup_ic, teardown),
 		cmocka_unit_test_setup_teardown(test_internal_control_applicability, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence_recurs_with_period, setup_ic, teardown),
-		cmocka_unit_test_setup_teardown(test_evidence_without_period_stays_met, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_without_period_valid_one_year, setup_plain, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
