@@ -148,15 +148,17 @@ tests/ui/node_modules/.installed: tests/ui/package.json tests/ui/package-lock.js
 	@cd tests/ui && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-asan: deps js-deps
+asan: deps js-deps ui-deps
 	@$(MAKE) --no-print-directory $(CHECK_JOBS) BUILD=build-asan SANITIZE=1 build-asan/brokersec \
 		$(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
 
-# Lint: banned functions, no include cycle between modules, and every public header compiles
-# on its own (without banned.h, whose system headers would hide a missing #include).
+# Lint: banned functions, no include cycle between modules, no stale row in the zh-TW table of
+# error messages (coverage printed), and every public header compiles on its own (without
+# banned.h, whose system headers would hide a missing #include).
 lint: $(BUILD)/gen/catalog_data.c banned-check
 	@tools/check-layers.sh
+	@tools/error-strings.sh --summary
 	@for h in $(sort $(wildcard src/*/*.h)); do \
 		printf '#include "%s"\n' "$${h#src/}" | \
 		$(CC) $(CPPFLAGS_BASE) $(WARN) -fsyntax-only -x c - || { echo "header $$h does not compile alone" >&2; exit 1; }; \

@@ -1,6 +1,8 @@
 // api.js - every call to /api/v1: the session cookie goes by itself (HttpOnly), the CSRF token
 // the server hands out at sign-in and on every rotation is kept for this tab and sent on each
 // change. The UI has no other way in: what the API refuses, the UI cannot do.
+import { lang } from './i18n.js';
+
 const CSRF = 'bs.csrf';
 
 export class ApiError extends Error {
@@ -12,7 +14,8 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  // the API's error messages follow the UI's language, not the browser's
+  const headers = { Accept: 'application/json', 'Accept-Language': lang() };
   const csrf = sessionStorage.getItem(CSRF);
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';

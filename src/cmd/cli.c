@@ -20,8 +20,9 @@ const char *bs_cli_usage(const struct bs_cli *cli)
 		return u;
 	if (cli->usage_zh)
 		return cli->usage_zh;
-	/* A command whose usage text is English only still reads as zh-TW where it can: "用法"
-	 * for "usage" and the command's summary from main.c's table (or the register's). */
+	/* Every command and register has a zh-TW text (t0016-help-language.sh fails otherwise);
+	 * a new one without it still reads as zh-TW where it can until it gets one: "用法" for
+	 * "usage" and the command's summary from main.c's table. */
 	bs_buf_clear(&zh);
 	for (const char *line = u; *line;) {
 		size_t n = strcspn(line, "\n");
@@ -211,6 +212,7 @@ int bs_cli_dispatch(struct bs_cli *cli, const struct bs_cli_spec *spec, void *ct
 		}
 		given[ngiven++] = (struct given){ opt, li, optarg };
 	}
+	bs_error_set_lang(cli->lang); /* --lang / $BROKERSEC_LANG known: messages below follow it */
 	if (help) {
 		r = bs_cli_common_option(cli, BS_OPT_HELP, NULL);
 		goto done;

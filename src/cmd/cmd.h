@@ -10,6 +10,8 @@
  *
  * Adding a command:
  *   1. write src/cmd/<name>.c with `int cmd_<name>(int argc, char **argv, struct bs_cli *cli)`:
+ *      its usage text in English and in zh-TW (cli->usage, cli->usage_zh: every line that
+ *      explains an option or a verb in both languages, the regulation's own terms),
  *      its getopt_long table (with BS_CLI_COMMON_OPTIONS), an option callback that stores
  *      values in the command's own struct, a verb table {name, run, flags, options, check}
  *      (one entry named "" when it has no verbs), and `return bs_cli_dispatch(...)`;
@@ -52,7 +54,8 @@ struct bs_cli {
 	const char *usage;      /* the command's usage text, for --help and usage errors */
 	unsigned flags;         /* BS_CMD_*: the setup the command (then its verb) needs */
 	const char *verb;       /* the verb being run, "" when the command has none */
-	const char *usage_zh;   /* the usage text in zh-TW, NULL while a command has only English */
+	const char *usage_zh;   /* the usage text in zh-TW: options, verbs and their explanations,
+				   like usage's (every command has one: t0016-help-language.sh) */
 	const char *summary_zh; /* the command's summary (main.c's table), shown with such a text */
 	/* Who acts (docs/roles.md, "--as"): a brokersec account signed in by the setup with the
 	 * password from --password-file, $BROKERSEC_PASSWORD or a prompt on the terminal (never

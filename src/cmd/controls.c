@@ -17,6 +17,12 @@ static const char usage_text[] =
 	"Lists the regulation's clauses (SR main rules, A1 mobile apps, A2 assessments, A3 ransomware).\n"
 	"--id SR.4 selects SR.4 and everything under it; --applicable keeps what the data directory's\n"
 	"profile makes applicable; --check-file validates catalog YAML and prints every problem.\n";
+static const char usage_zh[] =
+	"用法: brokersec controls [--format table|json|markdown] [--id 前綴] [--applicable [--data 目錄]] [--lang zh-TW|en]\n"
+	"      brokersec controls --check-file 檔案...\n"
+	"列出法規控制項（SR 本文、A1 行動應用程式、A2 資訊安全評估、A3 勒索軟體）。\n"
+	"--id SR.4 選取 SR.4 及其下所有項目；--applicable 只列出依資料目錄之組織設定適用者；\n"
+	"--check-file 檢查控制項目錄 YAML 檔，並列出每一項問題。\n";
 
 /* The conditions in a few columns: "internal-control", "cat 1", "app 2,3". Own only. */
 static void applies_cell(const struct bs_control *c, struct bs_buf *b)
@@ -297,5 +303,6 @@ int cmd_controls(int argc, char **argv, struct bs_cli *cli)
 	struct controls_opts o = { NULL, NULL, 0, 0, 0, NULL };
 
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

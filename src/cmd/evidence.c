@@ -27,6 +27,17 @@ static const char usage_text[] =
 	"refused.\n"
 	"review accepts or rejects submitted evidence, once, with a comment; the reviewer is not the\n"
 	"submitter and, when a brokersec account acts, holds the role security_officer or auditor.\n";
+static const char usage_zh[] =
+	"用法: brokersec evidence add 控制項 --file 檔案 [--note 說明] [--format table|json] [--data 目錄]\n"
+	"      brokersec evidence add --record 登記簿:ID --file 檔案 [--note 說明] [--format table|json] [--data 目錄]\n"
+	"      brokersec evidence list [控制項|登記簿[:ID]] [--format table|json] [--data 目錄]\n"
+	"      brokersec evidence review ID --accept|--reject --comment 意見 [--format table|json] [--data 目錄]\n"
+	"add 將佐證檔案複製保存於資料目錄（以其 SHA-256 命名），並記錄何人於何時新增；\n"
+	"佐證此時為「已提交」，須經審核人員接受後才計入符合狀態（status）。\n"
+	"--record 將佐證附於登記簿紀錄而非控制項（例如保密切結書附於 person:10）。\n"
+	"檔案須為一般檔案，最大 100 MiB；符號連結、FIFO、裝置檔及目錄一律拒絕。\n"
+	"review 以意見接受或退回已提交之佐證，僅限一次；審核者不得為提交者，\n"
+	"以 brokersec 帳號操作時須具 security_officer（資安專責人員）或 auditor（稽核）角色。\n";
 
 /* The one evidence view, the same as GET /api/v1/evidence (src/jsonview). */
 static json_t *evidence_json(const struct bs_evidence *e)
@@ -290,5 +301,6 @@ int cmd_evidence(int argc, char **argv, struct bs_cli *cli)
 
 	memset(&o, 0, sizeof(o));
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

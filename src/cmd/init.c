@@ -13,12 +13,25 @@
 static const char usage_text[] =
 	"usage: brokersec init --data DIR --org NAME --internal-control yes|no\n"
 	"                      [--mail-server yes|no] [--online-insurance yes|no] [--mobile-app yes|no]\n"
-	"                      [--cloud yes|no] [--byod yes|no] [--remote-work yes|no]\n"
+	"                      [--cloud yes|no] [--byod yes|no] [--remote-work yes|no] [--admin USER]\n"
 	"Creates DIR (mode 0700) with brokersec.db, keys/ and evidence/. DIR must not exist.\n"
-	"--internal-control: the company has an internal audit and control system (已實施內稽內控制度).\n"
+	"--internal-control: the company has an internal audit and control system.\n"
+	"The other yes|no options (mail server, online insurance, mobile app, cloud, BYOD, remote work)\n"
+	"decide which controls apply ('brokersec profile set' changes them later).\n"
 	"--admin USER: the first administrator's personal username (default: your login name);\n"
 	"its one-time password is printed once and must be changed at first sign-in.\n"
 	"--test-fast-kdf: for the test suite only (needs BROKERSEC_TESTING=1): weak password hashing.\n";
+static const char usage_zh[] =
+	"用法: brokersec init --data 目錄 --org 名稱 --internal-control yes|no\n"
+	"                     [--mail-server yes|no] [--online-insurance yes|no] [--mobile-app yes|no]\n"
+	"                     [--cloud yes|no] [--byod yes|no] [--remote-work yes|no] [--admin 帳號]\n"
+	"建立資料目錄（權限 0700），內含 brokersec.db、keys/ 與 evidence/；該目錄不得已存在。\n"
+	"--internal-control：公司已實施內稽內控制度（yes 或 no）。\n"
+	"其餘 yes|no 選項：是否有郵件伺服器、網路投保、行動應用程式、雲端服務、自攜裝置、遠端工作，\n"
+	"決定哪些控制項適用（日後可用 'brokersec profile set' 變更）。\n"
+	"--admin 帳號：第一位管理者之個人帳號（預設為您的登入名稱）；其一次性密碼只顯示一次，\n"
+	"首次登入時必須變更。\n"
+	"--test-fast-kdf：僅供測試套件使用（須設定 BROKERSEC_TESTING=1）：密碼雜湊強度低。\n";
 
 struct init_opts {
 	const char *org, *admin;
@@ -122,5 +135,6 @@ int cmd_init(int argc, char **argv, struct bs_cli *cli)
 	struct init_opts o = { NULL, NULL, 0, 0, 0 };
 
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

@@ -24,6 +24,19 @@ static const char usage_text[] =
 	"port may write to the log. --max-connections (1-65536, default 1024): at the limit\n"
 	"the connection idle longest (60 s at least) makes room, else the new one is refused.\n"
 	"Counters (received, stored, dropped) go to DIR/intake.stats.\n";
+static const char usage_zh[] =
+	"用法: brokersec intake [--syslog-udp 位址:埠] [--syslog-tcp 位址:埠] [--syslog-tls 位址:埠]\n"
+	"                       [--tls-cert 檔案 --tls-key 檔案] [--tls-client-ca 檔案]\n"
+	"                       [--tls-client-fingerprint SHA256:HEX]... [--max-message 位元組]\n"
+	"                       [--max-connections N] [--data 目錄]\n"
+	"接收 syslog（RFC 5424 與 RFC 3164；TCP 以位元組計數或換行分隔；TLS 依 RFC 5425）寫入事件紀錄，\n"
+	"直到收到 SIGTERM 或 SIGINT，保存已收到者後結束。\n"
+	"位址:埠 例：127.0.0.1:514、[::1]:514、*:514；埠 0 表示選用空閒之埠（並顯示）。\n"
+	"未給 --tls-cert/--tls-key 時，TLS 使用 目錄/tls/cert.pem 與 key.pem，缺少時自動產生自簽憑證。\n"
+	"--tls-client-ca（CA 憑證，PEM）與 --tls-client-fingerprint（最多 64 個）要求 TLS 傳送端出示\n"
+	"由該 CA 簽發或具該 SHA-256 指紋之憑證（符合其一即可）；未設定時，能連上 TLS 埠者皆可寫入紀錄。\n"
+	"--max-connections（1-65536，預設 1024）：達上限時，閒置最久（至少 60 秒）之連線讓位，否則拒絕新連線。\n"
+	"計數（已接收、已保存、已捨棄）寫入 目錄/intake.stats。\n";
 
 static struct bs_intake *running;
 
@@ -240,5 +253,6 @@ int cmd_intake(int argc, char **argv, struct bs_cli *cli)
 
 	memset(&o, 0, sizeof(o));
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

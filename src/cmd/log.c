@@ -32,8 +32,27 @@ static const char usage_text[] =
 	"       brokersec log purge [--data DIR]           delete events older than the retention\n"
 	"       brokersec log retention DAYS [--data DIR]  raise the retention (minimum 183 days)\n"
 	"       brokersec log clear-alert [--data DIR]     after the cause of an alert is fixed\n"
+	"append adds an event; tail shows the latest (--follow keeps showing); search selects by the options;\n"
+	"export writes the events of a period as a bundle that verifies on its own; status shows the log and its head.\n"
 	"TIME: RFC 3339 (2026-11-27T08:00:00Z) or a date. --key: the file holding the verification key\n"
 	"that 'brokersec init' printed. --head: a head that 'log status' printed earlier (detects truncation).\n";
+static const char usage_zh[] =
+	"用法: brokersec log append --type 類型 [--user 使用者] [--location 地點] [--system 系統] [--severity 0-7]\n"
+	"                           [--outcome success|failure] --message 訊息 [--data-json JSON] [--data 目錄]\n"
+	"      brokersec log tail [-n N] [--follow] [--format table|json] [--data 目錄]\n"
+	"      brokersec log search [--from 時間] [--to 時間] [--type 類型] [--user 使用者] [--host 主機] [--format table|json]\n"
+	"      brokersec log verify [--key 檔案] [--head 大小:根雜湊] [--threads N] [--data 目錄]   結束狀態 0 完整，1 遭竄改\n"
+	"      brokersec log verify --from 時間 --to 時間 [--key 檔案] [--data 目錄]   只驗證涵蓋該期間之檢查點\n"
+	"      brokersec log verify --bundle 匯出檔 --key 檔案\n"
+	"      brokersec log export --from 時間 --to 時間 --out 匯出檔 [--data 目錄]\n"
+	"      brokersec log status [--format table|json] [--data 目錄]\n"
+	"      brokersec log purge [--data 目錄]           刪除超過保存期限之事件\n"
+	"      brokersec log retention 天數 [--data 目錄]  延長保存期限（至少 183 天）\n"
+	"      brokersec log clear-alert [--data 目錄]     警示原因排除後清除警示\n"
+	"append 新增一筆事件；tail 顯示最新事件（--follow 持續顯示）；search 依條件查詢；\n"
+	"export 將期間內之事件匯出為可獨立驗證之匯出檔；status 顯示紀錄狀態與目前之鏈頭（head）。\n"
+	"時間：RFC 3339（2026-11-27T08:00:00Z）或日期。--key：'brokersec init' 所顯示之驗證金鑰所在檔案。\n"
+	"--head：先前 'log status' 所顯示之鏈頭（可偵測截斷）。\n";
 
 struct opts {
 	const char *type, *user, *location, *system, *outcome, *message, *json, *format, *from, *to, *host;
@@ -537,5 +556,6 @@ int cmd_log(int argc, char **argv, struct bs_cli *cli)
 	o.severity = 5;
 	o.n = 20;
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

@@ -13,6 +13,11 @@ static const char usage_text[] =
 	"       brokersec policy set KEY=VALUE...\n"
 	"Every value may be made stricter than the regulation, never looser; 'policy show' lists\n"
 	"each key with its allowed range and the clause it comes from.\n";
+static const char usage_zh[] =
+	"用法: brokersec policy show [--format table|json]\n"
+	"      brokersec policy set 鍵=值...\n"
+	"密碼、鎖定與連線政策：每一值可設定得比法規更嚴格，絕不能更寬鬆；\n"
+	"'policy show' 列出每個鍵及其允許範圍與所依據之條文。\n";
 
 struct policy_opts {
 	const char *format;
@@ -126,5 +131,6 @@ int cmd_policy(int argc, char **argv, struct bs_cli *cli)
 	struct policy_opts o = { NULL, 0 };
 
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

@@ -11,7 +11,15 @@
 static const char usage_text[] =
 	"usage: brokersec profile show [--format table|json] [--data DIR]\n"
 	"       brokersec profile set FLAG=yes|no [FLAG=yes|no ...] [--data DIR]\n"
+	"show prints the organisation profile (which controls apply); set changes one or more flags.\n"
 	"FLAG: internal-control, mail-server, online-insurance, mobile-app, cloud, byod, remote-work\n";
+static const char usage_zh[] =
+	"用法: brokersec profile show [--format table|json] [--data 目錄]\n"
+	"      brokersec profile set 旗標=yes|no [旗標=yes|no ...] [--data 目錄]\n"
+	"show 顯示組織設定（決定哪些控制項適用）；set 變更一或多項設定。\n"
+	"旗標：internal-control（已實施內稽內控制度）、mail-server（郵件伺服器）、\n"
+	"online-insurance（網路投保）、mobile-app（行動應用程式）、cloud（雲端服務）、\n"
+	"byod（自攜裝置）、remote-work（遠端工作）。\n";
 
 static int show(struct bs_cli *cli, struct bs_datadir *dd, int json)
 {
@@ -155,5 +163,6 @@ int cmd_profile(int argc, char **argv, struct bs_cli *cli)
 	struct profile_opts o = { NULL, 0 };
 
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

@@ -20,64 +20,95 @@
 enum verb { V_ADD, V_LIST, V_SHOW, V_UPDATE, V_ARCHIVE, V_HISTORY, V_IMPORT, V_EXPORT };
 static const char *const verbs[] = { "add", "list", "show", "update", "archive", "history", "import", "export", NULL };
 
-static void usage_for(const struct bs_register *r, struct bs_buf *b)
+/* A field's value as the usage text shows it: "security|it|...", "YYYY-MM-DD", "TEXT" (文字). */
+static void field_kind(const struct bs_field *f, enum bs_lang lang, struct bs_buf *kind)
+{
+	switch (f->type) {
+	case BS_FT_ENUM:
+	case BS_FT_SET:
+		if (f->values) {
+			for (size_t i = 0; f->values[i]; i++)
+				bs_buf_printf(kind, "%s%s", i ? "|" : "", f->values[i]);
+			if (f->type == BS_FT_SET)
+				bs_buf_puts(kind, ",...");
+		} else {
+			bs_buf_puts(kind, "ID,...");
+		}
+		break;
+	case BS_FT_INT:
+		bs_buf_printf(kind, "%lld..%lld", (long long)f->min, (long long)f->max);
+		break;
+	case BS_FT_NUM:
+		bs_buf_puts(kind, BS_T(lang, "時數", "HOURS"));
+		break;
+	case BS_FT_BOOL:
+		bs_buf_puts(kind, "yes|no");
+		break;
+	case BS_FT_DATE:
+		bs_buf_puts(kind, "YYYY-MM-DD");
+		break;
+	case BS_FT_TIME:
+		bs_buf_puts(kind, BS_T(lang, "RFC3339時間", "RFC3339-TIME"));
+		break;
+	case BS_FT_REF:
+		bs_buf_printf(kind, "%s-ID", f->ref);
+		break;
+	case BS_FT_REFS:
+		bs_buf_printf(kind, "%s-ID,...", f->ref);
+		break;
+	default:
+		bs_buf_puts(kind, BS_T(lang, "文字", "TEXT"));
+	}
+}
+
+/* The register's usage text in lang, made from its descriptor: the verbs, then each field with
+ * its label and, for an enum, what each value means ("security 資安專責人員"). */
+static void usage_for(const struct bs_register *r, enum bs_lang lang, struct bs_buf *b)
 {
 	const char *n = r->name;
-	bs_buf_printf(b, "usage: brokersec %s add --FIELD VALUE ... [--format table|json] [--data DIR]\n", n);
-	bs_buf_printf(b, "       brokersec %s list [--all] [--format table|json]\n", n);
-	bs_buf_printf(b, "       brokersec %s show ID [--format table|json]\n", n);
-	bs_buf_printf(b, "       brokersec %s update ID --FIELD VALUE ... [--format table|json]\n", n);
-	bs_buf_printf(b, "       brokersec %s archive ID [--format table|json]\n", n);
-	bs_buf_printf(b, "       brokersec %s history ID [--format table|json]\n", n);
+	const char *in = BS_T(lang, "      ", "       "); /* under "用法: " / "usage: " */
+
+	bs_buf_printf(b, BS_T(lang, "用法: brokersec %s add --欄位 值 ... [--format table|json] [--data 目錄]\n",
+			      "usage: brokersec %s add --FIELD VALUE ... [--format table|json] [--data DIR]\n"), n);
+	bs_buf_printf(b, "%sbrokersec %s list [--all] [--format table|json]\n", in, n);
+	bs_buf_printf(b, "%sbrokersec %s show ID [--format table|json]\n", in, n);
+	bs_buf_printf(b, BS_T(lang, "%sbrokersec %s update ID --欄位 值 ... [--format table|json]\n",
+			      "%sbrokersec %s update ID --FIELD VALUE ... [--format table|json]\n"), in, n);
+	bs_buf_printf(b, "%sbrokersec %s archive ID [--format table|json]\n", in, n);
+	bs_buf_printf(b, "%sbrokersec %s history ID [--format table|json]\n", in, n);
 	if (r->csv) {
-		bs_buf_printf(b, "       brokersec %s import FILE.csv\n", n);
-		bs_buf_printf(b, "       brokersec %s export [--all] > FILE.csv\n", n);
+		bs_buf_printf(b, BS_T(lang, "%sbrokersec %s import 檔案.csv\n", "%sbrokersec %s import FILE.csv\n"), in, n);
+		bs_buf_printf(b, BS_T(lang, "%sbrokersec %s export [--all] > 檔案.csv\n", "%sbrokersec %s export [--all] > FILE.csv\n"),
+			      in, n);
 	}
-	bs_buf_printf(b, "%s (%s); %s. Records are never erased: archive keeps them with their history.\n", r->en, r->zh,
-		      r->source);
-	bs_buf_puts(b, "fields (an empty value clears an optional field on update):\n");
+	if (lang == BS_LANG_EN)
+		bs_buf_printf(b, "%s; %s. Records are never erased: archive keeps them with their history.\n", r->en, r->source);
+	else
+		bs_buf_printf(b, "%s登記簿（依 %s）。紀錄永不刪除：archive 封存後連同其異動歷程保留。\n", r->zh, r->source);
+	bs_buf_puts(b, BS_T(lang, "add 新增、list 列出（--all 含已封存）、show 顯示、update 更新、archive 封存、history 異動歷程",
+			    "add, list (--all: archived too), show, update, archive, history"));
+	bs_buf_puts(b, r->csv ? BS_T(lang, "、import 自 CSV 匯入、export 匯出為 CSV。\n", ", import from CSV, export to CSV.\n")
+			      : BS_T(lang, "。\n", ".\n"));
+	bs_buf_puts(b, BS_T(lang, "欄位（update 時給空值可清除選填欄位）：\n",
+			    "fields (an empty value clears an optional field on update):\n"));
 	for (const struct bs_field *f = r->fields; f->name; f++) {
 		char flag[64];
 		struct bs_buf kind = BS_BUF_INIT;
 		bs_field_flag(f, flag, sizeof(flag));
-		switch (f->type) {
-		case BS_FT_ENUM:
-		case BS_FT_SET:
-			if (f->values) {
-				for (size_t i = 0; f->values[i]; i++)
-					bs_buf_printf(&kind, "%s%s", i ? "|" : "", f->values[i]);
-				if (f->type == BS_FT_SET)
-					bs_buf_puts(&kind, ",...");
-			} else {
-				bs_buf_puts(&kind, "ID,...");
+		field_kind(f, lang, &kind);
+		bs_buf_printf(b, "  --%s %s%s  %s", flag, kind.ptr,
+			      (f->flags & BS_FF_REQUIRED) ? BS_T(lang, "（必填）", " (required)") : "",
+			      BS_T(lang, f->zh, f->en));
+		if ((f->type == BS_FT_ENUM || f->type == BS_FT_SET) && f->values && f->labels) {
+			for (size_t i = 0; f->values[i]; i++) {
+				struct bs_buf l = BS_BUF_INIT;
+				bs_field_value_label(f, f->values[i], lang, &l);
+				bs_buf_printf(b, BS_T(lang, "%s%s %s", "%s%s = %s"), i ? BS_T(lang, "、", ", ") : BS_T(lang, "：", ": "), f->values[i],
+					      l.ptr ? l.ptr : "");
+				bs_buf_release(&l);
 			}
-			break;
-		case BS_FT_INT:
-			bs_buf_printf(&kind, "%lld..%lld", (long long)f->min, (long long)f->max);
-			break;
-		case BS_FT_NUM:
-			bs_buf_printf(&kind, "HOURS");
-			break;
-		case BS_FT_BOOL:
-			bs_buf_puts(&kind, "yes|no");
-			break;
-		case BS_FT_DATE:
-			bs_buf_puts(&kind, "YYYY-MM-DD");
-			break;
-		case BS_FT_TIME:
-			bs_buf_puts(&kind, "RFC3339-TIME");
-			break;
-		case BS_FT_REF:
-			bs_buf_printf(&kind, "%s-ID", f->ref);
-			break;
-		case BS_FT_REFS:
-			bs_buf_printf(&kind, "%s-ID,...", f->ref);
-			break;
-		default:
-			bs_buf_puts(&kind, "TEXT");
 		}
-		bs_buf_printf(b, "  --%s %s%s  %s / %s\n", flag, kind.ptr,
-			      (f->flags & BS_FF_REQUIRED) ? " (required)" : f->def ? "" : "", f->zh, f->en);
+		bs_buf_putc(b, '\n');
 		bs_buf_release(&kind);
 	}
 }
@@ -421,7 +452,7 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 {
 	const struct bs_register *r = bs_register_find(cli->command);
 	struct option opts[MAX_FIELDS + 12];
-	struct bs_buf usage = BS_BUF_INIT, fields = BS_BUF_INIT;
+	struct bs_buf usage = BS_BUF_INIT, usage_zh = BS_BUF_INIT, fields = BS_BUF_INIT;
 	char flags[MAX_FIELDS][64];
 	struct reg_opts o = { r, flags, NULL, NULL, NULL, 0, 0, 0 };
 	int nopt = 0, ret;
@@ -430,8 +461,10 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 		fprintf(stderr, "brokersec: '%s' is not a register\n", cli->command);
 		return 2;
 	}
-	usage_for(r, &usage);
+	usage_for(r, BS_LANG_EN, &usage);
+	usage_for(r, BS_LANG_ZH_TW, &usage_zh);
 	cli->usage = usage.ptr;
+	cli->usage_zh = usage_zh.ptr;
 	for (const struct bs_field *f = r->fields; f->name && nopt < MAX_FIELDS; f++, nopt++) {
 		bs_field_flag(f, flags[nopt], sizeof(flags[nopt]));
 		opts[nopt] = (struct option){ flags[nopt], required_argument, NULL, OPT_FIELD + nopt };
@@ -464,7 +497,9 @@ int cmd_register(int argc, char **argv, struct bs_cli *cli)
 	ret = bs_cli_dispatch(cli, &spec, &o, argc, argv);
 	json_decref(o.given);
 	cli->usage = "";
+	cli->usage_zh = NULL;
 	bs_buf_release(&usage);
+	bs_buf_release(&usage_zh);
 	bs_buf_release(&fields);
 	return ret;
 }

@@ -20,9 +20,24 @@ static const char usage_text[] =
 	"                      --expires YYYY-MM-DD [--data DIR]\n"
 	"       brokersec scan --waivers [--host NAME] [--all] [--format table|json] [--data DIR]\n"
 	"Checks this host (or the system mounted at --root) against the built-in policies and any\n"
-	"given with --policy. With --data or --save, waivers for the host apply; --save keeps the\n"
+	"given with --policy; --windows-export reads Windows exports (secedit, auditpol, net accounts),\n"
+	"--list-checks lists the checks, --waive records a waiver (justified, approved, expiring), --waivers lists them.\n"
+	"With --data or --save, waivers for the host apply; --save keeps the\n"
 	"scan as evidence for 'brokersec status'. Exit status: 0 all pass, 1 a check failed or could\n"
 	"not decide, 2 the scan could not run.\n";
+static const char usage_zh[] =
+	"用法: brokersec scan [--root 目錄] [--policy 檔案|目錄] [--only 前綴] [--format table|json]\n"
+	"                     [--host 主機名稱] [--save --system ID [--device ID]] [--data 目錄]\n"
+	"      brokersec scan --windows-export 目錄 [--format table|json] [--save --system ID ...]\n"
+	"      brokersec scan --list-checks [--policy 檔案|目錄] [--format table|json|markdown]\n"
+	"      brokersec scan --waive 檢查項 --host 主機名稱 --justification 理由 --approver 核准人\n"
+	"                     --expires YYYY-MM-DD [--data 目錄]\n"
+	"      brokersec scan --waivers [--host 主機名稱] [--all] [--format table|json] [--data 目錄]\n"
+	"依內建檢查政策及 --policy 所給者，檢查本主機（或掛載於 --root 之系統）。\n"
+	"--windows-export 檢查 Windows 匯出檔（secedit、auditpol、net accounts）；--list-checks 列出檢查項。\n"
+	"給 --data 或 --save 時，套用該主機之豁免；--save 將掃描結果保存為 'brokersec status' 之佐證。\n"
+	"--waive 登錄一項豁免（須有理由、核准人與到期日）；--waivers 列出豁免。\n"
+	"結束狀態：0 全部通過，1 有檢查未通過或無法判定，2 無法執行掃描。\n";
 
 enum {
 	OPT_ROOT = 0x2000, OPT_POLICY, OPT_FORMAT, OPT_SAVE, OPT_SYSTEM, OPT_DEVICE, OPT_HOST, OPT_WINEXPORT,
@@ -517,5 +532,6 @@ int cmd_scan(int argc, char **argv, struct bs_cli *cli)
 
 	memset(&o, 0, sizeof(o));
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

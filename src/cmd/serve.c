@@ -26,7 +26,19 @@ static const char usage_text[] =
 	"(a self-signed ECDSA P-256 certificate is made when they are missing).\n"
 	"TLS 1.3 only by default; --tls-min 1.2 also accepts TLS 1.2 for clients that lack 1.3\n"
 	"(TLS 1.2 allows client-initiated renegotiation attempts: see docs/tls.md).\n"
+	"--threads: threads serving requests; --syslog-*: also receive syslog (as 'brokersec intake').\n"
 	"SIGINT or SIGTERM stops it after running requests finish.\n";
+static const char usage_zh[] =
+	"用法: brokersec serve [--data 目錄] [--listen 127.0.0.1:8443] [--tls-cert 檔案 --tls-key 檔案]\n"
+	"                      [--tls-min 1.3|1.2] [--threads N] [--syslog-udp 位址:埠]\n"
+	"                      [--syslog-tcp 位址:埠] [--syslog-tls 位址:埠]\n"
+	"於 https://位址:埠/api/v1 提供 JSON API（埠 0 表示選用空閒之埠並顯示）。\n"
+	"未給 --tls-cert/--tls-key 時使用資料目錄之 tls/cert.pem 與 tls/key.pem\n"
+	"（缺少時自動產生 ECDSA P-256 自簽憑證）。\n"
+	"預設僅接受 TLS 1.3；--tls-min 1.2 也接受 TLS 1.2，供不支援 1.3 之用戶端使用\n"
+	"（TLS 1.2 允許用戶端發起重新協商之嘗試：見 docs/tls.md）。\n"
+	"--threads 處理請求之執行緒數；--syslog-* 同時接收 syslog（同 'brokersec intake'）。\n"
+	"收到 SIGINT 或 SIGTERM 時，待進行中之請求完成後停止。\n";
 
 struct intake_run {
 	struct bs_intake *in;
@@ -262,5 +274,6 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 	struct serve_opts o = { { NULL, "127.0.0.1:8443", NULL, NULL, 0 }, NULL, NULL, NULL };
 
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

@@ -14,7 +14,13 @@
 
 static const char usage_text[] =
 	"usage: brokersec status [--format table|json] [--as-of YYYY-MM-DD] [--id PREFIX] [--data DIR]\n"
-	"States: met, not_met, due, unknown, not_applicable, each with its reason.\n";
+	"States: met, not_met, due, unknown, not_applicable, each with its reason.\n"
+	"--as-of judges deadlines on that date; --id lists only the controls under that prefix.\n";
+static const char usage_zh[] =
+	"用法: brokersec status [--format table|json] [--as-of YYYY-MM-DD] [--id 前綴] [--data 目錄]\n"
+	"列出各控制項之狀態及其理由：符合（met）、不符合（not_met）、到期（due）、\n"
+	"未知（unknown）、不適用（not_applicable）。\n"
+	"--as-of 以指定日期判斷期限；--id 只列出該前綴下之控制項。\n";
 
 static void print_json(const struct bs_status *st, const char *prefix)
 {
@@ -158,5 +164,6 @@ int cmd_status(int argc, char **argv, struct bs_cli *cli)
 	struct status_opts o = { NULL, NULL, NULL, NULL, 0, 0 };
 
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }

@@ -34,8 +34,28 @@ static const char usage_text[] =
 	"       brokersec user token U --scope PERM[,PERM] [--days N]   issue an API token\n"
 	"       brokersec user roles                  the role x permission matrix (Markdown)\n"
 	"       brokersec user privileges             who may act on whom over the API (Markdown)\n"
+	"review checks every account and marks anomalies, recorded in the account-review register;\n"
+	"access sets the remote-access rule of an account or a role (networks, hours, sessions).\n"
 	"Roles: admin, security_officer, auditor, it_staff, employee (docs/roles.md).\n"
 	"A new account gets a one-time password (printed once) that must be changed at first sign-in.\n";
+static const char usage_zh[] =
+	"用法: brokersec user add --username 帳號 --role 角色 [--full-name 姓名] [--expires 日期]\n"
+	"                         [--temporary|--emergency] [--password-stdin]\n"
+	"      brokersec user list|review [--format table|json]\n"
+	"      brokersec user show 帳號 [--format table|json]\n"
+	"      brokersec user disable|enable|delete|unlock|reset 帳號\n"
+	"      brokersec user set-role 帳號 角色\n"
+	"      brokersec user access (帳號 | --role 角色) [--networks CIDR,...] [--hours 'mon-fri 08:00-18:00']\n"
+	"                         [--max-sessions N]\n"
+	"      brokersec user totp 帳號              核發 TOTP 金鑰（RFC 6238）\n"
+	"      brokersec user token 帳號 --scope 權限[,權限] [--days N]   核發 API 符記\n"
+	"      brokersec user roles                  角色與權限對照表（Markdown）\n"
+	"      brokersec user privileges             透過 API 誰可對誰操作（Markdown）\n"
+	"review 審查所有帳號並標示異常，結果記入帳號審核登記簿（account-review）；\n"
+	"access 設定帳號或角色之遠端存取規則（來源網段、時段、同時連線數）。\n"
+	"角色：admin（系統管理者）、security_officer（資安專責人員）、auditor（稽核，即稽核單位）、\n"
+	"it_staff（資訊人員）、employee（一般使用者）（docs/roles.md）。\n"
+	"新帳號取得一次性密碼（只顯示一次），首次登入時必須變更。\n";
 
 static void fmt_time(int64_t us, char out[BS_TIME_MAX])
 {
@@ -594,6 +614,7 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli)
 	struct user_opts o = { .kind = BS_KIND_PERSONAL, .max_sessions = -1, .days = 90 };
 
 	cli->usage = usage_text;
+	cli->usage_zh = usage_zh;
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }
 

@@ -5,9 +5,18 @@
  * thread-local message saying what went wrong, with which input and what to do. Callers
  * pass the callee's code up unchanged; only the CLI turns it into a stderr line and an
  * exit status, only the HTTP layer into a status code.
+ *
+ * Language: call sites write English formats; bs_error() looks the format up in the zh-TW
+ * table (error_zh.c) when the thread's message language is zh-TW, so that a message follows
+ * --lang without every call site knowing the language. The CLI sets the language once
+ * (cli.c), the HTTP server per request; other threads keep English (server logs).
  */
 #ifndef BS_CORE_ERROR_H
 #define BS_CORE_ERROR_H
+
+#include <stddef.h>
+
+#include "core/i18n.h"
 
 enum bs_err {
 	BS_OK = 0,
@@ -32,6 +41,23 @@ int bs_error(int code, const char *fmt, ...) BS_PRINTF(2, 3);
 const char *bs_error_message(void);
 
 void bs_error_clear(void);
+
+/* The language of the messages bs_error() sets on this thread from now on (English until set). */
+void bs_error_set_lang(enum bs_lang lang);
+enum bs_lang bs_error_lang(void);
+
+/* The zh-TW format for an English bs_error() format, or NULL when the table has none. */
+const char *bs_error_zh(const char *en_fmt);
+
+/* The table (error_zh.c): sorted by strcmp of .en, no duplicates, each .zh with exactly the
+ * printf conversions of its .en in the same order (tests/unit/test_error_zh.c holds it to
+ * this; tools/error-strings.sh fails on a key no call site uses any more). */
+struct bs_error_tr {
+	const char *en;
+	const char *zh;
+};
+extern const struct bs_error_tr bs_error_table[];
+extern const size_t bs_error_table_len;
 
 /* A stable lowercase name for a code: "not found", "invalid" ... */
 const char *bs_error_name(int code);

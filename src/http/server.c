@@ -4,6 +4,7 @@
  * the budget of all connections, then the handler runs (admit.c) and the reply goes out
  * (reply.c). The map of the files: http_int.h. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "catalog/catalog.h"
@@ -49,6 +51,7 @@ struct req {
 	char *body;
 	size_t len, cap, reserved, limit;
 	int too_large, over_budget;
+	enum bs_lang lang;              /* of this request's messages (request_lang) */
 };
 
 /* Each server thread keeps its own data-directory handle (its own SQLite connections):
@@ -197,6 +200,23 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 	return rq;
 }
 
+/* The language of a request's error messages: ?lang=, else the first tag of Accept-Language;
+ * English ("en", "en-US" ...) or else zh-TW. A request that names none keeps English, as the
+ * API answered before messages had a language (scripts may match them). */
+static enum bs_lang request_lang(struct MHD_Connection *conn)
+{
+	const char *l = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "lang");
+
+	if (!l || !*l)
+		l = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language");
+	if (!l)
+		return BS_LANG_EN;
+	l += strspn(l, " \t");
+	if (!*l)
+		return BS_LANG_EN;
+	return !strncasecmp(l, "en", 2) && !isalpha((unsigned char)l[2]) ? BS_LANG_EN : BS_LANG_ZH_TW;
+}
+
 /* The access handler's first call: the whole head is there, no byte of the body is read. */
 static enum MHD_Result on_head(struct bs_http *h, struct MHD_Connection *conn, struct req *rq, const char *url,
 			       const char *method, const char *version)
@@ -219,6 +239,9 @@ static enum MHD_Result on_head(struct bs_http *h, struct MHD_Connection *conn, s
 	c->session_id = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "__Host-bs_session");
 	rq->has_ctx = 1;
 	bs_error_clear();
+	/* per request, not per thread: a pool thread serves many connections in turn */
+	rq->lang = request_lang(conn);
+	bs_error_set_lang(rq->lang);
 
 	if (!bs_http_head_intact(conn, method, version, rq->raw_uri, rq->raw_uri_len) || rq->nul_escape) {
 		c->close = 1;
@@ -297,6 +320,7 @@ static enum MHD_Result on_end(struct bs_http *h, struct MHD_Connection *conn, st
 		c->body = rq->body;
 		c->body_len = rq->len;
 		bs_error_clear();
+		bs_error_set_lang(rq->lang);
 		bs_http_run(c, rq->route, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type"));
 		/* make sure nothing of this request leaks into the next one on this thread */
 		c->dd->actor = NULL;

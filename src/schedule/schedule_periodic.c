@@ -1,6 +1,7 @@
 /* schedule_periodic.c - the deadline engine's recurring duties: assessments and
  * reassessments, drills, plan and account reviews, training hours, backups and restore
  * tests, retention. Each period the text sets is beside the rule that uses it. */
+#include "registry/registry.h"
 #include "schedule/schedule_int.h"
 
 /* A2.3.1: assessment cycle per system category. */
@@ -338,6 +339,18 @@ static void hours_text(struct bs_buf *b, int64_t h)
 		bs_buf_printf(b, "%lld.%02lld", (long long)(h / 100), (long long)(h % 100));
 }
 
+/* A person's role as the person register labels it (資安專責人員), never the stored token. */
+static void role_label(const char *role, enum bs_lang lang, struct bs_buf *b)
+{
+	const struct bs_register *r = bs_register_find("person");
+	const struct bs_field *f = r ? bs_register_field(r, "role") : NULL;
+
+	if (f)
+		bs_field_value_label(f, role, lang, b);
+	else
+		bs_buf_puts(b, role);
+}
+
 void sched_rule_training(struct sched_ctx *c)
 {
 	int y;
@@ -352,9 +365,14 @@ void sched_rule_training(struct sched_ctx *c)
 		const char *kind_zh = kind ? "（僅計資通安全專業課程）" : "";
 		const char *kind_en = kind ? " of professional courses" : "";
 		char sj[40];
+		struct bs_buf role_zh = BS_BUF_INIT, role_en = BS_BUF_INIT;
 
 		if (req < 0)
 			continue;
+		role_label(str(p, "role"), BS_LANG_ZH_TW, &role_zh);
+		role_label(str(p, "role"), BS_LANG_EN, &role_en);
+		const char *rz = role_zh.ptr ? role_zh.ptr : "", *re = role_en.ptr ? role_en.ptr : "";
+		const char *nm = str(p, "name") ? str(p, "name") : "";
 		subj(sj, sizeof(sj), "person", id_of(p));
 		for (int year = y - 1; year <= y; year++) {
 			int32_t end = bs_days_from_civil(year, 12, 31);
@@ -371,22 +389,24 @@ void sched_rule_training(struct sched_ctx *c)
 			hours_text(&need, req);
 			if (year < y) {
 				int met = h >= req;
-				dz(&d, "%d 年「%s」(%s) 訓練 %s/%s 小時%s：%s", year, str(p, "name"), str(p, "role"), got.ptr,
+				dz(&d, "%d 年「%s」(%s) 訓練 %s/%s 小時%s：%s", year, nm, rz, got.ptr,
 				   need.ptr, kind_zh, met ? "符合" : "未達");
-				de(&d, "%d: '%s' (%s) trained %s/%s h%s: %s", year, str(p, "name"), str(p, "role"), got.ptr,
+				de(&d, "%d: '%s' (%s) trained %s/%s h%s: %s", year, nm, re, got.ptr,
 				   need.ptr, kind_en, met ? "met" : "not met");
 				emit(c, "training-year", "SR.4.5", sj, end, BS_DUTY_DEFECT, met ? FORCE_OK : FORCE_OVERDUE, &d);
 			} else {
 				int met = h >= req;
-				dz(&d, "%d 年「%s」(%s) 已訓練 %s/%s 小時%s%s", year, str(p, "name"), str(p, "role"), got.ptr,
+				dz(&d, "%d 年「%s」(%s) 已訓練 %s/%s 小時%s%s", year, nm, rz, got.ptr,
 				   need.ptr, kind_zh, met ? "，已達標" : "");
-				de(&d, "%d: '%s' (%s) trained %s/%s h%s so far%s", year, str(p, "name"), str(p, "role"), got.ptr,
+				de(&d, "%d: '%s' (%s) trained %s/%s h%s so far%s", year, nm, re, got.ptr,
 				   need.ptr, kind_en, met ? ", met" : "");
 				emit(c, "training-hours", "SR.4.5", sj, end, BS_DUTY_RECURRING, met ? FORCE_OK : BY_DATE, &d);
 			}
 			bs_buf_release(&got);
 			bs_buf_release(&need);
 		}
+		bs_buf_release(&role_zh);
+		bs_buf_release(&role_en);
 	}
 }
 

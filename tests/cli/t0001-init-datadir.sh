@@ -27,7 +27,7 @@ check "profile flag stored" [ "$(sqlite3 "$D/brokersec.db" "SELECT enabled FROM 
 
 before=$(ls -la --time-style=full-iso "$D" | md5sum)
 keybefore=$(md5sum < "$D/keys/signing.key")
-run "$BROKERSEC" init --data "$D" --org "別家" --internal-control no
+run "$BROKERSEC" --lang en init --data "$D" --org "別家" --internal-control no
 check "init on an existing dir refuses" [ "$rc" -eq 1 ]
 check "refusal says it exists" contains "$err" "exists already"
 check "existing dir untouched" [ "$(ls -la --time-style=full-iso "$D" | md5sum)" = "$before" ]
@@ -56,7 +56,7 @@ chmod 700 "$D"
 
 cp -r "$D" "$T/newer"
 sqlite3 "$T/newer/brokersec.db" 'PRAGMA user_version = 999'
-run "$BROKERSEC" status --data "$T/newer"
+run "$BROKERSEC" --lang en status --data "$T/newer"
 check "a newer schema is refused" [ "$rc" -eq 1 ]
 check "refusal names the version" contains "$err" "schema version 999"
 check "newer db left as it was" [ "$(sqlite3 "$T/newer/brokersec.db" 'PRAGMA user_version')" = 999 ]

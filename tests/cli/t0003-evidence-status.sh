@@ -17,29 +17,31 @@ check "no record after refusals" [ "$(sqlite3 "$D/brokersec.db" 'SELECT count(*)
 # Only regular files within the size limit: a link to a secret, a FIFO (must not hang), a sparse
 # file over the limit and a directory are refused without reading them.
 ln -s /etc/shadow "$T/shadow-link"
-run "$BROKERSEC" evidence add SR.4.5 --file "$T/shadow-link" --data "$D"
+run "$BROKERSEC" --lang en evidence add SR.4.5 --file "$T/shadow-link" --data "$D"
 check "a symlink is refused" [ "$rc" -eq 1 ]
 check "the refusal says it is a link" contains "$err" "'$T/shadow-link' is a symbolic link"
 mkfifo "$T/fifo"
-run timeout 10 "$BROKERSEC" evidence add SR.4.5 --file "$T/fifo" --data "$D"
+run timeout 10 "$BROKERSEC" --lang en evidence add SR.4.5 --file "$T/fifo" --data "$D"
 check "a FIFO is refused at once (no hang)" [ "$rc" -eq 1 ]
 check "the refusal names the FIFO" contains "$err" "'$T/fifo' is a FIFO"
 truncate -s 2G "$T/sparse.bin"
-run timeout 20 "$BROKERSEC" evidence add SR.4.5 --file "$T/sparse.bin" --data "$D"
+run timeout 20 "$BROKERSEC" --lang en evidence add SR.4.5 --file "$T/sparse.bin" --data "$D"
 check "a 2 GB sparse file is refused" [ "$rc" -eq 1 ]
 check "the refusal names the file, its size and the limit" \
 	contains "$err" "'$T/sparse.bin' is 2147483648 bytes (2048.0 MiB), more than the limit of 104857600 bytes (100 MiB)"
 truncate -s 104857601 "$T/over.bin"
-run "$BROKERSEC" evidence add SR.4.5 --file "$T/over.bin" --data "$D"
+run "$BROKERSEC" --lang en evidence add SR.4.5 --file "$T/over.bin" --data "$D"
 check "one byte over 100 MiB is refused" contains "$err" "more than the limit of 104857600 bytes"
 mkdir "$T/folder"
-run "$BROKERSEC" evidence add SR.4.5 --file "$T/folder" --data "$D"
+run "$BROKERSEC" --lang en evidence add SR.4.5 --file "$T/folder" --data "$D"
 check "a directory is refused" [ "$rc" -eq 1 ]
 check "the refusal says it is a directory" contains "$err" "'$T/folder' is a directory"
 check "no record after the refusals" [ "$(sqlite3 "$D/brokersec.db" 'SELECT count(*) FROM evidence')" = 0 ]
 check "nothing was copied" [ -z "$(ls -A "$D/evidence")" ]
-run "$BROKERSEC" evidence --help
+run "$BROKERSEC" evidence --help --lang en
 check "--help states the limit" contains "$out" "at most 100 MiB"
+run "$BROKERSEC" evidence --help
+check "--help states the limit in zh-TW (the default)" contains "$out" "最大 100 MiB"
 
 run "$BROKERSEC" evidence add SR.4.5 --file "$T/training.csv" --note "2026 年度訓練簽到" --data "$D"
 check "add succeeds" [ "$rc" -eq 0 ]

@@ -33,7 +33,7 @@ check "json has the state and no reviewer" [ "$(printf '%s' "$out" | python3 -c 
 check "SR.4.2 is not met by a file nobody reviewed" contains "$(st SR.4.2)" "unknown 佐證待審核"
 
 # --- the CLI review: the submitter is refused, the arguments are checked, nothing changes ---
-run "$BROKERSEC" evidence review 1 --accept --comment "我自己看過了" --data "$D"
+run "$BROKERSEC" --lang en evidence review 1 --accept --comment "我自己看過了" --data "$D"
 check "the submitter cannot review their own evidence" [ "$rc" -eq 1 ]
 check "the refusal names who and what" contains "$err" "'$ME' submitted evidence 1 and cannot review it"
 run "$BROKERSEC" evidence review 1 --accept --data "$D"
@@ -44,7 +44,7 @@ run "$BROKERSEC" evidence review 1 --comment x --data "$D"
 check "neither: usage error" [ "$rc" -eq 2 ]
 run "$BROKERSEC" evidence review abc --accept --comment x --data "$D"
 check "a bad id: usage error" [ "$rc" -eq 2 ]
-run "$BROKERSEC" evidence review 99 --accept --comment x --data "$D"
+run "$BROKERSEC" --lang en evidence review 99 --accept --comment x --data "$D"
 check "an unknown id is refused" [ "$rc" -eq 1 ]
 check "the refusal names the id" contains "$err" "no evidence 99"
 run "$BROKERSEC" evidence list --file x --data "$D"
@@ -98,7 +98,7 @@ check "a control and a record at once is 400" [ "$status" = 400 ]
 check "no record after the refusals" [ "$(db 'SELECT count(*) FROM evidence')" = 2 ]
 
 # --- evidence on a register record: the NDA to the person ---
-run "$BROKERSEC" evidence add --record person:1 --file "$T/nda.txt" --data "$D"
+run "$BROKERSEC" --lang en evidence add --record person:1 --file "$T/nda.txt" --data "$D"
 check "a record that does not exist is refused" [ "$rc" -eq 1 ]
 check "the refusal names it" contains "$err" "no person record 1"
 run "$BROKERSEC" evidence add --record person --file "$T/nda.txt" --data "$D"
@@ -120,7 +120,7 @@ check "GET /evidence lists states" [ "$(jpy '" ".join(e["state"] for e in b["evi
 
 # --- the CLI with an account of the same name: its role decides ---
 add_user "$ME" it_staff
-run "$BROKERSEC" evidence review 4 --accept --comment "ok" --data "$D"
+run "$BROKERSEC" --lang en evidence review 4 --accept --comment "ok" --data "$D"
 check "an OS user whose account is it_staff may not review" [ "$rc" -eq 1 ]
 check "the refusal names the role" contains "$err" "has the role it_staff"
 "$BROKERSEC" user set-role "$ME" auditor --data "$D" >/dev/null

@@ -15,10 +15,10 @@ run "$BROKERSEC" user add --data "$D" --username kim --role it_staff --full-name
 check "add prints a one-time password" contains "$out" "one-time password"
 pw=$(printf '%s\n' "$out" | sed -n 's/^one-time password.*: //p')
 check "generated password is 20 characters" test "${#pw}" = 20
-run "$BROKERSEC" user add --data "$D" --username kim --role it_staff
+run "$BROKERSEC" --lang en user add --data "$D" --username kim --role it_staff
 check "duplicate refused" test "$rc" = 1
 check "duplicate refused (2)" contains "$err" "exists already"
-run "$BROKERSEC" user add --data "$D" --username Bad/Name --role it_staff
+run "$BROKERSEC" --lang en user add --data "$D" --username Bad/Name --role it_staff
 check "bad username refused with the rule" test "$rc" = 1
 check "bad username refused with the rule (2)" contains "$err" "lower-case"
 run "$BROKERSEC" user add --data "$D" --username zed --role root
@@ -28,7 +28,7 @@ run "$BROKERSEC" user add --data "$D" --username tmp1 --role employee --temporar
 check "temporary needs --expires" test "$rc" = 2
 run "$BROKERSEC" user add --data "$D" --username tmp1 --role employee --temporary --expires 2099-01-01
 check "temporary with expiry" test "$rc" = 0
-printf 'password\n' | "$BROKERSEC" user add --data "$D" --username weak --role employee --password-stdin \
+printf 'password\n' | "$BROKERSEC" --lang en user add --data "$D" --username weak --role employee --password-stdin \
 	>"$T/o" 2>"$T/e"
 check "weak --password-stdin refused" test $? = 1
 check "weak --password-stdin refused (2)" grep -q "at least 12" "$T/e"
@@ -61,12 +61,12 @@ check "a deleted account is not unlocked" test "$rc" = 1
 check "a deleted account is not unlocked (2)" contains "$err" "cannot be unlocked"
 run "$BROKERSEC" user totp --data "$D" kim
 check "a deleted account gets no second factor" test "$rc" = 1
-run "$BROKERSEC" user set-role --data "$D" boss employee
+run "$BROKERSEC" --lang en user set-role --data "$D" boss employee
 check "the last active admin keeps its role" test "$rc" = 1
 check "the last active admin keeps its role (2)" contains "$err" "last active admin"
 run "$BROKERSEC" user disable --data "$D" boss
 check "the last active admin is not disabled" test "$rc" = 1
-run "$BROKERSEC" user show --data "$D" nobody
+run "$BROKERSEC" --lang en user show --data "$D" nobody
 check "unknown user: says so" test "$rc" = 1
 check "unknown user: says so (2)" contains "$err" "no account 'nobody'"
 

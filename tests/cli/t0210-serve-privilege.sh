@@ -166,7 +166,7 @@ jreq admin PATCH /users/adam '{"state":"disabled"}'
 check "API: the last admin cannot disable itself" test "$status" = 403
 req admin DELETE /users/adam
 check "API: the last admin cannot delete itself" test "$status" = 403
-run "$BROKERSEC" user set-role --data "$D" adam employee
+run "$BROKERSEC" --lang en user set-role --data "$D" adam employee
 check "CLI: the last active admin keeps its role" test "$rc" = 1
 check "CLI: ... and says why" contains "$err" "last active admin"
 run "$BROKERSEC" user disable --data "$D" adam

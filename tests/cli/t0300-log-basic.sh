@@ -10,10 +10,10 @@ check "the verification key is not kept in the data dir" sh -c "! grep -rqF '$(c
 run "$BROKERSEC" log append --type test.login --user alice --location host1 --outcome failure --message "bad password" --data "$D"
 check "append prints the sequence number" [ "$rc" -eq 0 ]
 check "append prints the sequence number" [ "$out" = "$(sqlite3 "$D/events.db" 'SELECT max(seq) FROM events')" ]
-run "$BROKERSEC" log append --type "Bad Type" --message x --data "$D"
+run "$BROKERSEC" --lang en log append --type "Bad Type" --message x --data "$D"
 check "append refuses a bad type" [ "$rc" -eq 1 ]
 check "append refuses a bad type (2)" contains "$err" "event type 'Bad Type' is not valid"
-run "$BROKERSEC" log append --type t.x --message x --data-json '[1]' --data "$D"
+run "$BROKERSEC" --lang en log append --type t.x --message x --data-json '[1]' --data "$D"
 check "append refuses data that is not a JSON object" [ "$rc" -eq 1 ]
 check "append refuses data that is not a JSON object (2)" contains "$err" "JSON object"
 run "$BROKERSEC" profile set cloud=yes --data "$D"
@@ -33,7 +33,7 @@ check "verify intact says so" contains "$out" "完整"
 run "$BROKERSEC" --lang en log status --data "$D"
 check "status shows the head and retention" contains "$out" "head"
 check "status shows the head and retention (2)" contains "$out" "retention: 183 days"
-run "$BROKERSEC" log retention 100 --data "$D"
+run "$BROKERSEC" --lang en log retention 100 --data "$D"
 check "retention below 183 days is refused" [ "$rc" -eq 1 ]
 check "retention below 183 days is refused (2)" contains "$err" "minimum of 183 days"
 run "$BROKERSEC" log retention 400 --data "$D"

@@ -17,7 +17,7 @@ check "init" [ "$rc" -eq 0 ]
 
 run "$BROKERSEC" intake --data "$T/d"
 check "no listener is a usage error" [ "$rc" -eq 2 ]
-run "$BROKERSEC" intake --data "$T/d" --syslog-tcp 127.0.0.1
+run "$BROKERSEC" --lang en intake --data "$T/d" --syslog-tcp 127.0.0.1
 check "address without port is refused" [ "$rc" -ne 0 ]
 check "message says what to give" contains "$err" "ADDR:PORT"
 

@@ -59,7 +59,7 @@ cat > "$T/expected.json" <<'JSON'
     "subject": "person:1",
     "due": "2024-12-31",
     "status": "ok",
-    "detail": "2024: '資安長' (security) trained 12/12 h of professional courses: met"
+    "detail": "2024: '資安長' (security staff) trained 12/12 h of professional courses: met"
   },
   {
     "duty": "training-year",
@@ -67,7 +67,7 @@ cat > "$T/expected.json" <<'JSON'
     "subject": "person:2",
     "due": "2024-12-31",
     "status": "overdue",
-    "detail": "2024: '工程師' (it) trained 2.5/3 h: not met"
+    "detail": "2024: '工程師' (IT staff) trained 2.5/3 h: not met"
   },
   {
     "duty": "assessment",
@@ -235,7 +235,7 @@ cat > "$T/expected.json" <<'JSON'
     "subject": "person:1",
     "due": "2025-12-31",
     "status": "ok",
-    "detail": "2025: '資安長' (security) trained 6/12 h of professional courses so far"
+    "detail": "2025: '資安長' (security staff) trained 6/12 h of professional courses so far"
   },
   {
     "duty": "training-hours",
@@ -243,7 +243,7 @@ cat > "$T/expected.json" <<'JSON'
     "subject": "person:2",
     "due": "2025-12-31",
     "status": "ok",
-    "detail": "2025: '工程師' (it) trained 0/3 h so far"
+    "detail": "2025: '工程師' (IT staff) trained 0/3 h so far"
   },
   {
     "duty": "restore-test",
@@ -280,8 +280,8 @@ check "due --as-of 2025-06-30 json is exactly the expected list" cmp -s "$T/expe
 # a year later: the year boundary turns 2025's shortfall into 'not met'
 run "$BROKERSEC" due --as-of 2026-01-01 --format json --lang en
 check "2025 training not met for person 1" contains "$out" \
-	"2025: '資安長' (security) trained 6/12 h of professional courses: not met"
-check "2026 progress starts at zero" contains "$out" "2026: '工程師' (it) trained 0/3 h so far"
+	"2025: '資安長' (security staff) trained 6/12 h of professional courses: not met"
+check "2026 progress starts at zero" contains "$out" "2026: '工程師' (IT staff) trained 0/3 h so far"
 
 # the window: --within 0 leaves only today as due_soon
 run "$BROKERSEC" due --as-of 2025-06-30 --within 0 --format json --lang en
@@ -303,7 +303,7 @@ check "ics lines are at most 75 octets" [ "$(printf '%s\n' "$out" | LC_ALL=C awk
 
 # status derives from the registers, with reasons
 run "$BROKERSEC" status --as-of 2025-06-30 --lang en --format json --id SR.4.5
-check "SR.4.5 not met: last year's hours" contains "$out" "2024: '工程師' (it) trained 2.5/3 h: not met"
+check "SR.4.5 not met: last year's hours" contains "$out" "2024: '工程師' (IT staff) trained 2.5/3 h: not met"
 check "SR.4.5 state" contains "$out" '"state": "not_met"'
 run "$BROKERSEC" status --as-of 2025-06-30 --lang en --format json --id A2.3.1.3
 check "A2.3.1.3 due: never assessed" contains "$out" '"state": "due"'

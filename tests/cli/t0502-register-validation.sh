@@ -17,7 +17,7 @@ check "json has defaults" contains "$out" '"core": false'
 # every field kind: the message names the register and the flag
 v() { # NAME NEEDLE CMD...
 	_n=$1; _needle=$2; shift 2
-	run "$BROKERSEC" "$@"
+	run "$BROKERSEC" --lang en "$@"
 	check "$_n: refused" [ "$rc" -ne 0 ]
 	check "$_n: message names it ($_needle)" contains "$err" "$_needle"
 }
@@ -51,12 +51,12 @@ check "update succeeds" [ "$rc" -eq 0 ]
 check "update shows the record" contains "$out" "王小明"
 run "$BROKERSEC" system update 2 --owner ""
 check "empty value clears an optional field" [ "$rc" -eq 0 ]
-run "$BROKERSEC" system update 2 --category ""
+run "$BROKERSEC" --lang en system update 2 --category ""
 check "a required field cannot be cleared" [ "$rc" -eq 1 ]
 check "a required field cannot be cleared (2)" check "it says so" contains "$err" "--category is required"
 run "$BROKERSEC" system archive 2
 check "archive succeeds" [ "$rc" -eq 0 ]
-run "$BROKERSEC" system update 2 --owner x
+run "$BROKERSEC" --lang en system update 2 --owner x
 check "archived records are kept as they were" contains "$err" "system 2 is archived"
 run "$BROKERSEC" system list --lang en
 check "list hides archived" [ "$(printf '%s\n' "$out" | grep -c 'HR')" -eq 0 ]
@@ -66,7 +66,7 @@ check "list --all shows it archived" contains "$out" '"archived": true'
 run "$BROKERSEC" system history 2 --format json
 check "history has four versions" [ "$(printf '%s' "$out" | grep -c '"version"')" -eq 4 ]
 check "history keeps the old values" contains "$out" '"category": 3'
-run "$BROKERSEC" system show 9
+run "$BROKERSEC" --lang en system show 9
 check "show of a missing id fails" [ "$rc" -eq 1 ]
 check "show of a missing id fails (2)" check "naming it" contains "$err" "no system with id 9"
 run "$BROKERSEC" system show abc

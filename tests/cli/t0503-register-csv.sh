@@ -44,7 +44,7 @@ name,role,hired
 李,it
 CSV
 before=$(sqlite3 "$A/brokersec.db" "SELECT count(*) FROM reg_record WHERE register = 'person'")
-run "$BROKERSEC" person import "$T/bad.csv" --data "$A"
+run "$BROKERSEC" --lang en person import "$T/bad.csv" --data "$A"
 check "malformed csv fails" [ "$rc" -eq 1 ]
 check "line 3 named" contains "$err" "bad.csv:3: column 'role': 'boss' is not allowed"
 check "line 4 named" contains "$err" "bad.csv:4: column 'hired': '2021-02-29' is not a date"
@@ -53,10 +53,10 @@ check "summary says nothing imported" contains "$err" "nothing was imported"
 check "the good line 2 was not imported either" \
 	[ "$(sqlite3 "$A/brokersec.db" "SELECT count(*) FROM reg_record WHERE register = 'person'")" = "$before" ]
 printf 'name,role\n"open,it\n' > "$T/quote.csv"
-run "$BROKERSEC" person import "$T/quote.csv" --data "$A"
+run "$BROKERSEC" --lang en person import "$T/quote.csv" --data "$A"
 check "broken quoting named by line" contains "$err" "quote.csv:2: a quoted cell is not closed"
 printf 'person,date,hours,course\n99,2025-01-01,1,c\n' > "$T/ref.csv"
-run "$BROKERSEC" training import "$T/ref.csv" --data "$A"
+run "$BROKERSEC" --lang en training import "$T/ref.csv" --data "$A"
 check "a ref to a missing person is refused" contains "$err" "ref.csv:2: column 'person': no person 99"
 : > "$T/empty.csv"
 run "$BROKERSEC" person import "$T/empty.csv" --data "$A"
@@ -64,7 +64,7 @@ check "an empty file is refused" contains "$err" "empty.csv:1: the file is empty
 
 # A row of 64 cells ending with a comma at the end of the file: a clear error, not a crash.
 { printf 'name,role\n'; i=0; while [ $i -lt 64 ]; do printf 'x,'; i=$((i + 1)); done; } > "$T/wide.csv"
-run "$BROKERSEC" person import "$T/wide.csv" --data "$A"
+run "$BROKERSEC" --lang en person import "$T/wide.csv" --data "$A"
 check "64 cells and a comma are refused" [ "$rc" -eq 1 ]
 check "the refusal names the line" contains "$err" "wide.csv:2: more than 64 cells"
 

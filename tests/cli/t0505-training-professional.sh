@@ -18,7 +18,7 @@ b training add --person 2 --date 2025-05-01 --hours 3 --course 資安通識 --ki
 due_json "$T/d.json" --as-of 2026-02-01
 duties "$T/d.json" > "$T/d.txt"
 check "9 h professional + 3 h general: the security officer's 2025 is not met" \
-	grep -q "^training-year person:1 overdue 2025: '資安專責' (security) trained 9/12 h of professional courses: not met" \
+	grep -q "^training-year person:1 overdue 2025: '資安專責' (security staff) trained 9/12 h of professional courses: not met" \
 	"$T/d.txt"
 check "the IT staff's general course counts (3/3)" ! grep -q "^training-year person:2 overdue" "$T/d.txt"
 status_json "$T/s.json" --as-of 2026-02-01

@@ -6,7 +6,7 @@ D="$T/data"
 "$BROKERSEC" init --data "$D" --org "測試保險經紀人" --internal-control yes >/dev/null 2>&1
 
 scan_fixture weak-auth
-run "$BROKERSEC" scan --waive linux.pam.lockout-threshold --host hardened --justification "legacy app" \
+run "$BROKERSEC" --lang en scan --waive linux.pam.lockout-threshold --host hardened --justification "legacy app" \
 	--approver "資安長" --expires 2020-01-01 --data "$D"
 check "waiver in the past is refused" [ "$rc" -eq 1 ]
 check "refusal says why" contains "$err" "in the past"

@@ -27,7 +27,7 @@ state() { db "SELECT (SELECT count(*) FROM assessment_scope) || '/' || (SELECT c
 refused() {
 	_n=$1; _needle=$2; shift 2
 	_before=$(state)
-	run "$BROKERSEC" "$@"
+	run "$BROKERSEC" --lang en "$@"
 	check "$_n: refused" [ "$rc" -ne 0 ]
 	check "$_n: says why ($_needle)" contains "$err" "$_needle"
 	check "$_n: nothing changed" [ "$(state)" = "$_before" ]
@@ -182,7 +182,7 @@ check "list" contains "$out" "2026 年度資訊安全評估"
 echo "signed report" >"$T/report.pdf"
 run "$BROKERSEC" evidence add --record assessment:1 --file "$T/report.pdf"
 check "evidence on assessment:1" [ "$rc" -eq 0 ]
-run "$BROKERSEC" evidence add --record assessment:9 --file "$T/report.pdf"
+run "$BROKERSEC" --lang en evidence add --record assessment:9 --file "$T/report.pdf"
 check "evidence on a missing assessment refused" contains "$err" "assessment 9 does not exist"
 
 # every change was an event, in order

@@ -24,9 +24,9 @@ b system add --name 網路投保 --category 1 --owner 資訊部
 b system add --name 保單行政 --category 2 --owner 業務部
 
 # --- a past assessment (before brokersec) keeps driving the cycle ---
-run "$BROKERSEC" assessment record --system 1 --date 2099-01-01 --assessor 甲資安公司
+run "$BROKERSEC" --lang en assessment record --system 1 --date 2099-01-01 --assessor 甲資安公司
 check "future date refused" contains "$err" "is in the future"
-run "$BROKERSEC" assessment record --system 9 --date 2025-03-01 --assessor 甲資安公司
+run "$BROKERSEC" --lang en assessment record --system 9 --date 2025-03-01 --assessor 甲資安公司
 check "unknown system refused" contains "$err" "system 9 does not exist"
 run "$BROKERSEC" assessment record --system 1 --date 2025-03-01 --assessor 甲資安公司 --report "R-2025-01"
 check "recorded" [ "$rc" -eq 0 ]

@@ -76,7 +76,7 @@ check "-o does not apply to verify" [ "$rc" -eq 2 ]
 check "nothing of the above was recorded as issued" [ "$(issued)" = "$n0" ]
 
 # kept five years: purge refuses now, and the database refuses a change
-run bs report purge "$A"
+run bs --lang en report purge "$A"
 check "purge within five years: exit 1" [ "$rc" -eq 1 ]
 check "purge names the date" contains "$err" "kept until 20"
 run bs report verify "$T/r.html"
