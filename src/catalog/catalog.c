@@ -176,7 +176,7 @@ static void parse_how(struct parse *p, yaml_node_t *n, struct bs_control *c)
 	}
 }
 
-static void control_release(struct bs_control *c)
+void bs_control_release(struct bs_control *c)
 {
 	free(c->id);
 	free(c->parent_id);
@@ -293,7 +293,7 @@ static void parse_entry(struct parse *p, yaml_node_t *n, const char *part)
 	else
 		bs_yamldoc_text(p->y, text, "text", &c.text);
 	if (p->y->problems != bad) {
-		control_release(&c);
+		bs_control_release(&c);
 		return;
 	}
 	if (p->cat->n == p->cat->cap) {
@@ -513,7 +513,7 @@ int bs_catalog_link(struct bs_catalog *cat, struct bs_buf *errors)
 void bs_catalog_release(struct bs_catalog *cat)
 {
 	for (size_t i = 0; i < cat->n; i++)
-		control_release(&cat->v[i]);
+		bs_control_release(&cat->v[i]);
 	free(cat->v);
 	memset(cat, 0, sizeof(*cat));
 }

@@ -76,6 +76,8 @@ int bs_catalog_parse(struct bs_catalog *cat, const char *file, const char *data,
 /* Links parents and checks cross-entry rules; appends problems to errors; returns count. */
 int bs_catalog_link(struct bs_catalog *cat, struct bs_buf *errors);
 void bs_catalog_release(struct bs_catalog *cat);
+/* Frees what one entry owns (bs_catalog_release does it for every entry). */
+void bs_control_release(struct bs_control *c);
 
 const struct bs_control *bs_catalog_find(const struct bs_catalog *cat, const char *id);
 /* 1 when c's id equals prefix or starts with prefix followed by '.'; "A2.5" selects A2.5.*

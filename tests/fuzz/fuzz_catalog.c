@@ -42,29 +42,6 @@ static void check_entries(const struct bs_catalog *cat, size_t from)
 	}
 }
 
-/* What bs_catalog_release frees of one entry. */
-static void release_entry(struct bs_control *c)
-{
-	free(c->id);
-	free(c->parent_id);
-	free(c->title.zh);
-	free(c->title.en);
-	free(c->text.zh);
-	free(c->text.en);
-	for (size_t i = 0; i < c->nhow; i++)
-		free(c->how[i].ref);
-	free(c->how);
-	free(c->period);
-	for (size_t i = 0; i < c->nsame_as; i++)
-		free(c->same_as[i]);
-	free(c->same_as);
-	for (size_t i = 0; i < c->nimpl; i++)
-		free(c->impl_ids[i]);
-	free(c->impl_ids);
-	free(c->linked);
-	free(c->implemented_by);
-}
-
 static int parse(struct bs_catalog *cat, const char *name, const char *data, size_t len, struct bs_buf *errors)
 {
 	size_t before = errors->len;
@@ -121,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(cat.v[i].implemented_by);
 	}
 	for (size_t i = bi->n; i < cat.n; i++)
-		release_entry(&cat.v[i]);
+		bs_control_release(&cat.v[i]);
 	free(cat.v);
 
 	bs_buf_release(&errors);
