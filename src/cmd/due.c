@@ -91,8 +91,7 @@ static int due_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 	if (argc)
 		return bs_cli_usage_error(cli, BS_T(cli->lang, "多餘的參數 '%s'", "unexpected argument '%s'"), argv[0]);
 	if (o->status && bs_duty_status_mask(o->status, &o->status_mask) < 0)
-		return bs_cli_usage_error(cli, BS_T(cli->lang, "--status '%s'：請用 overdue、due_soon、ok（以逗號分隔）：%s",
-						    "--status '%s': %s"), o->status, bs_error_message());
+		return bs_cli_usage_error(cli, "--status: %s", bs_error_message());
 	if (o->as_of) {
 		if (bs_date_parse(o->as_of, &o->day) < 0)
 			return bs_cli_usage_error(cli, BS_T(cli->lang, "--as-of '%s' 不是日期：請寫 YYYY-MM-DD",

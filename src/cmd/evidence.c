@@ -138,12 +138,15 @@ static int check_review(struct bs_cli *cli, struct evidence_opts *o)
 	errno = 0;
 	o->review_id = strtoll(o->id, &end, 10);
 	if (errno || *end || o->review_id <= 0)
-		return bs_cli_usage_error(cli, "evidence ID '%s' is not a positive number", o->id);
+		return bs_cli_usage_error(cli, BS_T(cli->lang, "佐證編號 '%s' 不是正整數", "evidence ID '%s' is not a positive number"),
+					  o->id);
 	if (o->accept == o->reject)
-		return bs_cli_usage_error(cli, "review needs exactly one of --accept and --reject");
+		return bs_cli_usage_error(cli, BS_T(cli->lang, "review 需要 --accept 或 --reject 其中之一",
+						       "review needs exactly one of --accept and --reject"));
 	if (!o->comment || !*o->comment)
-		return bs_cli_usage_error(cli, "review needs --comment TEXT: why the evidence is %s",
-					  o->accept ? "accepted" : "rejected");
+		return bs_cli_usage_error(cli, BS_T(cli->lang, "review 需要 --comment 說明：%s此佐證的理由",
+						       "review needs --comment TEXT: why the evidence is %s"),
+					  o->accept ? BS_T(cli->lang, "採認", "accepted") : BS_T(cli->lang, "退回", "rejected"));
 	return -1;
 }
 

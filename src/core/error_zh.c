@@ -161,6 +161,8 @@ const struct bs_error_tr bs_error_table[] = {
 	  "--syslog-tls 需要憑證與金鑰：請給 --tls-cert 與 --tls-key" },
 	{ "--test-fast-kdf makes a test data directory with weak password hashing: only the test suite may (%s=1 in the environment); never use it for real accounts",
 	  "--test-fast-kdf 會建立以弱密碼雜湊的測試用資料目錄：只有測試套件可以使用（環境變數 %s=1）；切勿用於真實帳號" },
+	{ "--title is required (1-200 bytes): e.g. \"2026 年度資訊安全評估\"",
+	  "需要 --title 評估名稱（1 至 200 位元組），例如 \"2026 年度資訊安全評估\"" },
 	{ "--tls-client-ca and --tls-client-fingerprint need --syslog-tls ADDR:PORT",
 	  "--tls-client-ca 與 --tls-client-fingerprint 需要 --syslog-tls 位址:埠" },
 	{ "--to %s is before --from %s",
