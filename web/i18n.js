@@ -71,6 +71,15 @@ const S = {
   yes: ['是', 'yes'], no: ['否', 'no'],
 };
 
+// A page's own strings, added by its module when it loads (same shape as S): each page keeps
+// its words beside its code; a key already taken is a mistake, thrown at load.
+export function addStrings(table) {
+  for (const [k, v] of Object.entries(table)) {
+    if (k in S) throw new Error('i18n: the key ' + k + ' is taken');
+    S[k] = v;
+  }
+}
+
 export function lang() {
   return localStorage.getItem(KEY) === 'en' ? 'en' : 'zh-TW';
 }
