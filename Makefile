@@ -72,7 +72,14 @@ $(BUILD)/gen/policies_data.c: $(POLICIES) $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed bs_embed_policies $@ $(POLICIES)
 
-$(BUILD)/gen/web_data.c: $(WEB) $(BUILD)/tools/embed
+# The list of web/'s files, rewritten only when a file is added or removed: a new file can be
+# older than the last web_data.c (a checkout, an editor's copy), so its time alone would not
+# make the embedding again.
+$(BUILD)/gen/web.list: FORCE
+	@mkdir -p $(@D)
+	@echo $(WEB) > $@.tmp; if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/gen/web_data.c: $(WEB) $(BUILD)/gen/web.list $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed bs_embed_web $@ $(WEB)
 
@@ -153,8 +160,9 @@ asan: deps js-deps ui-deps
 		$(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
 
-# Lint: banned functions, no include cycle between modules, no stale row in the zh-TW table of
-# error messages (coverage printed), and every public header compiles on its own (without
+# Lint: banned functions, no include cycle between modules, every bs_error() format translated
+# to zh-TW with the same printf conversions and no stale row (tools/error-strings.sh; coverage
+# printed), and every public header compiles on its own (without
 # banned.h, whose system headers would hide a missing #include).
 lint: $(BUILD)/gen/catalog_data.c banned-check
 	@tools/check-layers.sh

@@ -28,7 +28,7 @@ export function s(tag, attrs, ...kids) {
 // The page's content: replaced whole, focus moved to its heading for screen readers and keys.
 export function show(...kids) {
   const main = document.getElementById('main');
-  main.replaceChildren(...kids.flat());
+  main.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
   const h1 = main.querySelector('h1');
   if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus(); }
 }

@@ -3,6 +3,7 @@
 const KEY = 'bs.lang';
 const S = {
   lang_switch: ['English', '中文'],
+  roc_years: ['民國紀年', 'ROC years'],
   signin: ['登入', 'Sign in'],
   signout: ['登出', 'Sign out'],
   username: ['帳號', 'Username'],
@@ -59,8 +60,6 @@ const S = {
   role: ['角色', 'Role'], full_name: ['姓名', 'Full name'], totp: ['雙因子驗證', 'Two-factor'],
   on: ['已啟用', 'on'], off: ['未啟用', 'off'],
   training: ['我的教育訓練', 'My training'],
-  training_none: ['教育訓練紀錄尚未連結至個人帳號：請向資安專責人員查詢您的受訓紀錄。',
-    'Training records are not yet linked to accounts: ask the security officer for yours.'],
   totp_why_opt: ['於驗證器 App 加入金鑰，登入時再輸入其顯示之六位數字，可保護您的帳號。',
     'Add the key to an authenticator app and enter the six digits it shows at each sign-in: it protects your account.'],
   not_allowed: ['您的角色無權檢視此頁', 'Your role may not see this page'],

@@ -4,7 +4,17 @@
 // event log's state and alert (GET /events/status, for the roles that may read it).
 import { api, ApiError } from './api.js';
 import { h, s, show } from './dom.js';
-import { t, pick, lang } from './i18n.js';
+import { t, pick, lang, addStrings } from './i18n.js';
+import { day, when } from './fmt.js';
+import { latestScansPanel } from './page-scans.js';
+
+addStrings({
+  db_findings: ['未結案之評估發現事項', 'Open assessment findings'],
+  db_all_n: ['全部 {n} 項', 'all {n}'],
+  db_fd_overdue: ['已逾改善期限', 'past their due date'],
+  db_fd_none: ['無未結案之發現事項', 'No open findings'],
+  db_sev_critical: ['嚴重', 'critical'], db_sev_high: ['高', 'high'], db_sev_medium: ['中', 'medium'], db_sev_low: ['低', 'low'],
+});
 
 const STATES = ['met', 'due', 'not_met', 'unknown', 'not_applicable'];
 
@@ -56,16 +66,15 @@ function table(groups) {
       STATES.map((k) => h('td', { class: 'n' }, String(g.counts[k] || 0)))))));
 }
 
-function days(from, to) {
-  return Math.round((Date.parse(to + 'T00:00:00Z') - Date.parse(from + 'T00:00:00Z')) / 86400000);
-}
-
-function dueList(title, id, items) {
+// One kind of deadline: its count, the soonest few, and the whole list a page at a time.
+function dueList(title, id, part, query) {
+  const more = part.count > part.first.length;
   return h('section', { class: 'card', 'aria-labelledby': id },
-    h('h2', { id }, title, ' ', h('span', { class: 'count' }, String(items.length))),
-    items.length ? h('ul', { class: 'due' }, items.map((d) => h('li', {},
-      h('strong', {}, d.due), ' ', h('span', { class: 'src' }, d.source), ' ', d.detail || d.duty)))
-      : h('p', {}, t('none')));
+    h('h2', { id }, title, ' ', h('span', { class: 'count' }, String(part.count))),
+    part.count ? h('ul', { class: 'due' }, part.first.map((d) => h('li', {},
+      h('strong', {}, day(d.due)), ' ', h('span', { class: 'src' }, d.source), ' ', d.detail || d.duty)))
+      : h('p', {}, t('none')),
+    more ? h('p', {}, h('a', { href: '#/due?' + query }, t('db_all_n', { n: part.count }))) : null);
 }
 
 async function eventLog() {
@@ -81,22 +90,39 @@ async function eventLog() {
     h('h2', { id: 'ev-h' }, t('eventlog')),
     h('dl', {},
       h('dt', {}, t('events')), h('dd', {}, String(st.events)),
-      h('dt', {}, t('checkpoint')), h('dd', {}, st.checkpoint ? st.checkpoint.time : t('none')),
+      h('dt', {}, t('checkpoint')), h('dd', {}, st.checkpoint ? when(st.checkpoint.time) : t('none')),
       h('dt', {}, t('alert')), h('dd', { class: alert ? 'bad' : '' }, alert || t('no_alert'))));
 }
 
+// Open findings by severity (a bar per severity, the same numbers as text), how many are past
+// their due date, and the most urgent ones with a link to their assessment.
+async function findings() {
+  const f = await api('GET', '/assessment-findings/open');
+  const sev = ['critical', 'high', 'medium', 'low'];
+  const max = Math.max(1, ...sev.map((k) => f.by_severity[k] || 0));
+  return h('section', { class: 'card', 'aria-labelledby': 'fd-h' },
+    h('h2', { id: 'fd-h' }, t('db_findings'), ' ', h('span', { class: 'count' }, String(f.open))),
+    f.open ? [
+      h('ul', { class: 'sevbars' }, sev.map((k) => h('li', {},
+        h('span', { class: 'sevname' }, t('db_sev_' + k)),
+        h('span', { class: 'sevbar sev-' + k, 'data-w': String(Math.round((f.by_severity[k] || 0) / max * 10)) }),
+        h('span', { class: 'n' }, String(f.by_severity[k] || 0))))),
+      f.overdue ? h('p', { class: 'bad' }, String(f.overdue), ' ', t('db_fd_overdue')) : null,
+      h('ul', { class: 'due' }, f.first.map((x) => h('li', {},
+        h('strong', {}, day(x.due)), ' ', h('span', { class: 'src' }, x.control), ' ',
+        h('a', { href: '#/assessments/' + x.assessment }, x.title), ' (', t('db_sev_' + x.severity), ')')))]
+      : h('p', {}, t('db_fd_none')));
+}
+
 export async function dashboardPage() {
-  const [status, due, ev] = await Promise.all([api('GET', '/status'), api('GET', '/due?lang=' + lang()), eventLog()]);
+  // the summaries: a few kB whatever the size of the registers (GET /status and /due grow
+  // with every person and system)
+  const [status, due, ev, fd] = await Promise.all([api('GET', '/status?view=summary'),
+    api('GET', '/due/summary?lang=' + lang()), eventLog(), findings()]);
   const today = status.as_of;
-  // overdue: as the API says; due: still open and within 30 / 90 days (a met duty's date in
-  // the past, such as the start of the retained log, is neither)
-  const overdue = due.filter((d) => d.status === 'overdue');
-  const soon = due.filter((d) => d.status !== 'overdue' && days(today, d.due) >= 0);
-  const in30 = soon.filter((d) => days(today, d.due) <= 30);
-  const in90 = soon.filter((d) => days(today, d.due) > 30 && days(today, d.due) <= 90);
   show(
     h('h1', {}, t('dashboard')),
-    h('p', {}, status.org, ' · ', t('as_of'), ' ', today),
+    h('p', {}, status.org, ' · ', t('as_of'), ' ', day(today)),
     h('ul', { class: 'totals' }, STATES.map((k) => h('li', { class: 'st-' + k + '-t' },
       h('span', { class: 'big' }, String(status.totals[k] || 0)), ' ', t(k)))),
     h('section', { class: 'card wide', 'aria-labelledby': 'cmp-h' },
@@ -104,6 +130,17 @@ export async function dashboardPage() {
       h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'cmp-h' }, chart(status.groups)),
       h('details', {}, h('summary', {}, t('chart_title')), table(status.groups))),
     h('div', { class: 'cards' },
-      dueList(t('overdue'), 'od-h', overdue), dueList(t('due30'), 'd30-h', in30), dueList(t('due90'), 'd90-h', in90),
-      ev));
+      dueList(t('overdue'), 'od-h', due.overdue, 'status=overdue'),
+      dueList(t('due30'), 'd30-h', due.within_30, 'within=30&status=due_soon'),
+      dueList(t('due90'), 'd90-h', due.within_90, 'within=90&status=due_soon'),
+      fd, ev));
+  await scansPanel();
+}
+
+// 最近掃描 (page-scans.js builds it, its strings live there): the last saved scan per host,
+// added to the cards once read; section #sc-panel, heading #sc-h.
+async function scansPanel() {
+  const cards = document.querySelector('#main .cards');
+  const panel = await latestScansPanel();
+  if (cards && cards.isConnected) cards.append(panel);
 }

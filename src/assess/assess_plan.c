@@ -92,12 +92,19 @@ int as_assessor_qualified(const json_t *a)
 	if (kind && !strcmp(kind, "tool"))
 		return 0;
 	bs_buf_init(&miss);
+	/* the parts of the message in the reader's language, like the message itself (core/error.h) */
+	enum bs_lang l = bs_error_lang();
+	const char *sep = BS_T(l, "、", ", ");
 	if (!(json_is_number(hours) && json_number_value(hours) > 0) && !nonempty(cert))
-		bs_buf_puts(&miss, "training hours or a certificate (--training-hours / --certificate, 柒二(一))");
+		bs_buf_puts(&miss, BS_T(l, "訓練時數或證照（--training-hours / --certificate，柒二(一)）",
+					"training hours or a certificate (--training-hours / --certificate, 柒二(一))"));
 	if (!nonempty(fin))
-		bs_buf_printf(&miss, "%sfinancial-domain experience (--financial-experience, 柒二(二))", miss.len ? ", " : "");
+		bs_buf_printf(&miss, "%s%s", miss.len ? sep : "",
+			      BS_T(l, "金融領域經驗（--financial-experience，柒二(二)）",
+				   "financial-domain experience (--financial-experience, 柒二(二))"));
 	if (!json_is_string(json_object_get(a, "nda_signed")))
-		bs_buf_printf(&miss, "%sa signed NDA (--nda-signed DATE, 柒三)", miss.len ? ", " : "");
+		bs_buf_printf(&miss, "%s%s", miss.len ? sep : "",
+			      BS_T(l, "已簽署之保密協議（--nda-signed 日期，柒三）", "a signed NDA (--nda-signed DATE, 柒三)"));
 	if (miss.len)
 		err = bs_error(BS_EINVALID, "assessor %lld (%s) is not qualified: missing %s; add them with "
 			       "`brokersec assessor update %lld ...`", (long long)json_integer_value(json_object_get(a, "id")),
@@ -178,6 +185,16 @@ static int check_independence(struct bs_store *s, int64_t id, const json_t *sys,
 
 /* ---- scope (肆二) ---- */
 
+/* A system category as a message says it: the text's 第二類 in zh-TW, the number in English. */
+static const char *category_word(int cat)
+{
+	static const char *const zh[] = { "第一類", "第二類", "第三類" }, *const en[] = { "1", "2", "3" };
+
+	if (cat < 1 || cat > 3)
+		return "?";
+	return BS_T(bs_error_lang(), zh[cat - 1], en[cat - 1]);
+}
+
 int bs_assess_scope_set(struct bs_datadir *dd, int64_t id, int64_t system, unsigned areas, const char *reason)
 {
 	json_t *sys = NULL;
@@ -202,14 +219,14 @@ int bs_assess_scope_set(struct bs_datadir *dd, int64_t id, int64_t system, unsig
 		areas = BS_ASSESS_AREAS_ALL;
 		reason = NULL;
 	} else if (!areas) {
-		err = bs_error(BS_EINVALID, "system %lld (%s) is category %d: choose its areas with --areas (肆二: "
+		err = bs_error(BS_EINVALID, "system %lld (%s) is category %s: choose its areas with --areas (肆二: "
 			       "依系統特性選擇必要之評估作業項目), e.g. --areas 3,5,6 --reason \"...\"",
-			       (long long)system, json_string_value(json_object_get(sys, "name")), cat);
+			       (long long)system, json_string_value(json_object_get(sys, "name")), category_word(cat));
 		goto done;
 	} else if (!nonempty(reason)) {
-		err = bs_error(BS_EINVALID, "system %lld (%s) is category %d: --reason is required to record why these "
+		err = bs_error(BS_EINVALID, "system %lld (%s) is category %s: --reason is required to record why these "
 			       "areas were chosen for the system's nature (Annex 2 肆二)",
-			       (long long)system, json_string_value(json_object_get(sys, "name")), cat);
+			       (long long)system, json_string_value(json_object_get(sys, "name")), category_word(cat));
 		goto done;
 	} else if (strlen(reason) > 2000) {
 		err = bs_error(BS_EINVALID, "--reason is longer than 2000 bytes");
@@ -323,11 +340,14 @@ int bs_assess_sample_add(struct bs_datadir *dd, int64_t id, int64_t system, cons
 		int64_t ch = 0;
 		if ((err = as_record(dd->store, "device", devices[k], &d)) < 0)
 			break;
-		if (json_integer_value(json_object_get(d, "system")) != system)
-			err = bs_error(BS_EINVALID, "device %lld (%s) is not a device of system %lld: its system is %s; "
-				       "sample only the system's own devices (參二)", (long long)devices[k],
-				       json_string_value(json_object_get(d, "asset_tag")), (long long)system,
-				       json_is_integer(json_object_get(d, "system")) ? "another one" : "not recorded");
+		if (json_integer_value(json_object_get(d, "system")) != system && json_is_integer(json_object_get(d, "system")))
+			err = bs_error(BS_EINVALID, "device %lld (%s) is not a device of system %lld: its system is another "
+				       "one; sample only the system's own devices (參二)", (long long)devices[k],
+				       json_string_value(json_object_get(d, "asset_tag")), (long long)system);
+		else if (json_integer_value(json_object_get(d, "system")) != system)
+			err = bs_error(BS_EINVALID, "device %lld (%s) is not a device of system %lld: its system is not "
+				       "recorded; sample only the system's own devices (參二)", (long long)devices[k],
+				       json_string_value(json_object_get(d, "asset_tag")), (long long)system);
 		else if ((err = as_exec(dd->store, "cannot save the sample", &ch,
 					"INSERT OR IGNORE INTO assessment_sample (assessment_id, system_id, device_id) VALUES (?1, ?2, ?3)",
 					"iii", id, system, devices[k])) == 0 && ch)

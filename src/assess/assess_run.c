@@ -27,10 +27,10 @@ int bs_assess_run(struct bs_datadir *dd, int64_t id, size_t *from_scans)
 			    "SELECT count(*) FROM assessment_assessor WHERE assessment_id = ?1 AND ?2", id, 1)) < 0)
 		goto done;
 	if (!systems || !assessors) {
-		err = bs_error(BS_ECONFLICT, "assessment %lld has %s: add %s before `assessment run`", (long long)id,
-			       !systems ? "no system in scope" : "no assessor",
-			       !systems ? "one with `assessment scope ID --system N`"
-					: "one with `assessment assessor ID --assessor N` (Annex 2 柒)");
+		err = !systems ? bs_error(BS_ECONFLICT, "assessment %lld has no system in scope: add one with "
+					  "`assessment scope ID --system N` before `assessment run`", (long long)id)
+			       : bs_error(BS_ECONFLICT, "assessment %lld has no assessor: add one with `assessment "
+					  "assessor ID --assessor N` (Annex 2 柒) before `assessment run`", (long long)id);
 		goto done;
 	}
 	if ((err = as_exec(dd->store, "cannot start the assessment", NULL,

@@ -79,7 +79,7 @@ int bs_eventlog_alert_clear(struct bs_datadir *dd)
 	}
 	if ((err = bs_audit(dd, "eventlog.alert.clear", "success", NULL, "cleared the event log alert: %s", text)) == 0 &&
 	    unlink(path) != 0)
-		err = bs_error(BS_ERR, "cannot remove '%s': %s", path, strerror(errno));
+		err = bs_error(BS_ERR, "cannot remove '%s': %s", path, bs_strerror(errno));
 	free(path);
 	return err;
 }

@@ -82,6 +82,7 @@ enum bs_account_op {
 	BS_OP_ACCESS,  /* users.write: the account's own remote-access rule */
 	BS_OP_RESET,   /* users.reset: issue a one-time reset token */
 	BS_OP_UNLOCK,  /* users.reset */
+	BS_OP_TOKEN_REVOKE, /* tokens.manage: revoke an API token of another account */
 	BS_OP_COUNT
 };
 
@@ -377,8 +378,38 @@ int bs_session_count(struct bs_store *s, int64_t account_id);
 /* ---- API tokens ---- */
 
 /* Creates a token for username with the given permissions (comma-separated names, each
- * held by the account's role), valid days (1..365). token gets "bst_" + 64 hex + NUL. */
+ * held by the account's role; never `training.self`, a person's own), valid days (1..365).
+ * token gets "bst_" + 64 hex + NUL. Audited token.create. */
 int bs_token_create(struct bs_datadir *dd, const char *username, const char *scopes, int days, char token[69]);
+/* The same, and *id gets the new token's id (bs_token_list, bs_token_revoke). */
+int bs_token_issue(struct bs_datadir *dd, const char *username, const char *scopes, int days, char token[69],
+		   int64_t *id);
+
+/* One API token as bs_token_list shows it: never the token nor its hash. */
+struct bs_token_info {
+	int64_t id;
+	char owner[65];              /* the account's username */
+	enum bs_role owner_role;
+	char scopes[512];            /* comma-separated permission names */
+	int64_t created_us;
+	char created_by[65];
+	int64_t expires_us;
+	int revoked;
+};
+
+/* The API tokens (token.c), newest first. owner: one account's (NULL: every account's).
+ * by NULL is the data directory's owner (the CLI): every token. A signed-in account (the API)
+ * sees its own tokens, and every account's only when its role holds tokens.manage; asking
+ * for another account's without it is BS_EDENIED (an auth.denied event). Free *out. */
+int bs_token_list(struct bs_datadir *dd, const struct bs_session_info *by, const char *owner,
+		  struct bs_token_info **out, size_t *n);
+/* 0 when by (NULL: the CLI) may revoke t, else BS_EDENIED saying why: its own token always;
+ * another account's with tokens.manage and the who-may-act-on-whom rule (docs/roles.md). */
+int bs_token_may_revoke(const struct bs_session_info *by, const struct bs_token_info *t);
+/* Revokes token id (bs_token_may_revoke, the actor re-read inside the transaction; a refusal
+ * is an auth.denied event): audited token.revoke. BS_ENOTFOUND for no such token,
+ * BS_ECONFLICT when it is revoked already. *owner (65 bytes, may be NULL) gets its account. */
+int bs_token_revoke(struct bs_datadir *dd, const struct bs_session_info *by, int64_t id, char owner[65]);
 /* Checks a bearer token for perm: 0 and the account into *out, else BS_EDENIED. On
  * BS_EDENIED out->account_id is 0 when the token is unknown, expired or revoked (the client is
  * not authenticated: 401 invalid_token), and the token's account (id, username, role) when

@@ -138,6 +138,7 @@ static const struct {
 	[BS_OP_ACCESS] = { "set the remote access of", BS_PERM_USERS_WRITE },
 	[BS_OP_RESET] = { "reset", BS_PERM_USERS_RESET },
 	[BS_OP_UNLOCK] = { "unlock", BS_PERM_USERS_RESET },
+	[BS_OP_TOKEN_REVOKE] = { "revoke the API tokens of", BS_PERM_TOKENS_MANAGE },
 };
 
 int bs_role_rank(enum bs_role r)

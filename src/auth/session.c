@@ -400,6 +400,10 @@ static int scopes_valid(const char *scopes, enum bs_role role)
 		enum bs_perm perm = bs_perm_parse(name);
 		if (perm == BS_PERM_COUNT || perm == BS_PERM_NONE || perm == BS_PERM_SELF)
 			return bs_error(BS_EINVALID, "token scope '%s' is not a permission: see docs/roles.md", name);
+		/* a person's own training is the person's: no machine client acts for it */
+		if (perm == BS_PERM_TRAINING_SELF)
+			return bs_error(BS_EINVALID, "token scope '%s' belongs to a person, not to a machine client: a "
+					"token cannot carry it", name);
 		if (!bs_role_has(role, perm))
 			return bs_error(BS_EDENIED, "token scope '%s' is not held by role %s: a token never has more "
 					"rights than its owner", name, bs_role_name(role));
@@ -428,6 +432,13 @@ static int scope_has(const char *scopes, enum bs_perm perm)
 
 int bs_token_create(struct bs_datadir *dd, const char *username, const char *scopes, int days, char token[69])
 {
+	int64_t id;
+	return bs_token_issue(dd, username, scopes, days, token, &id);
+}
+
+int bs_token_issue(struct bs_datadir *dd, const char *username, const char *scopes, int days, char token[69],
+		   int64_t *id)
+{
 	struct bs_account a;
 	unsigned char h[BS_HASH32];
 	char hex[65], data[128];
@@ -452,9 +463,11 @@ int bs_token_create(struct bs_datadir *dd, const char *username, const char *sco
 			   "scopes, created_us, created_by, expires_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "bititi", h,
 			   a.id, scopes, now, dd->actor ? dd->actor : "", now + days * DAY_US);
 	if (err >= 0) {
-		account_data(data, sizeof(data), username);
-		err = bs_audit(dd, "token.create", "success", data, "API token for '%s' with scopes %s, valid %d days",
-			       username, scopes, days);
+		*id = sqlite3_last_insert_rowid(bs_store_sqlite(dd->store));
+		/* usernames are [a-z0-9._-] only (bs_username_check): no JSON escaping needed */
+		snprintf(data, sizeof(data), "{\"account\":\"%s\",\"token_id\":%lld}", username, (long long)*id);
+		err = bs_audit(dd, "token.create", "success", data, "API token %lld for '%s' with scopes %s, valid %d days",
+			       (long long)*id, username, scopes, days);
 	}
 	err = bs_store_finish(dd->store, err);
 out:

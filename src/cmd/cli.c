@@ -104,9 +104,12 @@ int bs_cli_fail(struct bs_cli *cli, int err)
 	const char *msg = bs_error_message();
 	size_t n = strlen(cli->command);
 
-	/* Core messages about a register name it ("system: ..."); here the command already does. */
+	/* Core messages about a register name it ("system: ...", in zh-TW "system：..."); here the
+	 * command already does. */
 	if (n && !strncmp(msg, cli->command, n) && !strncmp(msg + n, ": ", 2))
 		msg += n + 2;
+	else if (n && !strncmp(msg, cli->command, n) && !strncmp(msg + n, "：", strlen("：")))
+		msg += n + strlen("：");
 	fprintf(stderr, "%s %s: %s\n", cli->prog, cli->command, *msg ? msg : bs_error_name(err));
 	return 1;
 }
@@ -284,7 +287,7 @@ int bs_cli_flush(struct bs_cli *cli)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, BS_T(cli->lang, "%s %s: 無法寫出結果：%s\n", "%s %s: cannot write the output: %s\n"), cli->prog,
-			cli->command, strerror(errno));
+			cli->command, bs_strerror(errno));
 		return 1;
 	}
 	return 0;

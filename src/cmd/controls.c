@@ -16,13 +16,17 @@ static const char usage_text[] =
 	"       brokersec controls --check-file FILE...\n"
 	"Lists the regulation's clauses (SR main rules, A1 mobile apps, A2 assessments, A3 ransomware).\n"
 	"--id SR.4 selects SR.4 and everything under it; --applicable keeps what the data directory's\n"
-	"profile makes applicable; --check-file validates catalog YAML and prints every problem.\n";
+	"profile makes applicable; --check-file validates catalog YAML and prints every problem.\n"
+	"JSON links each entry: same_as (the same duty elsewhere in the text, both ways), implemented_by\n"
+	"(on an article: the annex entries it rolls up from) and implements (the reverse).\n";
 static const char usage_zh[] =
 	"用法: brokersec controls [--format table|json|markdown] [--id 前綴] [--applicable [--data 目錄]] [--lang zh-TW|en]\n"
 	"      brokersec controls --check-file 檔案...\n"
 	"列出法規控制項（SR 本文、A1 行動應用程式、A2 資訊安全評估、A3 勒索軟體）。\n"
 	"--id SR.4 選取 SR.4 及其下所有項目；--applicable 只列出依資料目錄之組織設定適用者；\n"
-	"--check-file 檢查控制項目錄 YAML 檔，並列出每一項問題。\n";
+	"--check-file 檢查控制項目錄 YAML 檔，並列出每一項問題。\n"
+	"JSON 列出各項的關聯：same_as（法規他處所定之同一義務，雙向）、implemented_by（本文條文由哪些\n"
+	"附件控制項實施，並據以彙整其狀態）及 implements（反向：附件控制項實施哪些條文）。\n";
 
 /* The conditions in a few columns: "internal-control", "cat 1", "app 2,3". Own only. */
 static void applies_cell(const struct bs_control *c, struct bs_buf *b)

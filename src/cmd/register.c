@@ -107,6 +107,19 @@ static void usage_for(const struct bs_register *r, enum bs_lang lang, struct bs_
 					      l.ptr ? l.ptr : "");
 				bs_buf_release(&l);
 			}
+		} else if (f->type == BS_FT_INT && f->labels) {
+			/* "1 第一類、2 第二類、3 第三類"; nothing where a value reads as itself (English) */
+			int shown = 0;
+			for (int64_t v = f->min; v <= f->max && v - f->min < 64; v++) {
+				char num[32];
+				struct bs_buf l = BS_BUF_INIT;
+				snprintf(num, sizeof(num), "%lld", (long long)v);
+				bs_field_value_label(f, num, lang, &l);
+				if (l.ptr && strcmp(l.ptr, num))
+					bs_buf_printf(b, BS_T(lang, "%s%s %s", "%s%s = %s"), shown++ ? BS_T(lang, "、", ", ") : BS_T(lang, "：", ": "),
+						      num, l.ptr);
+				bs_buf_release(&l);
+			}
 		}
 		bs_buf_putc(b, '\n');
 		bs_buf_release(&kind);

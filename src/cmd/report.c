@@ -98,7 +98,7 @@ static int write_tmp(const char *tmp, const struct bs_buf *b)
 	size_t off = 0;
 
 	if (fd < 0)
-		return bs_error(BS_ERR, "cannot create %s: %s (check the directory exists and is writable)", tmp, strerror(errno));
+		return bs_error(BS_ERR, "cannot create %s: %s (check the directory exists and is writable)", tmp, bs_strerror(errno));
 	while (off < b->len) {
 		ssize_t n = write(fd, b->ptr + off, b->len - off);
 		if (n < 0 && errno == EINTR)
@@ -107,13 +107,13 @@ static int write_tmp(const char *tmp, const struct bs_buf *b)
 			int e = errno;
 			close(fd);
 			unlink(tmp);
-			return bs_error(BS_ERR, "cannot write %s: %s", tmp, strerror(e));
+			return bs_error(BS_ERR, "cannot write %s: %s", tmp, bs_strerror(e));
 		}
 		off += (size_t)n;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		unlink(tmp);
-		return bs_error(BS_ERR, "cannot write %s: %s", tmp, strerror(errno));
+		return bs_error(BS_ERR, "cannot write %s: %s", tmp, bs_strerror(errno));
 	}
 	return 0;
 }
@@ -147,12 +147,12 @@ static int report_assessment(struct bs_cli *cli, void *ctx, struct bs_datadir *d
 	}
 	if (o->out) {
 		if (rename(tmp.ptr, o->out) < 0) {
-			err = bs_error(BS_ERR, "cannot move the report to %s: %s", o->out, strerror(errno));
+			err = bs_error(BS_ERR, "cannot move the report to %s: %s", o->out, bs_strerror(errno));
 			unlink(tmp.ptr);
 			goto done;
 		}
 	} else if (fwrite(out.ptr, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-		err = bs_error(BS_ERR, "cannot write the report to stdout: %s", strerror(errno));
+		err = bs_error(BS_ERR, "cannot write the report to stdout: %s", bs_strerror(errno));
 		goto done;
 	}
 	if (cli->lang == BS_LANG_EN)

@@ -28,7 +28,7 @@ static int read_secret_file(const char *opt, const char *path, char *buf, size_t
 	int err = 0;
 
 	if (!f)
-		return bs_error(BS_EINVALID, "%s '%s': cannot open it: %s", opt, path, strerror(errno));
+		return bs_error(BS_EINVALID, "%s '%s': cannot open it: %s", opt, path, bs_strerror(errno));
 	if (!fgets(buf, (int)n, f) || !buf[0] || buf[0] == '\n')
 		err = bs_error(BS_EINVALID, "%s '%s': the file is empty: write the secret on its first line", opt, path);
 	fclose(f);

@@ -32,6 +32,9 @@ static const char usage_text[] =
 	"                          [--max-sessions N]\n"
 	"       brokersec user totp U                 issue a TOTP secret (RFC 6238)\n"
 	"       brokersec user token U --scope PERM[,PERM] [--days N]   issue an API token\n"
+	"       brokersec user tokens [U] [--format table|json]   the API tokens (of U): id, owner, scopes,\n"
+	"                             created, expires, state; never the token itself\n"
+	"       brokersec user token-revoke ID        revoke API token ID (an event)\n"
 	"       brokersec user roles                  the role x permission matrix (Markdown)\n"
 	"       brokersec user privileges             who may act on whom over the API (Markdown)\n"
 	"review checks every account and marks anomalies, recorded in the account-review register;\n"
@@ -49,6 +52,9 @@ static const char usage_zh[] =
 	"                         [--max-sessions N]\n"
 	"      brokersec user totp 帳號              核發 TOTP 金鑰（RFC 6238）\n"
 	"      brokersec user token 帳號 --scope 權限[,權限] [--days N]   核發 API 符記\n"
+	"      brokersec user tokens [帳號] [--format table|json]   列出（該帳號之）API 符記：編號、持有人、\n"
+	"                            權限範圍、建立、到期、狀態；絕不顯示符記本身\n"
+	"      brokersec user token-revoke 編號      撤銷編號為 ID 之 API 符記（記入事件日誌）\n"
 	"      brokersec user roles                  角色與權限對照表（Markdown）\n"
 	"      brokersec user privileges             透過 API 誰可對誰操作（Markdown）\n"
 	"review 審查所有帳號並標示異常，結果記入帳號審核登記簿（account-review）；\n"
@@ -197,6 +203,7 @@ struct user_opts {
 	enum bs_role role;  /* add: --role, parsed */
 	int64_t expires_us; /* add: --expires, parsed */
 	const char *extra;  /* set-role: ROLE */
+	long long token_id; /* token-revoke: ID */
 };
 
 enum { O_USER = 0x2000, O_ROLE, O_NAME, O_EXPIRES, O_TEMP, O_EMERG, O_STDIN, O_FORMAT, O_NETS, O_HOURS, O_MAX,
@@ -553,6 +560,125 @@ static int user_token(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int 
 	return bs_cli_flush(cli);
 }
 
+/* A token's state now: revoked, expired or active. */
+static const char *token_state(const struct bs_token_info *t)
+{
+	return t->revoked ? "revoked" : t->expires_us <= bs_clock_now() ? "expired" : "active";
+}
+
+static const char *token_state_label(const char *state, enum bs_lang lang)
+{
+	if (!strcmp(state, "revoked"))
+		return BS_T(lang, "已撤銷", "revoked");
+	if (!strcmp(state, "expired"))
+		return BS_T(lang, "已到期", "expired");
+	return BS_T(lang, "有效", "active");
+}
+
+static int check_tokens(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	int r;
+
+	if ((r = check_format(cli, o)) >= 0)
+		return r;
+	if (argc > 1)
+		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[1]);
+	o->username = argc ? argv[0] : NULL;
+	return -1;
+}
+
+static int user_tokens(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	struct bs_token_info *v = NULL;
+	size_t n = 0;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_token_list(dd, NULL, o->username, &v, &n)) < 0)
+		return bs_cli_fail(cli, err);
+	if (o->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, bs_jsonview_token(&v[i], token_state(&v[i])));
+		put_json(a);
+	} else {
+		struct bs_buf b = BS_BUF_INIT;
+		char c[BS_TIME_MAX], e[BS_TIME_MAX];
+		bs_utf8_put_cell(&b, BS_T(cli->lang, "編號", "ID"), 6, 1);
+		bs_buf_putc(&b, ' ');
+		bs_utf8_put_cell(&b, BS_T(cli->lang, "持有人", "OWNER"), 16, 1);
+		bs_buf_putc(&b, ' ');
+		bs_utf8_put_cell(&b, BS_T(cli->lang, "狀態", "STATE"), 8, 1);
+		bs_buf_putc(&b, ' ');
+		bs_utf8_put_cell(&b, BS_T(cli->lang, "建立", "CREATED"), 11, 1);
+		bs_buf_putc(&b, ' ');
+		bs_utf8_put_cell(&b, BS_T(cli->lang, "到期", "EXPIRES"), 11, 1);
+		bs_buf_putc(&b, ' ');
+		bs_utf8_put_cell(&b, BS_T(cli->lang, "權限範圍", "SCOPES"), 20, 0);
+		bs_buf_putc(&b, '\n');
+		for (size_t i = 0; i < n; i++) {
+			char id[24];
+			snprintf(id, sizeof(id), "%lld", (long long)v[i].id);
+			fmt_time(v[i].created_us, c);
+			c[10] = '\0';
+			fmt_time(v[i].expires_us, e);
+			e[10] = '\0';
+			bs_utf8_put_cell(&b, id, 6, 1);
+			bs_buf_putc(&b, ' ');
+			bs_utf8_put_cell(&b, v[i].owner, 16, 1);
+			bs_buf_putc(&b, ' ');
+			bs_utf8_put_cell(&b, token_state_label(token_state(&v[i]), cli->lang), 8, 1);
+			bs_buf_putc(&b, ' ');
+			bs_utf8_put_cell(&b, c, 11, 1);
+			bs_buf_putc(&b, ' ');
+			bs_utf8_put_cell(&b, e, 11, 1);
+			bs_buf_putc(&b, ' ');
+			bs_utf8_put_cell(&b, v[i].scopes, 20, 0);
+			bs_buf_putc(&b, '\n');
+		}
+		if (!n)
+			bs_buf_printf(&b, "%s\n", BS_T(cli->lang, "（沒有 API 符記）", "(no API tokens)"));
+		fputs(b.ptr, stdout);
+		bs_buf_release(&b);
+	}
+	free(v);
+	return bs_cli_flush(cli);
+}
+
+static int check_token_revoke(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	char *end;
+
+	if (argc != 1)
+		return argc ? bs_cli_usage_error(cli, "unexpected argument '%s'", argv[1])
+			    : bs_cli_usage_error(cli, "'user token-revoke' needs the token's ID ('brokersec user tokens' "
+						 "lists them)");
+	o->token_id = strtoll(argv[0], &end, 10);
+	if (end == argv[0] || *end || o->token_id < 1)
+		return bs_cli_usage_error(cli, "token ID '%s' is not a whole number from 1: 'brokersec user tokens' "
+					  "lists the IDs", argv[0]);
+	return -1;
+}
+
+static int user_token_revoke(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct user_opts *o = ctx;
+	char owner[65];
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = bs_token_revoke(dd, NULL, o->token_id, owner)) < 0)
+		return bs_cli_fail(cli, err);
+	printf("%s %lld (%s): %s\n", BS_T(cli->lang, "API 符記", "API token"), (long long)o->token_id, owner,
+	       BS_T(cli->lang, "已撤銷", "revoked"));
+	return bs_cli_flush(cli);
+}
+
 /* roles, privileges: the tables themselves (docs/roles.md is checked against them) */
 static int user_matrix(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
 {
@@ -606,6 +732,8 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli)
 		{ "access", user_access, BS_CMD_WRITES, "role networks hours max-sessions", check_user },
 		{ "totp", user_totp, BS_CMD_WRITES, "", check_user },
 		{ "token", user_token, BS_CMD_WRITES, "scope days", check_user },
+		{ "tokens", user_tokens, BS_CMD_DATADIR, "format", check_tokens },
+		{ "token-revoke", user_token_revoke, BS_CMD_WRITES, "", check_token_revoke },
 		{ "roles", user_matrix, BS_CMD_NO_DATADIR, "", NULL },
 		{ "privileges", user_matrix, BS_CMD_NO_DATADIR, "", NULL },
 		{ NULL, NULL, 0, NULL, NULL },

@@ -183,7 +183,7 @@ int bs_buf_read_file(struct bs_buf *b, const char *path)
 
 	if (fd < 0)
 		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR,
-				"cannot open '%s': %s", path, strerror(errno));
+				"cannot open '%s': %s", path, bs_strerror(errno));
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 		if (n < 0) {
@@ -191,7 +191,7 @@ int bs_buf_read_file(struct bs_buf *b, const char *path)
 				continue;
 			int e = errno;
 			close(fd);
-			return bs_error(BS_ERR, "cannot read '%s': %s", path, strerror(e));
+			return bs_error(BS_ERR, "cannot read '%s': %s", path, bs_strerror(e));
 		}
 		if (n == 0)
 			break;

@@ -29,6 +29,8 @@ const char *bs_error_zh(const char *en_fmt)
 {
 	const struct bs_error_tr *t = bsearch(en_fmt, bs_error_table, bs_error_table_len, sizeof(*t), tr_cmp);
 
+	if (!t)
+		t = bsearch(en_fmt, bs_error_table2, bs_error_table2_len, sizeof(*t), tr_cmp);
 	return t ? t->zh : NULL;
 }
 

@@ -49,15 +49,24 @@ enum bs_lang bs_error_lang(void);
 /* The zh-TW format for an English bs_error() format, or NULL when the table has none. */
 const char *bs_error_zh(const char *en_fmt);
 
-/* The table (error_zh.c): sorted by strcmp of .en, no duplicates, each .zh with exactly the
- * printf conversions of its .en in the same order (tests/unit/test_error_zh.c holds it to
- * this; tools/error-strings.sh fails on a key no call site uses any more). */
+/* The tables (error_zh.c, error_zh_tbl2.c): each sorted by strcmp of .en, a key in one table
+ * only, each .zh with exactly the printf conversions of its .en in the same order
+ * (tests/unit/test_error_zh.c holds them to this; tools/error-strings.sh, run by `make lint`,
+ * fails on a key no call site uses any more, on a format without a row and on conversions
+ * that differ). bs_error_zh() searches both. */
 struct bs_error_tr {
 	const char *en;
 	const char *zh;
 };
 extern const struct bs_error_tr bs_error_table[];
 extern const size_t bs_error_table_len;
+extern const struct bs_error_tr bs_error_table2[];
+extern const size_t bs_error_table2_len;
+
+/* strerror(errnum) in this thread's message language: zh-TW text for the common errno values
+ * (strerror_zh.c), the C library's English otherwise. For the "%s" a bs_error() format fills
+ * with a system error, so that the whole message follows --lang. */
+const char *bs_strerror(int errnum);
 
 /* A stable lowercase name for a code: "not found", "invalid" ... */
 const char *bs_error_name(int code);

@@ -93,9 +93,9 @@ int bs_datadir_init_flags(const char *path, const char *org, unsigned mask, cons
 		return bs_error(BS_EEXISTS, "data directory '%s' exists already: init never touches an existing "
 				"directory; choose a new --data path", path);
 	if (mkdir(path, 0700) != 0)
-		return bs_error(BS_ERR, "cannot create data directory '%s': %s", path, strerror(errno));
+		return bs_error(BS_ERR, "cannot create data directory '%s': %s", path, bs_strerror(errno));
 	if (chmod(path, 0700) != 0) {
-		err = bs_error(BS_ERR, "cannot set mode 0700 on '%s': %s", path, strerror(errno));
+		err = bs_error(BS_ERR, "cannot set mode 0700 on '%s': %s", path, bs_strerror(errno));
 		goto fail;
 	}
 	p = join(path, "keys");
@@ -104,7 +104,7 @@ int bs_datadir_init_flags(const char *path, const char *org, unsigned mask, cons
 	free(p);
 	p = join(path, "evidence");
 	if (mkdir(p, 0700) != 0) {
-		err = bs_error(BS_ERR, "cannot create '%s': %s", p, strerror(errno));
+		err = bs_error(BS_ERR, "cannot create '%s': %s", p, bs_strerror(errno));
 		goto fail;
 	}
 	free(p);
@@ -180,7 +180,7 @@ static int check_private(const char *dir, const char *path, int must_exist)
 	if (stat(path, &st) != 0) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot check '%s': %s", path, strerror(errno));
+		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot check '%s': %s", path, bs_strerror(errno));
 	}
 	if (st.st_uid != uid) {
 		uid_label(st.st_uid, owner, sizeof(owner));
@@ -229,7 +229,7 @@ static int check_datadir(const char *dir)
 	keys = join(dir, "keys");
 	d = opendir(keys);
 	if (!d) {
-		err = errno == ENOENT ? 0 : bs_error(BS_ERR, "cannot check '%s': %s", keys, strerror(errno));
+		err = errno == ENOENT ? 0 : bs_error(BS_ERR, "cannot check '%s': %s", keys, bs_strerror(errno));
 		free(keys);
 		return err;
 	}

@@ -353,11 +353,13 @@ char *el_path(const char *dir, const char *rel)
 int el_db_fail(sqlite3 *db, const char *path, const char *what)
 {
 	int code = sqlite3_errcode(db) & 0xff;
-	return bs_error(BS_ERR, "%s: event log '%s': %s%s", what, path, sqlite3_errmsg(db),
-			code == SQLITE_FULL || code == SQLITE_IOERR ?
-				" (the disk is full or failing: free space or fix the disk; changes are refused until then)" :
-			code == SQLITE_CORRUPT || code == SQLITE_NOTADB ?
-				" (the file is damaged or truncated: run 'brokersec log verify' and restore from backup)" : "");
+	if (code == SQLITE_FULL || code == SQLITE_IOERR)
+		return bs_error(BS_ERR, "%s: event log '%s': %s (the disk is full or failing: free space or fix the "
+				"disk; changes are refused until then)", what, path, sqlite3_errmsg(db));
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return bs_error(BS_ERR, "%s: event log '%s': %s (the file is damaged or truncated: run 'brokersec log "
+				"verify' and restore from backup)", what, path, sqlite3_errmsg(db));
+	return bs_error(BS_ERR, "%s: event log '%s': %s", what, path, sqlite3_errmsg(db));
 }
 
 int el_exec(sqlite3 *db, const char *path, const char *sql)

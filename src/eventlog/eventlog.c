@@ -113,7 +113,7 @@ int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
 	}
 	el_syncer_start(log);
 	if (pthread_create(&log->thread, NULL, el_writer_main, log) != 0) {
-		err = bs_error(BS_ERR, "cannot start the event log writer: %s", strerror(errno));
+		err = bs_error(BS_ERR, "cannot start the event log writer: %s", bs_strerror(errno));
 		goto fail;
 	}
 	log->started = 1;

@@ -143,6 +143,30 @@ struct bs_event_filter {
 int bs_eventlog_each(const char *datadir_path, const struct bs_event_filter *f,
 		     int (*fn)(const struct bs_event *ev, void *ctx), void *ctx);
 
+/* A page of the log at a bounded cost (page.c): at most scan_max seqs are examined per call
+ * (one rowid range; default BS_EVENTLOG_PAGE_SCAN), whatever the filters and the log's size.
+ * No cursor: the newest events first; before = S: those with seq < S, newest first; after = S:
+ * the nearest ones with seq > S, oldest first. fn gets at most limit events in that order and
+ * returns nonzero to end the page early (the cursors then go on after the last it took). On
+ * return older / newer are the cursors of the next page each way (pass older as before, newer
+ * as after), 0 when the range has nothing more that way; a page may hold fewer than limit events
+ * (even none) and still have a cursor: the window ended there. scanned_lo..scanned_hi: the seqs
+ * examined (0: none). q: a substring of message, data, user, host, system, source or type
+ * (ASCII case-insensitive). */
+#define BS_EVENTLOG_PAGE_SCAN 50000
+struct bs_event_page {
+	int64_t before, after;             /* the cursor: at most one, 0 none */
+	int64_t from_us, to_us;            /* time range [from, to], 0 open */
+	const char *type, *user, *host, *q;
+	int limit;                         /* events wanted, >= 1 */
+	int64_t scan_max;                  /* seqs examined at most; 0: BS_EVENTLOG_PAGE_SCAN */
+	int64_t older, newer;              /* out: the next cursors */
+	int64_t scanned_lo, scanned_hi;    /* out */
+	int full;                          /* out: the page ended at limit or at fn, not at the window */
+};
+int bs_eventlog_page(const char *datadir_path, struct bs_event_page *p,
+		     int (*fn)(const struct bs_event *ev, void *ctx), void *ctx);
+
 /* One event as stored, as a new object: seq, time (RFC 3339), type, severity, host, source,
  * system, user, outcome, message, data. Readers show bs_jsonview_event's view of it. */
 json_t *bs_event_json(const struct bs_event *ev);

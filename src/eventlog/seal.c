@@ -22,7 +22,7 @@ int el_seal_read(const char *path, const unsigned char log_id[EL_LOGID], int64_t
 
 	if (fd < 0)
 		return bs_error(BS_ERR, "cannot open the sealing key '%s': %s: the log cannot be sealed; "
-				"restore keys/ from backup", path, strerror(errno));
+				"restore keys/ from backup", path, bs_strerror(errno));
 	n = pread(fd, buf, sizeof(buf), 0);
 	close(fd);
 	if (n != (ssize_t)sizeof(buf) || memcmp(buf, SEALFILE_MAGIC, 8) || memcmp(buf + 8, log_id, EL_LOGID)) {
@@ -62,10 +62,10 @@ int el_seal_write(const char *path, const unsigned char log_id[EL_LOGID], int64_
 	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW), err = 0;
 
 	if (fd < 0)
-		return bs_error(BS_ERR, "cannot update the sealing key '%s': %s", path, strerror(errno));
+		return bs_error(BS_ERR, "cannot update the sealing key '%s': %s", path, bs_strerror(errno));
 	el_seal_encode(buf, log_id, epoch, key);
 	if (pwrite(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf) || fdatasync(fd) != 0)
-		err = bs_error(BS_ERR, "cannot update the sealing key '%s': %s", path, strerror(errno));
+		err = bs_error(BS_ERR, "cannot update the sealing key '%s': %s", path, bs_strerror(errno));
 	close(fd);
 	sodium_memzero(buf, sizeof(buf));
 	return err;

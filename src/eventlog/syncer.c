@@ -34,7 +34,7 @@ int el_sync_wal(struct bs_eventlog *log, int inject)
 				log->dbpath);
 	if (fdatasync(log->wal_fd) != 0)
 		return bs_error(BS_ERR, "event log '%s': cannot write to disk (fdatasync of its WAL): %s", log->dbpath,
-				strerror(errno));
+				bs_strerror(errno));
 	return 0;
 }
 

@@ -290,7 +290,7 @@ static int open_log(struct vctx *v, const char *dir, const char *bundle, const c
 	int err;
 
 	if (access(v->path, R_OK) != 0)
-		return bs_error(BS_ENOTFOUND, "cannot read '%s': %s", v->path, strerror(errno));
+		return bs_error(BS_ENOTFOUND, "cannot read '%s': %s", v->path, bs_strerror(errno));
 	if ((err = el_open_snapshot(&v->db, v->path)) < 0)
 		return err;
 	/* In a bundle meta is a plain table: a parameter twice would leave it to the row order

@@ -236,7 +236,7 @@ int el_run_parallel(void *(*fn)(void *), struct worker *w, int nt)
 
 	for (int t = 1; t < nt; t++) {
 		if (pthread_create(&th[t], NULL, fn, &w[t]) != 0) {
-			err = bs_error(BS_ERR, "cannot start a verify thread: %s", strerror(errno));
+			err = bs_error(BS_ERR, "cannot start a verify thread: %s", bs_strerror(errno));
 			break;
 		}
 		started = t;

@@ -108,7 +108,7 @@ static int copy_hashed(int src, const char *srcpath, const char *tmppath, char h
 	int err = 0;
 
 	if (dst < 0)
-		return bs_error(BS_ERR, "cannot create '%s': %s", tmppath, strerror(errno));
+		return bs_error(BS_ERR, "cannot create '%s': %s", tmppath, bs_strerror(errno));
 	crypto_hash_sha256_init(&h);
 	*size = 0;
 	for (;;) {
@@ -116,7 +116,7 @@ static int copy_hashed(int src, const char *srcpath, const char *tmppath, char h
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err = bs_error(BS_ERR, "cannot read '%s': %s", srcpath, strerror(errno));
+			err = bs_error(BS_ERR, "cannot read '%s': %s", srcpath, bs_strerror(errno));
 			break;
 		}
 		if (n == 0)
@@ -132,7 +132,7 @@ static int copy_hashed(int src, const char *srcpath, const char *tmppath, char h
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w <= 0) {
-				err = bs_error(BS_ERR, "cannot write '%s': %s", tmppath, strerror(w < 0 ? errno : EIO));
+				err = bs_error(BS_ERR, "cannot write '%s': %s", tmppath, bs_strerror(w < 0 ? errno : EIO));
 				break;
 			}
 			off += w;
@@ -141,9 +141,9 @@ static int copy_hashed(int src, const char *srcpath, const char *tmppath, char h
 			break;
 	}
 	if (!err && fsync(dst) != 0)
-		err = bs_error(BS_ERR, "cannot write '%s': %s", tmppath, strerror(errno));
+		err = bs_error(BS_ERR, "cannot write '%s': %s", tmppath, bs_strerror(errno));
 	if (close(dst) != 0 && !err)
-		err = bs_error(BS_ERR, "cannot write '%s': %s", tmppath, strerror(errno));
+		err = bs_error(BS_ERR, "cannot write '%s': %s", tmppath, bs_strerror(errno));
 	crypto_hash_sha256_final(&h, digest);
 	sodium_bin2hex(hex, 65, digest, sizeof(digest));
 	return err;
@@ -179,9 +179,9 @@ static int add_named(struct bs_datadir *dd, const struct bs_evidence_target *t, 
 				"path of the file itself", path);
 	if (src < 0)
 		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot open evidence file '%s': %s", path,
-				strerror(errno));
+				bs_strerror(errno));
 	if (fstat(src, &sb) != 0) {
-		err = bs_error(BS_ERR, "cannot read evidence file '%s': %s", path, strerror(errno));
+		err = bs_error(BS_ERR, "cannot read evidence file '%s': %s", path, bs_strerror(errno));
 		close(src);
 		return err;
 	}
@@ -195,7 +195,7 @@ static int add_named(struct bs_datadir *dd, const struct bs_evidence_target *t, 
 		return too_big(path, sb.st_size);
 	}
 	if (fcntl(src, F_SETFL, 0) != 0) { /* back to blocking reads */
-		err = bs_error(BS_ERR, "cannot read evidence file '%s': %s", path, strerror(errno));
+		err = bs_error(BS_ERR, "cannot read evidence file '%s': %s", path, bs_strerror(errno));
 		close(src);
 		return err;
 	}
@@ -215,7 +215,7 @@ static int add_named(struct bs_datadir *dd, const struct bs_evidence_target *t, 
 	if (access(dest.ptr, F_OK) == 0) {
 		(void)unlink(tmp.ptr);
 	} else if (rename(tmp.ptr, dest.ptr) != 0) {
-		err = bs_error(BS_ERR, "cannot store evidence as '%s': %s", dest.ptr, strerror(errno));
+		err = bs_error(BS_ERR, "cannot store evidence as '%s': %s", dest.ptr, bs_strerror(errno));
 		goto done;
 	}
 	bs_time_format(now_us, now);
@@ -308,7 +308,7 @@ int bs_evidence_add_bytes(struct bs_datadir *dd, const struct bs_evidence_target
 	bs_buf_printf(&tmp, "%s/evidence/.upload-%d-%lld", dd->path, (int)getpid(), (long long)bs_clock_now());
 	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		err = bs_error(BS_ERR, "cannot create '%s': %s", tmp.ptr, strerror(errno));
+		err = bs_error(BS_ERR, "cannot create '%s': %s", tmp.ptr, bs_strerror(errno));
 		bs_buf_release(&tmp);
 		return err;
 	}
@@ -317,12 +317,12 @@ int bs_evidence_add_bytes(struct bs_datadir *dd, const struct bs_evidence_target
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			err = bs_error(BS_ERR, "cannot write '%s': %s", tmp.ptr, strerror(w < 0 ? errno : EIO));
+			err = bs_error(BS_ERR, "cannot write '%s': %s", tmp.ptr, bs_strerror(w < 0 ? errno : EIO));
 		else
 			off += (size_t)w;
 	}
 	if (close(fd) != 0 && err == 0)
-		err = bs_error(BS_ERR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+		err = bs_error(BS_ERR, "cannot write '%s': %s", tmp.ptr, bs_strerror(errno));
 	if (err == 0)
 		err = add_named(dd, t, tmp.ptr, name, note, who, out);
 	(void)unlink(tmp.ptr);

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "datadir/datadir.h"
 
 enum bs_evidence_state { BS_EVIDENCE_SUBMITTED, BS_EVIDENCE_ACCEPTED, BS_EVIDENCE_REJECTED };
@@ -80,6 +81,14 @@ int bs_evidence_review(struct bs_datadir *dd, int64_t id, int accept, const char
 		       struct bs_evidence *out);
 /* The record with id into *out (release it); BS_ENOTFOUND when there is none. */
 int bs_evidence_get(struct bs_store *s, int64_t id, struct bs_evidence *out);
+
+/* The stored file of record id into data (its content replaced) and the record into *out
+ * (release it), checked as it is read against the record: its size and its SHA-256
+ * (evidence_file.c). BS_ENOTFOUND: no such record. A copy that is missing or differs (changed
+ * or damaged after it was added) is never handed out: *damaged = 1, the event log's alert is
+ * raised, an evidence.integrity event written, and BS_ERR says which record, what was found and
+ * what to do. Other failures: BS_ERR with *damaged = 0. */
+int bs_evidence_read(struct bs_datadir *dd, int64_t id, struct bs_evidence *out, struct bs_buf *data, int *damaged);
 
 /* Calls fn for each record whose control id is under prefix, or whose record is prefix
  * ("person" or "person:10"), (NULL: all), oldest first.

@@ -92,6 +92,12 @@ static void reply_assessment(struct bs_http_ctx *c, int status, int64_t id)
 	bs_assess_full_release(&a);
 }
 
+static int sortable_assessment(const char *key, const void *arg)
+{
+	(void)arg;
+	return !strcmp(key, "id") || !strcmp(key, "title") || !strcmp(key, "status") || !strcmp(key, "completed_on");
+}
+
 void bs_api_assess_list(struct bs_http_ctx *c)
 {
 	int64_t *ids = NULL;
@@ -122,7 +128,18 @@ void bs_api_assess_list(struct bs_http_ctx *c)
 		bs_http_fail(c, err);
 		return;
 	}
-	bs_http_json(c, 200, json_pack("{s:o}", "assessments", arr));
+	/* newest first, a page at a time (api_page.c: ?q, ?sort, ?order, ?offset, ?limit <= 200) */
+	json_t *o = json_object();
+	err = bs_api_page(c, arr, sortable_assessment, NULL, o);
+	json_decref(arr);
+	if (err < 0) {
+		json_decref(o);
+		bs_http_fail(c, err);
+		return;
+	}
+	json_object_set(o, "assessments", json_object_get(o, "records"));
+	json_object_del(o, "records");
+	bs_http_json(c, 200, o);
 }
 
 void bs_api_assess_get(struct bs_http_ctx *c)

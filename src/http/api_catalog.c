@@ -1,6 +1,7 @@
-/* api_catalog.c - the regulation catalog, the compliance status, evidence, the deadlines and
- * this API's own description: the read-only views the CLI prints too (src/jsonview). */
+/* api_catalog.c - the regulation catalog, the compliance status, evidence and this API's own
+ * description (the deadlines: api_due.c): the read-only views the CLI prints too (src/jsonview). */
 #include <sodium.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,113 @@
 #include "core/datefmt.h"
 #include "evidence/evidence.h"
 #include "http/http_int.h"
+#include "core/utf8.h"
 #include "jsonview/jsonview.h"
-#include "schedule/schedule.h"
+#include "report/report.h"
 #include "store/store.h"
+
+static void status_full(struct bs_http_ctx *c);
+
+#define CONTROL_REASON_MAX 1500 /* bytes of a reason in a page of controls; /status has it whole */
+
+/* s cut to at most max bytes on a character boundary, with "…" when cut. */
+static json_t *cut_text(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0, at = 0;
+	uint32_t cp;
+	if (n <= max)
+		return json_string(s ? s : "");
+	while (at < n) {
+		size_t l = bs_utf8_next(s + at, n - at, &cp);
+		if (!l || at + l > max)
+			break;
+		at += l;
+	}
+	struct bs_buf b = BS_BUF_INIT;
+	bs_buf_put(&b, s, at);
+	bs_buf_puts(&b, "…");
+	json_t *o = json_string(b.ptr);
+	bs_buf_release(&b);
+	return o;
+}
+
+/* ?sort= of the control page */
+static int control_sortable(const char *key, const void *arg)
+{
+	(void)arg;
+	return !strcmp(key, "id") || !strcmp(key, "state");
+}
+
+/* GET /controls?limit=N[&offset&q&state]: the catalog a page at a time for the web UI, each
+ * entry flat (strings, so ?q finds the id, the titles, the verbatim text and the English), with
+ * the text's own numbering (第四條第五款) and today's status and reason (cut to
+ * CONTROL_REASON_MAX bytes) merged in. */
+static void controls_page(struct bs_http_ctx *c, const struct bs_catalog *cat)
+{
+	const char *want = bs_http_query(c, "state");
+	json_error_t je;
+	json_t *doc, *g, *x, *st = json_object(), *recs = json_array(), *o;
+	size_t i, j;
+	int err;
+
+	if (want && strcmp(want, "met") && strcmp(want, "due") && strcmp(want, "not_met") && strcmp(want, "unknown") &&
+	    strcmp(want, "not_applicable")) {
+		json_decref(st);
+		json_decref(recs);
+		return bs_http_error(c, 400, "invalid", "?state='%.16s': use met, due, not_met, unknown or "
+				     "not_applicable", want);
+	}
+	status_full(c); /* the status document (cached per thread) into c->out */
+	if (c->status != 200 || !(doc = json_loadb(c->out.ptr, c->out.len, 0, &je))) {
+		json_decref(st);
+		json_decref(recs);
+		if (c->status == 200)
+			bs_http_error(c, 500, "internal", "the server could not complete the request: the status "
+				      "document does not parse");
+		return;
+	}
+	json_array_foreach (json_object_get(doc, "groups"), i, g)
+		json_array_foreach (json_object_get(g, "controls"), j, x)
+			json_object_set(st, json_string_value(json_object_get(x, "id")), x);
+	for (i = 0; i < cat->n; i++) {
+		const struct bs_control *ctl = &cat->v[i];
+		json_t *s_ = json_object_get(st, ctl->id), *reason = json_object_get(s_, "reason");
+		const char *state = json_string_value(json_object_get(s_, "state"));
+		struct bs_buf zh = BS_BUF_INIT, en = BS_BUF_INIT;
+		if (want && (!state || strcmp(state, want)))
+			continue;
+		bs_report_numbering(ctl->id, BS_LANG_ZH_TW, &zh);
+		bs_report_numbering(ctl->id, BS_LANG_EN, &en);
+		json_t *v = bs_jsonview_control(ctl), *r = json_object();
+		json_object_set_new(r, "id", json_string(ctl->id));
+		json_object_set_new(r, "numbering_zh", json_string(zh.ptr ? zh.ptr : ""));
+		json_object_set_new(r, "numbering_en", json_string(en.ptr ? en.ptr : ""));
+		json_object_set(r, "title_zh", json_object_get(json_object_get(v, "title"), "zh-TW"));
+		json_object_set(r, "title_en", json_object_get(json_object_get(v, "title"), "en"));
+		json_object_set(r, "text_zh", json_object_get(json_object_get(v, "text"), "zh-TW"));
+		json_object_set(r, "text_en", json_object_get(json_object_get(v, "text"), "en"));
+		json_object_set(r, "applies", json_object_get(v, "applies"));
+		json_object_set_new(r, "state", state ? json_string(state) : json_null());
+		json_object_set_new(r, "reason_zh", cut_text(json_string_value(json_object_get(reason, "zh-TW")),
+							     CONTROL_REASON_MAX));
+		json_object_set_new(r, "reason_en", cut_text(json_string_value(json_object_get(reason, "en")),
+							     CONTROL_REASON_MAX));
+		json_array_append_new(recs, r);
+		json_decref(v);
+		bs_buf_release(&zh);
+		bs_buf_release(&en);
+	}
+	json_decref(st);
+	json_decref(doc);
+	o = json_pack("{s:I}", "catalog", (json_int_t)cat->n);
+	err = bs_api_page(c, recs, control_sortable, NULL, o);
+	json_decref(recs);
+	if (err < 0) {
+		json_decref(o);
+		return bs_http_fail(c, err);
+	}
+	bs_http_json(c, 200, o);
+}
 
 void bs_api_controls(struct bs_http_ctx *c)
 {
@@ -21,6 +126,8 @@ void bs_api_controls(struct bs_http_ctx *c)
 	int err = bs_catalog_builtin(&cat);
 	if (err < 0)
 		return bs_http_fail(c, err);
+	if (bs_http_query(c, "limit"))
+		return controls_page(c, cat);
 	json_t *a = json_array();
 	for (size_t i = 0; i < cat->n; i++)
 		json_array_append_new(a, bs_jsonview_control(&cat->v[i]));
@@ -40,10 +147,53 @@ void bs_api_control(struct bs_http_ctx *c)
 	bs_http_json(c, 200, bs_jsonview_control(ctl));
 }
 
+/* ?view=summary: the totals and each group's counts without its controls (the dashboard: a
+ * few kB where the whole document grows with the registers). */
+static void status_summary(struct bs_http_ctx *c)
+{
+	json_error_t je;
+	json_t *doc = json_loadb(c->out.ptr, c->out.len, 0, &je), *g;
+	size_t i;
+
+	if (!doc) {
+		fprintf(stderr, "brokersec serve: the status document does not parse (line %d: %s)\n", je.line, je.text);
+		return bs_http_error(c, 500, "internal", "the server could not complete the request: the administrator "
+				     "finds the reason in the server log");
+	}
+	json_array_foreach (json_object_get(doc, "groups"), i, g)
+		json_object_del(g, "controls");
+	bs_http_json(c, 200, doc);
+}
+
+void bs_api_status(struct bs_http_ctx *c)
+{
+	const char *view = bs_http_query(c, "view");
+	if (view && strcmp(view, "summary") && strcmp(view, "full"))
+		return bs_http_error(c, 400, "invalid", "?view='%.16s': use summary or full", view);
+	status_full(c);
+	if (c->status != 200 || !view || strcmp(view, "summary"))
+		return;
+	/* the summary of the cached document is kept beside it: parsing the whole document (MBs
+	 * with thousands of people) on every dashboard load would cost more than the summary saves */
+	struct bs_http_cache *k = c->cache;
+	if (k->summary && k->json && c->out.len == k->len && !memcmp(c->out.ptr, k->json, k->len)) {
+		bs_buf_clear(&c->out);
+		bs_buf_put(&c->out, k->summary, k->summary_len);
+		return;
+	}
+	int cached = k->json && c->out.len == k->len && !memcmp(c->out.ptr, k->json, k->len);
+	status_summary(c);
+	if (c->status == 200 && cached) {
+		free(k->summary);
+		k->summary = bs_strndup(c->out.ptr, c->out.len);
+		k->summary_len = c->out.len;
+	}
+}
+
 /* The status document is the most requested and the most expensive (every evaluator, then
  * ~60 KiB of JSON): each thread keeps the last one and reuses it while the day and the
  * database are unchanged (no commit by any connection, no write by this one). */
-void bs_api_status(struct bs_http_ctx *c)
+static void status_full(struct bs_http_ctx *c)
 {
 	const struct bs_catalog *cat;
 	struct bs_status st;
@@ -72,28 +222,13 @@ void bs_api_status(struct bs_http_ctx *c)
 	if (bs_store_changes(c->dd->store, &dv_now, &changes) < 0)
 		return;
 	free(k->json);
+	free(k->summary); /* made again from the new document when asked */
+	k->summary = NULL;
 	k->json = bs_strndup(c->out.ptr, c->out.len);
 	k->len = c->out.len;
 	k->day = day;
 	k->data_version = dv;
 	k->total_changes = changes;
-}
-
-static int evidence_one(const struct bs_evidence *e, void *ctx)
-{
-	json_array_append_new(ctx, bs_jsonview_evidence(e));
-	return 0;
-}
-
-void bs_api_evidence(struct bs_http_ctx *c)
-{
-	json_t *a = json_array();
-	int err = bs_evidence_each(c->dd->store, NULL, evidence_one, a);
-	if (err < 0) {
-		json_decref(a);
-		return bs_http_fail(c, err);
-	}
-	bs_http_json(c, 200, json_pack("{s:o}", "evidence", a));
 }
 
 /* POST /evidence {"control_id": "SR.4.5" | "record": "person:10", "name": "nda.pdf",
@@ -168,74 +303,6 @@ void bs_api_evidence_review(struct bs_http_ctx *c)
 		return bs_http_fail(c, err);
 	bs_http_json(c, 200, bs_jsonview_evidence(&e));
 	bs_evidence_release(&e);
-}
-
-/* ---- the deadlines (src/schedule) ---- */
-
-/* The duties as `brokersec due` computes them, with the options from the query:
- * as_of (default today, the Taiwan date), within (also keeps only what falls due within it),
- * status (overdue,due_soon,ok), restore_test_months, account_review_months, lang. */
-static int due_compute(struct bs_http_ctx *c, struct bs_duties *d, enum bs_lang *lang)
-{
-	struct bs_schedule_opts so;
-	const char *as_of = bs_http_query(c, "as_of"), *l = bs_http_query(c, "lang");
-	int32_t day;
-	int within = BS_DUE_WITHIN_DEFAULT, restore = 12, review = 12, err;
-
-	*lang = BS_LANG_ZH_TW;
-	if (as_of) {
-		if (bs_date_parse(as_of, &day) < 0)
-			return bs_error(BS_EINVALID, "?as_of='%.32s' is not a date: write YYYY-MM-DD", as_of);
-	} else {
-		day = bs_days_taipei(bs_clock_now()); /* today as `brokersec due` counts it */
-	}
-	if ((err = bs_api_query_int(c, "within", 0, BS_DUE_WITHIN_MAX, &within)) < 0 ||
-	    (err = bs_api_query_int(c, "restore_test_months", 1, 12, &restore)) < 0 ||
-	    (err = bs_api_query_int(c, "account_review_months", 1, 12, &review)) < 0)
-		return err;
-	if (l && bs_lang_parse(l, lang) < 0)
-		return bs_error(BS_EINVALID, "?lang='%.32s': use zh-TW or en", l);
-	const char *status = bs_http_query(c, "status");
-	unsigned mask = 0;
-	if (status && bs_duty_status_mask(status, &mask) < 0)
-		return bs_error(BS_EINVALID, "?status: %s", bs_error_message());
-	bs_schedule_opts_default(&so, day);
-	so.within = within;
-	so.restore_test_months = restore;
-	so.account_review_months = review;
-	if ((err = bs_schedule_load(c->dd->store, &so, d)) < 0)
-		return err;
-	/* as `brokersec due`: ?within keeps what falls due within it, ?status picks statuses */
-	bs_duties_keep(d, bs_http_query(c, "within") ? day + within : INT32_MAX, mask);
-	return 0;
-}
-
-void bs_api_due(struct bs_http_ctx *c)
-{
-	struct bs_duties d = { 0 };
-	enum bs_lang lang;
-	int err = due_compute(c, &d, &lang);
-	if (err < 0)
-		bs_http_fail(c, err);
-	else
-		bs_http_json(c, 200, bs_duties_json(&d, lang));
-	bs_duties_release(&d);
-}
-
-void bs_api_due_ics(struct bs_http_ctx *c)
-{
-	struct bs_duties d = { 0 };
-	enum bs_lang lang;
-	int err = due_compute(c, &d, &lang);
-	if (err < 0) {
-		bs_http_fail(c, err);
-	} else {
-		c->status = 200;
-		bs_buf_clear(&c->out);
-		bs_duties_ics(&d, lang, bs_clock_now(), &c->out);
-		c->content_type = "text/calendar; charset=utf-8";
-	}
-	bs_duties_release(&d);
 }
 
 void bs_api_openapi(struct bs_http_ctx *c)

@@ -111,11 +111,12 @@ out:
 
 /* ---- reading the event log (A2.4.1.7.6) ---- */
 
-#define EVENTS_LIMIT_DEFAULT 100
-#define EVENTS_LIMIT_MAX 1000
-#define EVENTS_BYTES_MAX (8u << 20) /* a reply stops (truncated) before it grows past this */
+#define EVENTS_LIMIT_DEFAULT 50
+#define EVENTS_LIMIT_MAX BS_API_PAGE_MAX
+#define EVENTS_BYTES_MAX (8u << 20) /* a page stops (full) before it grows past this */
 
-static const char *const events_args[] = { "from", "to", "type", "user", "host", "limit", NULL };
+static const char *const events_args[] = { "from", "to", "type", "user", "host", "q", "limit", "before", "after", "scan",
+					   NULL };
 
 static enum MHD_Result unknown_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
@@ -131,7 +132,7 @@ static enum MHD_Result unknown_arg(void *cls, enum MHD_ValueKind kind, const cha
 
 /* ?from / ?to: RFC 3339 or a date (a date as ?to means the end of that day, as in
  * `log search --to`). 0 when absent or valid, else a 400 reply has been set. */
-static int events_time(struct bs_http_ctx *c, const char *key, int end_of_day, int64_t *out)
+int bs_api_events_time(struct bs_http_ctx *c, const char *key, int end_of_day, int64_t *out)
 {
 	const char *v = bs_http_query(c, key);
 	if (!v)
@@ -146,7 +147,7 @@ static int events_time(struct bs_http_ctx *c, const char *key, int end_of_day, i
 	return 0;
 }
 
-/* ?type / ?user / ?host: NULL when absent; a 400 reply (and *bad) when empty or too long, or
+/* ?type / ?user / ?host / ?q: NULL when absent; a 400 reply (and *bad) when empty or too long, or
  * for type when it is not an event type ([a-z0-9._-], as append enforces). */
 static const char *events_text(struct bs_http_ctx *c, const char *key, size_t max, int is_type, int *bad)
 {
@@ -170,10 +171,29 @@ static const char *events_text(struct bs_http_ctx *c, const char *key, size_t ma
 	return v;
 }
 
+/* ?before / ?after / ?scan: a whole number from 1; *out unchanged when absent. */
+static int events_seq(struct bs_http_ctx *c, const char *key, int64_t hi, int64_t *out)
+{
+	const char *v = bs_http_query(c, key);
+	char *end;
+	long long n;
+
+	if (!v)
+		return 0;
+	n = strtoll(v, &end, 10);
+	if (!*v || *end || n < 1 || n > hi) {
+		bs_http_error(c, 400, "invalid", "?%s='%.32s': give a whole number from 1 to %lld (%s)", key, v,
+			      (long long)hi, strcmp(key, "scan") ? "an event's seq, as the last page's older or newer gave"
+			      : "how many events one request examines at most");
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
 struct events_read {
 	json_t *events;
-	size_t limit, bytes;
-	int truncated;
+	size_t bytes;
 };
 
 static int events_one(const struct bs_event *ev, void *p)
@@ -181,44 +201,55 @@ static int events_one(const struct bs_event *ev, void *p)
 	struct events_read *r = p;
 	size_t sz = 512 + (ev->message ? strlen(ev->message) : 0) + (ev->data ? strlen(ev->data) : 0);
 
-	if (json_array_size(r->events) == r->limit || r->bytes + sz > EVENTS_BYTES_MAX) {
-		r->truncated = 1;
+	/* the first always goes in: a page that can hold none could never go on */
+	if (json_array_size(r->events) > 0 && r->bytes + sz > EVENTS_BYTES_MAX)
 		return 1;
-	}
 	r->bytes += sz;
 	json_array_append_new(r->events, bs_jsonview_event(ev));
 	return 0;
 }
 
-/* GET /events: the events `brokersec log search` finds with the same filters, oldest first,
- * the first ?limit of them; the read is itself an event (actor and source of the request),
- * recorded before anything is read. */
+static json_t *cursor_json(int64_t v)
+{
+	return v ? json_integer((json_int_t)v) : json_null();
+}
+
+/* GET /events: a page of the events `brokersec log search` finds with the same filters (and a
+ * text ?q), newest first, at most ?limit of them, from the cursor ?before or ?after; each request
+ * examines at most ?scan events (bs_eventlog_page), so its cost is bounded on a log of any size.
+ * The read is itself an event (actor and source of the request), recorded before anything is
+ * read. */
 void bs_api_events_read(struct bs_http_ctx *c)
 {
-	struct bs_event_filter f;
-	struct events_read r = { NULL, EVENTS_LIMIT_DEFAULT, 0, 0 };
+	struct bs_event_page pg;
+	struct events_read r = { NULL, 0 };
 	const char *unknown = NULL;
 	int limit = EVENTS_LIMIT_DEFAULT, bad = 0, err;
 
-	memset(&f, 0, sizeof(f));
+	memset(&pg, 0, sizeof(pg));
 	if (c->conn)
 		MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, unknown_arg, &unknown);
 	if (unknown)
 		return bs_http_error(c, 400, "invalid", "unknown argument '%.40s': GET /events takes from, to, type, "
-				     "user, host and limit", unknown);
-	if (events_time(c, "from", 0, &f.from_us) < 0 || events_time(c, "to", 1, &f.to_us) < 0)
+				     "user, host, q, limit, before, after and scan", unknown);
+	if (bs_api_events_time(c, "from", 0, &pg.from_us) < 0 || bs_api_events_time(c, "to", 1, &pg.to_us) < 0)
 		return;
-	if (f.from_us && f.to_us && f.to_us < f.from_us)
+	if (pg.from_us && pg.to_us && pg.to_us < pg.from_us)
 		return bs_http_error(c, 400, "invalid", "?to is before ?from: give a range that runs forward in time");
-	f.type = events_text(c, "type", 64, 1, &bad);
-	f.user = events_text(c, "user", 256, 0, &bad);
-	f.host = events_text(c, "host", 256, 0, &bad);
+	pg.type = events_text(c, "type", 64, 1, &bad);
+	pg.user = events_text(c, "user", 256, 0, &bad);
+	pg.host = events_text(c, "host", 256, 0, &bad);
+	pg.q = events_text(c, "q", 200, 0, &bad);
 	if (bad)
 		return;
 	if ((err = bs_api_query_int(c, "limit", 1, EVENTS_LIMIT_MAX, &limit)) < 0)
 		return bs_http_fail(c, err);
-	r.limit = (size_t)limit;
-	f.limit = limit + 1; /* one more tells whether there are more */
+	if (events_seq(c, "before", INT64_MAX, &pg.before) < 0 || events_seq(c, "after", INT64_MAX - 1, &pg.after) < 0 ||
+	    events_seq(c, "scan", BS_EVENTLOG_PAGE_SCAN, &pg.scan_max) < 0)
+		return;
+	if (pg.before && pg.after)
+		return bs_http_error(c, 400, "invalid", "give ?before (older events) or ?after (newer events), not both");
+	pg.limit = limit;
 
 	/* what was asked for goes into the read event */
 	json_t *asked = json_object();
@@ -235,11 +266,22 @@ void bs_api_events_read(struct bs_http_ctx *c)
 		return bs_http_fail(c, err);
 
 	r.events = json_array();
-	if ((err = bs_eventlog_each(c->dd->path, &f, events_one, &r)) < 0) {
+	if ((err = bs_eventlog_page(c->dd->path, &pg, events_one, &r)) < 0) {
 		json_decref(r.events);
 		return bs_http_fail(c, err);
 	}
-	bs_http_json(c, 200, json_pack("{s:o,s:b}", "events", r.events, "truncated", r.truncated));
+	if (pg.after) { /* taken oldest first (the nearest ones): shown newest first like every page */
+		size_t n = json_array_size(r.events);
+		json_t *rev = json_array();
+		for (size_t i = n; i > 0; i--)
+			json_array_append(rev, json_array_get(r.events, i - 1));
+		json_decref(r.events);
+		r.events = rev;
+	}
+	bs_http_json(c, 200, json_pack("{s:o,s:i,s:o,s:o,s:b,s:o}", "events", r.events, "limit", limit,
+				       "older", cursor_json(pg.older), "newer", cursor_json(pg.newer), "truncated", pg.full,
+				       "scanned", pg.scanned_lo ? json_pack("{s:I,s:I}", "from_seq",
+				       (json_int_t)pg.scanned_lo, "to_seq", (json_int_t)pg.scanned_hi) : json_null()));
 }
 
 /* GET /events/status: what `brokersec log status --format json` shows. */

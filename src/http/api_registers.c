@@ -14,6 +14,34 @@ static json_t *labels_json(const char *zh, const char *en)
 	return json_pack("{s:s,s:s}", "zh-TW", zh ? zh : "", "en", en ? en : "");
 }
 
+static json_t *value_label(const struct bs_field *f, const char *v)
+{
+	struct bs_buf zh = BS_BUF_INIT, en = BS_BUF_INIT;
+	bs_field_value_label(f, v, BS_LANG_ZH_TW, &zh);
+	bs_field_value_label(f, v, BS_LANG_EN, &en);
+	json_t *o = labels_json(zh.ptr, en.ptr);
+	bs_buf_release(&zh);
+	bs_buf_release(&en);
+	return o;
+}
+
+/* Enum and set values by their labels; an int field with labels (a system's category 1-3). */
+static json_t *value_labels(const struct bs_field *f)
+{
+	json_t *o = json_object();
+	if (f->values) {
+		for (size_t i = 0; f->values[i]; i++)
+			json_object_set_new(o, f->values[i], value_label(f, f->values[i]));
+	} else if (f->type == BS_FT_INT) {
+		for (int64_t v = f->min; v <= f->max && v - f->min < 64; v++) {
+			char num[32];
+			snprintf(num, sizeof(num), "%lld", (long long)v);
+			json_object_set_new(o, num, value_label(f, num));
+		}
+	}
+	return o;
+}
+
 static json_t *field_json(const struct bs_field *f)
 {
 	json_t *o = json_object();
@@ -26,6 +54,8 @@ static json_t *field_json(const struct bs_field *f)
 			json_array_append_new(a, json_string(f->values[i]));
 		json_object_set_new(o, "values", a);
 	}
+	if (f->labels) /* what a person reads for each value: {"security": {"zh-TW": "資安人員", "en": ...}} */
+		json_object_set_new(o, "value_labels", value_labels(f));
 	if (f->ref)
 		json_object_set_new(o, "ref", json_string(f->ref));
 	if (f->type == BS_FT_INT || f->type == BS_FT_NUM) {
@@ -312,4 +342,73 @@ void bs_api_reg_history(struct bs_http_ctx *c)
 	if ((err = bs_reg_history(c->dd->store, r, id, &h)) < 0)
 		return bs_http_fail(c, err);
 	bs_http_json(c, 200, json_pack("{s:s,s:I,s:o}", "register", r->name, "id", (json_int_t)id, "history", h));
+}
+
+/* The register the path names, when it takes CSV (r->csv); NULL after the reply. */
+static const struct bs_register *csv_register(struct bs_http_ctx *c)
+{
+	const struct bs_register *r = path_register(c);
+	if (r && !r->csv) {
+		bs_http_error(c, 404, "not_found", "the register '%s' has no CSV import or export: the registers "
+			      "with \"csv\": true in GET /api/v1/registers have", r->name);
+		return NULL;
+	}
+	return r;
+}
+
+/* GET /registers/NAME/csv[?all=1]: the records as a CSV download, exactly as `brokersec NAME
+ * export` writes them (formulas defused, docs/registers.md). */
+void bs_api_reg_export_csv(struct bs_http_ctx *c)
+{
+	const struct bs_register *r = csv_register(c);
+	struct bs_buf out = BS_BUF_INIT;
+	char name[80];
+	int all, err;
+
+	if (!r)
+		return;
+	if ((err = truthy(c, "all", &all)) < 0 || (err = bs_reg_export_csv(c->dd->store, r, all, &out)) < 0) {
+		bs_buf_release(&out);
+		return bs_http_fail(c, err);
+	}
+	snprintf(name, sizeof(name), "brokersec-%s.csv", r->name);
+	bs_http_attachment(c, "text/csv; charset=utf-8", name, out.ptr ? out.ptr : "", out.len);
+	bs_buf_release(&out);
+}
+
+/* POST /registers/NAME/csv (Content-Type: text/csv, ?name=FILE for messages): one
+ * transaction, as `brokersec NAME import`: every problem listed, and then nothing imported. */
+void bs_api_reg_import_csv(struct bs_http_ctx *c)
+{
+	const struct bs_register *r = csv_register(c);
+	const char *file = bs_http_query(c, "name");
+	struct bs_buf errors = BS_BUF_INIT;
+	size_t count = 0;
+	int err;
+
+	if (!r)
+		return;
+	if (!file || !*file || strlen(file) > 200 || strpbrk(file, "\r\n"))
+		file = "upload.csv";
+	err = bs_reg_import_csv(c->dd, r, file, c->body ? c->body : "", c->body_len, &errors, &count);
+	if (err == BS_EINVALID && errors.len) {
+		json_t *a = json_array();
+		for (char *line = errors.ptr, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+			nl = strchr(line, '\n');
+			if (nl)
+				*nl = '\0';
+			struct bs_buf e = BS_BUF_INIT; /* cells quoted in a message need not be UTF-8 */
+			bs_http_put_escaped(&e, line, 600);
+			json_array_append_new(a, json_string(e.ptr));
+			bs_buf_release(&e);
+		}
+		json_t *o = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", "invalid", "message",
+				      bs_error_message(), "problems", a);
+		bs_buf_release(&errors);
+		return bs_http_json(c, 400, o);
+	}
+	bs_buf_release(&errors);
+	if (err < 0)
+		return bs_http_fail(c, err);
+	bs_http_json(c, 200, json_pack("{s:s,s:I}", "register", r->name, "imported", (json_int_t)count));
 }

@@ -66,6 +66,12 @@ void bs_api_me(struct bs_http_ctx *c)
 	json_object_set_new(o, "full_name", json_string(a.full_name));
 	json_object_set_new(o, "totp", json_boolean(a.totp_enrolled));
 	json_object_set_new(o, "totp_cli_only", json_boolean(a.totp_cli_only));
+	/* the role's permissions (src/auth/perm.c), for a page to offer only what the API allows */
+	json_t *perms = json_array();
+	for (int p = BS_PERM_SELF; p < BS_PERM_COUNT; p++)
+		if (bs_role_has(c->who.role, (enum bs_perm)p))
+			json_array_append_new(perms, json_string(bs_perm_name((enum bs_perm)p)));
+	json_object_set_new(o, "permissions", perms);
 	bs_http_json(c, 200, o);
 }
 

@@ -7,7 +7,7 @@
  *   refusal.c    refusals as events, at a bounded rate, and their per-minute summaries
  *   conn.c       connection limits and deadlines (slow clients)
  *   api.c        THE route table, and the helpers the handlers share
- *   api_session.c api_users.c api_registers.c api_events.c api_catalog.c   the handlers
+ *   api_session.c api_users.c api_registers.c api_events.c api_catalog.c api_evidence.c   the handlers
  *   web.c        the web UI's files (web/, embedded), through the same route table */
 #ifndef BS_HTTP_INT_H
 #define BS_HTTP_INT_H
@@ -31,6 +31,7 @@ enum {
 	R_TOKEN = 1u << 3,      /* an API token (Authorization: Bearer) is accepted */
 	R_TOKEN_ONLY = 1u << 4, /* only an API token (machine clients) */
 	R_BIG = 1u << 5,        /* large body allowed (event batches) */
+	R_CSV = 1u << 6,        /* body is text/csv (register import) */
 };
 
 #define BS_HTTP_BODY_MAX (64 * 1024)
@@ -56,6 +57,8 @@ struct bs_http_cache {
 	int64_t total_changes;  /* moves when this connection writes (both: bs_store_changes) */
 	char *json;
 	size_t len;
+	char *summary;          /* ?view=summary of json (NULL: not made yet) */
+	size_t summary_len;
 };
 
 /* The '*' segments a route pattern may have. */
@@ -89,6 +92,12 @@ struct bs_http_ctx {
 	const char *www_auth;       /* WWW-Authenticate value (RFC 6750), or NULL */
 	int close;                  /* send Connection: close (the request's framing is not trusted) */
 	const char *cache_control;  /* Cache-Control value; NULL: no-store (web.c: hashed assets) */
+	char disposition[768];      /* Content-Disposition of a download (bs_http_attachment), or "" */
+	char sha256[65];            /* X-Content-SHA256 of a download, hex, or "" */
+	int has_file;               /* the body is streamed from file_fd (bs_http_attachment_fd), which
+				     * bs_http_send hands to libmicrohttpd (or closes) */
+	int file_fd;
+	uint64_t file_size;
 };
 
 struct bs_route {
@@ -128,6 +137,16 @@ void bs_http_fail(struct bs_http_ctx *c, int err);
 const char *bs_http_query(struct bs_http_ctx *c, const char *key);
 /* Sets a JSON reply (steals o). */
 void bs_http_json(struct bs_http_ctx *c, int status, json_t *o);
+/* A download: 200 with data (copied) as content_type, Content-Disposition: attachment with
+ * name (RFC 6266: an ASCII filename= and the UTF-8 filename*=; path separators and controls
+ * dropped), and X-Content-SHA256 of the bytes, so a browser saves it and never renders it in
+ * this origin, and the receiver can compare it with the record's hash. */
+void bs_http_attachment(struct bs_http_ctx *c, const char *content_type, const char *name, const void *data,
+			size_t len);
+/* A download streamed from an open file (fd, size bytes; the reply owns fd from here on and
+ * closes it), with the headers of bs_http_attachment but no X-Content-SHA256 (the caller may set
+ * c->sha256). For files too big to hold in memory (the event log's export bundle). */
+void bs_http_attachment_fd(struct bs_http_ctx *c, const char *content_type, const char *name, int fd, uint64_t size);
 /* The session cookie for id (NULL: the clearing cookie). */
 void bs_http_set_cookie(struct bs_http_ctx *c, const char *id);
 /* Queues c's reply on conn with the security headers (MHD_NO: it could not be made whole, and
@@ -261,6 +280,11 @@ void bs_api_user_delete(struct bs_http_ctx *c);
 void bs_api_user_reset(struct bs_http_ctx *c);
 void bs_api_user_unlock(struct bs_http_ctx *c);
 void bs_api_policy(struct bs_http_ctx *c);
+void bs_api_policy_patch(struct bs_http_ctx *c);
+/* api_tokens.c: API tokens: the own (all with tokens.manage), a new one shown once, revoke */
+void bs_api_tokens(struct bs_http_ctx *c);
+void bs_api_token_create(struct bs_http_ctx *c);
+void bs_api_token_revoke(struct bs_http_ctx *c);
 /* api_registers.c: the registers (src/registry), every register through the same routes */
 void bs_api_registers(struct bs_http_ctx *c);
 void bs_api_reg_list(struct bs_http_ctx *c);
@@ -268,21 +292,35 @@ void bs_api_reg_add(struct bs_http_ctx *c);
 void bs_api_reg_get(struct bs_http_ctx *c);
 void bs_api_reg_update(struct bs_http_ctx *c);
 void bs_api_reg_archive(struct bs_http_ctx *c);
+void bs_api_reg_export_csv(struct bs_http_ctx *c);
+void bs_api_findings_open(struct bs_http_ctx *c);
+void bs_api_me_training(struct bs_http_ctx *c);
+void bs_api_due_summary(struct bs_http_ctx *c);
+void bs_api_due_list(struct bs_http_ctx *c);
+void bs_api_reg_import_csv(struct bs_http_ctx *c);
 void bs_api_reg_history(struct bs_http_ctx *c);
 /* api_events.c: the event log: append a batch, read, status */
 void bs_api_events_append(struct bs_http_ctx *c);
 void bs_api_events_read(struct bs_http_ctx *c);
 void bs_api_events_status(struct bs_http_ctx *c);
+/* ?from / ?to as GET /events takes them (a date as ?to: the end of that day); -1 after a 400 reply */
+int bs_api_events_time(struct bs_http_ctx *c, const char *key, int end_of_day, int64_t *out);
+/* api_evlog.c: verify the log (as `log verify`, without the seals) and download an export bundle */
+void bs_api_events_verify(struct bs_http_ctx *c);
+void bs_api_events_bundle(struct bs_http_ctx *c);
 /* api_catalog.c: the catalog, the status, evidence, the deadlines, this API's description */
 void bs_api_controls(struct bs_http_ctx *c);
 void bs_api_control(struct bs_http_ctx *c);
 void bs_api_status(struct bs_http_ctx *c);
-void bs_api_evidence(struct bs_http_ctx *c);
 void bs_api_evidence_add(struct bs_http_ctx *c);
 void bs_api_evidence_review(struct bs_http_ctx *c);
 void bs_api_due(struct bs_http_ctx *c);
 void bs_api_due_ics(struct bs_http_ctx *c);
 void bs_api_openapi(struct bs_http_ctx *c);
+/* api_evidence.c: evidence read back: the list (paged, filtered), one record, its stored file */
+void bs_api_evidence_list(struct bs_http_ctx *c);
+void bs_api_evidence_get(struct bs_http_ctx *c);
+void bs_api_evidence_file(struct bs_http_ctx *c);
 /* web.c: the web UI embedded from web/ (index.html at /, assets under /assets/HASH/NAME) */
 void bs_web_index(struct bs_http_ctx *c);
 void bs_web_asset(struct bs_http_ctx *c);
@@ -302,5 +340,16 @@ void bs_api_assess_close(struct bs_http_ctx *c);
 void bs_api_assess_followup(struct bs_http_ctx *c);
 void bs_api_assess_review(struct bs_http_ctx *c);
 void bs_api_assess_finding_close(struct bs_http_ctx *c);
+/* api_reports.c: an assessment's results a page at a time; its reports issued, listed, downloaded */
+void bs_api_assess_results_list(struct bs_http_ctx *c);
+void bs_api_assess_reports(struct bs_http_ctx *c);
+void bs_api_assess_report_issue(struct bs_http_ctx *c);
+void bs_api_report_get(struct bs_http_ctx *c);
+/* api_scans.c: saved host scans and their waivers (src/scan) */
+void bs_api_scans(struct bs_http_ctx *c);
+void bs_api_scans_latest(struct bs_http_ctx *c);
+void bs_api_scan_get(struct bs_http_ctx *c);
+void bs_api_scan_waivers(struct bs_http_ctx *c);
+void bs_api_scan_waiver_add(struct bs_http_ctx *c);
 
 #endif

@@ -3,10 +3,12 @@
  * messages. */
 #include <jansson.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/utf8.h"
 #include "http/http_int.h"
@@ -16,10 +18,72 @@ void bs_http_json(struct bs_http_ctx *c, int status, json_t *o)
 	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	c->status = status;
+	c->disposition[0] = c->sha256[0] = '\0'; /* an error after a download was prepared */
+	if (c->has_file) {
+		close(c->file_fd);
+		c->has_file = 0;
+	}
 	bs_buf_clear(&c->out);
 	bs_buf_puts(&c->out, s ? s : "{}");
 	free(s);
 	c->content_type = "application/json";
+}
+
+/* RFC 6266 / RFC 8187: filename="ASCII" (other bytes as '_'), filename*=UTF-8''pct-encoded. The
+ * name is the last path segment only, without controls; an empty one becomes "download". */
+static void put_disposition(char *out, size_t cap, const char *name)
+{
+	static const char attr[] = "!#$&+-.^_`|~"; /* RFC 8187 attr-char beyond ALPHA / DIGIT */
+	const char *base = name ? name : "";
+	char ascii[200], pct[480];
+	size_t a = 0, p = 0;
+
+	for (const char *s = base; *s; s++)
+		if (*s == '/' || *s == '\\')
+			base = s + 1;
+	for (const unsigned char *s = (const unsigned char *)base; *s && a < sizeof(ascii) - 1; s++) {
+		if (*s < 0x20 || *s == 0x7f)
+			continue;
+		ascii[a++] = (*s < 0x7f && *s != '"' && *s != '%') ? (char)*s : '_';
+		if (p + 4 > sizeof(pct))
+			break;
+		if ((*s < 0x80 && ((*s >= '0' && *s <= '9') || ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z'))) ||
+		    (*s < 0x80 && strchr(attr, *s)))
+			pct[p++] = (char)*s;
+		else
+			p += (size_t)snprintf(pct + p, sizeof(pct) - p, "%%%02X", *s);
+	}
+	ascii[a] = pct[p] = '\0';
+	if (!a)
+		snprintf(out, cap, "attachment; filename=\"download\"");
+	else
+		snprintf(out, cap, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, pct);
+}
+
+void bs_http_attachment(struct bs_http_ctx *c, const char *content_type, const char *name, const void *data,
+			size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	bs_buf_clear(&c->out);
+	bs_buf_put(&c->out, data, len);
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(c->sha256, sizeof(c->sha256), h, sizeof(h));
+	put_disposition(c->disposition, sizeof(c->disposition), name);
+	c->status = 200;
+	c->content_type = content_type;
+}
+
+void bs_http_attachment_fd(struct bs_http_ctx *c, const char *content_type, const char *name, int fd, uint64_t size)
+{
+	bs_buf_clear(&c->out);
+	c->sha256[0] = '\0';
+	put_disposition(c->disposition, sizeof(c->disposition), name);
+	c->has_file = 1;
+	c->file_fd = fd;
+	c->file_size = size;
+	c->status = 200;
+	c->content_type = content_type;
 }
 
 void bs_http_error(struct bs_http_ctx *c, int status, const char *code, const char *fmt, ...)
@@ -118,10 +182,16 @@ static enum MHD_Result add_headers(struct MHD_Response *resp)
 enum MHD_Result bs_http_send(struct MHD_Connection *conn, struct bs_http_ctx *c)
 {
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(c->out.len, c->out.ptr, MHD_RESPMEM_MUST_COPY);
+		c->has_file ? MHD_create_response_from_fd64(c->file_size, c->file_fd)
+			    : MHD_create_response_from_buffer(c->out.len, c->out.ptr, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 	char ra[16];
 
+	if (c->has_file) { /* the response owns the file now (libmicrohttpd closes it), or nobody does */
+		if (!resp)
+			close(c->file_fd);
+		c->has_file = 0;
+	}
 	if (!resp)
 		return MHD_NO;
 	/* a reply without its security headers is not sent at all (the connection closes) */
@@ -131,7 +201,9 @@ enum MHD_Result bs_http_send(struct MHD_Connection *conn, struct bs_http_ctx *c)
 	    (c->cookie[0] && MHD_add_response_header(resp, "Set-Cookie", c->cookie) != MHD_YES) ||
 	    (c->www_auth && (c->status == 401 || c->status == 403) &&
 	     MHD_add_response_header(resp, "WWW-Authenticate", c->www_auth) != MHD_YES) ||
-	    (c->close && MHD_add_response_header(resp, "Connection", "close") != MHD_YES)) {
+	    (c->close && MHD_add_response_header(resp, "Connection", "close") != MHD_YES) ||
+	    (c->disposition[0] && MHD_add_response_header(resp, "Content-Disposition", c->disposition) != MHD_YES) ||
+	    (c->sha256[0] && MHD_add_response_header(resp, "X-Content-SHA256", c->sha256) != MHD_YES)) {
 		MHD_destroy_response(resp);
 		return MHD_NO;
 	}

@@ -67,6 +67,7 @@ static void thread_free(void *p)
 	struct tstate *ts = p;
 	bs_datadir_free(ts->dd);
 	free(ts->cache.json);
+	free(ts->cache.summary);
 	free(ts);
 }
 

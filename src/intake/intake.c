@@ -129,7 +129,7 @@ int bs_intake_create(struct bs_intake **out, const struct bs_intake_config *cfg)
 	in->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	in->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (in->ep < 0 || in->stop_fd < 0 || in->wake_fd < 0) {
-		err = bs_error(BS_ERR, "cannot set up the intake's event loop: %s", strerror(errno));
+		err = bs_error(BS_ERR, "cannot set up the intake's event loop: %s", bs_strerror(errno));
 		goto fail;
 	}
 	in->stop_item.kind = K_STOP;
@@ -160,7 +160,7 @@ int bs_intake_create(struct bs_intake **out, const struct bs_intake_config *cfg)
 		in->has[t] = 1;
 		e.data.ptr = &in->lis[t];
 		if (epoll_ctl(in->ep, EPOLL_CTL_ADD, in->lis[t].fd, &e) != 0) {
-			err = bs_error(BS_ERR, "cannot watch %s listener: %s", intake_tr_names[t], strerror(errno));
+			err = bs_error(BS_ERR, "cannot watch %s listener: %s", intake_tr_names[t], bs_strerror(errno));
 			goto fail;
 		}
 	}
@@ -188,7 +188,7 @@ int bs_intake_run(struct bs_intake *in)
 	int stopping = 0, r;
 
 	if ((r = pthread_create(&th, NULL, in->cfg.log ? intake_commit_log_main : intake_commit_sink_main, in)) != 0)
-		return bs_error(BS_ERR, "cannot start the intake's commit thread: %s", strerror(r));
+		return bs_error(BS_ERR, "cannot start the intake's commit thread: %s", bs_strerror(r));
 	for (int t = 0; t < 3; t++)
 		if (in->has[t])
 			intake_notify(in, 0, "listening on %s %s", intake_tr_names[t], in->lis[t].addr);

@@ -102,10 +102,14 @@ syserr:
 	if (fd >= 0)
 		close(fd);
 	freeaddrinfo(res);
-	return bs_error(BS_ERR, "cannot listen on %s '%s': %s; %s", intake_tr_names[tr], spec, strerror(r),
-			r == EADDRINUSE ? "another program uses that port: choose another one"
-			: r == EACCES	? "ports below 1024 need privileges: choose a port above 1024"
-					: "check the address");
+	if (r == EADDRINUSE)
+		return bs_error(BS_ERR, "cannot listen on %s '%s': %s; another program uses that port: choose another one",
+				intake_tr_names[tr], spec, bs_strerror(r));
+	if (r == EACCES)
+		return bs_error(BS_ERR, "cannot listen on %s '%s': %s; ports below 1024 need privileges: choose a port "
+				"above 1024", intake_tr_names[tr], spec, bs_strerror(r));
+	return bs_error(BS_ERR, "cannot listen on %s '%s': %s; check the address", intake_tr_names[tr], spec,
+			bs_strerror(r));
 bad:
 	return bs_error(BS_EINVALID, "cannot use --syslog-%s '%s': give ADDR:PORT such as 127.0.0.1:514, "
 			"[::1]:514 or *:514", intake_tr_names[tr], spec);

@@ -229,7 +229,8 @@ int bs_intake_tls_load(struct bs_intake_tls *t, const char *cert, const char *ke
 			bs_intake_tls_free(t);
 			return bs_error(BS_EINVALID, "cannot use --tls-client-ca '%s': %s; give a PEM file holding the "
 					"CA certificates (-----BEGIN CERTIFICATE-----) that sign the senders' certificates",
-					client_ca, r < 0 ? gnutls_strerror(r) : "no certificate in it");
+					client_ca,
+					r < 0 ? gnutls_strerror(r) : BS_T(bs_error_lang(), "其中沒有憑證", "no certificate in it"));
 		}
 		t->client_ca = 1;
 	}
@@ -301,7 +302,7 @@ static int write_new(const char *path, const void *data, size_t len, mode_t mode
 	const char *p = data;
 
 	if (fd < 0)
-		return bs_error(BS_ERR, "cannot create '%s': %s", path, strerror(errno));
+		return bs_error(BS_ERR, "cannot create '%s': %s", path, bs_strerror(errno));
 	while (len) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
@@ -310,14 +311,14 @@ static int write_new(const char *path, const void *data, size_t len, mode_t mode
 			int e = errno;
 			close(fd);
 			unlink(path);
-			return bs_error(BS_ERR, "cannot write '%s': %s", path, strerror(e));
+			return bs_error(BS_ERR, "cannot write '%s': %s", path, bs_strerror(e));
 		}
 		p += n;
 		len -= (size_t)n;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		unlink(path);
-		return bs_error(BS_ERR, "cannot write '%s': %s", path, strerror(errno));
+		return bs_error(BS_ERR, "cannot write '%s': %s", path, bs_strerror(errno));
 	}
 	return 0;
 }
@@ -452,7 +453,7 @@ static int renew_if_expiring(const char *cert_path, const char *key_path)
 	if ((err = make_self_signed(nc.ptr, nk.ptr)) == 0 &&
 	    (rename(nk.ptr, key_path) != 0 || rename(nc.ptr, cert_path) != 0))
 		err = bs_error(BS_ERR, "cannot renew the self-signed TLS certificate '%s': %s", cert_path,
-			       strerror(errno));
+			       bs_strerror(errno));
 	(void)unlink(nc.ptr);
 	(void)unlink(nk.ptr);
 	bs_buf_release(&nc);
@@ -469,7 +470,7 @@ int bs_intake_tls_ensure(const char *datadir_path, char **cert, char **key, char
 
 	*cert = *key = NULL;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		err = bs_error(BS_ERR, "cannot create '%s': %s", dir, strerror(errno));
+		err = bs_error(BS_ERR, "cannot create '%s': %s", dir, bs_strerror(errno));
 		goto done;
 	}
 	hc = stat(c, &st) == 0;

@@ -2,6 +2,8 @@
  * for the CLI and the API. */
 #include "jsonview/jsonview.h"
 
+#include <string.h>
+
 #include "core/clock.h"
 #include "profile/profile.h"
 #include "syslog/syslog.h"
@@ -51,6 +53,33 @@ json_t *bs_jsonview_control(const struct bs_control *c)
 	}
 	json_object_set_new(o, "how", how);
 	json_object_set_new(o, "period", c->period ? json_string(c->period) : json_null());
+	/* the links of docs/status.md: the entries that state the same duty elsewhere in the text
+	 * (`same_as`, both ways once the catalog is linked: one proof serves all of them), and for an
+	 * article the annex entries implementing it (`implemented_by`: it rolls up from them) */
+	json_t *same = json_array(), *impl = json_array();
+	if (c->nlinked)
+		for (size_t i = 0; i < c->nlinked; i++)
+			json_array_append_new(same, json_string(c->linked[i]->id));
+	else
+		for (size_t i = 0; i < c->nsame_as; i++)
+			json_array_append_new(same, json_string(c->same_as[i]));
+	if (c->nimplemented)
+		for (size_t i = 0; i < c->nimplemented; i++)
+			json_array_append_new(impl, json_string(c->implemented_by[i]->id));
+	else
+		for (size_t i = 0; i < c->nimpl; i++)
+			json_array_append_new(impl, json_string(c->impl_ids[i]));
+	json_object_set_new(o, "same_as", same);
+	json_object_set_new(o, "implemented_by", impl);
+	/* and the other way, for an annex entry of the built-in catalog: the articles it implements */
+	const struct bs_catalog *cat;
+	json_t *impls = json_array();
+	if (bs_catalog_builtin(&cat) == 0)
+		for (size_t i = 0; i < cat->n; i++)
+			for (size_t k = 0; k < cat->v[i].nimplemented; k++)
+				if (cat->v[i].implemented_by[k] == c)
+					json_array_append_new(impls, json_string(cat->v[i].id));
+	json_object_set_new(o, "implements", impls);
 	return o;
 }
 
@@ -147,6 +176,31 @@ json_t *bs_jsonview_account(const struct bs_account *a)
 	json_object_set_new(o, "networks", json_string(a->networks));
 	json_object_set_new(o, "hours", json_string(a->hours));
 	json_object_set_new(o, "max_sessions", json_integer(a->max_sessions));
+	return o;
+}
+
+json_t *bs_jsonview_token(const struct bs_token_info *t, const char *state)
+{
+	json_t *o = json_object(), *scopes = json_array();
+	const char *p = t->scopes;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		if (n)
+			json_array_append_new(scopes, json_stringn(p, n));
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	json_object_set_new(o, "id", json_integer(t->id));
+	json_object_set_new(o, "owner", json_string(t->owner));
+	json_object_set_new(o, "owner_role", json_string(bs_role_name(t->owner_role)));
+	json_object_set_new(o, "scopes", scopes);
+	json_object_set_new(o, "created", time_json(t->created_us));
+	json_object_set_new(o, "created_by", json_string(t->created_by));
+	json_object_set_new(o, "expires", time_json(t->expires_us));
+	json_object_set_new(o, "revoked", json_boolean(t->revoked));
+	json_object_set_new(o, "state", json_string(state));
 	return o;
 }
 

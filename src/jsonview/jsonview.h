@@ -33,5 +33,9 @@ json_t *bs_jsonview_account(const struct bs_account *a);
  * record ({register, id} or null), state, reviewed_by, reviewed_at, review_comment.
  * New reference. */
 json_t *bs_jsonview_evidence(const struct bs_evidence *e);
+/* One API token (`user tokens`, GET /tokens): id, owner, owner_role, scopes (array), created,
+ * created_by, expires, revoked, state (state: "active", "expired" or "revoked", as the caller
+ * judged it now). Never the token nor its hash. New reference. */
+json_t *bs_jsonview_token(const struct bs_token_info *t, const char *state);
 
 #endif

@@ -17,7 +17,7 @@ int bs_write_new_file(const char *path, const void *data, size_t len)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd < 0)
-		return bs_error(errno == EEXIST ? BS_EEXISTS : BS_ERR, "cannot create '%s': %s", path, strerror(errno));
+		return bs_error(errno == EEXIST ? BS_EEXISTS : BS_ERR, "cannot create '%s': %s", path, bs_strerror(errno));
 	while (len) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
@@ -26,7 +26,7 @@ int bs_write_new_file(const char *path, const void *data, size_t len)
 			int e = n < 0 ? errno : EIO;
 			close(fd);
 			(void)unlink(path);
-			return bs_error(BS_ERR, "cannot write '%s': %s", path, strerror(e));
+			return bs_error(BS_ERR, "cannot write '%s': %s", path, bs_strerror(e));
 		}
 		p += n;
 		len -= (size_t)n;
@@ -34,7 +34,7 @@ int bs_write_new_file(const char *path, const void *data, size_t len)
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		int e = errno;
 		(void)unlink(path);
-		return bs_error(BS_ERR, "cannot write '%s': %s", path, strerror(e));
+		return bs_error(BS_ERR, "cannot write '%s': %s", path, bs_strerror(e));
 	}
 	return 0;
 }
@@ -54,11 +54,11 @@ int bs_keys_create(const char *keysdir)
 	int err = 0;
 
 	if (mkdir(keysdir, 0700) != 0) {
-		err = bs_error(errno == EEXIST ? BS_EEXISTS : BS_ERR, "cannot create '%s': %s", keysdir, strerror(errno));
+		err = bs_error(errno == EEXIST ? BS_EEXISTS : BS_ERR, "cannot create '%s': %s", keysdir, bs_strerror(errno));
 		goto done;
 	}
 	if (chmod(keysdir, 0700) != 0) {
-		err = bs_error(BS_ERR, "cannot set mode 0700 on '%s': %s", keysdir, strerror(errno));
+		err = bs_error(BS_ERR, "cannot set mode 0700 on '%s': %s", keysdir, bs_strerror(errno));
 		goto done;
 	}
 	crypto_sign_keypair(pk, sk);

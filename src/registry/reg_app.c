@@ -38,15 +38,19 @@ static int check(const json_t *rec)
 }
 
 static const char *const platforms[] = { "android", "ios", "both", NULL };
+static const char *const platform_labels[] = { "Android|android", "iOS|ios", "兩者|both", NULL };
+/* Annex 1 伍、安全分類: 第一類 純功能性, 第二類 具認證功能與連網行為, 第三類 具交易功能與客戶個人資料處理 */
+static const char *const class_labels[] = { "第一類|1", "第二類|2", "第三類|3", NULL };
 
 static const struct bs_field fields[] = {
 	{ "name", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 22, .zh = "名稱", .en = "name" },
-	{ "class", BS_FT_INT, BS_FF_REQUIRED, .min = 1, .max = 3, .width = 5, .zh = "安全分類", .en = "class" },
-	{ "platform", BS_FT_ENUM, 0, platforms, .width = 8, .zh = "平台", .en = "platform" },
+	{ "class", BS_FT_INT, BS_FF_REQUIRED, .min = 1, .max = 3, .width = 8, .zh = "安全分類", .en = "class",
+	  .labels = class_labels },
+	{ "platform", BS_FT_ENUM, 0, platforms, .width = 8, .zh = "平台", .en = "platform", .labels = platform_labels },
 	{ "version", BS_FT_TEXT, 0, .max = 64, .zh = "版本", .en = "version" },
 	{ "transactions", BS_FT_BOOL, 0, .def = "no", .width = 4, .zh = "交易", .en = "txn" },
 	{ "system", BS_FT_REF, 0, .ref = "system", .width = 6, .zh = "服務系統", .en = "system" },
-	{ "met", BS_FT_SET, 0, NULL, .width = 24, .zh = "已符合項目", .en = "met" },
+	{ "met", BS_FT_SET, 0, NULL, .width = 19, .zh = "已符合項目", .en = "met" },
 	{ "evidence", BS_FT_TEXT, 0, .max = 2000, .zh = "佐證", .en = "evidence" },
 	{ NULL },
 };

@@ -9,6 +9,7 @@
 #include "registry/registry_private.h"
 
 static const char *const kinds[] = { "internal", "external", "tool", NULL };
+static const char *const kind_labels[] = { "內部單位|internal", "外部機構|external", "工具|tool", NULL };
 
 static int check(const json_t *rec)
 {
@@ -25,7 +26,7 @@ static int check(const json_t *rec)
 
 static const struct bs_field fields[] = {
 	{ "name", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 16, .zh = "姓名", .en = "name" },
-	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 8, .zh = "種類", .en = "kind" },
+	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 8, .zh = "種類", .en = "kind", .labels = kind_labels },
 	{ "unit", BS_FT_TEXT, 0, .max = 200, .width = 14, .zh = "單位", .en = "unit" },
 	{ "independence", BS_FT_TEXT, 0, .max = 2000, .zh = "獨立性聲明", .en = "independence" },
 	{ "training_hours", BS_FT_NUM, 0, .min = 0, .max = 10000, .width = 6, .zh = "訓練時數", .en = "hours" },

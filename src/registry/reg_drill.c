@@ -5,6 +5,7 @@
 #include "registry/registry_private.h"
 
 static const char *const kinds[] = { "social-engineering", "bcp", NULL };
+static const char *const kind_labels[] = { "社交工程演練|social-engineering", "業務持續運作演練|bcp", NULL };
 
 static int check(const json_t *rec)
 {
@@ -33,7 +34,7 @@ static int check(const json_t *rec)
 }
 
 static const struct bs_field fields[] = {
-	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 18, .zh = "種類", .en = "kind" },
+	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 18, .zh = "種類", .en = "kind", .labels = kind_labels },
 	{ "date", BS_FT_DATE, BS_FF_REQUIRED, .width = 10, .zh = "日期", .en = "date" },
 	{ "systems", BS_FT_REFS, 0, .ref = "system", .width = 12, .zh = "系統", .en = "systems" },
 	{ "emails_sent", BS_FT_INT, 0, .min = 0, .max = 1000000, .width = 6, .zh = "寄送", .en = "sent" },

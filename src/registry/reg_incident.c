@@ -8,6 +8,8 @@ static const char *const severities[] = { "low", "medium", "high", "critical", N
 static const char *const severity_labels[] = { "低|low", "中|medium", "高|high", "嚴重|critical", NULL };
 /* A3.6.1 .. A3.6.5 */
 static const char *const steps[] = { "isolate", "scan", "preserve", "restore", "improve", NULL };
+static const char *const step_labels[] = { "中斷連線並隔離|isolate", "防毒掃描|scan", "保存受駭主機|preserve",
+					   "重灌及備份還原|restore", "規劃改善措施|improve", NULL };
 
 static int check(const json_t *rec)
 {
@@ -40,7 +42,7 @@ static const struct bs_field fields[] = {
 	{ "ransomware", BS_FT_BOOL, 0, .def = "no", .zh = "勒索軟體", .en = "ransomware" },
 	{ "reported_association", BS_FT_TIME, 0, .zh = "通報公會", .en = "reported to association" },
 	{ "reported_regulator", BS_FT_TIME, 0, .zh = "通報主管機關", .en = "reported to regulator" },
-	{ "steps", BS_FT_SET, 0, steps, .zh = "應變步驟", .en = "response steps" },
+	{ "steps", BS_FT_SET, 0, steps, .zh = "應變步驟", .en = "response steps", .labels = step_labels },
 	{ "note", BS_FT_TEXT, 0, .max = 2000, .zh = "備註", .en = "note" },
 	{ NULL },
 };

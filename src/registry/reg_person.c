@@ -7,12 +7,37 @@
 
 /* The other side of training's rule: a hire day moved after a course already recorded for
  * the person would leave training from before they were staff counted (第四條第五款). */
+/* An account is one person's: the web UI shows its owner's own training (GET /me/training). */
+static int check_account(struct bs_store *s, const json_t *rec, int64_t id, int cli)
+{
+	const char *account = bs_reg_str(rec, "account");
+	const struct bs_register *r = bs_register_find("person");
+	json_t *other = NULL;
+	int err;
+
+	if (!account || !*account || !r)
+		return 0;
+	if ((err = bs_reg_find_text(s, r, "account", account, id, &other)) < 0 || !other)
+		return err;
+	err = bs_error(BS_EINVALID,
+		       cli ? "person: --account '%s' belongs to person %lld (%s) already: one account, one person; "
+			     "archive or change that record first"
+			   : "column 'account': '%s' belongs to person %lld (%s) already: one account, one person; "
+			     "archive or change that record first",
+		       account, (long long)bs_reg_int(other, "id", 0), bs_reg_str(other, "name"));
+	json_decref(other);
+	return err;
+}
+
 static int check_linked(struct bs_store *s, const json_t *rec, int64_t id, int cli)
 {
 	const struct bs_register *tr = bs_register_find("training");
 	const char *hired = bs_reg_str(rec, "hired");
 	json_t *all = NULL;
 	int err;
+
+	if ((err = check_account(s, rec, id, cli)) < 0)
+		return err;
 
 	if (!id || !hired || !tr)
 		return 0;
@@ -47,6 +72,7 @@ static const struct bs_field fields[] = {
 	{ "background_check", BS_FT_BOOL, 0, .def = "no", .width = 5, .zh = "查核", .en = "check" },
 	{ "nda_signed", BS_FT_DATE, 0, .width = 10, .zh = "保密切結", .en = "nda signed" },
 	{ "note", BS_FT_TEXT, 0, .zh = "備註", .en = "note" },
+	{ "account", BS_FT_TEXT, 0, .max = 64, .width = 12, .zh = "系統帳號", .en = "account" },
 	{ NULL },
 };
 
@@ -59,7 +85,8 @@ const struct bs_register bs_reg_person = {
 	.summary_en = "register: people",
 	.about = "Staff, their role (which sets the training hours of SR.4.5), background check and "
 		  "confidentiality agreement (SR.4.1, SR.4.2). The hire day cannot move after a training "
-		  "already recorded for the person.",
+		  "already recorded for the person. The account (a brokersec user name, one person's) lets "
+		  "the person see their own training in the web UI.",
 	.source = "SR.4.1",
 	.fields = fields,
 	.csv = 1,

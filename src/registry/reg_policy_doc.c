@@ -25,6 +25,8 @@ const struct bs_policy_kind bs_policy_kinds[] = {
 };
 
 static const char *const kinds[] = { "byod", "social-media", "cloud", "ransomware", "disposal", "remote-work", NULL };
+static const char *const kind_labels[] = { "自攜裝置|byod", "社群媒體|social-media", "雲端服務|cloud", "勒索軟體|ransomware",
+					   "資料銷毀|disposal", "遠距辦公|remote-work", NULL };
 
 static int check(const json_t *rec)
 {
@@ -51,7 +53,7 @@ static int check(const json_t *rec)
 
 static const struct bs_field fields[] = {
 	{ "title", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 26, .zh = "名稱", .en = "title" },
-	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 12, .zh = "種類", .en = "kind" },
+	{ "kind", BS_FT_ENUM, BS_FF_REQUIRED, kinds, .width = 12, .zh = "種類", .en = "kind", .labels = kind_labels },
 	{ "items", BS_FT_SET, 0, NULL, .width = 20, .zh = "涵蓋條文", .en = "items" },
 	{ "approved", BS_FT_DATE, 0, .width = 10, .zh = "核定日", .en = "approved" },
 	{ "approved_by", BS_FT_TEXT, 0, .max = 200, .zh = "核定者", .en = "approved by" },

@@ -5,11 +5,13 @@
 /* What the vendor does: A2.5.6.6 (資通系統開發如委外辦理) binds development vendors only;
  * SR.4.3's confidentiality clause binds every one. */
 static const char *const kinds[] = { "development", "maintenance", "hosting", "disposal", "other", NULL };
+static const char *const kind_labels[] = { "開發|development", "維護|maintenance", "代管|hosting", "銷毀|disposal",
+					   "其他|other", NULL };
 
 static const struct bs_field fields[] = {
 	{ "name", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 20, .zh = "廠商", .en = "name" },
 	{ "service", BS_FT_TEXT, BS_FF_REQUIRED, .max = 200, .width = 20, .zh = "委外服務", .en = "service" },
-	{ "kind", BS_FT_ENUM, 0, kinds, .width = 11, .zh = "服務種類", .en = "kind" },
+	{ "kind", BS_FT_ENUM, 0, kinds, .width = 11, .zh = "服務種類", .en = "kind", .labels = kind_labels },
 	{ "contract", BS_FT_TEXT, 0, .max = 200, .zh = "契約", .en = "contract" },
 	{ "contract_end", BS_FT_DATE, 0, .width = 10, .zh = "契約到期", .en = "ends" },
 	{ "confidentiality", BS_FT_BOOL, 0, .def = "no", .width = 4, .zh = "保密", .en = "nda" },

@@ -2,6 +2,7 @@
 #include "registry/registry.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,8 +295,35 @@ int bs_field_parse(const struct bs_field *f, const char *text, json_t **out)
 	return bs_error(BS_ERR, "unknown field type");
 }
 
+/* The "中文|English" label l in lang into b; 0 when l is not such a label. */
+static int put_label(const char *l, enum bs_lang lang, struct bs_buf *b)
+{
+	const char *bar = l ? strchr(l, '|') : NULL;
+
+	if (!bar)
+		return 0;
+	if (lang == BS_LANG_EN)
+		bs_buf_puts(b, bar + 1);
+	else
+		bs_buf_put(b, l, (size_t)(bar - l));
+	return 1;
+}
+
 void bs_field_value_label(const struct bs_field *f, const char *value, enum bs_lang lang, struct bs_buf *b)
 {
+	if (f->type == BS_FT_INT && f->labels) {
+		int64_t v;
+		if (parse_int(value, &v) == 0 && v >= f->min && v <= f->max && f->max - f->min < 64) {
+			size_t i = 0;
+			/* the labels may end early (NULL): later values read as themselves */
+			while (i < (size_t)(v - f->min) && f->labels[i])
+				i++;
+			if (i == (size_t)(v - f->min) && put_label(f->labels[i], lang, b))
+				return;
+		}
+		bs_buf_puts(b, value);
+		return;
+	}
 	for (size_t i = 0; f->values && f->labels && f->values[i]; i++) {
 		const char *l = f->labels[i], *bar;
 		if (strcmp(f->values[i], value) || !l || !(bar = strchr(l, '|')))
@@ -317,6 +345,10 @@ void bs_field_show(const struct bs_field *f, const json_t *v, enum bs_lang lang,
 		bs_buf_puts(b, json_is_true(v) ? BS_T(lang, "是", "yes") : BS_T(lang, "否", "no"));
 	} else if (f->type == BS_FT_ENUM && json_is_string(v)) {
 		bs_field_value_label(f, json_string_value(v), lang, b);
+	} else if (f->type == BS_FT_INT && f->labels && json_is_integer(v)) {
+		char n[32];
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(v));
+		bs_field_value_label(f, n, lang, b);
 	} else if (f->type == BS_FT_SET) {
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			const json_t *e = json_array_get(v, i);

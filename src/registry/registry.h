@@ -54,7 +54,8 @@ struct bs_field {
 	unsigned width;            /* column width in `list` tables; 0: not listed */
 	const char *zh, *en;       /* labels */
 	/* enum / set: how each value reads in a table, "中文|English", parallel to values (a
-	 * NULL entry or array: the value itself). Stored values and JSON stay the values. */
+	 * NULL entry or array: the value itself); int: one per value from min to max (the system
+	 * category 1..3 reads 第一類 .. 第三類). Stored values and JSON stay the values. */
 	const char *const *labels;
 };
 
@@ -120,6 +121,10 @@ int bs_reg_archive(struct bs_datadir *dd, const struct bs_register *r, int64_t i
 int bs_reg_get(struct bs_store *s, const struct bs_register *r, int64_t id, json_t **out);
 /* Every record of r, by id; archived ones only when all is set. *out is a new array. */
 int bs_reg_list(struct bs_store *s, const struct bs_register *r, int all, json_t **out);
+/* The first live record of r (by id, other than except_id) whose text field equals value:
+ * *out (a new reference) or NULL when there is none. */
+int bs_reg_find_text(struct bs_store *s, const struct bs_register *r, const char *field, const char *value,
+		     int64_t except_id, json_t **out);
 /* The history of record id, oldest first: [{version, action, at, by, old, new}]. */
 int bs_reg_history(struct bs_store *s, const struct bs_register *r, int64_t id, json_t **out);
 /* Every register's records including archived ones: {"system": [...], ...}; the deadline

@@ -42,7 +42,7 @@ static int in_peek(struct csv_in *in, size_t k)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
-			in->err = bs_error(BS_ERR, "cannot read '%s': %s", in->path, strerror(errno));
+			in->err = bs_error(BS_ERR, "cannot read '%s': %s", in->path, bs_strerror(errno));
 		if (got <= 0)
 			break;
 		in->n += (size_t)got;
@@ -548,8 +548,10 @@ static int import_from(struct bs_datadir *dd, const struct bs_register *r, const
 	if (im.nerrors) {
 		if (im.nerrors > CSV_MAX_ERRORS)
 			bs_buf_printf(errors, "%s: %zu more problems not shown\n", file, im.nerrors - CSV_MAX_ERRORS);
-		err = bs_error(BS_EINVALID, "'%s' has %zu problem%s: nothing was imported; fix them and import again",
-			       file, im.nerrors, im.nerrors == 1 ? "" : "s");
+		err = im.nerrors == 1 ? bs_error(BS_EINVALID, "'%s' has 1 problem: nothing was imported; fix it and "
+						 "import again", file)
+				      : bs_error(BS_EINVALID, "'%s' has %zu problems: nothing was imported; fix them and "
+						 "import again", file, im.nerrors);
 		goto rollback;
 	}
 	batch_end(&im);
@@ -580,7 +582,7 @@ int bs_reg_import_csv_file(struct bs_datadir *dd, const struct bs_register *r, c
 	*count = 0;
 	in.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (in.fd < 0)
-		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot open '%s': %s", path, strerror(errno));
+		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot open '%s': %s", path, bs_strerror(errno));
 	in.buf = bs_malloc(CSV_CHUNK);
 	in.p = in.buf;
 	err = import_from(dd, r, path, &in, errors, count);

@@ -518,6 +518,40 @@ static int list_into(struct bs_store *s, const struct bs_register *r, int all, j
 	return err;
 }
 
+int bs_reg_find_text(struct bs_store *s, const struct bs_register *r, const char *field, const char *value,
+		     int64_t except_id, json_t **out)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	*out = NULL;
+	if ((err = bs_store_prepare(s,
+			"SELECT id, data FROM reg_record WHERE register = ?1 AND archived = 0 AND id != ?4"
+			" AND json_extract(data, '$.' || ?2) = ?3 ORDER BY id LIMIT 1",
+			&st)) < 0)
+		return err;
+	sqlite3_bind_text(st, 1, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, except_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		json_error_t jerr;
+		int64_t id = sqlite3_column_int64(st, 0);
+		json_t *data = json_loads(bs_store_text(st, 1), 0, &jerr);
+		if (!json_is_object(data))
+			err = bs_error(BS_ERR, "%s %lld is damaged in the database (not a JSON object): restore a backup",
+				       r->name, (long long)id);
+		else
+			*out = make_record(r, id, data, 0);
+		json_decref(data);
+	} else if (rc != SQLITE_DONE) {
+		err = bs_store_fail(s, "cannot read the registers");
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 int bs_reg_list(struct bs_store *s, const struct bs_register *r, int all, json_t **out)
 {
 	json_t *arr = json_array();

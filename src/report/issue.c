@@ -3,11 +3,13 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "datadir/datadir.h"
 #include "report/report.h"
+#include "report/report_int.h"
 #include "store/store.h"
 
 void bs_report_sha256_hex(const void *data, size_t len, char hex[BS_REPORT_SHA256_HEX])
@@ -81,7 +83,9 @@ done:
 	return err;
 }
 
-static void row_read(sqlite3_stmt *st, struct bs_report_issued *r)
+/* One row of report_issued, columns id, assessment_id, format, lang, sha256, size, issued_at,
+ * issued_by, retain_until in that order (issue.c and keep.c select them so). */
+void bs_report__row_read(sqlite3_stmt *st, struct bs_report_issued *r)
 {
 	r->id = sqlite3_column_int64(st, 0);
 	r->assessment_id = sqlite3_column_int64(st, 1);
@@ -108,7 +112,7 @@ int bs_report_verify(struct bs_store *store, const void *data, size_t len, struc
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		row_read(st, out);
+		bs_report__row_read(st, out);
 		err = 0;
 	} else if (rc == SQLITE_DONE) {
 		memset(out, 0, sizeof(*out));
@@ -124,6 +128,7 @@ int bs_report_verify(struct bs_store *store, const void *data, size_t len, struc
 
 int bs_report_purge(struct bs_datadir *dd, int64_t assessment_id, size_t *purged)
 {
+	struct bs_buf kept = BS_BUF_INIT; /* paths of the kept copies, each NUL-terminated */
 	sqlite3_stmt *st = NULL;
 	char today[BS_DATE_MAX], js[128];
 	int err;
@@ -144,6 +149,17 @@ int bs_report_purge(struct bs_datadir *dd, int64_t assessment_id, size_t *purged
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	/* the copies the server kept of these reports (keep.c) go with their rows */
+	if ((err = bs_store_prepare(dd->store, "SELECT sha256 FROM report_issued WHERE assessment_id = ?", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, assessment_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (strlen(bs_store_text(st, 0)) == BS_REPORT_SHA256_HEX - 1 && !strchr(bs_store_text(st, 0), '/')) {
+			bs_buf_printf(&kept, "%s/reports/%s", dd->path, bs_store_text(st, 0));
+			bs_buf_put(&kept, "", 1);
+		}
+	sqlite3_finalize(st);
+	st = NULL;
 	if ((err = bs_store_prepare(dd->store, "DELETE FROM report_issued WHERE assessment_id = ?", &st)) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, assessment_id);
@@ -157,5 +173,9 @@ int bs_report_purge(struct bs_datadir *dd, int64_t assessment_id, size_t *purged
 		       (long long)assessment_id);
 done:
 	sqlite3_finalize(st);
-	return bs_store_finish(dd->store, err);
+	err = bs_store_finish(dd->store, err);
+	for (size_t off = 0; err >= 0 && off < kept.len; off += strlen(kept.ptr + off) + 1)
+		(void)unlink(kept.ptr + off);
+	bs_buf_release(&kept);
+	return err;
 }

@@ -27,6 +27,8 @@ struct pdf {
 	PangoLayout *lay;          /* paragraphs and headings */
 	GHashTable *cache;         /* cell layouts by font, width and text (cell_layout) */
 	PangoLayout *row[MAXCOLS]; /* the current row's cells, borrowed from the cache */
+	PangoLayout *measure;      /* unwrapped text, for the width a cell needs on one line */
+	GHashTable *wcache;        /* those widths by font and text (natural_w) */
 	PangoFontDescription *body, *small, *small_bold, *h[3], *title;
 	cairo_t *cr;               /* the PDF while drawing; NULL while measuring */
 	int npages;                /* content pages begun so far */
@@ -176,6 +178,88 @@ static void row_draw(struct pdf *p, const double *w, size_t nc, double h, int he
 	p->y += h;
 }
 
+/* 1 for a calendar date "YYYY-MM-DD" (the whole cell). */
+static int is_date(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd";
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+			return 0;
+	return s[sizeof(shape) - 1] == '\0';
+}
+
+/* What must not be broken over lines: a date (2: "2026-06/-30" reads as two values), or a
+ * short word without spaces (1: a status such as 已結案, a severity, an id). */
+static int keep_whole(const char *s)
+{
+	size_t cps = 0;
+	if (!s || !*s)
+		return 0;
+	if (is_date(s))
+		return 2;
+	for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+		if (*q <= ' ')
+			return 0;
+		cps += (*q & 0xc0) != 0x80;
+	}
+	return cps <= 6;
+}
+
+/* The width text takes on one line in the cell font (bold: the header row's). */
+static double natural_w(struct pdf *p, int bold, const char *text)
+{
+	struct bs_buf key = BS_BUF_INIT;
+	PangoRectangle r;
+	double *v;
+
+	bs_buf_printf(&key, "%d|%s", bold, text);
+	if ((v = g_hash_table_lookup(p->wcache, key.ptr))) {
+		bs_buf_release(&key);
+		return *v;
+	}
+	if (g_hash_table_size(p->wcache) > 50000)
+		g_hash_table_remove_all(p->wcache);
+	set_text(p->measure, bold ? p->small_bold : p->small, -1, text);
+	pango_layout_set_width(p->measure, -1);
+	pango_layout_get_extents(p->measure, NULL, &r);
+	v = bs_malloc(sizeof(*v));
+	*v = (double)r.width / PANGO_SCALE;
+	g_hash_table_insert(p->wcache, bs_buf_detach(&key, NULL), v);
+	return *v;
+}
+
+/* Widens the columns whose cells must stay on one line (keep_whole() >= level) to the widest
+ * of them, taking the room from the other columns in proportion to what they can spare.
+ * 0 when there is not room enough (w unchanged). */
+static int fit_whole(struct pdf *p, const struct bs_rblock *b, double *w, size_t nc, int level)
+{
+	double need[MAXCOLS] = { 0 }, deficit = 0, slack = 0;
+
+	/* the body rows only: a heading may wrap (嚴重/程度) to leave the room to the text */
+	for (size_t r = 1; r < b->nrows; r++)
+		for (size_t c = 0; c < nc; c++) {
+			const char *s = b->cells[r * b->ncols + c];
+			if (keep_whole(s) >= level) {
+				double n = natural_w(p, 0, s) + 2 * PAD + 1;
+				if (n > need[c])
+					need[c] = n;
+			}
+		}
+	for (size_t c = 0; c < nc; c++) {
+		if (need[c] > w[c])
+			deficit += need[c] - w[c];
+		else
+			slack += w[c] - need[c];
+	}
+	if (deficit <= 0)
+		return 1;
+	if (slack < deficit)
+		return 0;
+	for (size_t c = 0; c < nc; c++)
+		w[c] = need[c] > w[c] ? need[c] : w[c] - (w[c] - need[c]) * deficit / slack;
+	return 1;
+}
+
 static void table(struct pdf *p, const struct bs_rblock *b)
 {
 	double w[MAXCOLS], sum = 0, hh;
@@ -185,6 +269,9 @@ static void table(struct pdf *p, const struct bs_rblock *b)
 		sum += b->widths ? b->widths[c] : 1;
 	for (size_t c = 0; c < nc; c++)
 		w[c] = CONTENT_W * (b->widths ? b->widths[c] : 1) / sum;
+	/* dates and short words on one line; when the table is too narrow for all, dates only */
+	if (!fit_whole(p, b, w, nc, 1))
+		fit_whole(p, b, w, nc, 2);
 	p->y += 4;
 	hh = row_layout(p, b, 0, w, nc);
 	if (p->y + hh * 2 > BOTTOM)
@@ -307,8 +394,12 @@ static void pdf_free(struct pdf *p)
 {
 	if (p->cache)
 		g_hash_table_destroy(p->cache);
+	if (p->wcache)
+		g_hash_table_destroy(p->wcache);
 	if (p->lay)
 		g_object_unref(p->lay);
+	if (p->measure)
+		g_object_unref(p->measure);
 	pango_font_description_free(p->body);
 	pango_font_description_free(p->small);
 	pango_font_description_free(p->small_bold);
@@ -372,6 +463,7 @@ int bs_report_pdf(const struct bs_report_outline *o, enum bs_lang lang, const ch
 	p.h[1] = pango_font_description_from_string(FONT " Bold 13");
 	p.h[2] = pango_font_description_from_string(FONT " Bold 11");
 	p.cache = g_hash_table_new_full(g_str_hash, g_str_equal, free, g_object_unref);
+	p.wcache = g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
 	p.heading_page = bs_calloc(o->n + 1, sizeof(int));
 	p.heading_y = bs_calloc(o->n + 1, sizeof(double));
 
@@ -387,6 +479,7 @@ int bs_report_pdf(const struct bs_report_outline *o, enum bs_lang lang, const ch
 	pango_cairo_update_context(cr, p.pc);
 	p.lay = pango_layout_new(p.pc);
 	pango_layout_set_wrap(p.lay, PANGO_WRAP_WORD_CHAR);
+	p.measure = pango_layout_new(p.pc);
 
 	content(&p, o);                       /* measure */
 	toc = contents_pages(&p, o, lang, cr, pdf, 0, 0);

@@ -214,4 +214,22 @@ int bs_report_verify(struct bs_store *store, const void *data, size_t len, struc
  * from which it may) while any of them is within its five years (捌). Audited. */
 int bs_report_purge(struct bs_datadir *dd, int64_t assessment_id, size_t *purged);
 
+/* --- Issued reports kept for download (keep.c; the API: POST /assessments/ID/reports) --- */
+
+/* bs_report_issue() (the same row and event), with the bytes kept in the data directory's
+ * reports/ (0700, made on first use), as a file 0600 named by their SHA-256, in place before
+ * the row commits and removed again when the issue fails. */
+int bs_report_issue_kept(struct bs_datadir *dd, int64_t assessment_id, enum bs_report_format f, enum bs_lang lang,
+			 const void *data, size_t len, struct bs_report_issued *out);
+/* Issued report id: 0 and *out, or BS_ENOTFOUND with a message. */
+int bs_report_issued_get(struct bs_store *store, int64_t id, struct bs_report_issued *out);
+/* The issued reports of an assessment, oldest first: *out (free() it) with *n rows. */
+int bs_report_issued_list(struct bs_store *store, int64_t assessment_id, struct bs_report_issued **out, size_t *n);
+/* 1 when the bytes of r are kept in dd's reports/, else 0 (issued on the command line). */
+int bs_report_kept(struct bs_datadir *dd, const struct bs_report_issued *r);
+/* The kept bytes of r into out (emptied first), checked against the recorded SHA-256 and size.
+ * BS_ENOTFOUND when not kept; when the file differs from the record, *changed = 1, a
+ * report.mismatch failure event and BS_ERR with a message saying how to restore it. */
+int bs_report_read_kept(struct bs_datadir *dd, const struct bs_report_issued *r, struct bs_buf *out, int *changed);
+
 #endif

@@ -622,14 +622,14 @@ int bs_scan_policy_load(struct bs_scan_policy *pol, const struct bs_catalog *cat
 
 	if (stat(path, &st) < 0)
 		return bs_error(errno == ENOENT ? BS_ENOTFOUND : BS_ERR, "cannot open policy '%s': %s: give a policy "
-				"file or a directory of *.yaml", path, strerror(errno));
+				"file or a directory of *.yaml", path, bs_strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		DIR *d = opendir(path);
 		struct dirent *de;
 		char **names = NULL;
 		size_t n = 0, cap = 0;
 		if (!d)
-			return bs_error(BS_ERR, "cannot read policy directory '%s': %s", path, strerror(errno));
+			return bs_error(BS_ERR, "cannot read policy directory '%s': %s", path, bs_strerror(errno));
 		while ((de = readdir(d))) {
 			size_t l = strlen(de->d_name);
 			if (l < 6 || strcmp(de->d_name + l - 5, ".yaml") || de->d_name[0] == '.')
@@ -662,8 +662,10 @@ int bs_scan_policy_load(struct bs_scan_policy *pol, const struct bs_catalog *cat
 		/* drop the trailing newline for a clean message */
 		if (errors.len && errors.ptr[errors.len - 1] == '\n')
 			bs_buf_truncate(&errors, errors.len - 1);
-		int err = bs_error(BS_EINVALID, "policy '%s' has %d problem%s: fix them and run again:\n%s", path,
-				   problems, problems == 1 ? "" : "s", errors.ptr);
+		int err = problems == 1 ? bs_error(BS_EINVALID, "policy '%s' has 1 problem: fix it and run again:\n%s",
+						   path, errors.ptr)
+					: bs_error(BS_EINVALID, "policy '%s' has %d problems: fix them and run again:\n%s",
+						   path, problems, errors.ptr);
 		bs_buf_release(&errors);
 		return err;
 	}

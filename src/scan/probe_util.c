@@ -108,8 +108,9 @@ int bs_probe_read(const struct bs_probe_ctx *ctx, const char *path, struct bs_bu
 		int e = errno;
 		if (e == ENOENT || e == ENOTDIR)
 			return bs_error(BS_ENOTFOUND, "'%s' does not exist", path);
-		return bs_error(e == EACCES || e == EPERM ? BS_EDENIED : BS_ERR, "cannot read '%s': %s%s", path,
-				strerror(e), e == EACCES ? ": run the scan as root" : "");
+		if (e == EACCES)
+			return bs_error(BS_EDENIED, "cannot read '%s': %s: run the scan as root", path, bs_strerror(e));
+		return bs_error(e == EPERM ? BS_EDENIED : BS_ERR, "cannot read '%s': %s", path, bs_strerror(e));
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -125,7 +126,7 @@ int bs_probe_read(const struct bs_probe_ctx *ctx, const char *path, struct bs_bu
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err = bs_error(BS_ERR, "cannot read '%s': %s", path, strerror(errno));
+			err = bs_error(BS_ERR, "cannot read '%s': %s", path, bs_strerror(errno));
 			break;
 		}
 		if (n == 0)

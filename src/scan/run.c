@@ -501,7 +501,7 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 	if (opts->root && strcmp(opts->root, "/") != 0) {
 		if (stat(opts->root, &st) < 0 || !S_ISDIR(st.st_mode))
 			return bs_error(BS_ENOTFOUND, "cannot scan root '%s': %s: give a directory holding a mounted "
-					"or copied system", opts->root, errno ? strerror(errno) : "not a directory");
+					"or copied system", opts->root, bs_strerror(errno ? errno : ENOTDIR));
 		root = bs_strdup(opts->root);
 		size_t l = strlen(root);
 		while (l > 1 && root[l - 1] == '/')

@@ -144,6 +144,26 @@ void bs_scan_waiver_release(struct bs_scan_waiver *w);
 int bs_scan_save(struct bs_datadir *dd, const struct bs_scan *s, const char *system, const char *device,
 		 int64_t *id);
 
+/* A saved scan as read back (scan_saved.c): its counts as saved, and waived_now, the failing
+ * checks a waiver valid today covers (a waiver added after the scan shows at once; status
+ * counts the scan as saved until the next one). result_json: bs_scan_json() as saved, only
+ * from bs_scan_saved_get. */
+struct bs_scan_saved {
+	int64_t id;
+	char *system_id, *device, *host, *platform, *root, *created_at, *created_by;
+	int64_t created_us;
+	unsigned count[BS_SCAN_STATUS_COUNT];
+	unsigned waived_saved, waived_now;
+	char *result_json;
+};
+/* Saved scans newest first, of host (NULL: all) or, with latest, the last one per host (in
+ * host order); limit from offset; *total: how many there are in all. Release each, free(*out). */
+int bs_scan_saved_list(struct bs_store *st, const char *host, int latest, int32_t today, int offset, int limit,
+		       struct bs_scan_saved **out, size_t *n, int64_t *total);
+/* One saved scan; BS_ENOTFOUND with a message when there is none. */
+int bs_scan_saved_get(struct bs_store *st, int64_t id, int32_t today, struct bs_scan_saved *out);
+void bs_scan_saved_release(struct bs_scan_saved *s);
+
 /* For the status evaluator: the verdict per control of the latest saved scan of every
  * system/host, as of the end of as_of. fn is called per (control, scan) pair with the worst
  * status among the checks of that scan referring to the control. */

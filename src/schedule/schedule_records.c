@@ -298,8 +298,14 @@ void sched_rule_policy_docs(struct sched_ctx *c)
 		if (!any) {
 			struct detail d = DETAIL_INIT;
 			char sj[40];
+			const struct bs_register *pd = bs_register_find("policy-doc");
+			const struct bs_field *kf = pd ? bs_register_field(pd, "kind") : NULL;
+			struct bs_buf label = BS_BUF_INIT; /* 自攜裝置, not byod, in the officer's words */
+			if (kf)
+				bs_field_value_label(kf, pk->kind, BS_LANG_ZH_TW, &label);
 			snprintf(sj, sizeof(sj), "policy:%s", pk->kind);
-			dz(&d, "尚無 %s 規範文件（%s）", pk->kind, pk->article);
+			dz(&d, "尚無「%s」規範文件（%s）", label.ptr ? label.ptr : pk->kind, pk->article);
+			bs_buf_release(&label);
 			de(&d, "no %s document (%s) in the policy-doc register", pk->kind, pk->article);
 			emit(c, "policy-doc", pk->article, sj, c->o->as_of, BS_DUTY_DEFECT, FORCE_OVERDUE, &d);
 		}

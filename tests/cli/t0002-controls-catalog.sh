@@ -8,7 +8,7 @@ printf '%s' "$out" > "$T/all.json"
 run python3 - "$T/all.json" <<'PY'
 import json, sys
 entries = json.load(open(sys.argv[1]))
-want = {"id", "parent", "title", "text", "applies", "how", "period"}
+want = {"id", "parent", "title", "text", "applies", "how", "period", "same_as", "implemented_by", "implements"}
 assert isinstance(entries, list) and len(entries) > 300, len(entries)
 ids = set()
 for e in entries:
@@ -31,6 +31,34 @@ assert by["SR.4.4"]["applies"] == {"profile": ["internal_control"]}
 print("ok")
 PY
 check "json has exactly the catalog fields, parents first, Table 1 classes" [ "$out" = ok ]
+
+# the links (issue 12 item 10, docs/status.md): duplicates both ways, articles and the annex
+# entries implementing them, each side naming the other
+run python3 - "$T/all.json" <<'PY'
+import json, sys
+by = {e["id"]: e for e in json.load(open(sys.argv[1]))}
+for e in by.values():
+    for k in ("same_as", "implemented_by", "implements"):
+        assert isinstance(e[k], list) and all(i in by and i != e["id"] for i in e[k]), (e["id"], k, e[k])
+    for o in e["same_as"]:
+        assert e["id"] in by[o]["same_as"], ("same_as one way only", e["id"], o)
+    for o in e["implemented_by"]:
+        assert e["id"] in by[o]["implements"], ("implemented_by without implements", e["id"], o)
+    for o in e["implements"]:
+        assert e["id"] in by[o]["implemented_by"], ("implements without implemented_by", e["id"], o)
+    assert not (e["implemented_by"] and not e["id"].startswith("SR.")), ("only articles are implemented", e["id"])
+assert by["A1.T1.01"]["same_as"] == ["A1.4.1.1.1"] and "A1.T1.01" in by["A1.4.1.1.1"]["same_as"]
+assert by["A2.4.1.8.1"]["same_as"] and by["A2.5.5.1.1"]["same_as"]
+assert by["SR.16"]["implemented_by"] == ["A2.5.2.3", "A2.4.1.3.2", "A2.4.1.5.2", "A2.4.1.5.4", "A3.7.1"], by["SR.16"]["implemented_by"]
+assert by["SR.10"]["implemented_by"] == ["A2.4.1.6"] and by["A2.4.1.6"]["implements"] == ["SR.10"]
+assert sorted(by["A2.4.1.5.4"]["implements"]) == ["SR.15", "SR.16"], by["A2.4.1.5.4"]["implements"]
+assert sum(1 for e in by.values() if e["same_as"]) >= 40 and sum(1 for e in by.values() if e["implemented_by"]) == 6
+assert by["SR.1"]["same_as"] == [] and by["SR.1"]["implemented_by"] == [] and by["SR.1"]["implements"] == []
+print("ok")
+PY
+check "json links: same_as both ways, implemented_by and implements match (SR.16, SR.10, A1.T1.01)" [ "$out" = ok ]
+run "$BROKERSEC" controls --id SR.16 --format json
+check "--id keeps the links" contains "$out" '"A3.7.1"'
 
 run "$BROKERSEC" controls --id A2.5.4.2 --format json
 check "--id selects the subtree" [ "$(printf '%s' "$out" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 8 ]

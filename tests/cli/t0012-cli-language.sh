@@ -76,6 +76,29 @@ run "$BROKERSEC" plan list
 check "plan list: board is 董事會" contains "$out" "董事會"
 run "$BROKERSEC" plan list --format json
 check "json keeps the stored value" contains "$out" '"approved_by": "board"'
+# a system's category and an app's class read as the text says them (第一類 ... 第三類)
+b device add --asset-tag SRV-01 --kind server --system 1
+b app add --name 行動投保 --class 3 --platform both --transactions yes --system 1
+run "$BROKERSEC" system list
+check "system list: category 1 is 第一類" contains "$out" "第一類"
+run "$BROKERSEC" system show 1
+check "system show: category 1 is 第一類" contains "$out" "第一類"
+run "$BROKERSEC" system list --lang en
+check "system list --lang en: no 第一類" ! contains "$out" "第一類"
+run "$BROKERSEC" system list --format json
+check "system json keeps the number" contains "$out" '"category": 1'
+run "$BROKERSEC" app list
+check "app list: class 3 is 第三類" contains "$out" "第三類"
+check "app list: both is 兩者" contains "$out" "兩者"
+run "$BROKERSEC" app list --format json
+check "app json keeps the number" contains "$out" '"class": 3'
+check "app json keeps the token" contains "$out" '"platform": "both"'
+run "$BROKERSEC" device list
+check "device list: server is 伺服器" contains "$out" "伺服器"
+check "device list: in-use is 使用中" contains "$out" "使用中"
+check "device list: no bare 'server'" ! contains "$out" "server"
+run "$BROKERSEC" device list --lang en
+check "device list --lang en: server" contains "$out" "server"
 
 # the text's own terms
 run "$BROKERSEC" app add --name 行動投保 --class 3 --met A1.T1.99

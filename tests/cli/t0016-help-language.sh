@@ -63,6 +63,15 @@ check "checker: a Chinese line in English is found" contains "$out" "en/x: Chine
 check "person --help: the role values by label" contains "$(cat "$T/zh/person")" "security 資安專責人員"
 check "person --help --lang en: the role values by label" contains "$(cat "$T/en/person")" "security = security staff"
 check "person --help: 必填" contains "$(cat "$T/zh/person")" "（必填）"
+# a system's category and an app's security class in the text's terms (附件二參、一; 附件一伍)
+check "system --help: the categories as 第一類／第二類／第三類" contains "$(cat "$T/zh/system")" \
+	"--category 1..3（必填）  類別：1 第一類、2 第二類、3 第三類"
+check "app --help: the classes as 第一類／第二類／第三類" contains "$(cat "$T/zh/app")" \
+	"--class 1..3（必填）  安全分類：1 第一類、2 第二類、3 第三類"
+check "system --help --lang en: the category is a number" contains "$(cat "$T/en/system")" "--category 1..3 (required)  cat"
+check "system --help --lang en: no 第一類" ! contains "$(cat "$T/en/system")" "第一類"
+check "device --help: kinds and states by label" contains "$(cat "$T/zh/device")" "server 伺服器"
+check "drill --help: the kinds in the text's words" contains "$(cat "$T/zh/drill")" "bcp 業務持續運作演練"
 check "evidence --help: 佐證 and 100 MiB" contains "$(cat "$T/zh/evidence")" "佐證檔案"
 check "evidence --help --lang en: at most 100 MiB" contains "$(cat "$T/en/evidence")" "at most 100 MiB"
 check "user --help: the roles in the text's words" contains "$(cat "$T/zh/user")" "security_officer（資安專責人員）、auditor（稽核，即稽核單位）"

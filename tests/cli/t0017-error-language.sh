@@ -2,7 +2,10 @@
 # Messages made below the CLI (bs_error) follow the language: zh-TW by default, English with
 # --lang en or BROKERSEC_LANG=en; over the API a request's ?lang= or Accept-Language decides,
 # and a request naming none keeps English. Real failures: a bad register field, an unknown
-# record, a weak password (A2.5.4.2.4), a missing data directory, a bad evidence path.
+# record, a weak password (A2.5.4.2.4), a missing data directory, a bad evidence path; and the
+# formats of the second table (src/core/error_zh_tbl2.c: registers' cross-field rules, CSV
+# import, the assessment workflow, scan) with the system's own error text (bs_strerror): a file
+# that does not exist reads 沒有此一檔案或目錄, not "No such file or directory".
 . "$TOP/tests/cli/lib.sh"
 . "$TOP/tests/cli/t02-https.inc"
 unset BROKERSEC_LANG
@@ -41,6 +44,30 @@ both "evidence symbolic link" "佐證檔 '$T/link' 是符號連結：不會追�
 	"evidence file '$T/link' is a symbolic link: links are not followed" \
 	evidence add --data "$D" SR.4 --file "$T/link"
 
+# the second table, and the system error inside a message in the same language
+both "file that does not exist" "無法開啟 '$T/nofile.csv'：沒有此一檔案或目錄" \
+	"cannot open '$T/nofile.csv': No such file or directory" person import --data "$D" "$T/nofile.csv"
+both "scan root that does not exist" "無法掃描根目錄 '$T/noroot'：沒有此一檔案或目錄：請給" \
+	"cannot scan root '$T/noroot': No such file or directory: give" scan --root "$T/noroot"
+printf 'name,role\n王小明,boss\n' >"$T/one.csv"
+both "CSV with one problem" "'$T/one.csv' 有 1 個問題：未匯入任何資料；請修正後重新匯入" \
+	"'$T/one.csv' has 1 problem: nothing was imported; fix it and import again" person import --data "$D" "$T/one.csv"
+both "app class 3 for transactions" "--transactions yes 需要 --class 3：能夠執行交易的 App 屬第三類（附件一伍 第三類、具交易功能）" \
+	"--transactions yes needs --class 3: an app that can execute transactions is class 3" \
+	app add --data "$D" --name 行動投保 --class 2 --transactions yes
+run "$BROKERSEC" app add --data "$D" --name 行動投保 --class 2 --transactions yes
+check "a register's own prefix is left out in zh-TW too (app: / app：)" ! contains "$err" "app："
+both "major incident names its systems" "--major yes 需要 --systems：重大資訊安全事件影響的系統，應於三個月內重新完成資訊安全評估（A2.3.3）" \
+	"--major yes needs --systems: the systems the major incident affected" \
+	incident add --data "$D" --title 勒索 --detected 2026-01-05T08:00:00Z --severity high --major yes
+"$BROKERSEC" system add --data "$D" --name 人資系統 --category 3 >/dev/null 2>&1 || echo "setup: system add failed"
+"$BROKERSEC" assessment plan --data "$D" --title "2026 年度資訊安全評估" --from 2026-01-01 --to 2026-03-31 \
+	--approver board --approved-by 董事會 --approved-on 2025-12-01 >/dev/null 2>&1 || echo "setup: plan failed"
+both "assessment without a system" "評估 1 的範圍內沒有系統：請在 \`assessment run\` 前以" \
+	"assessment 1 has no system in scope: add one with" assessment run --data "$D" 1
+both "category 3 system needs its areas" "（人資系統）為第三類：請以 --areas 選擇其評估項目" \
+	"(人資系統) is category 3: choose its areas with --areas" assessment scope --data "$D" 1 --system 1
+
 # a weak password through --password-stdin, and the environment's language
 printf 'password\n' | "$BROKERSEC" user add --data "$D" --username weak --role employee --password-stdin \
 	>"$T/o" 2>"$T/e"
@@ -63,6 +90,12 @@ jreq adam POST "/registers/person?lang=en" '{"name":"a","role":"boss"}'
 check "API en: bad field" contains "$(jget error.message)" "'boss' is not allowed: use one of security|it|general|manager"
 jreq adam POST /registers/person '{"name":"a","role":"boss"}'
 check "API without a language keeps English" contains "$(jget error.message)" "'boss' is not allowed"
+
+jreq adam POST "/registers/app?lang=zh-TW" '{"name":"x","class":2,"transactions":true}'
+check "API zh-TW: a rule of the second table, 400" test "$status" = 400
+check "API zh-TW: a rule of the second table" contains "$(jget error.message)" "能夠執行交易的 App 屬第三類"
+jreq adam POST "/registers/app?lang=en" '{"name":"x","class":2,"transactions":true}'
+check "API en: a rule of the second table" contains "$(jget error.message)" "an app that can execute transactions is class 3"
 
 req adam GET "/registers/person/999?lang=zh-TW"
 check "API zh-TW: unknown record 404" test "$status" = 404

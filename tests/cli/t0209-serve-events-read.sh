@@ -27,7 +27,7 @@ printf '%s' "$out" | python3 -c 'import json,sys; print(json.dumps(json.loads(sy
 check "same event JSON as log search --format json" cmp -s "$T/api.json" "$T/cli.json"
 
 # a prefix type filter, like log search: "test" matches test.marker but not eventlog.read
-req auditor GET "/events?type=test&limit=1000"
+req auditor GET "/events?type=test&limit=200"
 check "type prefix filter" contains "$body" "\"seq\":$seq,"
 check "type prefix filter excludes other types" ! contains "$body" '"type":"eventlog.read"'
 
@@ -38,10 +38,10 @@ req auditor GET "/events?limit=2"
 check "limit 2 gives 2 and says truncated" test "$status" = 200 -a "$(jget truncated)" = true
 check "limit 2 gives 2" test "$(printf '%s' "$body" | grep -o '"seq":' | wc -l)" -eq 2
 req auditor GET "/events?limit=2"
-first=$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][0]["seq"])')
-check "oldest first, as log search" test "$first" = 1
+first=$(printf '%s' "$body" | python3 -c 'import json,sys; e=json.load(sys.stdin)["events"]; print(e[0]["seq"] > e[1]["seq"])')
+check "newest first (a page: t0307 pages with ?before/?after)" test "$first" = True
 req auditor GET "/events?from=2000-01-01T00:00:00Z&to=2000-12-31"
-check "a range with no events is empty" test "$status" = 200 -a "$body" = '{"events":[],"truncated":false}'
+check "a range with no events is empty" test "$status" = 200 -a "$(jpy 'len(b["events"]), b["older"], b["newer"], b["truncated"]')" = "(0, None, None, False)"
 
 # bad arguments: 400 naming the argument, nothing read
 req auditor GET "/events?from=yesterday"
@@ -55,8 +55,8 @@ check "to before from -> 400" test "$status" = 400
 req auditor GET "/events?limit=0"
 check "limit 0 -> 400 naming limit" test "$status" = 400
 check "limit 0 -> 400 naming limit (2)" contains "$body" "?limit='0'"
-req auditor GET "/events?limit=1001"
-check "limit above 1000 -> 400" test "$status" = 400
+req auditor GET "/events?limit=201"
+check "limit above 200 -> 400" test "$status" = 400
 req auditor GET "/events?type=Bad%20Type"
 check "bad type -> 400 naming type" test "$status" = 400
 check "bad type -> 400 naming type (2)" contains "$body" "?type="

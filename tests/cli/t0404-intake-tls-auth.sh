@@ -101,7 +101,7 @@ check "client CA without a TLS listener: says what is missing" contains "$err" "
 run "$BROKERSEC" intake --data "$T/d" --syslog-tls 127.0.0.1:0 --tls-client-fingerprint SHA256:0011
 check "short fingerprint refused" [ "$rc" -ne 0 ]
 check "short fingerprint: names it" contains "$err" "'SHA256:0011'"
-check "short fingerprint: says what to give" contains "$err" "64 hex digits"
+check "short fingerprint: says what to give" contains "$err" "SHA-256 指紋的 64 個十六進位數字"
 run "$BROKERSEC" intake --data "$T/d" --syslog-tls 127.0.0.1:0 --tls-client-ca "$T/missing.pem"
 check "missing CA file refused" [ "$rc" -ne 0 ]
 check "missing CA file: names it" contains "$err" "$T/missing.pem"

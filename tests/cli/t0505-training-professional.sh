@@ -38,21 +38,21 @@ n0=$(sqlite3 "$D/brokersec.db" "SELECT count(*) FROM reg_record")
 run "$BROKERSEC" training add --person 1 --date 2023-12-31 --hours 12 --course 前職訓練 --kind professional
 check "training before the hire date: refused" [ "$rc" -eq 1 ]
 check "the message names the date and the hire date" contains "$err" \
-	"training: --date 2023-12-31 is before person 1 was hired (2024-01-01)"
+	"training: --date 2023-12-31 早於人員 1 的到職日（2024-01-01）"
 run "$BROKERSEC" training update 1 --date 2023-06-01
 check "update to before the hire date: refused" [ "$rc" -eq 1 ]
-check "update message" contains "$err" "--date 2023-06-01 is before person 1 was hired"
+check "update message" contains "$err" "--date 2023-06-01 早於人員 1 的到職日"
 printf 'person,date,hours,course,kind\n1,2025-07-01,1,ok,professional\n1,2020-01-01,2,前職,general\n' > "$T/t.csv"
 run "$BROKERSEC" training import "$T/t.csv"
 check "CSV: refused" [ "$rc" -ne 0 ]
-check "CSV: names the line and column" contains "$err" "column 'date': 2020-01-01 is before person 1 was hired"
+check "CSV: names the line and column" contains "$err" "欄位 'date'：2020-01-01 早於人員 1 的到職日"
 check "nothing stored by the refusals" [ "$(sqlite3 "$D/brokersec.db" "SELECT count(*) FROM reg_record")" = "$n0" ]
 run "$BROKERSEC" training add --person 1 --date 2024-01-01 --hours 1 --course 到職訓練
 check "the hire day itself is accepted" [ "$rc" -eq 0 ]
 # the other side: moving the hire day after a recorded course is refused too
 run "$BROKERSEC" person update 1 --hired 2025-05-01
 check "hire day after a recorded course: refused" [ "$rc" -eq 1 ]
-check "the message names the course" contains "$err" "person: --hired 2025-05-01 is after training"
+check "the message names the course" contains "$err" "person: --hired 2025-05-01 晚於此人員的訓練"
 run "$BROKERSEC" person update 1 --hired 2023-06-01
 check "an earlier hire day is accepted" [ "$rc" -eq 0 ]
 finish

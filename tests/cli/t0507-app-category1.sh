@@ -15,7 +15,7 @@ b system add --name 人資 --category 3
 
 run "$BROKERSEC" app add --name 行動投保 --class 2 --transactions yes
 check "transactions on a class-2 app: refused" [ "$rc" -eq 1 ]
-check "the message cites 第三類、具交易功能" contains "$err" "--transactions yes needs --class 3"
+check "the message cites 第三類、具交易功能" contains "$err" "--transactions yes 需要 --class 3：能夠執行交易的 App 屬第三類（附件一伍 第三類、具交易功能）"
 run "$BROKERSEC" --lang en app add --name 行動投保 --class 3 --transactions yes --system 9
 check "an unknown system: refused" contains "$err" "app: --system 9: no system 9"
 

@@ -14,12 +14,12 @@ n0=$(sqlite3 "$D/brokersec.db" "SELECT count(*) FROM reg_record")
 run "$BROKERSEC" incident add --title 入侵 --detected 2026-01-10T08:00:00Z --severity high --major yes \
 	--reported-association 2026-01-10T09:00:00Z --reported-regulator 2026-01-10T09:00:00Z
 check "a major incident without systems: refused" [ "$rc" -eq 1 ]
-check "the message names --systems and the rule" contains "$err" "incident: --major yes needs --systems"
+check "the message names --systems and the rule" contains "$err" "incident: --major yes 需要 --systems：重大資訊安全事件影響的系統，應於三個月內重新完成資訊安全評估（A2.3.3）"
 check "nothing stored" [ "$(sqlite3 "$D/brokersec.db" "SELECT count(*) FROM reg_record")" = "$n0" ]
 run "$BROKERSEC" incident add --title 垃圾郵件 --detected 2026-01-11T08:00:00Z --severity low --major no
 check "a minor incident needs no systems" [ "$rc" -eq 0 ]
 run "$BROKERSEC" incident update 1 --major yes
-check "update to major without systems: refused" contains "$err" "--major yes needs --systems"
+check "update to major without systems: refused" contains "$err" "--major yes 需要 --systems"
 
 # one stored before the rule (written straight into the register's table, as an old data
 # directory holds it): an open duty until the systems are named

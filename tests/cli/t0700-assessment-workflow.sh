@@ -102,7 +102,7 @@ print(",".join(x["id"] for x in c if x["id"] not in parents and x["id"] not in h
 PY
 }
 run "$BROKERSEC" assessment complete 1
-check "complete: results missing" contains "$err" "control(s) in scope have no result"
+check "complete: results missing" contains "$err" "個控制項尚無結果（系統 1："
 check "complete: still running" [ "$(db "SELECT status FROM assessment")" = running ]
 b assessment result 1 --system 1 --control "$(missing 1 1 2 3 4 5 6 7 8 9 10)" --result met \
 	--source register
@@ -133,8 +133,8 @@ check "three findings" [ "$(db "SELECT count(*) FROM assessment_finding")" = 3 ]
 # --- complete (report): the sample of 參二 ---
 run "$BROKERSEC" assessment complete 1
 check "sample below 參二 refused" [ "$rc" -ne 0 ]
-check "says how many more" contains "$err" "the sample is 2 of 3 devices"
-check "says how many more (2)" contains "$err" "sample 1 more"
+check "says how many more" contains "$err" "抽測 2 台（共 3 台設備），低於附件二參二"
+check "says how many more (2)" contains "$err" "請再抽測 1 台"
 check "quotes the text" contains "$err" "抽測比例每次至少應占該系統全部設備之 10%或 100台以上"
 b assessment sample 1 --system 1 --devices 3
 run "$BROKERSEC" assessment complete 1 --date 2026-11-30

@@ -41,26 +41,26 @@ for s in 1 2 3; do b assessment result 1 --system $s --control A2.4.1.10 --resul
 
 run "$BROKERSEC" assessment complete 1
 check "3 of 45 refused" [ "$rc" -ne 0 ]
-check "3 of 45: how many more" contains "$err" "system 1 (營業據點): the sample is 3 of 45 devices"
-check "3 of 45: 42 more" contains "$err" "sample 42 more"
+check "3 of 45: how many more" contains "$err" "系統 1（營業據點）：抽測 3 台（共 45 台設備）"
+check "3 of 45: 42 more" contains "$err" "請再抽測 42 台"
 check "still running" [ "$(db "SELECT status FROM assessment")" = running ]
 
 b assessment sample 1 --system 1 --devices "$(ids 4 45)"
 run "$BROKERSEC" assessment complete 1
-check "99 of 150 refused" contains "$err" "the sample is 99 of 150 devices"
-check "99 of 150: 1 more (100 台以上)" contains "$err" "at least 100); sample 1 more"
+check "99 of 150 refused" contains "$err" "抽測 99 台（共 150 台設備）"
+check "99 of 150: 1 more (100 台以上)" contains "$err" "至少 100 台）；請再抽測 1 台"
 
 run "$BROKERSEC" assessment sample 1 --system 1 --devices 46
 check "46 of 45 refused" [ "$rc" -ne 0 ]
-check "46 of 45: larger than the system" contains "$err" "would be 46 devices, more than the 45 the system has"
+check "46 of 45: larger than the system" contains "$err" "的抽測將有 46 台設備，多於該系統的 45 台"
 check "46 of 45: nothing stored" [ "$(db "SELECT count(*) FROM assessment_sample WHERE system_id = 1")" = 45 ]
 run "$BROKERSEC" assessment sample 1 --system 1 --devices 47
-check "a device of another system refused" contains "$err" "device 47 (CS-1) is not a device of system 1"
+check "a device of another system refused" contains "$err" "設備 47（CS-1）不是系統 1 的設備"
 
 b assessment sample 1 --system 2 --devices 146
 run "$BROKERSEC" assessment complete 1
-check "declared device_count counts: 2 of 30" contains "$err" "system 3 (財會): the sample is 2 of 30 devices"
-check "2 of 30: 28 more" contains "$err" "sample 28 more"
+check "declared device_count counts: 2 of 30" contains "$err" "系統 3（財會）：抽測 2 台（共 30 台設備）"
+check "2 of 30: 28 more" contains "$err" "請再抽測 28 台"
 b system update 3 --device-count 2
 run "$BROKERSEC" assessment complete 1
 check "45/45, 100/150, 2/2 complete" [ "$rc" -eq 0 ]

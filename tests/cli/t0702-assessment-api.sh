@@ -52,6 +52,10 @@ jreq sol POST /assessments/1/findings '{"system":1,"control":"A2.4.1.6.2","sever
 check "finding outside the scope" st_has 400 "is outside the scope"
 jreq sol POST /assessments/1/findings '{"system":1,"control":"A2.4.1.10","severity":"medium","category":"management","title":"資安政策未年度檢討","risk":"政策過時","recommendation":"每年檢討並經核定","owner":"資安長","due":"2027-01-31"}'
 check "finding" test "$status" = 201 -a "$(jget finding)" = 1
+req sol GET /assessment-findings/open
+check "open findings: one, medium, not overdue yet" test "$status" = 200 -a "$(jget open)" = 1 -a \
+	"$(jget by_severity.medium)" = 1 -a "$(jget by_severity.high)" = 0 -a "$(jget overdue)" = 0
+check "open findings: the most urgent listed with its assessment" test "$(jpy 'b["first"][0]["assessment"]')" = 1
 jreq sol POST /assessments/1/complete '{}'
 check "complete" test "$status" = 200 -a "$(jget status)" = reported
 

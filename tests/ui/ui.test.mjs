@@ -4,7 +4,7 @@
 // UI_PW0 (the initial password of lock1, emp1, rst1), UI_PW1, UI_PW2 (new passwords),
 // UI_RESET_TOKEN (a reset token for rst1),
 // UI_SHOTS (screenshots directory). Prints "ok"/"not ok" lines and "N passed, N failed".
-import { UI_URL, check, freshTotp, newPage, axe, shot, signIn, alertText, run } from './lib.mjs';
+import { UI_URL, UI_SHOTS, check, freshTotp, newPage, axe, shot, signIn, alertText, run } from './lib.mjs';
 
 const { UI_ADMIN_PW, UI_PW0, UI_PW1, UI_PW2, UI_RESET_TOKEN } = process.env;
 
@@ -140,8 +140,17 @@ let adminSecret;
   check('dashboard: overdue deadlines listed', await page.locator('#od-h').count() === 1 &&
     (await page.locator('section[aria-labelledby=od-h] li').count()) > 0);
   check('dashboard: event log state', (await page.textContent('section[aria-labelledby=ev-h]')).includes('無警示'));
+  check('dashboard: open findings panel (none yet)', (await page.textContent('section[aria-labelledby=fd-h]')).includes('無未結案'));
   await shot(page, 'dashboard');
   await axe(page, 'dashboard');
+  // the deadlines page, from the dashboard's numbers
+  await page.goto(UI_URL + '/#/due?status=overdue');
+  await page.waitForSelector('#duties');
+  const rowsDue = await page.locator('#duties tbody tr').count();
+  check('deadlines page: the overdue duties listed', rowsDue > 0 && (await page.textContent('#du-pageinfo')).includes('共'), rowsDue);
+  check('deadlines page: every row overdue', (await page.locator('#duties tbody td:nth-child(2)').allTextContents()).every((x) => x === '已逾期'));
+  await shot(page, 'due');
+  await axe(page, 'deadlines');
   await page.context().close();
 }
 
@@ -195,10 +204,52 @@ let adminSecret;
   await page.click('form[role=search] button');
   await page.waitForFunction(() => document.querySelector('#pageinfo').textContent.includes('共 0 筆'));
   check('search with no match: 0 rows', true);
+  // CSV: a bad file lists every problem and imports nothing; a good one imports; the export
+  // is a download of the same rows
   await page.goto(UI_URL + '/#/registers/person');
   await page.waitForSelector('#records');
+  await page.click('details.csv summary');
+  await page.setInputFiles('#csvfile', { name: 'bad.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('name,role,hired\n趙,security,2020-01-01\n錢,boss,2020-01-01\n孫,it,2021-02-29\n') });
+  await page.click('#csv-import button[type=submit]');
+  await page.waitForSelector('#csv-problems li');
+  const probs = await page.locator('#csv-problems li').allTextContents();
+  check('CSV import: every problem listed by line', probs.length === 2 && probs[0].startsWith('bad.csv:3:') &&
+    probs[1].startsWith('bad.csv:4:'), probs.join(' | '));
+  check('CSV import: nothing imported (the two people of the setup only)', (await page.textContent('#pageinfo')).includes('共 2 筆'));
+  await shot(page, 'registers-csv-problems');
+  await page.setInputFiles('#csvfile', { name: 'people.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('name,role,hired\n王小明,security,2020-01-01\n李美麗,general,2024-03-01\n') });
+  await page.click('#csv-import button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#pageinfo').textContent.includes('共 4 筆'));
+  check('CSV import: the rows listed, and said', (await page.textContent('#records')).includes('王小明') &&
+    (await alertText(page)).includes('已匯入 2 筆'));
+  await page.click('details.csv summary');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#csv-export')]);
+  const csv = (await (await import('node:fs/promises')).readFile(await dl.path(), 'utf8'));
+  check('CSV export: a download named for the register', dl.suggestedFilename() === 'brokersec-person.csv', dl.suggestedFilename());
+  check('CSV export: the rows', csv.startsWith('id,') && csv.includes('王小明') && csv.includes('\r\n'), csv.slice(0, 200));
+  const regs = await (await page.request.get(UI_URL + '/api/v1/registers')).json();
+  const roleLabel = regs.registers.find((r) => r.name === 'person').fields.find((f) => f.name === 'role').value_labels.security['zh-TW'];
+  check('enum values by their zh-TW labels', roleLabel && roleLabel !== 'security' &&
+    (await page.textContent('#records')).includes(roleLabel) && !(await page.textContent('#records')).includes('security'), roleLabel);
+  // 民國 dates: the switch in the header, kept
+  check('dates as stored by default', (await page.textContent('#records')).includes('2020-01-01'));
+  await page.click('#roc');
+  await page.waitForFunction(() => document.querySelector('#records') && document.querySelector('#records').textContent.includes('民國109年01月01日'));
+  check('民國 switch: hire dates in 民國 years', (await page.getAttribute('#roc', 'aria-pressed')) === 'true');
   await shot(page, 'registers');
   await axe(page, 'registers');
+  await page.click('#roc');
+  await page.waitForFunction(() => document.querySelector('#records').textContent.includes('2020-01-01'));
+  // the printable table: every record on paper, the header row on each page
+  await page.click('text=列印版');
+  await page.waitForSelector('#print-table');
+  check('print view: every record', (await page.locator('#print-table tbody tr').count()) === 4);
+  await page.emulateMedia({ media: 'print' });
+  check('print view: the menu and buttons are not printed', !(await page.isVisible('header.top')) && !(await page.isVisible('.noprint')));
+  await page.pdf({ path: `${UI_SHOTS}/registers-print.pdf`, format: 'A4' });
+  await page.emulateMedia({ media: 'screen' });
   check('record page reachable by its URL', url.includes('#/registers/asset/'), url);
 
   await page.goto(UI_URL + '/#/controls');
@@ -206,6 +257,12 @@ let adminSecret;
   const sr1 = await page.textContent('#c-SR\\.1');
   check('controls: verbatim zh-TW text of SR.1', sr1.includes('中華民國保險經紀人商業同業公會（以下簡稱本公會）'), sr1.slice(0, 200));
   check('controls: its English beside it', sr1.includes('Insurance Brokers Association'));
+  await page.goto(UI_URL + '/#/controls?q=SR.4.5');
+  await page.waitForSelector('#c-SR\\.4\\.5');
+  check('controls: the text\'s own numbering beside the id', (await page.textContent('#c-SR\\.4\\.5 .num')).includes('第四條第五款'),
+    await page.textContent('#c-SR\\.4\\.5 h2'));
+  await page.goto(UI_URL + '/#/controls');
+  await page.waitForSelector('#c-SR\\.1');
   await shot(page, 'controls');
   await axe(page, 'controls');
   await page.selectOption('#cstate', 'not_met');
@@ -252,6 +309,13 @@ let adminSecret;
   await page.click('#password-form button');
   await page.waitForSelector('#me-user');
   check('employee: lands on the own account', (await page.textContent('#me-user')) === 'emp1');
+  await page.waitForSelector('#tr-hours');
+  check('employee: the own training hours (9, 6 professional)', /已受訓 9 小時.*專業課程 6 小時/.test(await page.textContent('#tr-hours')),
+    await page.textContent('#tr-hours'));
+  const courses = await page.textContent('#tr-table');
+  check('employee: the own courses, not a colleague\'s', courses.includes('滲透測試實務') && !courses.includes('同事的秘密課程'), courses);
+  check('employee: what they must do (security staff: 12 h of professional courses)',
+    (await page.locator('#tr-todo li').count()) > 0, await page.textContent('section[aria-labelledby=tr-h]'));
   const nav = await page.locator('#nav a').allTextContents();
   check('employee: the menu has the account only', nav.length === 1 && nav[0] === '我的帳號', nav.join(','));
   await shot(page, 'employee-account');
@@ -264,9 +328,10 @@ let adminSecret;
     const get = async (p) => (await fetch('/api/v1' + p)).status;
     const post = await fetch('/api/v1/registers/training', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: '{}' });
     return { users: await get('/users'), root: await get('/users/root1'), training: await get('/registers/training'),
-      person: await get('/registers/person'), status: await get('/status'), post: post.status, me: await get('/me') };
+      person: await get('/registers/person'), status: await get('/status'), post: post.status, me: await get('/me'),
+      mytraining: await get('/me/training') };
   });
-  check('employee: own account readable', answers.me === 200, JSON.stringify(answers));
+  check('employee: own account and own training readable', answers.me === 200 && answers.mytraining === 200, JSON.stringify(answers));
   check('employee: direct calls for others\' records refused (403)',
     ['users', 'root', 'training', 'person', 'status', 'post'].every((k) => answers[k] === 403), JSON.stringify(answers));
   await page.click('#signout');

@@ -684,6 +684,78 @@ static void test_totp_login_and_tokens(void **state)
 	assert_int_equal(bs_token_check(f->dd, tok, BS_PERM_EVENTS_APPEND, &ti), BS_EDENIED); /* expired */
 }
 
+/* The signed-in account of username, as a session would carry it (for `by`). */
+static struct bs_session_info who(struct bs_datadir *dd, const char *username)
+{
+	struct bs_session_info si;
+	struct bs_account a;
+	memset(&si, 0, sizeof(si));
+	assert_int_equal(bs_account_get(dd->store, username, &a), 0);
+	si.account_id = a.id;
+	snprintf(si.username, sizeof(si.username), "%s", a.username);
+	si.role = a.role;
+	return si;
+}
+
+/* API tokens: the list shows no secret and follows tokens.manage; revocation follows who may
+ * act on whom (docs/roles.md "API tokens"), is refused twice, and the token stops working. */
+static void test_token_list_revoke(void **state)
+{
+	struct fx *f = *state;
+	const char *pw = "Quiet-Harbor-47-Lantern";
+	struct bs_token_info *v = NULL;
+	struct bs_session_info chk;
+	size_t n = 0;
+	char tok[69], tok2[69], owner[65];
+	int64_t id, id2;
+
+	add(f->dd, "tom", BS_ROLE_IT_STAFF, pw);
+	add(f->dd, "uma", BS_ROLE_IT_STAFF, pw);
+	add(f->dd, "vic", BS_ROLE_ADMIN, pw);
+	add(f->dd, "sue", BS_ROLE_SECURITY_OFFICER, pw);
+	assert_int_equal(bs_token_issue(f->dd, "tom", "events.append", 30, tok, &id), 0);
+	assert_int_equal(bs_token_issue(f->dd, "uma", "events.append,controls.read", 30, tok2, &id2), 0);
+	assert_true(id2 > id);
+	assert_int_equal(bs_token_create(f->dd, "tom", "training.self", 30, tok2), BS_EINVALID); /* a person's */
+	struct bs_session_info tom = who(f->dd, "tom"), uma = who(f->dd, "uma"), vic = who(f->dd, "vic"),
+			       sue = who(f->dd, "sue");
+
+	assert_int_equal(bs_token_list(f->dd, NULL, NULL, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, id2); /* newest first */
+	assert_string_equal(v[0].owner, "uma");
+	assert_int_equal(v[0].owner_role, BS_ROLE_IT_STAFF);
+	assert_string_equal(v[0].scopes, "events.append,controls.read");
+	assert_false(v[0].revoked);
+	free(v);
+	assert_int_equal(bs_token_list(f->dd, &sue, NULL, &v, &n), 0); /* no tokens.manage: its own */
+	assert_int_equal(n, 0);
+	free(v);
+	assert_int_equal(bs_token_list(f->dd, &sue, "tom", &v, &n), BS_EDENIED);
+	assert_null(v);
+	assert_int_equal(bs_token_list(f->dd, &tom, NULL, &v, &n), 0); /* tokens.manage: every account's */
+	assert_int_equal(n, 2);
+	assert_int_equal(bs_token_may_revoke(&tom, &v[0]), BS_EDENIED); /* uma's: a peer */
+	assert_int_equal(bs_token_may_revoke(&tom, &v[1]), 0);          /* its own */
+	assert_int_equal(bs_token_may_revoke(&vic, &v[0]), 0);
+	free(v);
+
+	assert_int_equal(bs_token_revoke(f->dd, &uma, id, NULL), BS_EDENIED); /* rank: a peer */
+	assert_int_equal(bs_token_revoke(f->dd, &sue, id, NULL), BS_EDENIED); /* no tokens.manage */
+	assert_int_equal(bs_token_check(f->dd, tok, BS_PERM_EVENTS_APPEND, &chk), 0);
+	assert_int_equal(bs_token_revoke(f->dd, &vic, id, owner), 0);
+	assert_string_equal(owner, "tom");
+	assert_int_equal(bs_token_check(f->dd, tok, BS_PERM_EVENTS_APPEND, &chk), BS_EDENIED);
+	assert_int_equal(chk.account_id, 0); /* 401, not 403: the token is no more */
+	assert_int_equal(bs_token_revoke(f->dd, &vic, id, NULL), BS_ECONFLICT);
+	assert_int_equal(bs_token_revoke(f->dd, &uma, id2, NULL), 0); /* its own */
+	assert_int_equal(bs_token_revoke(f->dd, NULL, 9999, NULL), BS_ENOTFOUND);
+	assert_int_equal(bs_token_list(f->dd, NULL, "tom", &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(v[0].revoked);
+	free(v);
+}
+
 /* The seed is sealed under keys/secrets.key: not in the database in the clear, and a sealed
  * seed moved to another account does not open there. */
 static void test_totp_seed_sealed(void **state)
@@ -1000,6 +1072,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expiry_and_review, setup_dd, teardown_dd),
 		cmocka_unit_test_setup_teardown(test_totp_login_and_tokens, setup_dd, teardown_dd),
 		cmocka_unit_test_setup_teardown(test_totp_seed_sealed, setup_dd, teardown_dd),
+		cmocka_unit_test_setup_teardown(test_token_list_revoke, setup_dd, teardown_dd),
 		cmocka_unit_test(test_privilege_table),
 		cmocka_unit_test_setup_teardown(test_privilege_reset_chain, setup_dd, teardown_dd),
 		cmocka_unit_test_setup_teardown(test_privilege_core, setup_dd, teardown_dd),
