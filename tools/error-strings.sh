@@ -1,10 +1,12 @@
 #!/bin/sh
-# error-strings.sh - the English bs_error() formats in src/ and their zh-TW translations
+# error-strings.sh - the English bs_error() and bs_cli_usage_error() formats in src/ and their
+# zh-TW translations
 # (the tables src/core/error_zh.c and src/core/error_zh_tbl2.c, see core/error.h).
 #   tools/error-strings.sh            lists each format without a translation (file:line and
 #                                     the format), then "coverage: N of M formats translated"
 #   tools/error-strings.sh --summary  the coverage line only (and the problems, on stderr)
-# A format is the string literal(s) that are the second argument of a bs_error( call, adjacent
+# A format is the string literal(s) that are the second argument of a bs_error( or a
+# bs_cli_usage_error( call, adjacent
 # literals joined as the compiler joins them, compared as written in the source (escapes kept);
 # `cond ? "..." : "..."` is two formats. A call whose format is not literals only (BS_T(...), a variable) cannot be looked up and is
 # counted as "computed" - those are translated at the call site already or not at all. A
@@ -62,7 +64,9 @@ for d, _, files in sorted(os.walk(os.path.join(top, "src"))):
             continue
         path = os.path.join(d, f)
         s = open(path, encoding="utf-8").read()
-        for m in re.finditer(r'\bbs_error\(', s):
+        # bs_error(code, fmt, ...) and bs_cli_usage_error(cli, fmt, ...): the format follows the
+        # first argument in both, and both look it up in the tables
+        for m in re.finditer(r'\b(?:bs_error|bs_cli_usage_error)\(', s):
             i = m.end()
             # the code argument: up to the first top-level comma
             depth = 0

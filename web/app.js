@@ -61,7 +61,7 @@ function chrome() {
   const so = document.getElementById('signout');
   so.hidden = !app.me;
   so.textContent = t('signout');
-  document.getElementById('who').textContent = app.me ? app.me.user + ' (' + app.me.roles.join(', ') + ')' : '';
+  document.getElementById('who').textContent = app.me ? app.me.user + ' (' + app.me.roles.map((r) => t('role_' + r)).join('、') + ')' : '';
 }
 
 export async function route() {

@@ -57,7 +57,10 @@ const S = {
   applies: ['適用', 'applies'], status: ['狀態', 'status'], reason: ['理由', 'reason'],
   text_zh: ['條文（中文原文）', 'Text (zh-TW, verbatim)'], text_en: ['英譯', 'English'],
   filter_state: ['依狀態篩選', 'Filter by status'], all: ['全部', 'all'],
-  role: ['角色', 'Role'], full_name: ['姓名', 'Full name'], totp: ['雙因子驗證', 'Two-factor'],
+  role: ['角色', 'Role'],
+  // the five roles (docs/roles.md) as a person reads them
+  role_admin: ['系統管理者', 'administrator'], role_security_officer: ['資安專責人員', 'security officer'],
+  role_auditor: ['稽核', 'auditor'], role_it_staff: ['資訊人員', 'IT staff'], role_employee: ['一般使用者', 'employee'], full_name: ['姓名', 'Full name'], totp: ['雙因子驗證', 'Two-factor'],
   on: ['已啟用', 'on'], off: ['未啟用', 'off'],
   training: ['我的教育訓練', 'My training'],
   totp_why_opt: ['於驗證器 App 加入金鑰，登入時再輸入其顯示之六位數字，可保護您的帳號。',

@@ -46,7 +46,7 @@ export async function accountPage() {
     h('dl', { class: 'me' },
       h('dt', {}, t('username')), h('dd', { id: 'me-user' }, me.user),
       h('dt', {}, t('full_name')), h('dd', {}, me.full_name || '—'),
-      h('dt', {}, t('role')), h('dd', { id: 'me-role' }, me.roles.join(', ')),
+      h('dt', {}, t('role')), h('dd', { id: 'me-role' }, me.roles.map((r) => t('role_' + r)).join('、')),
       h('dt', {}, t('totp')), h('dd', {}, me.totp ? t('on') : t('off'))),
     // the own API tokens (page-tokens.js): for a role with a permission a token can carry
     (me.permissions || []).some((p) => p !== 'self' && p !== 'training.self')

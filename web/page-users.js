@@ -22,8 +22,6 @@ addStrings({
   us_deleted_too: ['含已封存帳號', 'include deleted accounts'],
   us_active: ['啟用', 'active'], us_disabled: ['停用', 'disabled'], us_deleted: ['已封存', 'deleted'],
   us_personal: ['個人', 'personal'], us_temporary: ['臨時', 'temporary'], us_emergency: ['緊急', 'emergency'],
-  us_role_admin: ['系統管理者', 'administrator'], us_role_security_officer: ['資安專責人員', 'security officer'],
-  us_role_auditor: ['稽核', 'auditor'], us_role_it_staff: ['資訊人員', 'IT staff'], us_role_employee: ['一般使用者', 'employee'],
   us_add: ['新增帳號', 'Add an account'],
   us_add_submit: ['建立帳號', 'Create the account'],
   us_expires_hint: ['臨時與緊急帳號必填（附表二肆、一、(六)）', 'required for temporary and emergency accounts'],
@@ -49,7 +47,7 @@ addStrings({
 });
 
 const PAGE = 50;
-const roleLabel = (r) => t('us_role_' + r) + ' (' + r + ')';
+const roleLabel = (r) => t('role_' + r) + ' (' + r + ')';
 
 function stateCell(u) {
   return [t('us_' + u.state), u.locked ? h('span', { class: 'badge us-locked' }, t('us_locked')) : null];

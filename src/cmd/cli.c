@@ -91,6 +91,10 @@ int bs_cli_usage_error(struct bs_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* the officer's language, from the same tables as bs_error (tools/error-strings.sh checks
+	 * both): a format already picked by BS_T is not in them and stays as it is */
+	if (cli->lang == BS_LANG_ZH_TW && bs_error_zh(fmt))
+		fmt = bs_error_zh(fmt);
 	fprintf(stderr, "%s %s: ", cli->prog, cli->command);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -420,4 +420,9 @@ size_t el_load_row_as(sqlite3 *db, int64_t seq, int64_t as_seq, struct encbuf *e
  * connections, which the caller closes). 0 or an error. */
 int el_check_blocks(struct vctx *v, int64_t first, int64_t last, int threads, sqlite3 *conns[EL_VTHREADS_MAX]);
 
+/* The columns of an event as bs_eventlog_each and bs_eventlog_page select them, and the row
+ * read back (read.c): ev's strings point into st until its next step. */
+#define EL_EVENT_COLS "seq, time_us, type, severity, host, source, system, user, outcome, message, data"
+void el_event_row(sqlite3_stmt *st, struct bs_event *ev);
+
 #endif

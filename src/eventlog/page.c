@@ -68,7 +68,7 @@ static int page_range(sqlite3 *db, const char *path, const struct bs_event_page 
 int bs_eventlog_page(const char *dir, struct bs_event_page *p, int (*fn)(const struct bs_event *ev, void *ctx),
 		     void *ctx)
 {
-	static const char cols[] = "seq, time_us, type, severity, host, source, system, user, outcome, message, data";
+	static const char cols[] = EL_EVENT_COLS;
 	static const char where[] =
 		"seq BETWEEN ?1 AND ?2 AND (?3 = 0 OR time_us >= ?3) AND (?4 = 0 OR time_us <= ?4) AND "
 		"(?5 IS NULL OR type = ?5 OR substr(type, 1, length(?5) + 1) = ?5 || '.') AND (?6 IS NULL OR user = ?6) "
@@ -146,17 +146,7 @@ int bs_eventlog_page(const char *dir, struct bs_event_page *p, int (*fn)(const s
 			stopped = 1;
 			break;
 		}
-		ev.seq = sqlite3_column_int64(st, 0);
-		ev.time_us = sqlite3_column_int64(st, 1);
-		ev.type = (const char *)sqlite3_column_text(st, 2);
-		ev.severity = sqlite3_column_int(st, 3);
-		ev.host = (const char *)sqlite3_column_text(st, 4);
-		ev.source = (const char *)sqlite3_column_text(st, 5);
-		ev.system = (const char *)sqlite3_column_text(st, 6);
-		ev.user = (const char *)sqlite3_column_text(st, 7);
-		ev.outcome = (const char *)sqlite3_column_text(st, 8);
-		ev.message = (const char *)sqlite3_column_text(st, 9);
-		ev.data = (const char *)sqlite3_column_text(st, 10);
+		el_event_row(st, &ev);
 		if (fn(&ev, ctx) != 0) {
 			stopped = 1; /* the caller's page is full (its byte budget): continue after the last one */
 			break;

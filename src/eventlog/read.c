@@ -215,6 +215,21 @@ int el_time_span(sqlite3 *db, const char *schema, int64_t from_us, int64_t to_us
 	return span_scan(db, schema, INT64_MIN, INT64_MAX, &r, s, &whole);
 }
 
+void el_event_row(sqlite3_stmt *st, struct bs_event *ev)
+{
+	ev->seq = sqlite3_column_int64(st, 0);
+	ev->time_us = sqlite3_column_int64(st, 1);
+	ev->type = (const char *)sqlite3_column_text(st, 2);
+	ev->severity = sqlite3_column_int(st, 3);
+	ev->host = (const char *)sqlite3_column_text(st, 4);
+	ev->source = (const char *)sqlite3_column_text(st, 5);
+	ev->system = (const char *)sqlite3_column_text(st, 6);
+	ev->user = (const char *)sqlite3_column_text(st, 7);
+	ev->outcome = (const char *)sqlite3_column_text(st, 8);
+	ev->message = (const char *)sqlite3_column_text(st, 9);
+	ev->data = (const char *)sqlite3_column_text(st, 10);
+}
+
 int bs_eventlog_each(const char *dir, const struct bs_event_filter *f,
 		     int (*fn)(const struct bs_event *ev, void *ctx), void *ctx)
 {
@@ -223,7 +238,7 @@ int bs_eventlog_each(const char *dir, const struct bs_event_filter *f,
 		"seq >= ?1 AND seq <= ?8 AND (?2 = 0 OR time_us >= ?2) AND (?3 = 0 OR time_us <= ?3) AND "
 		"(?4 IS NULL OR type = ?4 OR substr(type, 1, length(?4) + 1) = ?4 || '.') AND (?5 IS NULL OR user = ?5) "
 		"AND (?6 IS NULL OR host = ?6)";
-	static const char cols[] = "seq, time_us, type, severity, host, source, system, user, outcome, message, data";
+	static const char cols[] = EL_EVENT_COLS;
 	struct bs_buf sql = BS_BUF_INIT;
 	char *path = el_path(dir, "events.db");
 	sqlite3 *db = NULL;
@@ -273,17 +288,7 @@ int bs_eventlog_each(const char *dir, const struct bs_event_filter *f,
 	sqlite3_bind_int64(st, 7, f->limit > 0 ? f->limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct bs_event ev;
-		ev.seq = sqlite3_column_int64(st, 0);
-		ev.time_us = sqlite3_column_int64(st, 1);
-		ev.type = (const char *)sqlite3_column_text(st, 2);
-		ev.severity = sqlite3_column_int(st, 3);
-		ev.host = (const char *)sqlite3_column_text(st, 4);
-		ev.source = (const char *)sqlite3_column_text(st, 5);
-		ev.system = (const char *)sqlite3_column_text(st, 6);
-		ev.user = (const char *)sqlite3_column_text(st, 7);
-		ev.outcome = (const char *)sqlite3_column_text(st, 8);
-		ev.message = (const char *)sqlite3_column_text(st, 9);
-		ev.data = (const char *)sqlite3_column_text(st, 10);
+		el_event_row(st, &ev);
 		if ((err = fn(&ev, ctx)) != 0)
 			goto done;
 	}

@@ -17,7 +17,7 @@
 #include "report/report.h"
 #include "store/store.h"
 
-static void status_full(struct bs_http_ctx *c);
+static void status_full(struct bs_http_ctx *c, int summary);
 
 #define CONTROL_REASON_MAX 1500 /* bytes of a reason in a page of controls; /status has it whole */
 
@@ -68,7 +68,7 @@ static void controls_page(struct bs_http_ctx *c, const struct bs_catalog *cat)
 		return bs_http_error(c, 400, "invalid", "?state='%.16s': use met, due, not_met, unknown or "
 				     "not_applicable", want);
 	}
-	status_full(c); /* the status document (cached per thread) into c->out */
+	status_full(c, 0); /* the status document (cached per thread) into c->out */
 	if (c->status != 200 || !(doc = json_loadb(c->out.ptr, c->out.len, 0, &je))) {
 		json_decref(st);
 		json_decref(recs);
@@ -170,30 +170,26 @@ void bs_api_status(struct bs_http_ctx *c)
 	const char *view = bs_http_query(c, "view");
 	if (view && strcmp(view, "summary") && strcmp(view, "full"))
 		return bs_http_error(c, 400, "invalid", "?view='%.16s': use summary or full", view);
-	status_full(c);
-	if (c->status != 200 || !view || strcmp(view, "summary"))
-		return;
-	/* the summary of the cached document is kept beside it: parsing the whole document (MBs
-	 * with thousands of people) on every dashboard load would cost more than the summary saves */
-	struct bs_http_cache *k = c->cache;
-	if (k->summary && k->json && c->out.len == k->len && !memcmp(c->out.ptr, k->json, k->len)) {
-		bs_buf_clear(&c->out);
-		bs_buf_put(&c->out, k->summary, k->summary_len);
-		return;
-	}
-	int cached = k->json && c->out.len == k->len && !memcmp(c->out.ptr, k->json, k->len);
-	status_summary(c);
-	if (c->status == 200 && cached) {
-		free(k->summary);
-		k->summary = bs_strndup(c->out.ptr, c->out.len);
-		k->summary_len = c->out.len;
-	}
+	status_full(c, view && !strcmp(view, "summary"));
 }
 
 /* The status document is the most requested and the most expensive (every evaluator, then
  * ~60 KiB of JSON): each thread keeps the last one and reuses it while the day and the
  * database are unchanged (no commit by any connection, no write by this one). */
-static void status_full(struct bs_http_ctx *c)
+/* c->out holds the cached document k->json: its summary into c->out and beside it in k. */
+static void keep_summary(struct bs_http_ctx *c, struct bs_http_cache *k)
+{
+	status_summary(c);
+	if (c->status != 200)
+		return;
+	free(k->summary);
+	k->summary = bs_strndup(c->out.ptr, c->out.len);
+	k->summary_len = c->out.len;
+}
+
+/* summary: ?view=summary, kept beside the cached document (parsing a document of MBs, with
+ * thousands of people, on every dashboard load would cost more than the summary saves). */
+static void status_full(struct bs_http_ctx *c, int summary)
 {
 	const struct bs_catalog *cat;
 	struct bs_status st;
@@ -205,10 +201,13 @@ static void status_full(struct bs_http_ctx *c)
 	if ((err = bs_store_changes(c->dd->store, &dv, &changes)) < 0)
 		return bs_http_fail(c, err);
 	if (k->json && k->day == day && k->data_version == dv && k->total_changes == changes) {
+		int have = summary && k->summary;
 		c->status = 200;
 		bs_buf_clear(&c->out);
-		bs_buf_put(&c->out, k->json, k->len);
+		bs_buf_put(&c->out, have ? k->summary : k->json, have ? k->summary_len : k->len);
 		c->content_type = "application/json";
+		if (summary && !have)
+			keep_summary(c, k);
 		return;
 	}
 	if ((err = bs_catalog_builtin(&cat)) < 0 || (err = bs_status_compute(c->dd, cat, day, &st)) < 0)
@@ -219,8 +218,11 @@ static void status_full(struct bs_http_ctx *c)
 	 * recompute); this handle's writes counted after it, as the next request will see them.
 	 * Not known: nothing is cached, the reply stands */
 	int64_t dv_now;
-	if (bs_store_changes(c->dd->store, &dv_now, &changes) < 0)
+	if (bs_store_changes(c->dd->store, &dv_now, &changes) < 0) {
+		if (summary)
+			status_summary(c);
 		return;
+	}
 	free(k->json);
 	free(k->summary); /* made again from the new document when asked */
 	k->summary = NULL;
@@ -229,6 +231,8 @@ static void status_full(struct bs_http_ctx *c)
 	k->day = day;
 	k->data_version = dv;
 	k->total_changes = changes;
+	if (summary)
+		keep_summary(c, k);
 }
 
 /* POST /evidence {"control_id": "SR.4.5" | "record": "person:10", "name": "nda.pdf",

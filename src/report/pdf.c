@@ -235,15 +235,24 @@ static int fit_whole(struct pdf *p, const struct bs_rblock *b, double *w, size_t
 {
 	double need[MAXCOLS] = { 0 }, deficit = 0, slack = 0;
 
-	/* the body rows only: a heading may wrap (嚴重/程度) to leave the room to the text */
-	for (size_t r = 1; r < b->nrows; r++)
+	for (size_t r = 0; r < b->nrows; r++)
 		for (size_t c = 0; c < nc; c++) {
 			const char *s = b->cells[r * b->ncols + c];
-			if (keep_whole(s) >= level) {
-				double n = natural_w(p, 0, s) + 2 * PAD + 1;
-				if (n > need[c])
-					need[c] = n;
+			if (keep_whole(s) < level)
+				continue;
+			double n = natural_w(p, r == 0, s);
+			if (r == 0) {
+				/* a short heading may take two lines (嚴重/程度), never one character a
+				 * line; up to three characters (編號) stay whole */
+				size_t cps = 0;
+				for (const unsigned char *q = (const unsigned char *)s; *q; q++)
+					cps += (*q & 0xc0) != 0x80;
+				if (cps > 3)
+					n = n * (double)((cps + 1) / 2) / (double)cps;
 			}
+			n += 2 * PAD + 1;
+			if (n > need[c])
+				need[c] = n;
 		}
 	for (size_t c = 0; c < nc; c++) {
 		if (need[c] > w[c])

@@ -83,7 +83,7 @@ req - GET /status
 check "401 when not signed in" test "$status" = 401 -a "$(jget error.code)" = unauthorized
 check_clean_stop
 
-run "$BROKERSEC" serve --data "$D" --listen 127.0.0.1:0 --tls-min 1.1
+run "$BROKERSEC" --lang en serve --data "$D" --listen 127.0.0.1:0 --tls-min 1.1
 check "--tls-min takes 1.2 or 1.3 only" test "$rc" = 2 -a -z "$out"
 check "--tls-min error names the choices" contains "$err" "--tls-min takes 1.3 (the default) or 1.2"
 

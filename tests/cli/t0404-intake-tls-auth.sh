@@ -95,7 +95,7 @@ run "$BROKERSEC" init --data "$T/d" --org test --internal-control yes
 check "init" [ "$rc" -eq 0 ]
 
 # ---- bad options ----
-run "$BROKERSEC" intake --data "$T/d" --syslog-tcp 127.0.0.1:0 --tls-client-ca "$T/clients-ca.pem"
+run "$BROKERSEC" --lang en intake --data "$T/d" --syslog-tcp 127.0.0.1:0 --tls-client-ca "$T/clients-ca.pem"
 check "client CA without a TLS listener: usage error" [ "$rc" -eq 2 ]
 check "client CA without a TLS listener: says what is missing" contains "$err" "need --syslog-tls"
 run "$BROKERSEC" intake --data "$T/d" --syslog-tls 127.0.0.1:0 --tls-client-fingerprint SHA256:0011
@@ -114,7 +114,7 @@ while [ $i -le 64 ]; do
 	args="$args --tls-client-fingerprint $fp3"
 	i=$((i + 1))
 done
-run "$BROKERSEC" intake --data "$T/d" --syslog-tls 127.0.0.1:0 $args
+run "$BROKERSEC" --lang en intake --data "$T/d" --syslog-tls 127.0.0.1:0 $args
 check "65 fingerprints: usage error" [ "$rc" -eq 2 ]
 check "65 fingerprints: says the limit" contains "$err" "more than 64"
 

@@ -17,7 +17,7 @@ run "$BROKERSEC" init --data "$T/d" --org test --internal-control yes
 check "init" [ "$rc" -eq 0 ]
 
 for bad in 0 65537 -1 x 10x ""; do
-	run "$BROKERSEC" intake --data "$T/d" --syslog-tcp 127.0.0.1:0 --max-connections "$bad"
+	run "$BROKERSEC" --lang en intake --data "$T/d" --syslog-tcp 127.0.0.1:0 --max-connections "$bad"
 	check "--max-connections '$bad' is a usage error" [ "$rc" -eq 2 ]
 	check "--max-connections '$bad': says the range" contains "$err" "from 1 to 65536"
 done
