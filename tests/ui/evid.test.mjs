@@ -189,6 +189,9 @@ await run(async () => {
   // filters: by state and by control
   await aud.goto(UI_URL + '/#/evidence');
   await aud.waitForSelector('#ev-filter');
+  // the list of all three, not the SR.4.5 list still shown while the new one loads (a form
+  // of that page would be replaced under the click)
+  await aud.waitForFunction(() => document.querySelectorAll('#ev-list tbody tr[data-id]').length === 3);
   await aud.selectOption('#ev-fstate', 'rejected');
   await aud.click('#ev-filter button[type=submit]');
   await aud.waitForURL(/state=rejected/);
