@@ -43,7 +43,8 @@ all: $(BUILD)/brokersec
 
 help:
 	@echo "make            build $(BUILD)/brokersec"
-	@echo "make run        install packages, build, init ./brokersec-data, show status, serve the web UI"
+	@echo "make run        install packages, build, init ./brokersec-data, scan this host, status summary, serve the web UI"
+	@echo "make demo       a separate demo data directory ./brokersec-demo (init --demo), served on port 8444"
 	@echo "make check      install packages, build, run every test (last line: N passed, N failed)"
 	@echo "make asan       the test suite under ASan+UBSan (build-asan/)"
 	@echo "make docs       regenerate docs/ (catalog, checks, registers) and the README's register row"
@@ -195,15 +196,24 @@ banned-check:
 		*) printf '%s\n' "$$out" >&2; echo "banned-check: '$$call' failed, but not by banned.h" >&2; exit 1 ;; esac; \
 	done
 
+# The first run (scripts/run): init when missing, scan this host, the status summary, serve
+# with the sign-in screen last. DATA=, PORT=, ORG=, INTERNAL_CONTROL= (README).
+DATA ?= brokersec-data
+PORT ?= 8443
 run: deps
 	@$(MAKE) --no-print-directory all
-	@if [ ! -d brokersec-data ]; then \
-		$(BUILD)/brokersec init --data brokersec-data --org "$${ORG:-示範保險經紀人股份有限公司}" \
-			--internal-control "$${INTERNAL_CONTROL:-yes}"; \
-	fi
-	@$(BUILD)/brokersec status --data brokersec-data
-	@echo "web UI: https://127.0.0.1:$${PORT:-8443}/ (docs/web.md; Ctrl-C stops the server)"
-	@$(BUILD)/brokersec serve --data brokersec-data --listen 127.0.0.1:$${PORT:-8443}
+	@BROKERSEC=$(BUILD)/brokersec DATA="$(DATA)" PORT="$(PORT)" ./scripts/run
+
+# `make demo`: a separate demo data directory, brokersec-demo/ (`init --demo`: generated records
+# of a made-up broker, marked demo on every command, page and report), made when missing and
+# served on PORT (default 8444 here, so that it runs beside `make run`) with the sign-in block
+# last (the first administrator's one-time password until someone signs in). Never brokersec-data/.
+DEMO_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8444)
+.PHONY: demo
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@if [ ! -d brokersec-demo ]; then $(BUILD)/brokersec init --demo --data brokersec-demo --password-at-serve; fi
+	@$(BUILD)/brokersec serve --data brokersec-demo --listen 127.0.0.1:$(DEMO_PORT) --welcome
 
 # The files (each with markers) that hold the registers' documentation, and the fragment of each.
 REGDOCS := docs/openapi.yaml:openapi docs/registers.md:markdown README.md:readme

@@ -18,6 +18,7 @@ import { policyPage } from './page-policy.js';
 import { tokensPage } from './page-tokens.js';
 import { eventsPage } from './page-events.js';
 import { accountPage } from './page-account.js';
+import { demoBanner } from './demo-banner.js';
 
 // Which pages each role's permissions open (src/auth/perm.c): status.read, registers.read,
 // controls.read are held by every role but employee.
@@ -61,6 +62,7 @@ function chrome() {
   const so = document.getElementById('signout');
   so.hidden = !app.me;
   so.textContent = t('signout');
+  demoBanner(app.me); // a demo data directory says so on every page
   document.getElementById('who').textContent = app.me ? app.me.user + ' (' + app.me.roles.map((r) => t('role_' + r)).join('、') + ')' : '';
 }
 

@@ -14,7 +14,38 @@ addStrings({
   db_fd_overdue: ['已逾改善期限', 'past their due date'],
   db_fd_none: ['無未結案之發現事項', 'No open findings'],
   db_sev_critical: ['嚴重', 'critical'], db_sev_high: ['高', 'high'], db_sev_medium: ['中', 'medium'], db_sev_low: ['低', 'low'],
+  // 下一步: the most urgent actions of GET /status (docs/status.md, "Next actions")
+  db_next: ['下一步', 'Next steps'],
+  db_next_of: ['最優先的 {n} 項，共 {total} 項', 'the {n} most urgent of {total}'],
+  db_next_count: ['影響 {n} 項', '{n} controls'],
+  db_next_cmd: ['指令', 'Command'],
+  db_next_web: ['在網頁辦理', 'Do it here'],
+  db_next_none: ['沒有待辦行動：各適用控制項皆符合。', 'Nothing to do: every applicable control is met.'],
+  db_next_all: ['完整清單：brokersec status --all', 'Full list: brokersec status --all'],
 });
+
+// "（影響 12 項：SR.3、SR.4.6…）": how many controls an action moves, the first few by id.
+function concerns(a) {
+  const en = lang() === 'en';
+  const ids = a.controls.join(en ? ', ' : '、') + (a.count > a.controls.length ? '…' : '');
+  return en ? '(' + t('db_next_count', { n: a.count }) + ': ' + ids + ')' : '（' + t('db_next_count', { n: a.count }) + '：' + ids + '）';
+}
+
+// 下一步: each action with its state, what it concerns, the command that does it and the web
+// page that does the same where there is one.
+function nextSteps(status) {
+  const acts = status.actions || [];
+  return h('section', { class: 'card wide', id: 'db-next', 'aria-labelledby': 'db-next-h' },
+    h('h2', { id: 'db-next-h' }, t('db_next'), ' ',
+      h('span', { class: 'count' }, t('db_next_of', { n: acts.length, total: status.actions_total || acts.length }))),
+    acts.length ? h('ol', { class: 'db-next' }, acts.map((a) => h('li', {},
+      h('p', {}, h('span', { class: 'badge st-' + a.state + '-t' }, t(a.state)), ' ', h('strong', {}, pick(a.title)), ' ',
+        h('span', { class: 'src' }, concerns(a))),
+      h('p', {}, t('db_next_cmd'), lang() === 'en' ? ': ' : '：', h('code', {}, pick(a.command)),
+        a.page ? [' ', h('a', { href: a.page, 'aria-label': t('db_next_web') + (lang() === 'en' ? ': ' : '：') + pick(a.title) }, t('db_next_web'))] : null))))
+      : h('p', {}, t('db_next_none')),
+    h('p', { class: 'src' }, t('db_next_all')));
+}
 
 const STATES = ['met', 'due', 'not_met', 'unknown', 'not_applicable'];
 
@@ -125,6 +156,7 @@ export async function dashboardPage() {
     h('p', {}, status.org, ' · ', t('as_of'), ' ', day(today)),
     h('ul', { class: 'totals' }, STATES.map((k) => h('li', { class: 'st-' + k + '-t' },
       h('span', { class: 'big' }, String(status.totals[k] || 0)), ' ', t(k)))),
+    nextSteps(status),
     h('section', { class: 'card wide', 'aria-labelledby': 'cmp-h' },
       h('h2', { id: 'cmp-h' }, t('compliance')),
       h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'cmp-h' }, chart(status.groups)),

@@ -285,3 +285,58 @@ wipe:
 	sodium_memzero(h, sizeof(h));
 	return err;
 }
+
+/* The first run (`brokersec serve` showing how to sign in): the first administrator, made
+ * by init, that nobody has used yet gets a new one-time password, printed by the caller.
+ * Only while no account has ever signed in or set a password of its own: once someone has,
+ * this is a running installation and a lost password goes through `user reset`. */
+int bs_account_first_password(struct bs_datadir *dd, char username[65], char generated[32])
+{
+	sqlite3_stmt *st = NULL;
+	struct bs_account a;
+	char hash[BS_PWHASH_MAX], data[128];
+	int64_t now = bs_clock_now();
+	int err, rc, found = 0;
+
+	username[0] = '\0';
+	if ((err = bs_store_begin(dd->store)) < 0)
+		return err;
+	if ((err = bs_auth_query(dd->store, &st, "SELECT " ACCOUNT_COLS " FROM account WHERE role = 'admin' AND "
+				 "state = 'active' AND must_change = 1 AND last_login_us = 0 AND totp_cli_only = 0 AND "
+				 "NOT EXISTS (SELECT 1 FROM account WHERE last_login_us > 0 OR must_change = 0) "
+				 "ORDER BY id LIMIT 1", "")) < 0)
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		bs_auth_row(st, &a);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		goto out; /* not a first run: nothing to show */
+	if (rc != SQLITE_ROW) {
+		err = bs_store_fail(dd->store, "cannot look for the first administrator");
+		goto out;
+	}
+	bs_password_generate(generated);
+	if ((err = bs_password_hash(generated, hash)) < 0)
+		goto out;
+	if ((err = bs_auth_exec(dd->store, "cannot set the one-time password", "UPDATE account SET pw_hash = ?2, "
+				"pw_changed_us = ?3 WHERE id = ?1", "iti", a.id, hash, now)) < 0 ||
+	    (err = bs_auth_exec(dd->store, "cannot void the reset tokens", "UPDATE reset_token SET used_us = ?2 "
+				"WHERE account_id = ?1 AND used_us = 0", "ii", a.id, now)) < 0)
+		goto out;
+	account_data(data, sizeof(data), a.username);
+	if ((err = bs_audit(dd, "account.first_password", "success", data, "new one-time password for the first "
+			    "administrator '%s', shown by serve (no account has signed in yet); any earlier one no "
+			    "longer works", a.username)) < 0)
+		goto out;
+	copy(username, 65, a.username);
+	found = 1;
+out:
+	sodium_memzero(hash, sizeof(hash));
+	err = bs_store_finish(dd->store, err);
+	if (err < 0 || !found) {
+		sodium_memzero(generated, 32);
+		username[0] = '\0';
+	}
+	return err < 0 ? err : found;
+}

@@ -315,6 +315,12 @@ int bs_account_sweep(struct bs_datadir *dd, int *n);
 int bs_account_change_password(struct bs_datadir *dd, const char *username, const char *current,
 			       const char *new_pw, const char *keep_session);
 
+/* The first run: when no account has ever signed in or chosen its password, gives the
+ * first administrator made by init a new one-time password (generated, to wipe) and its name
+ * (username, 65 bytes); audited account.first_password. 1 done, 0 not a first run (nothing
+ * changed), <0 error. `serve` prints it on its sign-in screen. */
+int bs_account_first_password(struct bs_datadir *dd, char username[65], char generated[32]);
+
 /* Issues a one-time reset token (valid BS_POL_RESET_MINUTES), stored hashed; the account
  * must change its password. token gets 64 hex chars + NUL, for the issuer to hand to the
  * person: a signed-in issuer passes bs_account_may() (so it outranks the account, or both

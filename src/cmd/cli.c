@@ -146,6 +146,10 @@ int bs_cli_setup(struct bs_cli *cli, unsigned flags, struct bs_datadir **out)
 	if ((*out)->test_kdf)
 		fprintf(stderr, "%s %s: %s\n", cli->prog, cli->command,
 			BS_T(cli->lang, BS_TEST_DATADIR_WARNING_ZH, BS_TEST_DATADIR_WARNING_EN));
+	/* So does a demo data directory (generated records, datadir.h): never taken for real ones. */
+	if ((*out)->demo)
+		fprintf(stderr, "%s %s: %s\n", cli->prog, cli->command,
+			BS_T(cli->lang, BS_DEMO_DATADIR_WARNING_ZH, BS_DEMO_DATADIR_WARNING_EN));
 	/* Who acts (docs/roles.md): the account of --as / --token-file once signed in, else the OS
 	 * user; every change is an event naming it and saying which kind it is. A reader signs in
 	 * too when asked, so that a wrong password is refused (and counted) the same way. */

@@ -169,8 +169,9 @@ int cmd_status(int argc, char **argv, struct bs_cli *cli);
 int cmd_scan(int argc, char **argv, struct bs_cli *cli);
 int cmd_intake(int argc, char **argv, struct bs_cli *cli);
 /* init's part for accounts (src/cmd/user.c): creates the first admin (admin NULL: the login
- * name) and prints its one-time password once, and the TLS certificate. Exit status. */
-int bs_cli_init_auth(struct bs_cli *cli, const char *path, const char *admin);
+ * name) and prints its one-time password once (unless show_password is 0: serve shows one,
+ * bs_account_first_password), and the TLS certificate. Exit status. */
+int bs_cli_init_auth(struct bs_cli *cli, const char *path, const char *admin, int show_password);
 int cmd_user(int argc, char **argv, struct bs_cli *cli);
 int cmd_policy(int argc, char **argv, struct bs_cli *cli);
 int cmd_serve(int argc, char **argv, struct bs_cli *cli);

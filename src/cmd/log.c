@@ -24,40 +24,52 @@ static const char usage_text[] =
 	"                            [--outcome success|failure] --message M [--data-json JSON] [--data DIR]\n"
 	"       brokersec log tail [-n N] [--follow] [--format table|json] [--data DIR]\n"
 	"       brokersec log search [--from TIME] [--to TIME] [--type T] [--user U] [--host H] [--format table|json]\n"
-	"       brokersec log verify [--key FILE] [--head SIZE:ROOT] [--threads N] [--data DIR]   exit 0 intact, 1 tampered\n"
+	"       brokersec log verify [--key FILE] [--head SIZE:ROOT] [--witness FILE] [--strict] [--threads N] [--data DIR]\n"
+	"                                                        exit 0 intact, 1 tampered\n"
 	"       brokersec log verify --from TIME --to TIME [--key FILE] [--data DIR]   only the checkpoints covering the range\n"
 	"       brokersec log verify --bundle BUNDLE --key FILE\n"
 	"       brokersec log export --from TIME --to TIME --out BUNDLE [--data DIR]\n"
 	"       brokersec log status [--format table|json] [--data DIR]\n"
+	"       brokersec log head [--data DIR]            the head as a signed line for a witness\n"
 	"       brokersec log purge [--data DIR]           delete events older than the retention\n"
 	"       brokersec log retention DAYS [--data DIR]  raise the retention (minimum 183 days)\n"
 	"       brokersec log clear-alert [--data DIR]     after the cause of an alert is fixed\n"
 	"append adds an event; tail shows the latest (--follow keeps showing); search selects by the options;\n"
 	"export writes the events of a period as a bundle that verifies on its own; status shows the log and its head.\n"
 	"TIME: RFC 3339 (2026-11-27T08:00:00Z) or a date. --key: the file holding the verification key\n"
-	"that 'brokersec init' printed. --head: a head that 'log status' printed earlier (detects truncation).\n";
+	"that 'brokersec init' printed. --head: a head that 'log status' printed earlier (detects truncation).\n"
+	"verify only reads; the read is logged after the verdict. Events after the last checkpoint are\n"
+	"protected by the chain only: a warning, and with --strict a failure (exit 1).\n"
+	"--witness FILE: a witness's record (a remote syslog's file, say) of the lines 'log head' prints\n"
+	"(serve --witness sends one every epoch): each must be reproducible from this log.\n";
 static const char usage_zh[] =
 	"用法: brokersec log append --type 類型 [--user 使用者] [--location 地點] [--system 系統] [--severity 0-7]\n"
 	"                           [--outcome success|failure] --message 訊息 [--data-json JSON] [--data 目錄]\n"
 	"      brokersec log tail [-n N] [--follow] [--format table|json] [--data 目錄]\n"
 	"      brokersec log search [--from 時間] [--to 時間] [--type 類型] [--user 使用者] [--host 主機] [--format table|json]\n"
-	"      brokersec log verify [--key 檔案] [--head 大小:根雜湊] [--threads N] [--data 目錄]   結束狀態 0 完整，1 遭竄改\n"
+	"      brokersec log verify [--key 檔案] [--head 大小:根雜湊] [--witness 檔案] [--strict] [--threads N] [--data 目錄]\n"
+	"                                                       結束狀態 0 完整，1 遭竄改\n"
 	"      brokersec log verify --from 時間 --to 時間 [--key 檔案] [--data 目錄]   只驗證涵蓋該期間之檢查點\n"
 	"      brokersec log verify --bundle 匯出檔 --key 檔案\n"
 	"      brokersec log export --from 時間 --to 時間 --out 匯出檔 [--data 目錄]\n"
 	"      brokersec log status [--format table|json] [--data 目錄]\n"
+	"      brokersec log head [--data 目錄]            以簽章之一行輸出目前鏈頭，供見證者保存\n"
 	"      brokersec log purge [--data 目錄]           刪除超過保存期限之事件\n"
 	"      brokersec log retention 天數 [--data 目錄]  延長保存期限（至少 183 天）\n"
 	"      brokersec log clear-alert [--data 目錄]     警示原因排除後清除警示\n"
 	"append 新增一筆事件；tail 顯示最新事件（--follow 持續顯示）；search 依條件查詢；\n"
 	"export 將期間內之事件匯出為可獨立驗證之匯出檔；status 顯示紀錄狀態與目前之鏈頭（head）。\n"
 	"時間：RFC 3339（2026-11-27T08:00:00Z）或日期。--key：'brokersec init' 所顯示之驗證金鑰所在檔案。\n"
-	"--head：先前 'log status' 所顯示之鏈頭（可偵測截斷）。\n";
+	"--head：先前 'log status' 所顯示之鏈頭（可偵測截斷）。\n"
+	"verify 只讀取，判定後才記錄此次讀取。最後檢查點之後的事件只受雜湊鏈保護：顯示警告，\n"
+	"加 --strict 則視為失敗（結束狀態 1）。\n"
+	"--witness 檔案：見證者所保存之 'log head' 各行（例如遠端 syslog 之檔案；serve --witness 每一時段送出一行），\n"
+	"每一行都必須能由本紀錄重現。\n";
 
 struct opts {
 	const char *type, *user, *location, *system, *outcome, *message, *json, *format, *from, *to, *host;
-	const char *key, *head, *bundle, *out;
-	int severity, follow, threads;
+	const char *key, *head, *bundle, *out, *witness;
+	int severity, follow, threads, strict;
 	int64_t n;
 };
 
@@ -218,32 +230,63 @@ static int do_verify(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 		return bs_cli_usage_error(cli, "--head checks the end of the whole log: use it without --from/--to");
 	if (o->key && read_key(cli, o->key, key, sizeof(key)))
 		return 1;
-	if (dd && (err = audit_read(cli, dd, "verify")) != 0)
-		return err;
+	/* Read only: the read is logged after the verdict, so that verifying never writes (and
+	 * seals) anything before it is checked. */
+	if (o->witness && (ranged || o->bundle))
+		return bs_cli_usage_error(cli, "--witness checks the whole log of a data directory: use it without --from, "
+					  "--to and --bundle");
 	if (ranged)
 		err = bs_eventlog_verify_range(dd ? dd->path : NULL, o->bundle, o->key ? key : NULL, o->threads, from, to, &r);
+	else if (o->witness)
+		err = bs_eventlog_verify_witnessed(dd->path, o->key ? key : NULL, o->head, o->witness, o->threads, &r);
 	else
 		err = bs_eventlog_verify(dd ? dd->path : NULL, o->bundle, o->key ? key : NULL, o->head, o->threads, &r);
 	sodium_memzero(key, sizeof(key));
 	if (err < 0)
 		return bs_cli_fail(cli, err);
+	if (r.ok && o->strict && r.unsealed > 0) {
+		r.ok = 0;
+		snprintf(r.problem, sizeof(r.problem), BS_T(cli->lang,
+			 "未封存之尾端：最後 %" PRId64 " 筆事件尚無檢查點涵蓋（--strict）",
+			 "unsealed tail: the last %" PRId64 " events are covered by no checkpoint (--strict)"), r.unsealed);
+	}
 	if (!r.ok) {
 		printf("%s: %s\n", BS_T(cli->lang, "驗證失敗", "TAMPERED"), r.problem);
-		fflush(stdout);
-		return 1;
+	} else {
+		printf("%s: %" PRId64 " %s (%" PRId64 "..%" PRId64 "), %" PRId64 " %s; %s %s\n",
+		       BS_T(cli->lang, "完整", "intact"), r.events, BS_T(cli->lang, "筆事件", "events"), r.first_seq,
+		       r.last_seq, r.checkpoints, BS_T(cli->lang, "個檢查點", "checkpoints"), BS_T(cli->lang, "最新樹根", "head"),
+		       r.head);
+		if (!r.seals_checked)
+			fprintf(stderr, "%s\n", BS_T(cli->lang, "注意：未提供 --key，未檢查前向安全封印；竊得今日金鑰者仍可能改寫歷史",
+						     "note: no --key given, forward-secure seals were not checked; a thief of "
+						     "today's keys could have rewritten history"));
+		if (r.witnessed)
+			printf("%s %" PRId64 " %s %s\n", BS_T(cli->lang, "與見證者一致：", "agrees with the witness:"), r.witnessed,
+			       BS_T(cli->lang, "個鏈頭，最新", "heads, the latest"), r.witness_head);
+		if (r.closed_us) {
+			char when[BS_TIME_SHOW_MAX];
+			bs_time_show(r.closed_us, cli->lang, when);
+			printf("%s %s%s\n", BS_T(cli->lang, "紀錄已於", "the log was closed at"), when,
+			       BS_T(cli->lang, " 關閉，此後無寫入（服務應持續執行者，請確認）",
+				    ", nothing written since (if the service should be running, find out why)"));
+		}
+		if (r.seals_checked && !r.key_pinned)
+			fprintf(stderr, "%s\n", BS_T(cli->lang, "注意：驗證金鑰未指明簽章公鑰（bspub1 行），簽章是以 keys/signing.pub "
+						     "檢查，而該檔可能已被替換",
+						     "note: the verification key names no signing key (no bspub1 line): signatures "
+						     "were checked against keys/signing.pub, which a thief could have replaced"));
+		if (r.unsealed > 0)
+			fprintf(stderr, BS_T(cli->lang, "警告：最後 %" PRId64 " 筆事件尚未被檢查點涵蓋，只受雜湊鏈保護，"
+					     "可能遭改寫而無從察覺（--strict 則視為失敗）\n",
+					     "WARNING: the last %" PRId64 " events are covered by no checkpoint: the chain "
+					     "alone protects them and they could have been rewritten unseen (--strict fails)\n"),
+				r.unsealed);
 	}
-	printf("%s: %" PRId64 " %s (%" PRId64 "..%" PRId64 "), %" PRId64 " %s; %s %s\n",
-	       BS_T(cli->lang, "完整", "intact"), r.events, BS_T(cli->lang, "筆事件", "events"), r.first_seq, r.last_seq,
-	       r.checkpoints, BS_T(cli->lang, "個檢查點", "checkpoints"), BS_T(cli->lang, "最新樹根", "head"), r.head);
-	if (!r.seals_checked)
-		fprintf(stderr, "%s\n", BS_T(cli->lang, "注意：未提供 --key，未檢查前向安全封印；竊得今日金鑰者仍可能改寫歷史",
-					     "note: no --key given, forward-secure seals were not checked; a thief of today's "
-					     "keys could have rewritten history"));
-	if (r.unsealed > 0)
-		fprintf(stderr, BS_T(cli->lang, "注意：最後 %" PRId64 " 筆事件尚未被檢查點涵蓋（只受雜湊鏈保護）\n",
-				     "note: the last %" PRId64 " events are not yet covered by a checkpoint (chain only)\n"),
-			r.unsealed);
-	return bs_cli_flush(cli);
+	fflush(stdout);
+	if (dd && (err = audit_read(cli, dd, r.ok ? "verify: intact" : "verify: TAMPERED")) != 0)
+		return err;
+	return r.ok ? bs_cli_flush(cli) : 1;
 }
 
 static int do_export(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o)
@@ -359,7 +402,7 @@ static int do_status(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 }
 
 enum { O_TYPE = 0x2000, O_USER, O_LOC, O_SYS, O_OUT_C, O_MSG, O_JSON, O_FMT, O_FROM, O_TO, O_HOST, O_KEY, O_HEAD,
-       O_BUNDLE, O_OUT, O_SEV, O_FOLLOW, O_THREADS };
+       O_BUNDLE, O_OUT, O_SEV, O_FOLLOW, O_THREADS, O_STRICT, O_WITNESS };
 
 static int log_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 {
@@ -387,6 +430,12 @@ static int log_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 		o->severity = (int)strtol(arg, &end, 10);
 		if (*end || o->severity < 0 || o->severity > 7)
 			return bs_cli_usage_error(cli, "--severity takes 0 (emergency) to 7 (debug), not '%s'", arg);
+		break;
+	case O_STRICT:
+		o->strict = 1;
+		break;
+	case O_WITNESS:
+		o->witness = arg;
 		break;
 	case O_THREADS:
 		o->threads = (int)strtol(arg, &end, 10);
@@ -470,6 +519,21 @@ static int log_export(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int 
 	return do_export(cli, dd, ctx);
 }
 
+/* The head as the signed line witnesses keep (docs/eventlog-format.md, "Witnesses"). */
+static int log_head(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	char line[BS_EVENTLOG_HEAD_LINE_MAX];
+	int err;
+
+	(void)ctx;
+	(void)argc;
+	(void)argv;
+	if ((err = bs_eventlog_head_line(dd->path, line, sizeof(line))) < 0)
+		return bs_cli_fail(cli, err);
+	puts(line);
+	return bs_cli_flush(cli);
+}
+
 static int log_status(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
 {
 	(void)argc;
@@ -532,6 +596,7 @@ int cmd_log(int argc, char **argv, struct bs_cli *cli)
 		{ "head", required_argument, NULL, O_HEAD }, { "bundle", required_argument, NULL, O_BUNDLE },
 		{ "out", required_argument, NULL, O_OUT }, { "severity", required_argument, NULL, O_SEV },
 		{ "follow", no_argument, NULL, O_FOLLOW }, { "threads", required_argument, NULL, O_THREADS },
+		{ "strict", no_argument, NULL, O_STRICT }, { "witness", required_argument, NULL, O_WITNESS },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -541,9 +606,10 @@ int cmd_log(int argc, char **argv, struct bs_cli *cli)
 		  check_append },
 		{ "tail", log_read, BS_CMD_DATADIR, "n follow format", NULL },
 		{ "search", log_read, BS_CMD_DATADIR, "from to type user host format", NULL },
-		{ "verify", log_verify, BS_CMD_DATADIR, "key head threads from to bundle", check_verify },
+		{ "verify", log_verify, BS_CMD_DATADIR, "key head threads from to bundle strict witness", check_verify },
 		{ "export", log_export, BS_CMD_DATADIR, "from to out", NULL },
 		{ "status", log_status, BS_CMD_DATADIR, "format", NULL },
+		{ "head", log_head, BS_CMD_DATADIR, "", NULL },
 		{ "purge", log_purge, BS_CMD_WRITES, "", NULL },
 		{ "retention", log_retention, BS_CMD_WRITES, "", check_retention },
 		{ "clear-alert", log_clear_alert, BS_CMD_WRITES, "", NULL },

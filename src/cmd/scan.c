@@ -22,6 +22,9 @@ static const char usage_text[] =
 	"Checks this host (or the system mounted at --root) against the built-in policies and any\n"
 	"given with --policy; --windows-export reads Windows exports (secedit, auditpol, net accounts),\n"
 	"--list-checks lists the checks, --waive records a waiver (justified, approved, expiring), --waivers lists them.\n"
+	"--root DIR is read as chroot would (links stay inside it); a DIR with no system in it (no\n"
+	"etc/os-release, etc/passwd, dpkg, rpm or apk database) is refused; a file a check cannot read\n"
+	"or parse makes that check an error, never a pass.\n"
 	"With --data or --save, waivers for the host apply; --save keeps the\n"
 	"scan as evidence for 'brokersec status'. Exit status: 0 all pass, 1 a check failed or could\n"
 	"not decide, 2 the scan could not run.\n";
@@ -35,6 +38,8 @@ static const char usage_zh[] =
 	"      brokersec scan --waivers [--host 主機名稱] [--all] [--format table|json] [--data 目錄]\n"
 	"依內建檢查政策及 --policy 所給者，檢查本主機（或掛載於 --root 之系統）。\n"
 	"--windows-export 檢查 Windows 匯出檔（secedit、auditpol、net accounts）；--list-checks 列出檢查項。\n"
+	"--root 目錄如 chroot 般讀取（連結不會指向目錄之外）；目錄中沒有系統（沒有 etc/os-release、\n"
+	"etc/passwd、dpkg、rpm 或 apk 資料庫）者拒絕掃描；檢查項無法讀取或解析其檔案時列為錯誤，絕不視為通過。\n"
 	"給 --data 或 --save 時，套用該主機之豁免；--save 將掃描結果保存為 'brokersec status' 之佐證。\n"
 	"--waive 登錄一項豁免（須有理由、核准人與到期日）；--waivers 列出豁免。\n"
 	"結束狀態：0 全部通過，1 有檢查未通過或無法判定，2 無法執行掃描。\n";

@@ -1,5 +1,8 @@
 /* brokersec serve: the HTTPS JSON API, and the syslog intake when asked for. */
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <ctype.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -8,11 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "cmd/cmd.h"
+#include "core/buf.h"
 #include "core/clock.h"
+#include "core/utf8.h"
+#include "datadir/datadir.h"
 #include "eventlog/eventlog.h"
 #include "http/http.h"
 #include "intake/intake.h"
@@ -21,23 +30,39 @@ static const char usage_text[] =
 	"usage: brokersec serve [--data DIR] [--listen 127.0.0.1:8443] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--tls-min 1.3|1.2] [--threads N] [--syslog-udp ADDR:PORT]\n"
 	"                       [--syslog-tcp ADDR:PORT] [--syslog-tls ADDR:PORT]\n"
-	"Serves the JSON API under https://ADDR:PORT/api/v1 (port 0 picks a free port and prints it).\n"
+	"                       [--welcome|--no-welcome] [--no-access-log] [--witness syslog://HOST:PORT]\n"
+	"Serves the web UI at https://ADDR:PORT/ and the JSON API under https://ADDR:PORT/api/v1\n"
+	"(port 0 picks a free port and prints it).\n"
 	"Without --tls-cert/--tls-key the data directory's tls/cert.pem and tls/key.pem are used\n"
 	"(a self-signed ECDSA P-256 certificate is made when they are missing).\n"
 	"TLS 1.3 only by default; --tls-min 1.2 also accepts TLS 1.2 for clients that lack 1.3\n"
 	"(TLS 1.2 allows client-initiated renegotiation attempts: see docs/tls.md).\n"
 	"--threads: threads serving requests; --syslog-*: also receive syslog (as 'brokersec intake').\n"
+	"On a terminal (or with --welcome) it ends with how to sign in: the URL, the certificate's\n"
+	"fingerprint, where the verification key went and, until someone has signed in, the first\n"
+	"administrator's name and a new one-time password (any earlier one stops working).\n"
+	"Each request is a line on stderr (time, client, account, request, status, bytes, time taken)\n"
+	"unless --no-access-log.\n"
+	"--witness syslog://HOST:PORT: sends the event log's signed head (as 'brokersec log head') to\n"
+	"that syslog server over UDP within 10 s of each change and every 5 minutes, so that a record\n"
+	"of the log's history lies off this host ('log verify --witness FILE' checks the log against it).\n"
 	"SIGINT or SIGTERM stops it after running requests finish.\n";
 static const char usage_zh[] =
 	"用法: brokersec serve [--data 目錄] [--listen 127.0.0.1:8443] [--tls-cert 檔案 --tls-key 檔案]\n"
 	"                      [--tls-min 1.3|1.2] [--threads N] [--syslog-udp 位址:埠]\n"
 	"                      [--syslog-tcp 位址:埠] [--syslog-tls 位址:埠]\n"
-	"於 https://位址:埠/api/v1 提供 JSON API（埠 0 表示選用空閒之埠並顯示）。\n"
+	"                      [--welcome|--no-welcome] [--no-access-log] [--witness syslog://主機:埠]\n"
+	"於 https://位址:埠/ 提供網頁介面，於 https://位址:埠/api/v1 提供 JSON API（埠 0 表示選用空閒之埠並顯示）。\n"
 	"未給 --tls-cert/--tls-key 時使用資料目錄之 tls/cert.pem 與 tls/key.pem\n"
 	"（缺少時自動產生 ECDSA P-256 自簽憑證）。\n"
 	"預設僅接受 TLS 1.3；--tls-min 1.2 也接受 TLS 1.2，供不支援 1.3 之用戶端使用\n"
 	"（TLS 1.2 允許用戶端發起重新協商之嘗試：見 docs/tls.md）。\n"
 	"--threads 處理請求之執行緒數；--syslog-* 同時接收 syslog（同 'brokersec intake'）。\n"
+	"輸出至終端機時（或給 --welcome）最後顯示登入說明：網址、憑證指紋、驗證金鑰之去處，\n"
+	"以及在有人登入之前，第一位管理者之帳號與新的一次性密碼（先前之密碼隨即失效）。\n"
+	"每個請求於 stderr 記一行（時間、來源、帳號、請求、狀態碼、位元組、耗時），--no-access-log 則不記。\n"
+	"--witness syslog://主機:埠：將事件紀錄之簽章鏈頭（同 'brokersec log head'）以 UDP 送至該 syslog\n"
+	"伺服器，鏈頭變動後 10 秒內及每 5 分鐘一次，使紀錄歷程存於本機以外（'log verify --witness 檔案' 據以核對）。\n"
 	"收到 SIGINT 或 SIGTERM 時，待進行中之請求完成後停止。\n";
 
 struct intake_run {
@@ -64,9 +89,12 @@ static void *intake_thread(void *p)
 struct serve_opts {
 	struct bs_http_config cfg;
 	const char *udp, *tcp, *tls;
+	const char *witness;            /* syslog://HOST:PORT, or NULL */
+	int welcome;                    /* 1 --welcome, -1 --no-welcome, 0 when stdout is a terminal */
 };
 
-enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS, O_TLS_MIN };
+enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS, O_TLS_MIN, O_WELCOME, O_NO_WELCOME,
+       O_NO_ACCESS_LOG, O_WITNESS };
 
 static int serve_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 {
@@ -79,6 +107,10 @@ static int serve_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 	case O_UDP: o->udp = arg; break;
 	case O_TCP: o->tcp = arg; break;
 	case O_TLS: o->tls = arg; break;
+	case O_WELCOME: o->welcome = 1; break;
+	case O_NO_WELCOME: o->welcome = -1; break;
+	case O_NO_ACCESS_LOG: o->cfg.access_log = 0; break;
+	case O_WITNESS: o->witness = arg; break;
 	case O_TLS_MIN:
 		if (!strcmp(arg, "1.3"))
 			o->cfg.tls_min = 13;
@@ -134,16 +166,200 @@ static int listen_loopback(const char *listen)
 	return 0;
 }
 
+/* "https://HOST:PORT/" of --listen: a wildcard address is no address to open, so the host's
+ * name stands for it. */
+static void site_url(char *out, size_t n, const char *listen, unsigned port)
+{
+	const char *colon = strrchr(listen, ':');
+	int hl = (int)(colon - listen);
+	char host[256];
+
+	if ((hl == 7 && !strncmp(listen, "0.0.0.0", 7)) || (hl == 4 && !strncmp(listen, "[::]", 4))) {
+		if (gethostname(host, sizeof(host)) != 0 || !host[0])
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		snprintf(out, n, "https://%s:%u/", host, port);
+	} else {
+		snprintf(out, n, "https://%.*s:%u/", hl, listen, port);
+	}
+}
+
+/* The certificate's SHA-256 as browsers show it: "AB:CD:..." (fp: "SHA256:abcd..."). */
+static void fp_colons(char *out, size_t n, const char *fp)
+{
+	const char *hex = strncmp(fp, "SHA256:", 7) ? fp : fp + 7;
+	size_t o = 0;
+
+	for (size_t i = 0; hex[i] && hex[i + 1] && o + 4 < n; i += 2) {
+		if (i)
+			out[o++] = ':';
+		out[o++] = (char)toupper((unsigned char)hex[i]);
+		out[o++] = (char)toupper((unsigned char)hex[i + 1]);
+	}
+	out[o] = '\0';
+}
+
+/* --witness syslog://HOST:PORT: a UDP socket connected to the witness (0, or an error naming
+ * the address). */
+static int witness_open(const char *url, int *fd)
+{
+	char host[256];
+	const char *h = url + 9, *colon;
+	struct addrinfo hints, *ai = NULL;
+	size_t hl;
+	int rc;
+
+	*fd = -1;
+	if (strncmp(url, "syslog://", 9))
+		return bs_error(BS_EINVALID, "--witness '%s': give syslog://HOST:PORT (a syslog server that keeps what it "
+				"receives, off this host)", url);
+	if (*h == '[') {
+		const char *close = strchr(h, ']');
+		if (!close || close[1] != ':')
+			return bs_error(BS_EINVALID, "--witness '%s': give syslog://HOST:PORT (a syslog server that keeps what "
+					"it receives, off this host)", url);
+		hl = (size_t)(close - h - 1);
+		colon = close + 1;
+		h++;
+	} else {
+		colon = strrchr(h, ':');
+		hl = colon ? (size_t)(colon - h) : 0;
+	}
+	if (!colon || !hl || hl >= sizeof(host) || !colon[1])
+		return bs_error(BS_EINVALID, "--witness '%s': give syslog://HOST:PORT (a syslog server that keeps what it "
+				"receives, off this host)", url);
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(host, colon + 1, &hints, &ai)) != 0)
+		return bs_error(BS_EINVALID, "--witness '%s': cannot resolve it: %s", url, gai_strerror(rc));
+	*fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || connect(*fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		int e = errno;
+		freeaddrinfo(ai);
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return bs_error(BS_ERR, "--witness '%s': %s", url, bs_strerror(e));
+	}
+	freeaddrinfo(ai);
+	return 0;
+}
+
+/* Sends the log's head as an RFC 5424 message (facility log audit, notice) when it changed
+ * since last or 5 minutes after the last one sent. A failure is said on stderr: the server
+ * goes on (the witness is a second line of defence, not a condition of serving). */
+static void witness_publish(struct bs_datadir *dd, int fd, char *last, size_t cap, int64_t *sent_us)
+{
+	char line[BS_EVENTLOG_HEAD_LINE_MAX], host[256] = "-", now[BS_TIME_MAX], msg[BS_EVENTLOG_HEAD_LINE_MAX + 400];
+	int64_t t = bs_clock_now();
+	int n;
+
+	if (bs_eventlog_head_line(dd->path, line, sizeof(line)) < 0) {
+		fprintf(stderr, "brokersec serve: witness: %s\n", bs_error_message());
+		return;
+	}
+	if (!strcmp(line, last) && t - *sent_us < 300LL * 1000000)
+		return;
+	if (gethostname(host, sizeof(host)) != 0 || !host[0])
+		snprintf(host, sizeof(host), "-");
+	host[sizeof(host) - 1] = '\0';
+	bs_time_format(t, now);
+	n = snprintf(msg, sizeof(msg), "<109>1 %s %.200s brokersec %ld eventlog.head - %s", now, host, (long)getpid(),
+		     line);
+	if (n < 0 || (size_t)n >= sizeof(msg) || send(fd, msg, (size_t)n, 0) != n) {
+		fprintf(stderr, "brokersec serve: witness: cannot send the head: %s\n", bs_strerror(errno));
+		return;
+	}
+	snprintf(last, cap, "%s", line);
+	*sent_us = t;
+}
+
+/* One line of the sign-in screen: the label in a column of its own (CJK labels are two
+ * columns a character), then the value. */
+static void welcome_line(struct bs_buf *b, const char *label, const char *value)
+{
+	bs_buf_puts(b, "  ");
+	bs_utf8_put_cell(b, label, 12, 1);
+	bs_buf_printf(b, "%s\n", value);
+}
+
+/* How to sign in, last on the screen (make run's first run): where to go, as whom, with which
+ * one-time password, which certificate to expect and where the verification key went. */
+static void print_welcome(struct bs_cli *cli, struct bs_datadir *dd, const char *url, const char *fp,
+			  const char *admin, const char *pw)
+{
+	enum bs_lang L = cli->lang;
+	char colons[128], half[128];
+	char *vk = NULL;
+	struct bs_buf b = BS_BUF_INIT, line = BS_BUF_INIT;
+	const char *rule = "════════════════════════════════════════════════════════════════\n";
+
+	if (bs_vkey_file_get(dd, &vk) < 0) {
+		fprintf(stderr, "brokersec serve: %s\n", bs_error_message());
+		vk = NULL;
+	}
+	bs_buf_printf(&b, "\n%s  %s\n\n", rule, BS_T(L, "brokersec 已啟動：請以瀏覽器開啟", "brokersec is running: open it in a browser"));
+	if (dd->demo) /* never mistaken for a real installation */
+		bs_buf_printf(&b, "  %s\n\n", BS_T(L, BS_DEMO_DATADIR_WARNING_ZH, BS_DEMO_DATADIR_WARNING_EN));
+	welcome_line(&b, BS_T(L, "網址", "URL"), url);
+	if (pw) {
+		welcome_line(&b, BS_T(L, "帳號", "user"), admin);
+		welcome_line(&b, BS_T(L, "一次性密碼", "password"), pw);
+		welcome_line(&b, "", BS_T(L, "（首次登入時須變更，再以驗證器 App 設定兩步驟驗證；",
+					   "(one-time: change it at first sign-in, then set up an"));
+		welcome_line(&b, "", BS_T(L, "　每次重新啟動即換發新密碼，直到有人登入）",
+					   " authenticator app; each restart issues a new one until someone signs in)"));
+	} else {
+		welcome_line(&b, BS_T(L, "帳號", "user"), BS_T(L, "以您的帳號登入（忘記密碼：brokersec user reset 帳號）",
+							    "your own account (lost password: brokersec user reset NAME)"));
+	}
+	if (fp && fp[0]) {
+		/* as browsers show it, in two halves that fit a terminal */
+		fp_colons(colons, sizeof(colons), fp);
+		snprintf(half, sizeof(half), "SHA-256 %.48s", colons); /* "...:10:" goes on below */
+		welcome_line(&b, BS_T(L, "憑證指紋", "certificate"), half);
+		if (strlen(colons) > 48) {
+			snprintf(half, sizeof(half), "        %s", colons + 48);
+			welcome_line(&b, "", half);
+		}
+		welcome_line(&b, "", BS_T(L, "（自簽憑證：瀏覽器警告時，確認其指紋與此相同再接受）",
+					   "(self-signed: accept it only if the browser shows this fingerprint)"));
+	}
+	if (vk && access(vk, F_OK) == 0) {
+		welcome_line(&b, BS_T(L, "驗證金鑰", "verify key"), vk);
+		welcome_line(&b, "", BS_T(L, "（事件紀錄驗證金鑰：請將此檔移到本機以外，交給稽核人員）",
+					   "(the event log's verification key: move it off this host, to the auditor)"));
+	} else if (vk) {
+		bs_buf_printf(&line, "%s %s", BS_T(L, "已自原處移走：", "moved away from"), vk);
+		welcome_line(&b, BS_T(L, "驗證金鑰", "verify key"), line.ptr);
+	} else {
+		welcome_line(&b, BS_T(L, "驗證金鑰", "verify key"),
+			     BS_T(L, "init 時已顯示一次（brokersec 未保留副本）", "shown once by init (brokersec keeps no copy)"));
+	}
+	bs_buf_printf(&b, "\n  %s\n%s", BS_T(L, "按 Ctrl-C 停止。每個請求於下方記一行。", "Ctrl-C stops it. Each request is a line below."), rule);
+	fputs(b.ptr, stdout);
+	fflush(stdout);
+	sodium_memzero(b.ptr, b.len); /* it held the password */
+	bs_buf_release(&b);
+	bs_buf_release(&line);
+	free(vk);
+}
+
 static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
 {
 	struct serve_opts *o = ctx;
 	struct bs_http_config cfg = o->cfg;
 	const char *udp = o->udp, *tcp = o->tcp, *tls = o->tls;
-	char *cert = NULL, *key = NULL, *stats = NULL, fp[128] = "";
+	char *cert = NULL, *key = NULL, *stats = NULL, fp[128] = "", admin[65] = "", pw[32] = "";
 	struct bs_http *h = NULL;
 	struct intake_run ir = { NULL, NULL, 0 };
 	pthread_t itid;
-	int started_intake = 0, err, rc = 1, swept;
+	int started_intake = 0, err, rc = 1, swept, first = 0, wfd = -1;
+	char wlast[BS_EVENTLOG_HEAD_LINE_MAX] = "";
+	int64_t wsent = 0, swept_us = bs_clock_now();
+	int welcome = o->welcome > 0 || (o->welcome == 0 && isatty(STDOUT_FILENO));
 	sigset_t set;
 
 	(void)argc;
@@ -151,6 +367,8 @@ static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 	cfg.datadir = dd->path;
 	/* A test data directory's passwords are hashed at the weakest cost (datadir.h): such a
 	 * server is reachable from this machine only. */
+	if (o->witness && (err = witness_open(o->witness, &wfd)) < 0)
+		goto fail;
 	if (dd->test_kdf && !listen_loopback(cfg.listen)) {
 		err = bs_error(BS_EDENIED, "this is a test data directory (weak password hashing, init --test-fast-kdf): "
 			       "it serves on a loopback address only (127.0.0.1 or [::1]), not on '%s'", cfg.listen);
@@ -167,6 +385,10 @@ static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 	if ((err = bs_account_sweep(dd, &swept)) < 0)
 		goto fail;
 	bs_password_dummy_verify("warm-up");
+	/* the first run: a password is shown only where it is read (the sign-in screen), never in a
+	 * service's log */
+	if (welcome && (err = first = bs_account_first_password(dd, admin, pw)) < 0)
+		goto fail;
 
 	/* signals are taken by this thread only (sigtimedwait below): block them before any
 	 * server thread starts so the threads inherit the mask */
@@ -216,6 +438,12 @@ static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 		if (fp[0])
 			printf("certificate %s\n", fp);
 		fflush(stdout);
+		if (welcome) {
+			char url[320];
+			site_url(url, sizeof(url), cfg.listen, bs_http_port(h));
+			print_welcome(cli, dd, url, fp, admin, first ? pw : NULL);
+			sodium_memzero(pw, sizeof(pw));
+		}
 		if (cfg.tls_min == 12)
 			fprintf(stderr, "brokersec serve: TLS 1.2 accepted as well as 1.3 (--tls-min 1.2): use it "
 				"only while some client lacks TLS 1.3 (see docs/tls.md)\n");
@@ -225,12 +453,19 @@ static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 			    cfg.tls_min == 12 ? "1.2" : "1.3")) < 0)
 		goto fail;
 	for (;;) {
-		struct timespec wait = { 600, 0 };
-		int sig = sigtimedwait(&set, NULL, &wait);
+		/* with a witness, the head goes out within 10 s of a change */
+		struct timespec wait = { wfd >= 0 ? 10 : 600, 0 };
+		int sig;
+		if (wfd >= 0)
+			witness_publish(dd, wfd, wlast, sizeof(wlast), &wsent);
+		sig = sigtimedwait(&set, NULL, &wait);
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
-		if (sig < 0 && errno == EAGAIN && bs_account_sweep(dd, &swept) < 0)
-			fprintf(stderr, "brokersec serve: account sweep: %s\n", bs_error_message());
+		if (sig < 0 && errno == EAGAIN && bs_clock_now() - swept_us >= 600LL * 1000000) {
+			swept_us = bs_clock_now();
+			if (bs_account_sweep(dd, &swept) < 0)
+				fprintf(stderr, "brokersec serve: account sweep: %s\n", bs_error_message());
+		}
 	}
 	rc = 0;
 	goto out;
@@ -249,6 +484,17 @@ out:
 		fprintf(stderr, "brokersec serve: the stop could not be recorded in the event log: %s\n", bs_error_message());
 		rc = 1;
 	}
+	sodium_memzero(pw, sizeof(pw));
+	if (wfd >= 0) {
+		/* the last head: the closing checkpoint (when this was the log's last writer) */
+		if (dd->events) {
+			bs_eventlog_close(dd->events);
+			dd->events = NULL;
+		}
+		wlast[0] = '\0';
+		witness_publish(dd, wfd, wlast, sizeof(wlast), &wsent);
+		close(wfd);
+	}
 	free(cert);
 	free(key);
 	free(stats);
@@ -266,12 +512,16 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 		{ "syslog-udp", required_argument, NULL, O_UDP },
 		{ "syslog-tcp", required_argument, NULL, O_TCP },
 		{ "syslog-tls", required_argument, NULL, O_TLS },
+		{ "welcome", no_argument, NULL, O_WELCOME },
+		{ "no-welcome", no_argument, NULL, O_NO_WELCOME },
+		{ "no-access-log", no_argument, NULL, O_NO_ACCESS_LOG },
+		{ "witness", required_argument, NULL, O_WITNESS },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct bs_cli_verb self[] = { { "", serve_run, 0, NULL, serve_check }, { NULL, NULL, 0, NULL, NULL } };
 	static const struct bs_cli_spec spec = { opts, "h", serve_option, self, NULL };
-	struct serve_opts o = { { NULL, "127.0.0.1:8443", NULL, NULL, 0 }, NULL, NULL, NULL };
+	struct serve_opts o = { { NULL, "127.0.0.1:8443", NULL, NULL, 0, 0, 1 }, NULL, NULL, NULL, NULL, 0 };
 
 	cli->usage = usage_text;
 	cli->usage_zh = usage_zh;

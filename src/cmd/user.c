@@ -746,7 +746,7 @@ int cmd_user(int argc, char **argv, struct bs_cli *cli)
 	return bs_cli_dispatch(cli, &spec, &o, argc, argv);
 }
 
-int bs_cli_init_auth(struct bs_cli *cli, const char *path, const char *admin)
+int bs_cli_init_auth(struct bs_cli *cli, const char *path, const char *admin, int show_password)
 {
 	struct bs_datadir *dd = NULL;
 	char gen[32], *cert = NULL, *key = NULL, fp[128];
@@ -761,9 +761,14 @@ int bs_cli_init_auth(struct bs_cli *cli, const char *path, const char *admin)
 	struct bs_account_new nw = { admin, NULL, BS_ROLE_ADMIN, BS_KIND_PERSONAL, 0, NULL };
 	if ((err = bs_account_create(dd, &nw, gen)) < 0)
 		goto fail;
-	printf("%s '%s'\n%s %s\n", BS_T(cli->lang, "已建立第一位管理者帳號", "created the first administrator account"),
-	       admin, BS_T(cli->lang, "一次性密碼（僅顯示這一次，首次登入時必須變更）:",
-			   "one-time password (shown only this once; must be changed at first sign-in):"), gen);
+	if (show_password)
+		printf("%s '%s'\n%s %s\n", BS_T(cli->lang, "已建立第一位管理者帳號", "created the first administrator account"),
+		       admin, BS_T(cli->lang, "一次性密碼（僅顯示這一次，首次登入時必須變更）:",
+				   "one-time password (shown only this once; must be changed at first sign-in):"), gen);
+	else /* init --password-at-serve: serve gives it a new one (bs_account_first_password) */
+		printf("%s '%s'\n%s\n", BS_T(cli->lang, "已建立第一位管理者帳號", "created the first administrator account"),
+		       admin, BS_T(cli->lang, "一次性密碼將於 'brokersec serve' 啟動時顯示", "its one-time password is shown when "
+				   "'brokersec serve' starts"));
 	sodium_memzero(gen, sizeof(gen));
 	if ((err = bs_intake_tls_ensure(path, &cert, &key, fp, sizeof(fp))) < 0)
 		goto fail;

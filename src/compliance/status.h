@@ -13,6 +13,7 @@
 #ifndef BS_COMPLIANCE_STATUS_H
 #define BS_COMPLIANCE_STATUS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "catalog/catalog.h"
@@ -98,5 +99,36 @@ const struct bs_duration *bs_status_validity(const struct bs_control *c);
 /* Computes the status as of the given day. Release with bs_status_release(). */
 int bs_status_compute(struct bs_datadir *dd, const struct bs_catalog *cat, int32_t as_of, struct bs_status *out);
 void bs_status_release(struct bs_status *st);
+
+/* The next actions (actions.c, docs/status.md "Next actions"): what a person runs, or which
+ * web page they open, to move the controls that are not met toward met; controls with the
+ * same action are one action, ranked worst state first, then by count, then catalog order. */
+#define BS_ACTION_EXAMPLES 5
+#define BS_ACTIONS_TOP 10
+struct bs_action {
+	char key[96];                      /* "register:training", "scan", "fix:CHECK", "review", "evidence:SR.4" */
+	char *title_zh, *title_en;
+	char *command_zh, *command_en;     /* a command line; placeholders in the language */
+	char *page;                        /* the web UI's page that does the same ("#/scans"), or NULL */
+	enum bs_state state;               /* the worst among its controls */
+	unsigned count;                    /* controls it concerns */
+	size_t first;                      /* its first control's index in items: catalog order */
+	const char *examples[BS_ACTION_EXAMPLES]; /* control ids (the catalog's strings) */
+	size_t nexamples;
+};
+struct bs_actions {
+	struct bs_action *v;
+	size_t n;
+	size_t total;                      /* actions before keeping the first max */
+};
+/* The first max actions of st, over the controls under prefix (NULL: all). */
+int bs_status_actions(struct bs_datadir *dd, const struct bs_status *st, const char *prefix, size_t max,
+		      struct bs_actions *out);
+void bs_actions_release(struct bs_actions *a);
+/* [{key, state, count, title{zh-TW,en}, command{zh-TW,en}, page, controls[]}]. New reference. */
+json_t *bs_actions_json(const struct bs_actions *a);
+/* Sets "actions" (the first BS_ACTIONS_TOP, over prefix) and "actions_total" in the status
+ * document doc (`status --format json`, GET /status: the same document). */
+int bs_actions_attach(struct bs_datadir *dd, const struct bs_status *st, const char *prefix, json_t *doc);
 
 #endif

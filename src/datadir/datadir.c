@@ -74,6 +74,13 @@ int bs_datadir_init_keyed(const char *path, const char *org, unsigned mask, cons
 int bs_datadir_init_flags(const char *path, const char *org, unsigned mask, const char *who, unsigned flags,
 			  char *vkey, size_t cap)
 {
+	return bs_datadir_init_sealed(path, org, mask, who, flags, 0, vkey, cap);
+}
+
+int bs_datadir_init_sealed(const char *path, const char *org, unsigned mask, const char *who, unsigned flags,
+			   int64_t seal_epoch_us, char *vkey, size_t cap)
+{
+	struct bs_eventlog_params ep;
 	char key[BS_EVENTLOG_VKEY_MAX];
 	struct bs_eventlog *log = NULL;
 	struct bs_buf data = BS_BUF_INIT;
@@ -89,6 +96,13 @@ int bs_datadir_init_flags(const char *path, const char *org, unsigned mask, cons
 		return bs_error(BS_EDENIED, "a test data directory (weak password hashing) is made only by the test "
 				"suite: it needs %s=1 in the environment; a real data directory never uses it",
 				BS_TESTING_ENV);
+	bs_eventlog_params_default(&ep);
+	if (seal_epoch_us) {
+		if (seal_epoch_us < BS_EVENTLOG_EPOCH_MIN_US || seal_epoch_us > BS_EVENTLOG_EPOCH_MAX_US)
+			return bs_error(BS_EINVALID, "a sealing epoch of %lld s is out of range: give 10 s to 1 day (the "
+					"default 15 min)", (long long)(seal_epoch_us / 1000000));
+		ep.epoch_us = seal_epoch_us;
+	}
 	if (lstat(path, &st) == 0)
 		return bs_error(BS_EEXISTS, "data directory '%s' exists already: init never touches an existing "
 				"directory; choose a new --data path", path);
@@ -110,11 +124,12 @@ int bs_datadir_init_flags(const char *path, const char *org, unsigned mask, cons
 	free(p);
 	p = NULL;
 	/* The log exists before any state: its first event records the init itself. */
-	if ((err = bs_eventlog_create_sealed(path, NULL, key)) < 0 || (err = bs_eventlog_open(&log, path)) < 0)
+	if ((err = bs_eventlog_create_sealed(path, &ep, key)) < 0 || (err = bs_eventlog_open(&log, path)) < 0)
 		goto fail;
 	/* the init event says it is a test directory: the mark is in the signed log as well */
-	bs_buf_printf(&data, "{\"profile_mask\": %u%s}", mask,
-		      (flags & BS_DATADIR_TEST_KDF) ? ", \"test_fast_kdf\": true" : "");
+	bs_buf_printf(&data, "{\"profile_mask\": %u%s%s}", mask,
+		      (flags & BS_DATADIR_TEST_KDF) ? ", \"test_fast_kdf\": true" : "",
+		      (flags & BS_DATADIR_DEMO) ? ", \"demo\": true" : "");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = "datadir.init";
 	ev.severity = 5;
@@ -129,6 +144,8 @@ int bs_datadir_init_flags(const char *path, const char *org, unsigned mask, cons
 	if ((err = bs_store_create(&store, p)) < 0)
 		goto fail;
 	if ((flags & BS_DATADIR_TEST_KDF) && (err = bs_test_mark_write(store)) < 0)
+		goto fail;
+	if ((flags & BS_DATADIR_DEMO) && (err = bs_demo_mark_write(store)) < 0)
 		goto fail;
 	if ((err = bs_profile_create(store, org, mask, who)) < 0)
 		goto fail;
@@ -269,6 +286,8 @@ int bs_datadir_open(struct bs_datadir **out, const char *path)
 	free(db);
 	if (err >= 0 && (err = bs_test_mark_read(dd->store, &dd->test_kdf)) >= 0 && dd->test_kdf)
 		bs_test_mark_count(+1); /* bs_datadir_free gives it back */
+	if (err >= 0)
+		err = bs_demo_mark_read(dd->store, &dd->demo);
 	if (err < 0) {
 		bs_datadir_free(dd);
 		return err;

@@ -12,6 +12,7 @@
 #define BS_DATADIR_DATADIR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -25,6 +26,7 @@ struct bs_datadir {
 	const char *actor_kind;     /* "account" or "os-user" (the CLI says which); NULL: not said */
 	const char *source;         /* from where: "cli" or the client address */
 	int test_kdf;               /* a test data directory (see below): weak password hashing */
+	int demo;                   /* a demo data directory (see below): generated records only */
 };
 
 /* flag if set, else $BROKERSEC_DATA if set and non-empty, else "./brokersec-data". Borrowed. */
@@ -45,6 +47,16 @@ void bs_datadir_free(struct bs_datadir *dd);
 
 /* "<path>/<rel>", owned by the caller. */
 char *bs_datadir_file(const struct bs_datadir *dd, const char *rel);
+
+/* The event log's verification key written to a file at init (`init --verification-key-file`,
+ * what `make run` does) instead of the screen: a new file (mode 0600, never over an existing
+ * one or through a symlink), the key and a newline, synced. Its absolute path is recorded in
+ * the data directory (the path only, never the key; the caller logs it) so that serve's
+ * sign-in screen can say where the key went; *abs (may be NULL) gets it, owned by the caller. */
+int bs_vkey_file_write(const char *file, const char *vkey, char **abs);
+int bs_vkey_file_record(struct bs_datadir *dd, const char *abs);
+/* The recorded path into *path (NULL when init printed the key instead). */
+int bs_vkey_file_get(struct bs_datadir *dd, char **path);
 
 /* ---- test data directories: the test suite only (docs/DEVELOPING.md, "Testing") ----
  *
@@ -71,12 +83,32 @@ char *bs_datadir_file(const struct bs_datadir *dd, const char *rel);
 /* 1 when the environment says this is a test run (BROKERSEC_TESTING=1), else 0. */
 int bs_testing(void);
 /* bs_datadir_init_keyed with flags: 0, or BS_DATADIR_TEST_KDF for a test data directory
- * (refused with BS_EDENIED unless bs_testing()). */
+ * (refused with BS_EDENIED unless bs_testing()), and/or BS_DATADIR_DEMO (below) for a demo
+ * data directory. */
 int bs_datadir_init_flags(const char *path, const char *org, unsigned profile_mask, const char *who, unsigned flags,
 			  char *vkey, size_t cap);
+/* The same with the event log's sealing epoch (0: the default 15 minutes; else
+ * BS_EVENTLOG_EPOCH_MIN_US..BS_EVENTLOG_EPOCH_MAX_US, else BS_EINVALID): `init --seal-epoch`. */
+int bs_datadir_init_sealed(const char *path, const char *org, unsigned profile_mask, const char *who, unsigned flags,
+			   int64_t seal_epoch_us, char *vkey, size_t cap);
 /* 1 while this process has a test data directory open (auth/password.c then hashes at the
  * minimum cost and accepts such hashes), else 0. A process opens one data directory (the
  * server: one per thread, all the same), never a test and a real one at once. */
 int bs_datadir_test_kdf_active(void);
+
+/* ---- demo data directories (`brokersec init --demo`, `make demo`; src/demo) ----
+ *
+ * A demo directory holds the generated records of a made-up broker, so that a newcomer sees
+ * every page populated. Demo records never mix with real ones:
+ *  - only init makes one (BS_DATADIR_DEMO), on the directory it has just created; the mark is
+ *    a row in brokersec.db (table demo_marker) and in the init event, and no command adds or
+ *    removes it later;
+ *  - the generator (bs_demo_fill) refuses a directory without the mark;
+ *  - a marked directory says so: every command prints BS_DEMO_DATADIR_WARNING_* on stderr,
+ *    GET /api/v1/me says "demo": true and the web UI shows a banner on every page, and every
+ *    report carries the mark on its first page and on every page's footer. */
+#define BS_DATADIR_DEMO 2u
+#define BS_DEMO_DATADIR_WARNING_ZH "示範資料目錄：所有資料皆為產生之示範資料，非真實紀錄"
+#define BS_DEMO_DATADIR_WARNING_EN "DEMO DATA DIRECTORY: every record is generated demo data, not a real record"
 
 #endif

@@ -243,6 +243,14 @@ int bs_eventlog_batch_wait(struct bs_eventlog *log, struct bs_eventlog_batch *b,
 	return err;
 }
 
+int el_close_mark(struct bs_eventlog *log)
+{
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	r.close_mark = 1;
+	return el_submit(log, &r);
+}
+
 int bs_eventlog_checkpoint(struct bs_eventlog *log)
 {
 	struct req r;

@@ -11,7 +11,7 @@ int el_insert_checkpoint(sqlite3 *db, const char *path, const struct el_checkpoi
 	int rc;
 
 	if (sqlite3_prepare_v2(db, "INSERT INTO checkpoints (" EL_CKPT_COLS ") VALUES "
-			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", -1, &st, NULL) != SQLITE_OK)
+			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", -1, &st, NULL) != SQLITE_OK)
 		return el_db_fail(db, path, "cannot write a checkpoint");
 	sqlite3_bind_int64(st, 1, c->idx);
 	sqlite3_bind_int64(st, 2, c->tree_size);
@@ -26,6 +26,7 @@ int el_insert_checkpoint(sqlite3 *db, const char *path, const struct el_checkpoi
 	sqlite3_bind_blob(st, 11, c->sig, EL_SIG, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 12, c->seal, EL_HASH, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 13, f->h, f->n * EL_HASH, SQLITE_STATIC);
+	sqlite3_bind_int(st, 14, c->kind);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -76,9 +77,10 @@ done:
 	return err;
 }
 
-/* Covers every event up to h->last_seq with a new checkpoint sealed at epoch. */
+/* Covers every event up to h->last_seq with a new checkpoint of kind (0, EL_CKPT_CLOSED)
+ * sealed at epoch. */
 int el_write_checkpoint(struct bs_eventlog *log, struct head *h, int64_t epoch, const unsigned char key[EL_HASH],
-			int64_t now)
+			int64_t now, int kind)
 {
 	struct el_checkpoint c = h->c;
 	sqlite3_stmt *st;
@@ -112,6 +114,7 @@ int el_write_checkpoint(struct bs_eventlog *log, struct head *h, int64_t epoch, 
 	c.idx = h->c.idx + 1;
 	c.tree_size = h->last_seq;
 	c.epoch = epoch;
+	c.kind = kind;
 	/* Checkpoint times never go back, and never lie before the epoch whose key seals them. */
 	c.time_us = now;
 	if (c.time_us < h->c.time_us)

@@ -24,7 +24,7 @@ static const char schema[] =
 	"CREATE TABLE checkpoints (idx INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, time_us INTEGER NOT NULL,"
 	" epoch INTEGER NOT NULL, root BLOB NOT NULL, chain_head BLOB NOT NULL, clock_sync INTEGER NOT NULL,"
 	" clock_state INTEGER NOT NULL, clock_maxerror_us INTEGER NOT NULL, clock_esterror_us INTEGER NOT NULL,"
-	" sig BLOB NOT NULL, seal BLOB NOT NULL, frontier BLOB NOT NULL);";
+	" sig BLOB NOT NULL, seal BLOB NOT NULL, frontier BLOB NOT NULL, kind INTEGER NOT NULL DEFAULT 0);";
 
 void bs_eventlog_params_default(struct bs_eventlog_params *p)
 {
@@ -102,7 +102,7 @@ int bs_eventlog_create_sealed(const char *dir, const struct bs_eventlog_params *
 	if ((err = bs_write_new_file(sealpath, sealbuf, sizeof(sealbuf))) < 0)
 		goto done;
 	if (vkey)
-		el_vkey_format(vkey, c.log_id, c.epoch_start_us, c.epoch_us, k0);
+		el_vkey_format(vkey, c.log_id, c.epoch_start_us, c.epoch_us, k0, sk + 32);
 done:
 	if (db)
 		sqlite3_close_v2(db);

@@ -20,7 +20,9 @@
 #define EL_LOGID 16
 #define EL_SIG 64
 #define EL_FRONTIER_MAX 64
-#define EL_CKPT_BODY 157
+#define EL_CKPT_BODY 157      /* a checkpoint of kind 0 ("BSCKPT01") */
+#define EL_CKPT_BODY_MAX 158  /* kind 1 (closing: "BSCKPT02", then u8 kind) */
+#define EL_CKPT_CLOSED 1
 #define EL_SEALFILE_BYTES 64
 
 /* Canonical encoding of one event (appended to b). */
@@ -101,9 +103,11 @@ struct el_checkpoint {
 	int32_t clock_state;       /* ntp_adjtime() return value */
 	int64_t clock_maxerror_us, clock_esterror_us;
 	unsigned char sig[EL_SIG], seal[EL_HASH];
+	int kind;                  /* 0, or EL_CKPT_CLOSED: the last writer closed the log here */
 };
-/* The signed bytes (EL_CKPT_BODY of them). */
-void el_ckpt_body(const struct el_checkpoint *c, unsigned char out[EL_CKPT_BODY]);
+/* The signed bytes: EL_CKPT_BODY for kind 0 (the format of every log before closing
+ * checkpoints), EL_CKPT_BODY_MAX for a closing one. Returns the length. */
+size_t el_ckpt_body(const struct el_checkpoint *c, unsigned char out[EL_CKPT_BODY_MAX]);
 /* Signs with sk and seals with the epoch key. */
 void el_ckpt_sign(struct el_checkpoint *c, const unsigned char *sk, const unsigned char key[EL_HASH]);
 /* 0 ok; -1 bad signature. */
@@ -116,10 +120,13 @@ void el_seal_evolve(unsigned char key[EL_HASH]);
 int64_t el_epoch_of(int64_t time_us, int64_t start_us, int64_t epoch_us);
 
 /* The verification key text and its parse. 0 or BS_EINVALID. */
+/* The key is the line "bsseal1-..." and, made since the signing key is pinned, a second line
+ * "bspub1-<64 hex>": the signing public key pk (an Ed25519 secret key's last 32 bytes). */
 void el_vkey_format(char out[BS_EVENTLOG_VKEY_MAX], const unsigned char log_id[EL_LOGID], int64_t start_us,
-		    int64_t epoch_us, const unsigned char k0[EL_HASH]);
+		    int64_t epoch_us, const unsigned char k0[EL_HASH], const unsigned char pk[32]);
+/* *has_pin says whether the key named the signing key (pin). */
 int el_vkey_parse(const char *s, unsigned char log_id[EL_LOGID], int64_t *start_us, int64_t *epoch_us,
-		  unsigned char k0[EL_HASH]);
+		  unsigned char k0[EL_HASH], unsigned char pin[32], int *has_pin);
 
 /* Kernel clock state via ntp_adjtime(2). */
 void el_clock_state(int *sync, int32_t *state, int64_t *maxerr_us, int64_t *esterr_us);
@@ -137,7 +144,12 @@ int el_meta_put_blob(sqlite3 *db, const char *k, const void *v, size_t len);
 void el_ckpt_from_row(sqlite3_stmt *st, struct el_checkpoint *c, const unsigned char log_id[EL_LOGID],
 		      int64_t start_us, int64_t epoch_us, struct bs_buf *frontier);
 #define EL_CKPT_COLS "idx, tree_size, time_us, epoch, root, chain_head, clock_sync, clock_state, " \
-		     "clock_maxerror_us, clock_esterror_us, sig, seal, frontier"
+		     "clock_maxerror_us, clock_esterror_us, sig, seal, frontier, kind"
+/* The same for a log or bundle made before closing checkpoints (no kind column: all 0). */
+#define EL_CKPT_COLS_V1 "idx, tree_size, time_us, epoch, root, chain_head, clock_sync, clock_state, " \
+			"clock_maxerror_us, clock_esterror_us, sig, seal, frontier, 0"
+/* 1 when schema's checkpoints table has the kind column, 0 when not, <0 on error. */
+int el_ckpt_has_kind(sqlite3 *db, const char *schema);
 
 char *el_path(const char *dir, const char *rel);
 
@@ -210,6 +222,7 @@ struct req {
 	struct bs_event *ev;         /* bs_eventlog_append: seq and time are written back */
 	int64_t first_seq;
 	int force_checkpoint;
+	int close_mark;              /* the last writer closes the log: a closing checkpoint */
 	int op;                      /* OP_APPEND, OP_PURGE, OP_RETENTION */
 	int pipelined;               /* a bs_eventlog_batch: fails when its generation failed */
 	uint64_t gen;
@@ -260,6 +273,12 @@ struct bs_eventlog {
 	struct req *head, *tail;
 	size_t queued;
 	int stop, started;
+	/* The heartbeat (writer.c): at each epoch's end the writer, even idle, seals a checkpoint
+	 * in that epoch and erases its key, so an open log has one in every epoch. */
+	int64_t hb_epoch;            /* the epoch of the last heartbeat (writer thread) */
+	/* events.lock: every writer holds it shared; the one that gets it exclusive at close is
+	 * the last and writes the closing checkpoint (eventlog.c). -1: none. */
+	int lock_fd;
 	int fail_writes;             /* tests: fail the next n commits */
 	int fail_syncs;              /* tests: fail the next n syncs (under mu) */
 	/* Durability beside the writer (syncer_main): the writer commits without waiting for the
@@ -312,8 +331,18 @@ int el_seal_write(const char *path, const unsigned char log_id[EL_LOGID], int64_
 /* checkpoint.c: the head and the checkpoints the writer adds. */
 int el_insert_checkpoint(sqlite3 *db, const char *path, const struct el_checkpoint *c, const struct el_frontier *f);
 int el_write_checkpoint(struct bs_eventlog *log, struct head *h, int64_t epoch, const unsigned char key[EL_HASH],
-			int64_t now);
+			int64_t now, int kind);
 int el_begin_head(struct bs_eventlog *log, struct head *h, int64_t *dv);
+/* witness.c: the signed heads a witness kept for this log (log_id), signature checked with
+ * pk, sorted by size; *bad_sig counts the lines whose signature does not verify. */
+struct el_whead {
+	int64_t size, time_us;
+	unsigned char root[EL_HASH];
+};
+int el_witness_load(const char *file, const unsigned char log_id[EL_LOGID], const unsigned char pk[32],
+		    struct el_whead **out, size_t *n, size_t *bad_sig);
+/* batch.c: the closing checkpoint of the last writer (bs_eventlog_close). */
+int el_close_mark(struct bs_eventlog *log);
 
 /* insert.c: chained events into rows (writer thread). */
 int el_secs_flush(struct bs_eventlog *log);

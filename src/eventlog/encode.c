@@ -209,11 +209,11 @@ int el_frontier_load(struct el_frontier *f, uint64_t size, const void *blob, siz
 	return 0;
 }
 
-void el_ckpt_body(const struct el_checkpoint *c, unsigned char out[EL_CKPT_BODY])
+size_t el_ckpt_body(const struct el_checkpoint *c, unsigned char out[EL_CKPT_BODY_MAX])
 {
 	unsigned char *p = out;
 
-	memcpy(p, "BSCKPT01", 8);
+	memcpy(p, c->kind ? "BSCKPT02" : "BSCKPT01", 8);
 	p += 8;
 	memcpy(p, c->log_id, EL_LOGID);
 	p += EL_LOGID;
@@ -229,14 +229,18 @@ void el_ckpt_body(const struct el_checkpoint *c, unsigned char out[EL_CKPT_BODY]
 	put_u32(p, (uint32_t)c->clock_state), p += 4;
 	put_u64(p, (uint64_t)c->clock_maxerror_us), p += 8;
 	put_u64(p, (uint64_t)c->clock_esterror_us), p += 8;
+	if (!c->kind)
+		return EL_CKPT_BODY;
+	*p = (unsigned char)c->kind;
+	return EL_CKPT_BODY_MAX;
 }
 
-static void seal_mac(const struct el_checkpoint *c, const unsigned char body[EL_CKPT_BODY],
+static void seal_mac(const struct el_checkpoint *c, const unsigned char *body, size_t blen,
 		     const unsigned char key[EL_HASH], unsigned char out[EL_HASH])
 {
 	crypto_auth_hmacsha256_state h;
 	crypto_auth_hmacsha256_init(&h, key, EL_HASH);
-	crypto_auth_hmacsha256_update(&h, body, EL_CKPT_BODY);
+	crypto_auth_hmacsha256_update(&h, body, blen);
 	crypto_auth_hmacsha256_update(&h, c->sig, EL_SIG);
 	crypto_auth_hmacsha256_final(&h, out);
 	sodium_memzero(&h, sizeof(h));
@@ -244,28 +248,45 @@ static void seal_mac(const struct el_checkpoint *c, const unsigned char body[EL_
 
 void el_ckpt_sign(struct el_checkpoint *c, const unsigned char *sk, const unsigned char key[EL_HASH])
 {
-	unsigned char body[EL_CKPT_BODY];
-	el_ckpt_body(c, body);
-	crypto_sign_detached(c->sig, NULL, body, sizeof(body), sk);
-	seal_mac(c, body, key, c->seal);
+	unsigned char body[EL_CKPT_BODY_MAX];
+	size_t n = el_ckpt_body(c, body);
+	crypto_sign_detached(c->sig, NULL, body, n, sk);
+	seal_mac(c, body, n, key, c->seal);
 }
 
 int el_ckpt_check_sig(const struct el_checkpoint *c, const unsigned char *pk)
 {
-	unsigned char body[EL_CKPT_BODY];
-	el_ckpt_body(c, body);
-	return crypto_sign_verify_detached(c->sig, body, sizeof(body), pk) == 0 ? 0 : -1;
+	unsigned char body[EL_CKPT_BODY_MAX];
+	size_t n = el_ckpt_body(c, body);
+	return crypto_sign_verify_detached(c->sig, body, n, pk) == 0 ? 0 : -1;
 }
 
 int el_ckpt_check_seal(const struct el_checkpoint *c, const unsigned char key[EL_HASH])
 {
-	unsigned char body[EL_CKPT_BODY], mac[EL_HASH];
+	unsigned char body[EL_CKPT_BODY_MAX], mac[EL_HASH];
+	size_t n = el_ckpt_body(c, body);
 	int r;
-	el_ckpt_body(c, body);
-	seal_mac(c, body, key, mac);
+	seal_mac(c, body, n, key, mac);
 	r = sodium_memcmp(mac, c->seal, EL_HASH) == 0 ? 0 : -1;
 	sodium_memzero(mac, sizeof(mac));
 	return r;
+}
+
+/* 1 when the checkpoints table has the kind column (logs and bundles made before closing
+ * checkpoints have not: every checkpoint of theirs is of kind 0). */
+int el_ckpt_has_kind(sqlite3 *db, const char *schema)
+{
+	sqlite3_stmt *st;
+	int found = 0, rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('checkpoints', ?1) WHERE name = 'kind'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	found = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
 }
 
 void el_seal_evolve(unsigned char key[EL_HASH])
@@ -286,18 +307,24 @@ int64_t el_epoch_of(int64_t t, int64_t start, int64_t len)
 }
 
 void el_vkey_format(char out[BS_EVENTLOG_VKEY_MAX], const unsigned char log_id[EL_LOGID], int64_t start_us,
-		    int64_t epoch_us, const unsigned char k0[EL_HASH])
+		    int64_t epoch_us, const unsigned char k0[EL_HASH], const unsigned char pk[32])
 {
-	char id[EL_LOGID * 2 + 1], k[EL_HASH * 2 + 1];
+	char id[EL_LOGID * 2 + 1], k[EL_HASH * 2 + 1], p[65];
 	sodium_bin2hex(id, sizeof(id), log_id, EL_LOGID);
 	sodium_bin2hex(k, sizeof(k), k0, EL_HASH);
-	snprintf(out, BS_EVENTLOG_VKEY_MAX, "bsseal1-%s-%" PRId64 "-%" PRId64 "-%s", id, start_us, epoch_us, k);
+	sodium_bin2hex(p, sizeof(p), pk, 32);
+	snprintf(out, BS_EVENTLOG_VKEY_MAX, "bsseal1-%s-%" PRId64 "-%" PRId64 "-%s\nbspub1-%s", id, start_us, epoch_us, k,
+		 p);
 	sodium_memzero(k, sizeof(k));
 }
 
 int el_vkey_parse(const char *s, unsigned char log_id[EL_LOGID], int64_t *start_us, int64_t *epoch_us,
-		  unsigned char k0[EL_HASH])
+		  unsigned char k0[EL_HASH], unsigned char pin[32], int *has_pin)
 {
+	char pub[65];
+	int pused = 0;
+	size_t got3 = 0;
+
 	char id[EL_LOGID * 2 + 1], k[EL_HASH * 2 + 1];
 	long long a, b;
 	int used = 0, ok;
@@ -311,13 +338,23 @@ int el_vkey_parse(const char *s, unsigned char log_id[EL_LOGID], int64_t *start_
 		const char *rest = s + used;
 		while (*rest == '\n' || *rest == '\r' || *rest == ' ')
 			rest++;
+		*has_pin = 0;
+		/* the signing key the log must have (keys made before it have none) */
+		if (sscanf(rest, "bspub1-%64[0-9a-f]%n", pub, &pused) == 1 && strlen(pub) == 64 &&
+		    sodium_hex2bin(pin, 32, pub, 64, NULL, &got3, NULL) == 0 && got3 == 32) {
+			*has_pin = 1;
+			rest += pused;
+			while (*rest == '\n' || *rest == '\r' || *rest == ' ')
+				rest++;
+		}
 		ok = *rest == '\0' && sodium_hex2bin(log_id, EL_LOGID, id, 32, NULL, &got1, NULL) == 0 && got1 == EL_LOGID &&
 		     sodium_hex2bin(k0, EL_HASH, k, 64, NULL, &got2, NULL) == 0 && got2 == EL_HASH;
 	}
 	sodium_memzero(k, sizeof(k));
 	if (!ok)
-		return bs_error(BS_EINVALID, "the verification key is not valid: expected one line "
-				"'bsseal1-<32 hex>-<start>-<epoch>-<64 hex>' as printed by 'brokersec init'");
+		return bs_error(BS_EINVALID, "the verification key is not valid: expected the line "
+				"'bsseal1-<32 hex>-<start>-<epoch>-<64 hex>' and the line 'bspub1-<64 hex>' as printed by "
+				"'brokersec init'");
 	*start_us = a;
 	*epoch_us = b;
 	return 0;
@@ -470,6 +507,7 @@ void el_ckpt_from_row(sqlite3_stmt *st, struct el_checkpoint *c, const unsigned 
 	c->clock_esterror_us = sqlite3_column_int64(st, 9);
 	col_blob(st, 10, c->sig, EL_SIG);
 	col_blob(st, 11, c->seal, EL_HASH);
+	c->kind = sqlite3_column_int(st, 13);
 	if (frontier) {
 		bs_buf_clear(frontier);
 		if (sqlite3_column_blob(st, 12))

@@ -8,14 +8,17 @@
  * capacity.c (the capacity projection), alert.c (the failure alert), read.c (reading,
  * export, status), verify.c (verification); encode.c and hasher.c implement the format. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/utf8.h"
 #include "eventlog/el_internal.h"
@@ -53,6 +56,26 @@ static int seconds_upgrade(struct bs_eventlog *log)
 	return err;
 }
 
+/* A log made before closing checkpoints: add their kind column (0 for every old one). */
+static int kind_upgrade(struct bs_eventlog *log)
+{
+	int have = el_ckpt_has_kind(log->db, "main"), err;
+
+	if (have != 0)
+		return have < 0 ? el_db_fail(log->db, log->dbpath, "cannot read the checkpoints' columns") : 0;
+	if ((err = el_exec(log->db, log->dbpath, "BEGIN IMMEDIATE")) < 0)
+		return err;
+	if ((have = el_ckpt_has_kind(log->db, "main")) < 0)
+		err = el_db_fail(log->db, log->dbpath, "cannot read the checkpoints' columns");
+	else if (have == 0)
+		err = el_exec(log->db, log->dbpath, "ALTER TABLE checkpoints ADD COLUMN kind INTEGER NOT NULL DEFAULT 0");
+	if (err == 0)
+		err = el_exec(log->db, log->dbpath, "COMMIT");
+	if (err < 0 && !sqlite3_get_autocommit(log->db))
+		(void)sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
 int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
 {
 	struct bs_eventlog *log = bs_calloc(1, sizeof(*log));
@@ -71,6 +94,7 @@ int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
 	log->enc = (struct bs_buf)BS_BUF_INIT;
 	log->test_free_bytes = -1;
 	log->wal_fd = -1;
+	log->lock_fd = -1;
 	log->pipe_gen = 1; /* pipe_poisoned 0: none */
 	if (stat(log->dbpath, &sb) != 0) {
 		err = bs_error(BS_ENOTFOUND, "event log '%s' is missing: every change must be logged, so brokersec "
@@ -91,10 +115,25 @@ int bs_eventlog_open(struct bs_eventlog **out, const char *dir)
 			       "event log of this version? run 'brokersec log verify'", log->dbpath);
 		goto fail;
 	}
-	if ((err = seconds_upgrade(log)) < 0) {
+	if ((err = seconds_upgrade(log)) < 0 || (err = kind_upgrade(log)) < 0) {
 		bs_eventlog_alert(dir, "event log write failed: %s", bs_error_message());
 		goto fail;
 	}
+	/* Every writer holds events.lock shared; the last one to close gets it exclusive and
+	 * writes the closing checkpoint (bs_eventlog_close). A closer holding it exclusive makes
+	 * an opener wait until its closing checkpoint is written. */
+	{
+		char *lockpath = el_path(dir, "events.lock");
+		log->lock_fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (log->lock_fd < 0 || flock(log->lock_fd, LOCK_SH) != 0) {
+			err = bs_error(BS_ERR, "cannot lock '%s': %s: check the data directory's owner and mode", lockpath,
+				       bs_strerror(errno));
+			free(lockpath);
+			goto fail;
+		}
+		free(lockpath);
+	}
+	log->hb_epoch = el_epoch_of(bs_clock_now(), log->epoch_start_us, log->epoch_us);
 	log->sk = sodium_malloc(BS_SIGN_SECRET_BYTES);
 	if (!log->sk)
 		abort();
@@ -131,8 +170,13 @@ void bs_eventlog_close(struct bs_eventlog *log)
 	if (!log)
 		return;
 	if (log->started) {
-		/* Seal what this process wrote so the tail does not wait for the next writer. */
-		(void)bs_eventlog_checkpoint(log);
+		/* Seal what this process wrote so the tail does not wait for the next writer; the
+		 * last writer (events.lock exclusive) marks the log closed, so that a verifier can
+		 * tell a stopped log from one whose end was cut off (docs/eventlog-format.md). */
+		if (log->lock_fd >= 0 && flock(log->lock_fd, LOCK_EX | LOCK_NB) == 0)
+			(void)el_close_mark(log);
+		else
+			(void)bs_eventlog_checkpoint(log);
 		pthread_mutex_lock(&log->mu);
 		log->stop = 1;
 		pthread_cond_broadcast(&log->cv_work);
@@ -160,6 +204,8 @@ void bs_eventlog_close(struct bs_eventlog *log)
 	}
 	if (log->wal_fd >= 0)
 		close(log->wal_fd);
+	if (log->lock_fd >= 0)
+		close(log->lock_fd); /* releases the lock */
 	sqlite3_finalize(log->ins);
 	sqlite3_finalize(log->ins_many);
 	sqlite3_finalize(log->ins_sec);

@@ -99,7 +99,7 @@ const char *bs_eventlog_hostname(void);
 /* ---- Beyond the core contract: parameters, sealing, reading, verifying, retention ---- */
 
 /* The printed verification key: "bsseal1-<log id hex>-<epoch start us>-<epoch us>-<k0 hex>". */
-#define BS_EVENTLOG_VKEY_MAX 160
+#define BS_EVENTLOG_VKEY_MAX 240
 /* The minimum retention the regulation demands (A2.4.1.7.1.1: at least 6 months). */
 #define BS_EVENTLOG_RETENTION_MIN_DAYS 183
 #define BS_EVENTLOG_RETENTION_MIN_MONTHS 6
@@ -109,6 +109,11 @@ const char *bs_eventlog_hostname(void);
  * BS_EVENTLOG_RETENTION_MIN_DAYS days (180 is less than six months from most start dates).
  * The one rule for the event log's own retention and the host logs a scan checks. */
 int bs_log_retention_meets(int64_t days, int64_t months);
+
+/* The sealing epoch's bounds (init --seal-epoch): a shorter epoch narrows what a thief of
+ * today's key can rewrite, at one checkpoint per epoch. */
+#define BS_EVENTLOG_EPOCH_MIN_US (10LL * 1000000)
+#define BS_EVENTLOG_EPOCH_MAX_US (86400LL * 1000000)
 
 struct bs_eventlog_params {
 	int64_t epoch_us;          /* sealing epoch length; default 15 minutes */
@@ -178,6 +183,10 @@ json_t *bs_event_json(const struct bs_event *ev);
 struct bs_verify_result {
 	int ok;                    /* 1 intact, 0 tampered or unreadable */
 	int seals_checked;         /* 1 when a verification key was given */
+	int key_pinned;            /* 1 when it named the signing key (bspub1), which matched */
+	int64_t closed_us;         /* the time of the closing checkpoint the log ends with, or 0 */
+	int64_t witnessed;         /* heads of a witness checked (bs_eventlog_verify_witnessed) */
+	char witness_head[160];    /* the latest of them, "<size>:<root hex>", or "" */
 	int64_t events;            /* events checked */
 	int64_t checkpoints;       /* checkpoints checked */
 	int64_t first_seq, last_seq;
@@ -200,6 +209,16 @@ int bs_eventlog_verify(const char *datadir_path, const char *bundle_path, const 
  * around it by time. */
 int bs_eventlog_verify_range(const char *datadir_path, const char *bundle_path, const char *vkey, int threads,
 			     int64_t from_us, int64_t to_us, struct bs_verify_result *r);
+
+/* The same with the heads a witness kept (witness_file: any text file holding the lines
+ * bs_eventlog_head_line made, such as a remote syslog's file; NULL: none): each head signed
+ * with the log's key must be the root of this log's first events of its size. */
+int bs_eventlog_verify_witnessed(const char *datadir_path, const char *vkey, const char *expect_head,
+				 const char *witness_file, int threads, struct bs_verify_result *r);
+/* The log's current head (its last checkpoint) as the signed line sent to witnesses:
+ * "brokersec-head v1 log=.. size=.. root=.. time_us=.. sig=.." (docs/eventlog-format.md). */
+int bs_eventlog_head_line(const char *datadir_path, char *out, size_t cap);
+#define BS_EVENTLOG_HEAD_LINE_MAX 360
 
 /* Writes a self-contained bundle (a SQLite file) with the events of [from, to] widened to
  * checkpoint boundaries, the checkpoints that cover them, the parameters and the public key. */

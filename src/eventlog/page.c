@@ -48,8 +48,9 @@ static int page_range(sqlite3 *db, const char *path, const struct bs_event_page 
 		return el_db_fail(db, path, "cannot read events");
 	if (*lo <= *hi && (p->from_us || p->to_us)) {
 		struct el_tspan sp;
+		/* audited, as a search (read.c): deleted index rows must not hide events */
 		int err = el_time_span(db, "main", p->from_us ? p->from_us : INT64_MIN, p->to_us ? p->to_us : INT64_MAX,
-				       0, &sp);
+				       EL_SPAN_AUDIT, &sp);
 		if (err < 0)
 			return err;
 		if (sp.lo > sp.hi) {

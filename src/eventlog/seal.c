@@ -21,14 +21,18 @@ int el_seal_read(const char *path, const unsigned char log_id[EL_LOGID], int64_t
 	uint64_t e = 0;
 
 	if (fd < 0)
-		return bs_error(BS_ERR, "cannot open the sealing key '%s': %s: the log cannot be sealed; "
-				"restore keys/ from backup", path, bs_strerror(errno));
+		return bs_error(BS_ERR, "cannot open the sealing key '%s': %s: new checkpoints cannot be sealed. Never "
+				"restore it from a backup (an old epoch's key would let its holder re-seal history): the "
+				"log so far still verifies with the auditor's key; report the loss to the security officer",
+				path, bs_strerror(errno));
 	n = pread(fd, buf, sizeof(buf), 0);
 	close(fd);
 	if (n != (ssize_t)sizeof(buf) || memcmp(buf, SEALFILE_MAGIC, 8) || memcmp(buf + 8, log_id, EL_LOGID)) {
 		sodium_memzero(buf, sizeof(buf));
-		return bs_error(BS_ERR, "the sealing key '%s' is damaged or belongs to another log: "
-				"restore keys/ from backup", path);
+		return bs_error(BS_ERR, "the sealing key '%s' is damaged or belongs to another log: new checkpoints "
+				"cannot be sealed. Never restore it from a backup (an old epoch's key would let its holder "
+				"re-seal history): the log so far still verifies with the auditor's key; report it to the "
+				"security officer", path);
 	}
 	for (int i = 0; i < 8; i++)
 		e = e << 8 | buf[24 + i];

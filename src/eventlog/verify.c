@@ -87,10 +87,14 @@ static int load_checkpoints(struct vctx *v, struct bs_buf *first_frontier, int64
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc;
+	int rc, kind = el_ckpt_has_kind(v->db, "main");
 
-	if (sqlite3_prepare_v2(v->db, "SELECT " EL_CKPT_COLS " FROM checkpoints WHERE idx >= ?1 AND idx <= ?2 ORDER BY idx",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (kind < 0)
+		return el_db_fail(v->db, v->path, "cannot read checkpoints");
+	/* a log or bundle made before closing checkpoints has no kind column: all are kind 0 */
+	if (sqlite3_prepare_v2(v->db, kind ? "SELECT " EL_CKPT_COLS " FROM checkpoints WHERE idx >= ?1 AND idx <= ?2 "
+			       "ORDER BY idx" : "SELECT " EL_CKPT_COLS_V1 " FROM checkpoints WHERE idx >= ?1 AND idx <= ?2 "
+			       "ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
 		return el_db_fail(v->db, v->path, "cannot read checkpoints");
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);
@@ -144,7 +148,14 @@ static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge
 			     ") was changed or signed with another key", c->idx, c->tree_size);
 			break;
 		}
-		if (p && c->epoch != p->epoch && c->epoch != p->epoch + 1) {
+		if (c->kind != 0 && c->kind != EL_CKPT_CLOSED) {
+			fail(v, 0, c->idx, "checkpoint %" PRId64 ": modified: unknown kind %d", c->idx, c->kind);
+			break;
+		}
+		/* epochs follow one another; after a closing checkpoint nobody wrote until the next
+		 * opening, so epochs may be skipped there */
+		if (p && c->epoch != p->epoch && c->epoch != p->epoch + 1 &&
+		    !(p->kind == EL_CKPT_CLOSED && c->epoch > p->epoch)) {
 			fail(v, 0, c->idx, "checkpoint %" PRId64 ": missing seal: epochs are not continuous (%" PRId64
 			     " after %" PRId64 "): the seals of epochs %" PRId64 "..%" PRId64 " are missing",
 			     c->idx, c->epoch, p->epoch, p->epoch + 1, c->epoch - 1);
@@ -188,6 +199,28 @@ static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge
 		}
 	}
 	sodium_memzero(key, sizeof(key));
+}
+
+/* Up to now (a data directory's whole log): a log that was not closed must have a checkpoint
+ * in every epoch up to the one before now, which the writers' heartbeat gives an open log.
+ * One that ends earlier without a closing checkpoint lost its end, or its writer died (a
+ * crash: the next writer fills the gap). The slack lets the heartbeat of the epoch that
+ * just ended be written. Only the current epoch's key is on the host, so a thief can cut
+ * back at most into the last epoch (docs/eventlog-format.md). */
+static void check_up_to_now(struct vctx *v)
+{
+	const struct el_checkpoint *l = &v->ck[v->nck - 1];
+	int64_t now = bs_clock_now(), slack = v->epoch_us / 4 < 60000000 ? v->epoch_us / 4 : 60000000;
+	int64_t want = el_epoch_of(now - slack, v->start_us, v->epoch_us) - 1;
+	char when[BS_TIME_MAX];
+
+	if (l->kind == EL_CKPT_CLOSED || l->epoch >= want)
+		return;
+	bs_time_format(l->time_us, when);
+	fail(v, 0, l->idx, "checkpoint %" PRId64 ": the log ends here (%s, epoch %" PRId64 ") without closing, but "
+	     "now is epoch %" PRId64 ": its end was cut off (the events and checkpoints after it removed), or the "
+	     "process writing it stopped without closing (a crash: the gap closes when it writes again)", l->idx, when,
+	     l->epoch, want + 1);
 }
 
 /* A log whose first checkpoint is not 0 must say why: a recorded purge with that anchor. */
@@ -323,15 +356,25 @@ static int open_log(struct vctx *v, const char *dir, const char *bundle, const c
 			return err;
 	}
 	if (vkey) {
-		unsigned char id[EL_LOGID];
+		unsigned char id[EL_LOGID], pin[32];
 		int64_t s, e;
-		if ((err = el_vkey_parse(vkey, id, &s, &e, k0)) < 0)
+		int has_pin = 0;
+		if ((err = el_vkey_parse(vkey, id, &s, &e, k0, pin, &has_pin)) < 0)
 			return err;
 		*have_k0 = 1;
 		if (memcmp(id, v->log_id, EL_LOGID) || s != v->start_us || e != v->epoch_us)
 			return fail(v, 0, -1, "the verification key belongs to another log, or the log's parameters were "
 				    "changed (log id, epoch start or epoch length differ)");
 		v->r->seals_checked = 1;
+		/* keys/signing.pub and a bundle's public_key are the attacker's to replace: the key
+		 * given at init says which signing key is the log's */
+		if (has_pin) {
+			v->r->key_pinned = 1;
+			if (sodium_memcmp(pin, v->pk, 32) != 0)
+				return fail(v, 0, -1, "the signing key is not the one the verification key names: %s was "
+					    "replaced, so no signature of it proves anything", bundle ? "the bundle's "
+					    "public_key" : "keys/signing.pub");
+		}
 	}
 	return 0;
 }
@@ -508,38 +551,146 @@ static int walk_blocks(struct vctx *v)
 	return 0;
 }
 
+/* The tree root over the first size events (size > the anchor's tree size), folded from the
+ * anchor's compact range and the stored chain hashes (which the block check has verified up
+ * to last). 0, or -1 with the database's error. */
+static int root_at(struct vctx *v, int64_t size, unsigned char out[EL_HASH])
+{
+	struct el_frontier f = v->f0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(v->db, "SELECT hash FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, v->ck[0].tree_size);
+	sqlite3_bind_int64(st, 2, size);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		unsigned char leaf[EL_HASH];
+		if (sqlite3_column_bytes(st, 0) != EL_HASH)
+			break;
+		el_leaf(sqlite3_column_blob(st, 0), leaf);
+		el_frontier_push(&f, leaf);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || (int64_t)f.size != size)
+		return -1;
+	el_frontier_root(&f, out);
+	return 0;
+}
+
 /* The head the log reports (its last checkpoint), and with head_size >= 0 the check that
- * the head written down earlier is one of its checkpoints. */
+ * the head written down earlier is the root of this log's first head_size events: a log cut
+ * short has fewer events (truncated); a log whose first head_size events hash to another root
+ * was changed there, or cut back and written again (rolled back). */
 static void check_head(struct vctx *v, int64_t last, int64_t head_size, const unsigned char head_root[EL_HASH])
 {
 	const struct el_checkpoint *lc = &v->ck[v->nck - 1];
+	unsigned char root[EL_HASH];
 	char hex[65];
-	int seen = 0;
 
 	v->r->unsealed = last - lc->tree_size;
+	v->r->closed_us = lc->kind == EL_CKPT_CLOSED ? lc->time_us : 0;
 	sodium_bin2hex(hex, sizeof(hex), lc->root, EL_HASH);
 	snprintf(v->r->head, sizeof(v->r->head), "%" PRId64 ":%s", lc->tree_size, hex);
 	if (head_size < 0)
 		return;
-	/* The written-down head must be one of the checkpoints, or the log was cut back. */
-	for (size_t i = 0; i < v->nck; i++)
-		if (v->ck[i].tree_size == head_size && !memcmp(v->ck[i].root, head_root, EL_HASH))
-			seen = 1;
-	if (seen)
+	if (head_size > last) {
+		fail(v, last + 1, -1, "event %" PRId64 ": missing: the head written down earlier covers %" PRId64
+		     " events but the log has only %" PRId64 " (truncated: events %" PRId64 "..%" PRId64 " and their "
+		     "checkpoints removed)", last + 1, head_size, last, last + 1, head_size);
 		return;
-	if (head_size > lc->tree_size)
-		fail(v, lc->tree_size + 1, -1, "event %" PRId64 ": missing: the head written down earlier covers %"
-		     PRId64 " events but the log's last checkpoint covers only %" PRId64 " (truncated and its "
-		     "checkpoints removed)", lc->tree_size + 1, head_size, lc->tree_size);
-	else
-		fail(v, 0, -1, "the head written down earlier (%" PRId64 " events) is not a checkpoint of this log: the "
-		     "log was rewritten", head_size);
+	}
+	if (head_size < v->ck[0].tree_size) {
+		fail(v, 0, -1, "the head written down earlier (%" PRId64 " events) lies before this log's first "
+		     "checkpoint (%" PRId64 " events, after a purge): it cannot be checked here", head_size,
+		     v->ck[0].tree_size);
+		return;
+	}
+	if (head_size == v->ck[0].tree_size)
+		memcpy(root, v->ck[0].root, EL_HASH);
+	else if (root_at(v, head_size, root) < 0) {
+		fail(v, 0, -1, "cannot read events 1..%" PRId64 " to check the head written down earlier: %s", head_size,
+		     sqlite3_errmsg(v->db));
+		return;
+	}
+	if (memcmp(root, head_root, EL_HASH))
+		fail(v, 0, -1, "the head written down earlier (%" PRId64 " events) does not match this log's first %" PRId64
+		     " events: some of them were changed, or the log was cut back to fewer events and written "
+		     "again (rolled back)", head_size, head_size);
+}
+
+/* The heads a witness kept (docs/eventlog-format.md, "Witnesses"): each one signed with the
+ * log's key must be the root of the log's first events of its size; one the log cannot
+ * reproduce means the log was cut or rewritten after the witness saw it. One pass over the
+ * events' hashes, the heads sorted by size. */
+static int check_witness(struct vctx *v, const char *file, int64_t last)
+{
+	struct el_whead *w = NULL;
+	struct el_frontier f = v->f0;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, bad = 0, i;
+	char when[BS_TIME_MAX], hex[65];
+	int err;
+
+	if ((err = el_witness_load(file, v->log_id, v->pk, &w, &n, &bad)) < 0)
+		return err;
+	if (n == 0) {
+		fail(v, 0, -1, "the witness file '%s' holds no head of this log signed with its key%s: check that it is "
+		     "the witness's record of this log", file, bad ? " (only heads whose signature does not verify)" : "");
+		goto done;
+	}
+	if (w[n - 1].size > last) {
+		bs_time_format(w[n - 1].time_us, when);
+		fail(v, last + 1, -1, "event %" PRId64 ": missing: a witness saw %" PRId64 " events at %s, but the log has "
+		     "only %" PRId64 " (its end was cut off)", last + 1, w[n - 1].size, when, last);
+		goto done;
+	}
+	if (sqlite3_prepare_v2(v->db, "SELECT hash FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq", -1, &st,
+			       NULL) != SQLITE_OK) {
+		err = el_db_fail(v->db, v->path, "cannot read events");
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, v->ck[0].tree_size);
+	sqlite3_bind_int64(st, 2, w[n - 1].size);
+	for (i = 0; i < n; i++) {
+		unsigned char root[EL_HASH];
+		if (w[i].size < v->ck[0].tree_size)
+			continue; /* before the purge anchor: those events are gone by design */
+		while ((int64_t)f.size < w[i].size && sqlite3_step(st) == SQLITE_ROW) {
+			unsigned char leaf[EL_HASH];
+			if (sqlite3_column_bytes(st, 0) != EL_HASH)
+				break;
+			el_leaf(sqlite3_column_blob(st, 0), leaf);
+			el_frontier_push(&f, leaf);
+		}
+		if ((int64_t)f.size != w[i].size) {
+			err = el_db_fail(v->db, v->path, "cannot read events");
+			goto done;
+		}
+		el_frontier_root(&f, root);
+		if (memcmp(root, w[i].root, EL_HASH)) {
+			bs_time_format(w[i].time_us, when);
+			sodium_bin2hex(hex, sizeof(hex), w[i].root, EL_HASH);
+			fail(v, 0, -1, "a witness saw the head %" PRId64 ":%.16s... at %s, which this log cannot reproduce: "
+			     "events up to %" PRId64 " were changed, or the log was cut back and written on", w[i].size, hex,
+			     when, w[i].size);
+			goto done;
+		}
+		v->r->witnessed++;
+	}
+	sodium_bin2hex(hex, sizeof(hex), w[n - 1].root, EL_HASH);
+	snprintf(v->r->witness_head, sizeof(v->r->witness_head), "%" PRId64 ":%s", w[n - 1].size, hex);
+done:
+	sqlite3_finalize(st);
+	free(w);
+	return err;
 }
 
 /* The whole verification, in the order docs/eventlog-format.md gives (each step returns an
  * error, or records the first problem in r and leaves r->ok 0, which ends it). */
-static int verify(const char *dir, const char *bundle, const char *vkey, const char *expect_head, int threads,
-		  int ranged, int64_t from_us, int64_t to_us, struct bs_verify_result *r)
+static int verify(const char *dir, const char *bundle, const char *vkey, const char *expect_head, const char *witness,
+		  int threads, int ranged, int64_t from_us, int64_t to_us, struct bs_verify_result *r)
 {
 	struct vctx v;
 	struct bs_buf ff = BS_BUF_INIT;
@@ -584,6 +735,10 @@ static int verify(const char *dir, const char *bundle, const char *vkey, const c
 	if ((err = el_check_blocks(&v, first, last, threads, conns)) < 0 || (err = walk_blocks(&v)) < 0 || !r->ok)
 		goto done;
 	check_head(&v, last, head_size, head_root);
+	if (r->ok && witness && (err = check_witness(&v, witness, last)) < 0)
+		goto done;
+	if (r->ok && !bundle && !ranged)
+		check_up_to_now(&v);
 done:
 	for (int t = 0; t < EL_VTHREADS_MAX; t++)
 		if (conns[t])
@@ -604,11 +759,17 @@ done:
 int bs_eventlog_verify(const char *dir, const char *bundle, const char *vkey, const char *expect_head, int threads,
 		       struct bs_verify_result *r)
 {
-	return verify(dir, bundle, vkey, expect_head, threads, 0, 0, 0, r);
+	return verify(dir, bundle, vkey, expect_head, NULL, threads, 0, 0, 0, r);
+}
+
+int bs_eventlog_verify_witnessed(const char *dir, const char *vkey, const char *expect_head, const char *witness,
+				 int threads, struct bs_verify_result *r)
+{
+	return verify(dir, NULL, vkey, expect_head, witness, threads, 0, 0, 0, r);
 }
 
 int bs_eventlog_verify_range(const char *dir, const char *bundle, const char *vkey, int threads, int64_t from_us,
 			     int64_t to_us, struct bs_verify_result *r)
 {
-	return verify(dir, bundle, vkey, NULL, threads, 1, from_us, to_us, r);
+	return verify(dir, bundle, vkey, NULL, NULL, threads, 1, from_us, to_us, r);
 }

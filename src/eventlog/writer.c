@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -18,7 +19,7 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 	unsigned char key[EL_HASH];
 	struct head h;
 	int64_t now, ke = 0, now_e, dv = -1;
-	int err, evolved = 0, force = 0, have_key = 0, periodic = 0, pipelined = 1;
+	int err, evolved = 0, force = 0, have_key = 0, periodic = 0, pipelined = 1, closing = 0, after_close;
 	size_t total = 0;
 
 	if (atomic_load(&log->sync_failed))
@@ -44,10 +45,12 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 		ke++;
 		evolved = 1;
 	}
-	/* Close every epoch up to now: each one gets a sealed checkpoint with its own key. */
+	/* Close every epoch up to now: each one gets a sealed checkpoint with its own key. After
+	 * a closing checkpoint nobody wrote (docs/eventlog-format.md): the key only catches up. */
+	after_close = h.c.kind == EL_CKPT_CLOSED && h.last_seq == h.c.tree_size;
 	while (ke < now_e) {
-		if (h.c.epoch < ke || h.last_seq > h.c.tree_size) {
-			if ((err = el_write_checkpoint(log, &h, ke, key, now)) < 0)
+		if (!after_close && (h.c.epoch < ke || h.last_seq > h.c.tree_size)) {
+			if ((err = el_write_checkpoint(log, &h, ke, key, now, 0)) < 0)
 				goto fail;
 			periodic = 1;
 		}
@@ -61,6 +64,7 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 		goto fail;
 	for (struct req *r = batch; r; r = r->next) {
 		force |= r->force_checkpoint;
+		closing |= r->close_mark;
 		pipelined &= r->op == OP_APPEND;
 		total += r->n;
 	}
@@ -95,9 +99,16 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 		goto fail;
 	if (h.last_seq > h.c.tree_size && (h.last_seq - h.c.tree_size >= log->every || now - h.c.time_us >= log->ckpt_us))
 		periodic = 1;
-	if (h.last_seq > h.c.tree_size && (force || periodic))
-		if ((err = el_write_checkpoint(log, &h, ke, key, now)) < 0)
+	if (closing) {
+		/* the last writer closes the log: a closing checkpoint over everything (unless the
+		 * last checkpoint is one already, in this epoch, with nothing after it) */
+		if ((h.c.kind != EL_CKPT_CLOSED || h.c.epoch != ke || h.last_seq > h.c.tree_size) &&
+		    (err = el_write_checkpoint(log, &h, ke, key, now, EL_CKPT_CLOSED)) < 0)
 			goto fail;
+	} else if (h.last_seq > h.c.tree_size && (force || periodic)) {
+		if ((err = el_write_checkpoint(log, &h, ke, key, now, 0)) < 0)
+			goto fail;
+	}
 	/* The commit: synchronous=FULL, so callers hear of success only once it is durable. */
 	if ((err = el_exec(log->db, log->dbpath, "COMMIT")) < 0)
 		goto fail;
@@ -131,6 +142,33 @@ fail:
 	return err;
 }
 
+/* Idle, the writer wakes at the end of each epoch (plus a second) for the heartbeat: a
+ * commit with no events, which seals a checkpoint in the epoch that ended (when it has none
+ * covering everything yet) and evolves the key past it. Called with mu held; 1 when the
+ * heartbeat is due now. */
+static int wait_or_heartbeat(struct bs_eventlog *log)
+{
+	int64_t now = bs_clock_now(), e = el_epoch_of(now, log->epoch_start_us, log->epoch_us);
+	int64_t wait_us = log->epoch_start_us + (e + 1) * log->epoch_us - now + 1000000;
+	struct timespec ts;
+
+	if (e > log->hb_epoch)
+		return 1;
+	if (wait_us < 1000000)
+		wait_us = 1000000;
+	if (wait_us > log->epoch_us + 1000000)
+		wait_us = log->epoch_us + 1000000;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(wait_us / 1000000);
+	ts.tv_nsec += (long)(wait_us % 1000000) * 1000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	(void)pthread_cond_timedwait(&log->cv_work, &log->mu, &ts);
+	return 0;
+}
+
 void *el_writer_main(void *arg)
 {
 	struct bs_eventlog *log = arg;
@@ -141,8 +179,15 @@ void *el_writer_main(void *arg)
 		size_t n;
 		int err = 0;
 
-		while (!log->head && !log->stop)
-			pthread_cond_wait(&log->cv_work, &log->mu);
+		while (!log->head && !log->stop) {
+			if (!wait_or_heartbeat(log))
+				continue;
+			log->hb_epoch = el_epoch_of(bs_clock_now(), log->epoch_start_us, log->epoch_us);
+			pthread_mutex_unlock(&log->mu);
+			if (commit_batch(log, NULL) < 0)
+				bs_eventlog_alert(log->dir, "event log heartbeat failed: %s", bs_error_message());
+			pthread_mutex_lock(&log->mu);
+		}
 		if (!log->head)
 			break;
 		/* Group commit: everything waiting, up to the batch limit, in one transaction. */

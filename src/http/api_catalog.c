@@ -212,8 +212,14 @@ static void status_full(struct bs_http_ctx *c, int summary)
 	}
 	if ((err = bs_catalog_builtin(&cat)) < 0 || (err = bs_status_compute(c->dd, cat, day, &st)) < 0)
 		return bs_http_fail(c, err);
-	bs_http_json(c, 200, bs_jsonview_status(&st, NULL));
+	json_t *doc = bs_jsonview_status(&st, NULL);
+	err = bs_actions_attach(c->dd, &st, NULL, doc); /* the same document as `status --format json` */
 	bs_status_release(&st);
+	if (err < 0) {
+		json_decref(doc);
+		return bs_http_fail(c, err);
+	}
+	bs_http_json(c, 200, doc);
 	/* the version from before the computation (a commit meanwhile makes the next request
 	 * recompute); this handle's writes counted after it, as the next request will see them.
 	 * Not known: nothing is cached, the reply stands */

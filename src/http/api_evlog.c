@@ -99,18 +99,18 @@ void bs_api_events_verify(struct bs_http_ctx *c)
 		return bs_http_error(c, 400, "invalid", "?head='%.40s': give the head as 'log status' printed it "
 				     "(SIZE:ROOT, e.g. 1200:3f5a...)", head);
 
-	data = asked(c, args);
-	err = bs_eventlog_audit_read(c->dd, data, "log verify (POST /api/v1/events/verify)");
-	free(data);
-	if (err < 0)
-		return bs_http_fail(c, err);
-
+	/* read only: the read is logged after the verdict (verifying never writes before it checks) */
 	t0 = mono_us();
 	if (ranged)
 		err = bs_eventlog_verify_range(c->dd->path, NULL, NULL, 0, from, to, &r);
 	else
 		err = bs_eventlog_verify(c->dd->path, NULL, NULL, head, 0, &r);
 	took = mono_us() - t0;
+	if (err < 0)
+		return bs_http_fail(c, err);
+	data = asked(c, args);
+	err = bs_eventlog_audit_read(c->dd, data, "log verify (POST /api/v1/events/verify): %s", r.ok ? "intact" : "TAMPERED");
+	free(data);
 	if (err < 0)
 		return bs_http_fail(c, err);
 	json_t *o = json_object();
@@ -125,6 +125,13 @@ void bs_api_events_verify(struct bs_http_ctx *c)
 	json_object_set_new(o, "bad_checkpoint", r.bad_checkpoint >= 0 ? json_integer(r.bad_checkpoint) : json_null());
 	json_object_set_new(o, "head", json_string(r.head));
 	json_object_set_new(o, "seals_checked", json_boolean(r.seals_checked));
+	if (r.closed_us) {
+		char when[BS_TIME_MAX];
+		bs_time_format(r.closed_us, when);
+		json_object_set_new(o, "closed_at", json_string(when));
+	} else {
+		json_object_set_new(o, "closed_at", json_null());
+	}
 	json_object_set_new(o, "range", ranged ? json_pack("{s:o,s:o}", "from", bs_http_query(c, "from") ?
 				json_string(bs_http_query(c, "from")) : json_null(), "to", bs_http_query(c, "to") ?
 				json_string(bs_http_query(c, "to")) : json_null()) : json_null());

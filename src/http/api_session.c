@@ -66,6 +66,8 @@ void bs_api_me(struct bs_http_ctx *c)
 	json_object_set_new(o, "full_name", json_string(a.full_name));
 	json_object_set_new(o, "totp", json_boolean(a.totp_enrolled));
 	json_object_set_new(o, "totp_cli_only", json_boolean(a.totp_cli_only));
+	/* a demo data directory (datadir.h): the web UI shows its banner on every page */
+	json_object_set_new(o, "demo", json_boolean(c->dd->demo));
 	/* the role's permissions (src/auth/perm.c), for a page to offer only what the API allows */
 	json_t *perms = json_array();
 	for (int p = BS_PERM_SELF; p < BS_PERM_COUNT; p++)

@@ -23,6 +23,8 @@ struct bs_http_config {
 	unsigned threads;          /* 0: 4 */
 	unsigned tls_min;          /* lowest TLS version: 0 or 13: TLS 1.3 only; 12: also TLS 1.2,
 				    * for legacy clients (client renegotiation: see docs/tls.md) */
+	int access_log;            /* one line per request on stderr (time, client, account, request,
+				    * status, bytes, duration) */
 };
 
 /* Starts serving in background threads. On failure *out is NULL and the message names the

@@ -124,6 +124,7 @@ struct bs_http {
 	atomic_size_t buffered;         /* request body bytes held, all connections (BS_HTTP_BODY_BUDGET) */
 	pthread_mutex_t note_mu;        /* the server-log line about refusals that could not be logged */
 	int64_t note_us, note_lost;
+	int access_log;                 /* bs_http_config.access_log */
 };
 
 /* ---- reply.c: the reply ---- */

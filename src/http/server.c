@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "catalog/catalog.h"
 #include "core/clock.h"
@@ -52,6 +54,7 @@ struct req {
 	size_t len, cap, reserved, limit;
 	int too_large, over_budget;
 	enum bs_lang lang;              /* of this request's messages (request_lang) */
+	struct timespec t0;             /* when the request line arrived (the access log) */
 };
 
 /* Each server thread keeps its own data-directory handle (its own SQLite connections):
@@ -153,15 +156,46 @@ static void body_put(struct req *rq, const char *data, size_t n)
 
 /* ---- the request ---- */
 
+/* The access log: one line per request on stderr, written with one write(2) so that lines of
+ * concurrent requests never interleave. The path is the client's: every byte outside
+ * printable ASCII, '"' and '\\' is escaped, so a line cannot be forged or split. */
+static void access_line(const struct req *rq, int status, uint64_t bytes)
+{
+	const struct bs_http_ctx *c = &rq->c;
+	struct bs_buf b = BS_BUF_INIT;
+	char now[BS_TIME_MAX];
+	struct timespec t1;
+	size_t n = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	bs_time_format(bs_clock_now(), now);
+	bs_buf_printf(&b, "%s %s %s \"%s ", now, c->source ? c->source : "-", c->who.username[0] ? c->who.username : "-",
+		      c->method ? c->method : "-");
+	for (const unsigned char *p = (const unsigned char *)(c->path ? c->path : "-"); *p && n < 256; p++, n++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			bs_buf_printf(&b, "\\x%02x", *p);
+		else
+			bs_buf_putc(&b, (char)*p);
+	}
+	bs_buf_printf(&b, "%s\" %d %llu %.1fms\n", n == 256 ? "..." : "", status, (unsigned long long)bytes,
+		      (double)(t1.tv_sec - rq->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e6);
+	(void)!write(STDERR_FILENO, b.ptr, b.len); /* a lost log line never fails a request */
+	bs_buf_release(&b);
+}
+
 /* Sends c's reply and frees what it holds (the body too). */
 static enum MHD_Result reply(struct MHD_Connection *conn, struct req *rq)
 {
 	struct bs_http_ctx *c = &rq->c;
 	enum MHD_Result ret;
+	uint64_t bytes;
 
 	if (!strcmp(c->method, "HEAD"))
 		bs_buf_clear(&c->out);
+	bytes = c->has_file ? c->file_size : c->out.len;
 	ret = bs_http_send(conn, c);
+	if (rq->h->access_log)
+		access_line(rq, c->status, bytes);
 	if (c->json)
 		json_decref(c->json);
 	c->json = NULL;
@@ -195,6 +229,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
 	rq->h = cls;
 	rq->raw_uri = uri;
 	rq->raw_uri_len = strlen(uri);
+	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
 	for (const char *p = uri; (p = strchr(p, '%')); p++)
 		if (p[1] == '0' && p[2] == '0')
 			rq->nul_escape = 1; /* decoded, it would cut the path short as a raw NUL does */
@@ -341,6 +376,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!rq) { /* no URL seen (uri_logger): bs_http_head_intact refuses it */
 		rq = bs_calloc(1, sizeof(*rq));
 		rq->h = h;
+		clock_gettime(CLOCK_MONOTONIC, &rq->t0);
 		*con_cls = rq;
 	}
 	if (!rq->started) {
@@ -452,6 +488,7 @@ int bs_http_start(struct bs_http **out, const struct bs_http_config *cfg)
 	}
 	h = bs_calloc(1, sizeof(*h));
 	h->datadir = bs_strdup(cfg->datadir);
+	h->access_log = cfg->access_log;
 	h->cert = bs_buf_detach(&cert, NULL);
 	h->key = bs_buf_detach(&key, NULL);
 	atomic_init(&h->buffered, 0);

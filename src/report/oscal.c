@@ -120,6 +120,11 @@ static json_t *metadata(const struct bs_report_doc *d, enum bs_lang lang, json_t
 		json_array_append_new(uuids, json_string(u));
 	}
 	add_prop(props, "assessment-id", d->assessment_id);
+	/* a demo data directory's report (datadir.h) */
+	if (d->demo)
+		json_array_append_new(props, json_pack("{s:s, s:s, s:s, s:s}", "name", "marking", "ns", NS, "value", "demo",
+						       "remarks", BS_T(lang, BS_REPORT_DEMO_MARK_ZH "：由 brokersec 示範資料目錄產生，非真實評估。",
+								       BS_REPORT_DEMO_MARK_EN ": generated from a brokersec demo data directory.")));
 	add_prop(props, "audit-unit", d->audit_unit);
 	add_prop(props, "regulation", "附件二 保險經紀人辦理電腦系統資訊安全評估作業原則 捌、評估報告 (A2.8)");
 	m = json_pack("{s:o, s:o, s:s, s:s, s:o, s:[{s:s, s:s}, {s:s, s:s}], s:o}", "title",

@@ -108,6 +108,7 @@ struct bs_report_doc {
 	char *status;           /* the assessment's state */
 	char *audit_unit;       /* 稽核單位 the report goes to */
 	char *generated_at;     /* RFC 3339 UTC */
+	int demo;               /* 1: from a demo data directory (datadir.h): every rendering marks it */
 	struct bs_report_assessor *assessors;
 	size_t nassessors;
 	struct bs_report_system *systems;
@@ -157,6 +158,10 @@ struct bs_report_outline {
 	size_t n, cap;
 };
 
+/* The mark of a report of a demo data directory: on the first page and in every page's footer
+ * (HTML, PDF, DOCX), a `marking` prop in OSCAL. */
+#define BS_REPORT_DEMO_MARK_ZH "示範資料（非真實評估）"
+#define BS_REPORT_DEMO_MARK_EN "DEMO DATA (not a real assessment)"
 void bs_report_outline(const struct bs_report_doc *doc, enum bs_lang lang, struct bs_report_outline *out);
 void bs_report_outline_release(struct bs_report_outline *o);
 

@@ -172,6 +172,7 @@ int bs_report_load(struct bs_datadir *dd, int64_t id, struct bs_report_doc *d)
 	d->audit_unit = dup("");
 	bs_report_time_seconds(us, now);
 	d->generated_at = bs_strdup(now);
+	d->demo = dd->demo;
 	load_people(&a, d);
 	load_scope(&a, d);
 	load_results(&a, d);

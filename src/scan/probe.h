@@ -16,10 +16,12 @@
 #ifndef BS_SCAN_PROBE_H
 #define BS_SCAN_PROBE_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -50,15 +52,30 @@ void bs_fact_addf(struct bs_probe_ctx *ctx, const char *name, const char *subjec
 int bs_probe_na(struct bs_probe_ctx *ctx, const char *zh, const char *fmt, ...) BS_PRINTF(3, 4);
 int bs_probe_fail(struct bs_probe_ctx *ctx, const char *fmt, ...) BS_PRINTF(2, 3);
 
-/* "<root><path>" (owned). */
-char *bs_probe_path(const struct bs_probe_ctx *ctx, const char *path);
-/* Reads a host file (appending to b). 0, BS_ENOTFOUND, BS_EDENIED, BS_ERR (message set).
- * Files over 16 MiB are refused (BS_ERR). */
+/* Host paths are resolved inside the scanned root as chroot(2) would (rootfs.h): an
+ * absolute link in the image names the image's file, `..` stops at the root, and nothing
+ * outside the root is ever opened. Probes never build "<root><path>" themselves and never
+ * call open, stat, opendir, readlink or glob on a path of the scanned system directly.
+ *
+ * Reads a host file (appending to b). 0, BS_ENOTFOUND, BS_EDENIED, BS_ERR (message set:
+ * a link loop is "cannot read '...': ...(ELOOP)"). Files over 16 MiB are refused (BS_ERR). */
 int bs_probe_read(const struct bs_probe_ctx *ctx, const char *path, struct bs_buf *b);
-/* lstat of a host path; 0 or -1 (errno). */
+/* After a failed read (bs_probe_read, bs_probe_conf_open) of a file that may be absent:
+ * BS_ENOTFOUND is no error (cleared, 0: the file is optional where this is used); any other
+ * error (unreadable, a link loop, not text) marks the probe an error with its message (the
+ * first reason stays) and is returned: a check never passes on input it could not read. */
+int bs_probe_read_error(struct bs_probe_ctx *ctx, int err);
+/* lstat / stat of a host path; 0 or -1 (errno). */
 int bs_probe_lstat(const struct bs_probe_ctx *ctx, const char *path, struct stat *st);
+int bs_probe_stat(const struct bs_probe_ctx *ctx, const char *path, struct stat *st);
+/* 1 when path exists (links followed inside the root), else 0. */
 int bs_probe_exists(const struct bs_probe_ctx *ctx, const char *path);
-/* Host paths matching a glob pattern (sorted), in *out (free each and the array). */
+/* A host directory opened for readdir (closedir it), or NULL (errno). */
+DIR *bs_probe_opendir(const struct bs_probe_ctx *ctx, const char *path);
+/* The text of host symlink path (NUL-terminated in buf); its length or -1 (errno). */
+ssize_t bs_probe_readlink(const struct bs_probe_ctx *ctx, const char *path, char *buf, size_t size);
+/* Host paths matching a glob pattern (* ? [..] in any component; sorted), in *out (free
+ * each and the array). */
 size_t bs_probe_glob(const struct bs_probe_ctx *ctx, const char *pattern, char ***out);
 void bs_probe_strv_free(char **v, size_t n);
 /* The /proc directory for live probes (never NULL for a live probe). */
@@ -67,10 +84,14 @@ const char *bs_probe_winexport(const struct bs_probe_ctx *ctx);
 /* Now (bs_clock_now), in days since the epoch. */
 int32_t bs_probe_today(const struct bs_probe_ctx *ctx);
 
-/* Walks host directories (no symlinks followed, not crossing into /proc or /sys),
+/* Walks host directories (no symlinks followed, not crossing into /proc, /sys or /dev),
  * calling fn for every regular file and directory up to depth levels below each start.
- * fn gets the host path and its lstat; returns 0 to go on, 1 to skip a directory. */
-void bs_probe_walk(struct bs_probe_ctx *ctx, const char *start, int depth,
+ * fn gets the host path and its lstat; returns 0 to go on, 1 to skip a directory.
+ * Returns 0; or BS_ERR when the walk was incomplete: it stopped at its limit of entries
+ * (500000), or a directory could not be listed. The probe is then marked an error with
+ * that reason (the first reason it gave stays), so no check on its facts can pass. A start
+ * that does not exist is not an error (the places walked are optional). */
+int bs_probe_walk(struct bs_probe_ctx *ctx, const char *start, int depth,
 		   int (*fn)(struct bs_probe_ctx *ctx, const char *path, const struct stat *st, void *arg),
 		   void *arg);
 
@@ -95,7 +116,9 @@ int bs_dpkg_load(struct bs_probe_ctx *ctx, struct bs_dpkg *out);
 const struct bs_dpkg_pkg *bs_dpkg_find(const struct bs_dpkg *d, const char *name);
 void bs_dpkg_release(struct bs_dpkg *d);
 /* Whether a systemd unit is enabled at boot: a link in /etc/systemd/system/<target>.wants
- * (any target). Sets *where to the host path found (owned) when where is not NULL. */
+ * (any target) that leads, inside the root, to a unit file; not when the unit is masked
+ * (/etc/systemd/system/<unit> -> /dev/null) or the link itself is a mask. Sets *where to
+ * the host path found (owned) when where is not NULL. */
 int bs_probe_unit_enabled(const struct bs_probe_ctx *ctx, const char *unit, char **where);
 
 /* Small text helpers shared by the parsers. */
@@ -136,7 +159,10 @@ struct bs_probe_conf {
 	struct bs_buf joined;  /* continued lines joined */
 };
 /* Reads host file path (bs_probe_read): 0, or its error (message set) with nothing held:
- * release c after success (releasing it twice is harmless). */
+ * release c after success (releasing it twice is harmless). A file that is not text (a NUL
+ * byte, invalid UTF-8, a line over BS_CONF_LINE_MAX bytes) is BS_EINVALID naming the file
+ * and the line: garbage is never read as "nothing set, so the defaults". */
+#define BS_CONF_LINE_MAX 32768
 int bs_probe_conf_open(struct bs_probe_conf *c, const struct bs_probe_ctx *ctx, const char *path, unsigned flags);
 /* The next line that is not blank once its comment is cut, trimmed (a C string inside c,
  * valid until the next call); NULL at the end of the file. */

@@ -109,10 +109,8 @@ static int run(struct bs_probe_ctx *ctx)
 	char **v;
 	size_t n = bs_probe_glob(ctx, "/etc/audit/rules.d/*.rules", &v);
 	if (!n) {
-		char *dir = bs_probe_path(ctx, "/etc/audit/rules.d");
-		DIR *dd = opendir(dir);
+		DIR *dd = bs_probe_opendir(ctx, "/etc/audit/rules.d");
 		int e = errno;
-		free(dir);
 		if (dd)
 			closedir(dd);
 		else if (e == EACCES)

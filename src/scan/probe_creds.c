@@ -117,9 +117,13 @@ static int cb(struct bs_probe_ctx *ctx, const char *path, const struct stat *sb,
 	    !strcmp(path, "/etc/gshadow-") || !strcmp(path, "/etc/passwd") || !strcmp(path, "/etc/passwd-"))
 		return 0;
 	struct bs_buf b = BS_BUF_INIT;
-	if (bs_probe_read(ctx, path, &b) == 0 && !memchr(b.ptr, '\0', b.len < 4096 ? b.len : 4096) &&
-	    !strstr(b.ptr, "PRIVATE KEY-----"))
+	int r = bs_probe_read(ctx, path, &b);
+	if (r == 0 && !memchr(b.ptr, '\0', b.len < 4096 ? b.len : 4096) && !strstr(b.ptr, "PRIVATE KEY-----"))
 		scan_text(ctx, s, path, base, &b);
+	/* a file it may not read could hold a credential: the check cannot pass (binary and
+	 * over-large files are not configuration: skipped) */
+	if (r == BS_EDENIED)
+		bs_probe_read_error(ctx, r);
 	bs_error_clear();
 	bs_buf_release(&b);
 	return 0;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "scan/rootfs.h"
 #include "scan/scan.h"
 
 /* A fact a probe reported (bs_fact_add); every string owned. */
@@ -30,6 +31,7 @@ struct probe_slot {
 struct bs_probe_ctx {
 	const struct bs_scan_opts *opts;
 	const char *root;  /* "" for the live host, else the root without a trailing '/' */
+	struct bs_rootfs fs;     /* the root, every path resolved inside it (rootfs.h) */
 	struct fact *facts;      /* every probe's facts, in the order reported */
 	size_t nfacts, cap;
 	struct probe_slot *cur;  /* the probe running now: bs_probe_na / _fail set its state */

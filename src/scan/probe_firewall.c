@@ -2,6 +2,7 @@
  * (iptables-persistent, RHEL sysconfig), ufw, firewalld; and the default input policy.
  * NEEDSWORK: this reads configuration, not the rules loaded in the kernel (that needs
  * netlink); a ruleset that failed to load is not noticed. */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -13,8 +14,10 @@ static void nft(struct bs_probe_ctx *ctx, const char *path)
 	int rules = 0, in_input = 0;
 	char *l;
 
-	if (bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
-		bs_error_clear();
+	int r;
+	/* each firewall's file is optional: a missing one is another firewall's host */
+	if ((r = bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH)) < 0) {
+		bs_probe_read_error(ctx, r);
 		return;
 	}
 	while ((l = bs_probe_conf_next(&c))) {
@@ -49,8 +52,9 @@ static void ipt(struct bs_probe_ctx *ctx, const char *path)
 	int lineno = 0, rules = 0;
 	char *l;
 
-	if (bs_probe_read(ctx, path, &b) < 0) {
-		bs_error_clear();
+	int r;
+	if ((r = bs_probe_read(ctx, path, &b)) < 0) {
+		bs_probe_read_error(ctx, r);
 		bs_buf_release(&b);
 		return;
 	}
@@ -73,8 +77,9 @@ static void ufw(struct bs_probe_ctx *ctx)
 	int lineno = 0;
 	char *l;
 
-	if (bs_probe_read(ctx, "/etc/ufw/ufw.conf", &b) < 0) {
-		bs_error_clear();
+	int r;
+	if ((r = bs_probe_read(ctx, "/etc/ufw/ufw.conf", &b)) < 0) {
+		bs_probe_read_error(ctx, r);
 		bs_buf_release(&b);
 		return;
 	}
@@ -101,9 +106,11 @@ static int run(struct bs_probe_ctx *ctx)
 	ipt(ctx, "/etc/iptables/rules.v6");
 	ipt(ctx, "/etc/sysconfig/iptables");
 	ufw(ctx);
-	if (bs_probe_exists(ctx, "/etc/systemd/system/multi-user.target.wants/firewalld.service"))
-		bs_fact_add(ctx, "firewall.ruleset", "firewalld", "enabled",
-			    "/etc/systemd/system/multi-user.target.wants/firewalld.service", 0);
+	char *where = NULL;
+	/* enabled under any target, not masked (bs_probe_unit_enabled) */
+	if (bs_probe_unit_enabled(ctx, "firewalld.service", &where))
+		bs_fact_add(ctx, "firewall.ruleset", "firewalld", "enabled", where, 0);
+	free(where);
 	return 0;
 }
 

@@ -31,8 +31,11 @@ static char *aide_db(struct bs_probe_ctx *ctx)
 	int lineno = 0;
 	char *l, *found = NULL;
 
-	if (bs_probe_read(ctx, "/etc/aide/aide.conf", &b) < 0 && bs_probe_read(ctx, "/etc/aide.conf", &b) < 0) {
-		bs_error_clear();
+	int r = bs_probe_read(ctx, "/etc/aide/aide.conf", &b);
+	if (r == BS_ENOTFOUND)
+		r = bs_probe_read(ctx, "/etc/aide.conf", &b);
+	if (r < 0) {
+		bs_probe_read_error(ctx, r); /* optional: AIDE is one of several checkers */
 		bs_buf_release(&b);
 		return NULL;
 	}

@@ -13,7 +13,10 @@ static int cb(struct bs_probe_ctx *ctx, const char *path, const struct stat *sb,
 	if (!S_ISREG(sb->st_mode) || sb->st_size > (64 << 10) || !(sb->st_mode & 0044))
 		return 0;
 	struct bs_buf b = BS_BUF_INIT;
-	if (bs_probe_read(ctx, path, &b) == 0 && strstr(b.ptr, "-----BEGIN ") && strstr(b.ptr, "PRIVATE KEY-----")) {
+	int r = bs_probe_read(ctx, path, &b);
+	if (r == BS_EDENIED)
+		bs_probe_read_error(ctx, r); /* a key it may not read is not known to be protected */
+	if (r == 0 && strstr(b.ptr, "-----BEGIN ") && strstr(b.ptr, "PRIVATE KEY-----")) {
 		/* NEEDSWORK: a group-readable key is fine when the group is the service's own
 		 * (ssl-cert); only others' read access is judged for now. */
 		if (sb->st_mode & 0004)

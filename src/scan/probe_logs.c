@@ -118,7 +118,10 @@ static void read_rsyslog(struct bs_probe_ctx *ctx, const char *path, int depth, 
 	struct bs_probe_conf c;
 	char *l;
 
-	if (depth > 4 || bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
+	int r = 0;
+	/* depth: an include loop; an unreadable file (not a missing one) is the probe's error */
+	if (depth > 4 || (r = bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH)) < 0) {
+		bs_probe_read_error(ctx, r);
 		bs_error_clear();
 		return;
 	}
@@ -275,7 +278,9 @@ static void read_logrotate(struct bs_probe_ctx *ctx, const char *path, int depth
 	struct rblock *cur = NULL;
 	struct bs_buf pending = BS_BUF_INIT;
 
-	if (depth > 4 || bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
+	int r = 0;
+	if (depth > 4 || (r = bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH)) < 0) {
+		bs_probe_read_error(ctx, r);
 		bs_error_clear();
 		return;
 	}
@@ -420,8 +425,9 @@ static void systemd_setting(struct bs_probe_ctx *ctx, const char *main_file, con
 		size_t pos = 0;
 		int lineno = 0;
 		char *l;
-		if (bs_probe_read(ctx, files[i], &b) < 0) {
-			bs_error_clear();
+		int r;
+		if ((r = bs_probe_read(ctx, files[i], &b)) < 0) {
+			bs_probe_read_error(ctx, r); /* journald.conf is optional: the defaults apply */
 			bs_buf_release(&b);
 			continue;
 		}
@@ -484,7 +490,9 @@ static void ng_read(struct bs_probe_ctx *ctx, const char *path, int depth, struc
 {
 	struct bs_buf b = BS_BUF_INIT;
 
-	if (depth > 4 || ng->n >= 64 || bs_probe_read(ctx, path, &b) < 0) {
+	int r = 0;
+	if (depth > 4 || ng->n >= 64 || (r = bs_probe_read(ctx, path, &b)) < 0) {
+		bs_probe_read_error(ctx, r);
 		bs_error_clear();
 		bs_buf_release(&b);
 		return;

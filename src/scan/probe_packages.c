@@ -255,8 +255,9 @@ static int run(struct bs_probe_ctx *ctx)
 	for (size_t i = 0; i < nl; i++) {
 		struct upd u = { ctx, &p, lists[i] };
 		bs_buf_clear(&b);
-		if (bs_probe_read(ctx, lists[i], &b) < 0) {
-			bs_error_clear();
+		int rr;
+		if ((rr = bs_probe_read(ctx, lists[i], &b)) < 0) {
+			bs_probe_read_error(ctx, rr);
 			continue;
 		}
 		stanzas(&b, check_update, &u);

@@ -176,8 +176,10 @@ static char *conf_get(struct bs_probe_ctx *ctx, const char *path, const char *ke
 	struct bs_probe_conf c;
 	char *l, *val = NULL;
 
-	if (bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
-		bs_error_clear();
+	int r;
+	/* the module's own .conf is optional (module arguments may say it all) */
+	if ((r = bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH)) < 0) {
+		bs_probe_read_error(ctx, r);
 		return NULL;
 	}
 	while ((l = bs_probe_conf_next(&c))) {

@@ -14,6 +14,8 @@ static const char *const daemons[] = { "clamd", "freshclam", "com.avast.daemon",
 static int run(struct bs_probe_ctx *ctx)
 {
 	const char *proc = bs_probe_proc(ctx);
+	/* a live probe: the running system's /proc (or the --proc the user named), never a
+	 * path of a --root image, so not through the root (rootfs.h) */
 	DIR *d = opendir(proc);
 	struct dirent *de;
 	size_t seen = 0;

@@ -69,6 +69,7 @@ static int read_table(struct bs_probe_ctx *ctx, const char *name, int v6, int ud
 	char line[512];
 	int lineno = 0;
 
+	/* a live probe: the running system's /proc (or --proc), not a path of a --root image */
 	snprintf(path, sizeof(path), "%s/net/%s", bs_probe_proc(ctx), name);
 	if (!(f = fopen(path, "re"))) {
 		if (v6)

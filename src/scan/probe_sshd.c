@@ -4,6 +4,7 @@
  * conservatively: each override becomes a fact of its own (subject "Match ..."), so a
  * check holds only when the global value and every override satisfy it. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -170,7 +171,11 @@ static int run(struct bs_probe_ctx *ctx)
 	struct conf *c;
 	int err = 0;
 
-	if (!bs_probe_exists(ctx, "/etc/ssh/sshd_config"))
+	struct stat st;
+
+	/* only a file that is not there means no sshd: one that is there but cannot be read (a
+	 * link loop, a link to nothing, no permission) is read below and is an error */
+	if (bs_probe_lstat(ctx, "/etc/ssh/sshd_config", &st) < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return bs_probe_na(ctx, "未安裝 sshd（沒有 /etc/ssh/sshd_config）", "sshd is not installed (no /etc/ssh/sshd_config)");
 	c = bs_calloc(1, sizeof(*c));
 	c->nb = 1;

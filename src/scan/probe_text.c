@@ -71,6 +71,64 @@ int bs_split_colon(char *line, char **f, int n)
 	return i == n ? 0 : -1;
 }
 
+/* The length of the valid UTF-8 sequence at p (at most n bytes), or 0 (invalid: overlong,
+ * a surrogate, above U+10FFFF, cut short). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t l;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		l = 2, cp = p[0] & 0x1fu;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		l = 3, cp = p[0] & 0x0fu;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		l = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	if (l > n)
+		return 0;
+	for (size_t i = 1; i < l; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if ((l == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (l == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return l;
+}
+
+/* 0 when b is text a configuration program reads; else BS_EINVALID naming path and line. */
+static int text_check(const char *path, const struct bs_buf *b)
+{
+	const unsigned char *p = (const unsigned char *)b->ptr;
+	size_t i = 0, line_start = 0;
+	int line = 1;
+
+	for (;;) {
+		size_t l;
+		if (i >= b->len)
+			return 0;
+		if (p[i] == '\n') {
+			line++;
+			line_start = ++i;
+			continue;
+		}
+		if (i - line_start >= BS_CONF_LINE_MAX)
+			return bs_error(BS_EINVALID, "'%s' is not a text file (a line longer than 32768 bytes at line %d): it "
+					"was not read; check that it is the configuration file and restore it", path, line);
+		if (p[i] == '\0')
+			return bs_error(BS_EINVALID, "'%s' is not a text file (a NUL byte at line %d): it was not read; check "
+					"that it is the configuration file and restore it", path, line);
+		if (!(l = utf8_len(p + i, b->len - i)))
+			return bs_error(BS_EINVALID, "'%s' is not a text file (invalid UTF-8 at line %d): it was not read; "
+					"check that it is the configuration file and restore it", path, line);
+		i += l;
+	}
+}
+
 int bs_probe_conf_open(struct bs_probe_conf *c, const struct bs_probe_ctx *ctx, const char *path, unsigned flags)
 {
 	int err;
@@ -80,7 +138,7 @@ int bs_probe_conf_open(struct bs_probe_conf *c, const struct bs_probe_ctx *ctx, 
 	bs_buf_init(&c->joined);
 	c->flags = flags;
 	/* a file that failed half-way (too large, an I/O error) yields nothing at all */
-	if ((err = bs_probe_read(ctx, path, &c->text)) < 0)
+	if ((err = bs_probe_read(ctx, path, &c->text)) < 0 || (err = text_check(path, &c->text)) < 0)
 		bs_buf_release(&c->text);
 	return err;
 }

@@ -9,8 +9,10 @@ static void sources(struct bs_probe_ctx *ctx, const char *path, const char *daem
 	struct bs_probe_conf c;
 	char *l;
 
-	if (bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH) < 0) {
-		bs_error_clear();
+	int r;
+	/* every daemon's file is optional (a host runs one of them); an unreadable one is an error */
+	if ((r = bs_probe_conf_open(&c, ctx, path, BS_CONF_HASH)) < 0) {
+		bs_probe_read_error(ctx, r);
 		return;
 	}
 	while ((l = bs_probe_conf_next(&c))) {
@@ -36,16 +38,10 @@ static void glob_sources(struct bs_probe_ctx *ctx, const char *pattern, const ch
 	bs_probe_strv_free(v, n);
 }
 
+/* Enabled under a *.wants/ directory and not masked (a link to /dev/null is not enabled). */
 static int enabled(struct bs_probe_ctx *ctx, const char *unit)
 {
-	static const char *const wants[] = { "multi-user.target.wants", "sysinit.target.wants", NULL };
-	for (int i = 0; wants[i]; i++) {
-		char p[256];
-		snprintf(p, sizeof(p), "/etc/systemd/system/%s/%s", wants[i], unit);
-		if (bs_probe_exists(ctx, p))
-			return 1;
-	}
-	return 0;
+	return bs_probe_unit_enabled(ctx, unit, NULL);
 }
 
 static int run(struct bs_probe_ctx *ctx)

@@ -4,7 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "datadir/datadir.h"
 #include "scan/probe.h"
 #include "scan/probe_ctx.h"
 
@@ -87,23 +89,15 @@ int bs_probe_fail(struct bs_probe_ctx *ctx, const char *fmt, ...)
 	return r;
 }
 
-char *bs_probe_path(const struct bs_probe_ctx *ctx, const char *path)
-{
-	struct bs_buf b = BS_BUF_INIT;
-	if (!ctx->root[0])
-		return bs_strdup(path);
-	bs_buf_printf(&b, "%s%s%s", ctx->root, path[0] == '/' ? "" : "/", path);
-	return bs_buf_detach(&b, NULL);
-}
+/* Every path below is a host path ("/etc/shadow") resolved inside the scanned root as
+ * chroot(2) would (rootfs.c): links in an image never lead to the scanning host's files. */
 
 int bs_probe_read(const struct bs_probe_ctx *ctx, const char *path, struct bs_buf *b)
 {
-	char *full = bs_probe_path(ctx, path);
 	struct stat st;
-	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = bs_rootfs_openat(&ctx->fs, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	int err = 0;
 
-	free(full);
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT || e == ENOTDIR)
@@ -142,46 +136,153 @@ int bs_probe_read(const struct bs_probe_ctx *ctx, const char *path, struct bs_bu
 	return err;
 }
 
+int bs_probe_read_error(struct bs_probe_ctx *ctx, int err)
+{
+	if (err >= 0)
+		return 0;
+	if (err == BS_ENOTFOUND) {
+		bs_error_clear();
+		return 0;
+	}
+	/* the first reason a probe gives stays its reason */
+	if (ctx->cur && ctx->cur->state == PROBE_OK)
+		bs_probe_fail(ctx, "%s", bs_error_message());
+	bs_error_clear();
+	return err;
+}
+
 int bs_probe_lstat(const struct bs_probe_ctx *ctx, const char *path, struct stat *st)
 {
-	char *full = bs_probe_path(ctx, path);
-	int r = lstat(full, st);
-	int e = errno;
-	free(full);
-	errno = e;
-	return r;
+	return bs_rootfs_stat(&ctx->fs, path, st, 0);
+}
+
+int bs_probe_stat(const struct bs_probe_ctx *ctx, const char *path, struct stat *st)
+{
+	return bs_rootfs_stat(&ctx->fs, path, st, 1);
 }
 
 int bs_probe_exists(const struct bs_probe_ctx *ctx, const char *path)
 {
 	struct stat st;
-	char *full = bs_probe_path(ctx, path);
-	int r = stat(full, &st);
-	free(full);
-	return r == 0;
+	return bs_rootfs_stat(&ctx->fs, path, &st, 1) == 0;
+}
+
+DIR *bs_probe_opendir(const struct bs_probe_ctx *ctx, const char *path)
+{
+	return bs_rootfs_opendir(&ctx->fs, path);
+}
+
+ssize_t bs_probe_readlink(const struct bs_probe_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	return bs_rootfs_readlink(&ctx->fs, path, buf, size);
+}
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static void strv_push(struct strv *s, char *str)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = bs_realloc(s->v, bs_size_mul(s->cap, sizeof(*s->v)));
+	}
+	s->v[s->n++] = str;
+}
+
+static int strv_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One component of a glob pattern at a time: a literal one is appended (the last must exist,
+ * a dangling link counts, as glob(3) since glibc 2.27); one with * ? [ lists the directory
+ * so far inside the root and keeps the names fnmatch accepts (a leading dot only by a dot). */
+static void glob_in(const struct bs_probe_ctx *ctx, struct bs_buf *dir, const char *pat, struct strv *out)
+{
+	size_t base = dir->len, l;
+	const char *rest;
+	char comp[NAME_MAX + 1];
+	struct stat st;
+
+	while (*pat == '/')
+		pat++;
+	if (!*pat)
+		return;
+	l = strcspn(pat, "/");
+	rest = pat + l;
+	while (*rest == '/')
+		rest++;
+	if (l > NAME_MAX)
+		return;
+	memcpy(comp, pat, l);
+	comp[l] = '\0';
+	if (!strpbrk(comp, "*?[\\")) {
+		bs_buf_putc(dir, '/');
+		bs_buf_puts(dir, comp);
+		if (*rest)
+			glob_in(ctx, dir, rest, out);
+		else if (bs_probe_lstat(ctx, dir->ptr, &st) == 0)
+			strv_push(out, bs_strdup(dir->ptr));
+		bs_buf_truncate(dir, base);
+		return;
+	}
+	DIR *d = bs_probe_opendir(ctx, base ? dir->ptr : "/");
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || fnmatch(comp, de->d_name, FNM_PERIOD) != 0)
+			continue;
+		bs_buf_putc(dir, '/');
+		bs_buf_puts(dir, de->d_name);
+		if (*rest)
+			glob_in(ctx, dir, rest, out);
+		else
+			strv_push(out, bs_strdup(dir->ptr));
+		bs_buf_truncate(dir, base);
+	}
+	closedir(d);
 }
 
 size_t bs_probe_glob(const struct bs_probe_ctx *ctx, const char *pattern, char ***out)
 {
-	char *full = bs_probe_path(ctx, pattern);
-	glob_t g;
-	size_t n = 0, rl = strlen(ctx->root);
+	struct bs_buf dir = BS_BUF_INIT;
+	struct strv v = { NULL, 0, 0 };
 
 	*out = NULL;
-	memset(&g, 0, sizeof(g));
-	if (glob(full, 0, NULL, &g) == 0 && g.gl_pathc) {
-		*out = bs_calloc(g.gl_pathc, sizeof(char *));
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			(*out)[n++] = bs_strdup(g.gl_pathv[i] + rl);
-	}
-	globfree(&g);
-	free(full);
-	return n;
+	bs_buf_puts(&dir, "");
+	glob_in(ctx, &dir, pattern, &v);
+	bs_buf_release(&dir);
+	if (v.n)
+		qsort(v.v, v.n, sizeof(*v.v), strv_cmp);
+	*out = v.v;
+	return v.n;
+}
+
+/* A unit file masked the systemd way: a link to /dev/null (or the root's own null device). */
+static int unit_masked(const struct bs_probe_ctx *ctx, const char *path)
+{
+	char target[PATH_MAX];
+	struct stat st;
+
+	if (bs_probe_readlink(ctx, path, target, sizeof(target)) >= 0 && !strcmp(target, "/dev/null"))
+		return 1;
+	return bs_probe_stat(ctx, path, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+/* A wants/ entry that starts a unit: it leads (inside the root) to a unit file. A link whose
+ * unit is missing from the image starts nothing, as systemd finds no unit to load. */
+static int unit_loads(const struct bs_probe_ctx *ctx, const char *path)
+{
+	struct stat st;
+	return !unit_masked(ctx, path) && bs_probe_stat(ctx, path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int bs_probe_unit_enabled(const struct bs_probe_ctx *ctx, const char *unit, char **where)
 {
-	char pat[512], **v;
+	char pat[512], **v, *found = NULL;
 	size_t n;
 
 	if (where)
@@ -190,10 +291,17 @@ int bs_probe_unit_enabled(const struct bs_probe_ctx *ctx, const char *unit, char
 							  (int)sizeof(pat))
 		return 0;
 	n = bs_probe_glob(ctx, pat, &v);
-	if (n && where)
-		*where = bs_strdup(v[0]);
+	/* masked (systemctl mask: /etc/systemd/system/<unit> -> /dev/null) beats every wants/ link;
+	 * a wants/ link that is itself a mask enables nothing */
+	for (size_t i = 0; i < n && !found; i++)
+		if (unit_loads(ctx, v[i]))
+			found = v[i];
+	if (found && snprintf(pat, sizeof(pat), "/etc/systemd/system/%s", unit) < (int)sizeof(pat) && unit_masked(ctx, pat))
+		found = NULL;
+	if (found && where)
+		*where = bs_strdup(found);
 	bs_probe_strv_free(v, n);
-	return n > 0;
+	return found != NULL;
 }
 
 void bs_probe_strv_free(char **v, size_t n)
@@ -219,56 +327,110 @@ int32_t bs_probe_today(const struct bs_probe_ctx *ctx)
 	return bs_days_from_time(bs_clock_now());
 }
 
-static void walk(struct bs_probe_ctx *ctx, struct bs_buf *path, int depth,
-		 int (*fn)(struct bs_probe_ctx *, const char *, const struct stat *, void *), void *arg,
-		 size_t *budget)
+/* The limit of entries one walk looks at: a scan of a huge tree ends in bounded time, and
+ * says so when the limit cut it (issue 14, item 4). Tests make it small with
+ * BROKERSEC_SCAN_WALK_LIMIT=N, honoured only when BROKERSEC_TESTING=1. */
+#define WALK_LIMIT 500000
+
+struct walk {
+	int (*fn)(struct bs_probe_ctx *, const char *, const struct stat *, void *);
+	void *arg;
+	size_t limit, walked;
+	int cut;
+	int list_errno;        /* the first directory that could not be listed, and why */
+	char *list_path;
+};
+
+/* Lists directory d (host path in path), entries looked at relative to its descriptor:
+ * nothing below the root can be reached through a link. */
+static void walk_dir(struct bs_probe_ctx *ctx, DIR *d, struct bs_buf *path, int depth, struct walk *w)
 {
-	char *full = bs_probe_path(ctx, path->ptr);
-	DIR *d = opendir(full);
 	struct dirent *de;
 	size_t base = path->len;
+	int dfd = dirfd(d);
 
-	free(full);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && *budget) {
+	while ((de = readdir(d))) {
 		struct stat st;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		if (w->walked >= w->limit) {
+			w->cut = 1;
+			break;
+		}
 		bs_buf_truncate(path, base);
 		if (base == 0 || path->ptr[base - 1] != '/')
 			bs_buf_putc(path, '/');
 		bs_buf_puts(path, de->d_name);
-		if (bs_probe_lstat(ctx, path->ptr, &st) < 0)
-			continue;
-		(*budget)--;
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue; /* removed while the walk ran */
+		w->walked++;
 		if (S_ISREG(st.st_mode)) {
-			fn(ctx, path->ptr, &st, arg);
+			w->fn(ctx, path->ptr, &st, w->arg);
 		} else if (S_ISDIR(st.st_mode)) {
 			if (!strcmp(path->ptr, "/proc") || !strcmp(path->ptr, "/sys") || !strcmp(path->ptr, "/dev"))
 				continue;
-			if (fn(ctx, path->ptr, &st, arg) == 0 && depth > 0)
-				walk(ctx, path, depth - 1, fn, arg, budget);
+			if (w->fn(ctx, path->ptr, &st, w->arg) != 0 || depth <= 0)
+				continue;
+			int cfd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+			DIR *cd = cfd >= 0 ? fdopendir(cfd) : NULL;
+			if (!cd) {
+				int e = errno;
+				if (cfd >= 0)
+					close(cfd);
+				if (e != ENOENT && e != ENOTDIR && e != ELOOP && !w->list_path) {
+					w->list_errno = e;
+					w->list_path = bs_strdup(path->ptr);
+				}
+				continue;
+			}
+			walk_dir(ctx, cd, path, depth - 1, w);
+			closedir(cd);
+			if (w->cut)
+				break;
 		}
 	}
 	bs_buf_truncate(path, base);
-	closedir(d);
 }
 
-void bs_probe_walk(struct bs_probe_ctx *ctx, const char *start, int depth,
-		   int (*fn)(struct bs_probe_ctx *ctx, const char *path, const struct stat *st, void *arg),
-		   void *arg)
+int bs_probe_walk(struct bs_probe_ctx *ctx, const char *start, int depth,
+		  int (*fn)(struct bs_probe_ctx *ctx, const char *path, const struct stat *st, void *arg), void *arg)
 {
 	struct bs_buf path = BS_BUF_INIT;
-	/* NEEDSWORK: a fixed budget of entries per walk bounds a scan of a huge tree; a file
-	 * beyond it is not seen (the walk should report that it stopped). */
-	size_t budget = 500000;
+	struct walk w = { fn, arg, WALK_LIMIT, 0, 0, 0, NULL };
+	const char *env = getenv("BROKERSEC_SCAN_WALK_LIMIT");
+	int err = 0;
+	DIR *d;
 
+	if (env && bs_testing()) {
+		long long v;
+		if (bs_text_int(env, &v) == 0 && v > 0)
+			w.limit = (size_t)v;
+	}
 	bs_buf_puts(&path, start);
 	while (path.len > 1 && path.ptr[path.len - 1] == '/')
 		bs_buf_truncate(&path, path.len - 1);
-	walk(ctx, &path, depth, fn, arg, &budget);
+	if (!(d = bs_probe_opendir(ctx, path.ptr))) {
+		/* a place that is not there is nothing to walk (/srv, /opt ... are optional) */
+		if (errno != ENOENT && errno != ENOTDIR) {
+			w.list_errno = errno;
+			w.list_path = bs_strdup(path.ptr);
+		}
+	} else {
+		walk_dir(ctx, d, &path, depth, &w);
+		closedir(d);
+	}
+	/* the first reason a probe gives stays its reason */
+	if (w.cut)
+		err = bs_error(BS_ERR, "incomplete: walked %zu of more entries under '%s' (the limit of one walk): the "
+			       "files past them were not checked", w.walked, start);
+	else if (w.list_path)
+		err = bs_error(BS_ERR, "cannot list '%s': %s: the files in it were not checked; run the scan as root",
+			       w.list_path, bs_strerror(w.list_errno));
+	if (err)
+		bs_probe_read_error(ctx, err);
+	free(w.list_path);
 	bs_buf_release(&path);
+	return err;
 }
 
 /* One passwd lookup; the scanned root's file, not NSS, so --root sees the image's users. */

@@ -220,6 +220,9 @@ static void eval_match(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, s
 	int lineno = 0, matched = 0, bad = 0;
 	char *line;
 
+	/* a file that is not there matches nothing: the policy decides what that means (a
+	 * `condition: none` rule on /etc/sudoers passes without sudo, a required setting fails);
+	 * one that is there but cannot be read is an error below, never "nothing matched" */
 	if (rc == BS_ENOTFOUND) {
 		o->t = T_FALSE;
 		out_item(o, r->target, 0, NULL, "does not exist", 0);
@@ -282,10 +285,8 @@ static void eval_file(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, st
 		return;
 	}
 	if (r->op == OP_ENTRIES) {
-		char *full = bs_probe_path(ctx, r->target);
-		DIR *d = opendir(full);
+		DIR *d = bs_probe_opendir(ctx, r->target);
 		struct dirent *de;
-		free(full);
 		if (!d) {
 			o->t = T_FALSE;
 			out_item(o, r->target, 0, NULL, errno == ENOENT ? "no such directory" : strerror(errno), 0);
@@ -487,6 +488,22 @@ static char *host_name(const struct bs_probe_ctx *ctx)
 	return bs_strdup("unknown");
 }
 
+/* A --root that holds no system at all (an empty or unmounted mount point, a wrong path) is
+ * refused: scanned, its missing files made checks pass and a saved scan of nothing showed
+ * clauses met (issue 14, item 2). A system has at least one of these. */
+static const char *const os_marks[] = { "/etc/os-release", "/usr/lib/os-release", "/etc/passwd", BS_DPKG_STATUS,
+					"/var/lib/rpm", "/usr/lib/sysimage/rpm", "/lib/apk/db/installed", NULL };
+
+static int root_has_os(const struct bs_probe_ctx *ctx)
+{
+	for (int i = 0; os_marks[i]; i++)
+		if (bs_probe_exists(ctx, os_marks[i]))
+			return 0;
+	return bs_error(BS_EINVALID, "cannot scan root '%s': it holds no operating system (no /etc/os-release, "
+			"/etc/passwd, dpkg or rpm database): give the directory where the system is mounted or copied "
+			"(is it mounted?)", ctx->root);
+}
+
 int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const struct bs_scan_opts *opts)
 {
 	struct bs_probe_ctx ctx;
@@ -496,6 +513,7 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 	const char *platform = opts->winexport ? "windows" : "linux";
 	char *root = NULL;
 	size_t nprobes = 0;
+	int err;
 
 	*out = NULL;
 	if (opts->root && strcmp(opts->root, "/") != 0) {
@@ -515,6 +533,15 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = opts;
 	ctx.root = root ? root : "";
+	if ((err = bs_rootfs_open_root(&ctx.fs, ctx.root)) < 0) {
+		free(root);
+		return err;
+	}
+	if (root && !opts->winexport && (err = root_has_os(&ctx)) < 0) {
+		bs_rootfs_close(&ctx.fs);
+		free(root);
+		return err;
+	}
 	for (const struct bs_probe *const *p = bs_probes; *p; p++)
 		nprobes++;
 	ctx.slots = bs_calloc(nprobes, sizeof(*ctx.slots));
@@ -560,6 +587,7 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 		free(ctx.slots[i].reason_zh);
 	}
 	free(ctx.slots);
+	bs_rootfs_close(&ctx.fs);
 	free(root);
 	bs_error_clear();
 	*out = s;

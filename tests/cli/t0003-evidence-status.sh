@@ -83,7 +83,7 @@ check "SR.4.5 still awaits review a year later" [ "$(state "$T/s2.json" SR.4.5)"
 run "$BROKERSEC" status --as-of 2026-02-30 --data "$D"
 check "bad --as-of is a usage error" [ "$rc" -eq 2 ]
 
-run "$BROKERSEC" status --data "$D"
+run "$BROKERSEC" status --all --data "$D"
 check "table has the roll-up line" contains "$out" "合計"
 check "table names the reason" contains "$out" "尚無佐證"
 run "$BROKERSEC" status --lang en --id SR.4 --data "$D"

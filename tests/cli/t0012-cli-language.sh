@@ -114,6 +114,7 @@ check "no 第N級 for an app class in the sources" [ ! -s "$T/grade" ]
 
 # scan: a not-applicable reason in zh-TW, in English with --lang en
 mkdir -p "$T/root/etc"
+echo ID=debian > "$T/root/etc/os-release" # a root holds a system (an empty one is refused)
 run "$BROKERSEC" scan --root "$T/root" --only linux.sshd.
 check "scan N/A reason: zh-TW" contains "$out" "未安裝 sshd"
 run "$BROKERSEC" scan --root "$T/root" --only linux.sshd. --lang en

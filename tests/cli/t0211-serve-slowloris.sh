@@ -86,6 +86,8 @@ import json,sys; c=json.load(sys.stdin)["closed"]; sys.exit(0 if c and min(c) >=
 req - GET /openapi.yaml
 check "server serves after the attack" test "$status" = 200
 check "the server log says it closed slow connections" contains "$(cat "$T/serve.err")" "did not finish a request in time"
-check "libmicrohttpd's refusals do not flood the server log" test "$(wc -l <"$T/serve.err")" -le 60
+# the access log's lines (one per answered request) aside
+check "libmicrohttpd's refusals do not flood the server log" \
+	test "$(grep -cv '^[0-9-]*T[0-9:.]*Z [^ ]* [^ ]* "' "$T/serve.err")" -le 60
 check_clean_stop
 finish

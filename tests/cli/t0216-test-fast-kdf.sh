@@ -41,7 +41,7 @@ check "the init event says so" contains "$out" 'test_fast_kdf'
 run "$BROKERSEC" status --data "$X" --format json --lang en
 check "status warns" contains "$err" "$WARN"
 check "status: A2.5.4.4 not met, test data directory" test "$(a2544)" = "not_met | test data directory: weak password hashing"
-run "$BROKERSEC" status --data "$X" --lang en
+run "$BROKERSEC" status --all --data "$X" --lang en
 check "status table names the reason" contains "$out" "test data directory: weak password hashing"
 # the mark is state: without the environment it still holds
 run env -u BROKERSEC_TESTING "$BROKERSEC" status --data "$X" --format json --lang en

@@ -51,7 +51,7 @@ LAST=$(sq "SELECT max(seq) FROM events")
 sq "DELETE FROM events WHERE seq = $LAST"
 verify
 check "truncated tail: missing, truncated" [ "$rc" -eq 1 ]
-check "truncated tail: named as missing events" contains "$out" "missing: events"
+check "truncated tail: named as missing events" contains "$out" "event $LAST: missing: the log ends at event $((LAST - 1))"
 
 reset
 sq "UPDATE checkpoints SET time_us = time_us + 1 WHERE idx = 3"
@@ -81,9 +81,47 @@ S=$(sq "SELECT tree_size FROM checkpoints WHERE idx = $LASTCK - 2")
 sq "DELETE FROM events WHERE seq > $S; DELETE FROM checkpoints WHERE idx > $LASTCK - 2"
 verify
 check "truncation with its checkpoints passes without a head" [ "$rc" -eq 0 ]
+N=$(sq "SELECT max(seq) FROM events")
 run "$BROKERSEC" --lang en log verify --key "$T/vkey" --head "$HEAD" --data "$D"
 check "... and fails against the head written down" [ "$rc" -eq 1 ]
-check "... and fails against the head written down (2)" contains "$out" "is not a checkpoint of this log"
+check "... and fails against the head written down: truncated, the first missing event named" \
+	contains "$out" "event $((N + 1)): missing"
+check "... (truncated)" contains "$out" "(truncated"
+# rolled back: cut back, then written on past the head's size: the first events differ
+n=$(( ${HEAD%%:*} - $(sq "SELECT max(seq) FROM events") + 3 ))
+i=0
+while [ $i -lt $n ]; do "$BROKERSEC" log append --data "$D" --type test.more --message "after $i" >/dev/null; i=$((i + 1)); done
+run "$BROKERSEC" --lang en log verify --key "$T/vkey" --head "$HEAD" --data "$D"
+check "rolled back and written on: fails against the head" [ "$rc" -eq 1 ]
+check "rolled back and written on: says so" contains "$out" "rolled back"
+# a head that is a prefix (not a checkpoint size) of an intact log passes
+reset
+P=$(sq "SELECT tree_size FROM checkpoints WHERE idx = 2")
+R=$("$BROKERSEC" --lang en log status --data "$D" | sed -n 's/^head[^:]*: //p')
+run "$BROKERSEC" --lang en log verify --key "$T/vkey" --head "$R" --data "$D"
+check "an intact log verifies against its head" [ "$rc" -eq 0 ]
+
+# verify only reads: an unsealed tail (its checkpoint deleted) is reported, not sealed first
+# (the read is logged after the verdict, and that write seals the tail from then on)
+reset
+sq "DELETE FROM checkpoints WHERE idx = (SELECT max(idx) FROM checkpoints)"
+run "$BROKERSEC" --lang en log verify --key "$T/vkey" --data "$D" --strict
+check "unsealed tail: --strict fails" [ "$rc" -eq 1 ]
+check "unsealed tail: --strict says why" contains "$out" "unsealed tail: the last 1 events"
+run sqlite3 "$D/events.db" "SELECT message FROM events WHERE type = 'eventlog.read' ORDER BY seq DESC LIMIT 1"
+check "the read is logged after the verdict, with it" contains "$out" "verify: TAMPERED"
+reset
+sq "DELETE FROM checkpoints WHERE idx = (SELECT max(idx) FROM checkpoints)"
+verify
+check "unsealed tail: not a failure without --strict" [ "$rc" -eq 0 ]
+check "unsealed tail: a loud warning" contains "$err" "WARNING: the last 1 events"
+
+# deleted index rows hide no event from a search (its counts are checked against the events)
+reset
+sq "DELETE FROM event_seconds"
+today=$(date -u +%Y-%m-%d)
+run "$BROKERSEC" log search --data "$D" --from "$today" --to "$today" --type test.e --format json
+check "event_seconds emptied: search by time still finds every event" test "$(printf '%s\n' "$out" | grep -c '"test.e"')" = 8
 
 reset
 SIZE=$(stat -c %s "$D/events.db")
@@ -91,6 +129,21 @@ truncate -s $((SIZE / 2)) "$D/events.db"
 rm -f "$D/events.db-wal" "$D/events.db-shm"
 verify
 check "truncated file: exit 1" [ "$rc" -eq 1 ]
+
+# the verification key names the signing key (bspub1): a replaced keys/signing.pub is caught
+sed -n '/^bsseal1-/,/^bspub1-/p' "$T/init.out" > "$T/vkey2"
+check "init prints the signing key with the verification key" grep -q '^bspub1-[0-9a-f]\{64\}$' "$T/vkey2"
+reset
+run "$BROKERSEC" --lang en log verify --key "$T/vkey2" --data "$D"
+check "the pinned key verifies the genuine log" [ "$rc" -eq 0 ]
+check "... without the note that the key is not pinned" ! contains "$err" "names no signing key"
+run "$BROKERSEC" --lang en log verify --key "$T/vkey" --data "$D"
+check "a key without bspub1: a note that signing.pub was trusted" contains "$err" "names no signing key"
+"$BROKERSEC" init --data "$T/other" --org Y --internal-control no >/dev/null
+cp "$T/other/keys/signing.pub" "$D/keys/signing.pub"
+run "$BROKERSEC" --lang en log verify --key "$T/vkey2" --data "$D"
+check "signing.pub replaced: TAMPERED" [ "$rc" -eq 1 ]
+check "signing.pub replaced: says so" contains "$out" "keys/signing.pub was replaced"
 
 reset
 echo "bsseal1-00000000000000000000000000000000-1-900000000-0000000000000000000000000000000000000000000000000000000000000000" > "$T/badkey"

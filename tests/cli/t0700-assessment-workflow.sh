@@ -66,6 +66,7 @@ b assessment sample 1 --system 2 --devices 4
 
 # --- run: results from the saved scan of a sampled device ---
 mkdir -p "$T/root/etc"
+echo ID=debian > "$T/root/etc/os-release" # a root holds a system (an empty one is refused)
 "$BROKERSEC" scan --root "$T/root" --host SRV-1 --save --system 1 --device 1 >/dev/null 2>&1
 "$BROKERSEC" scan --root "$T/root" --host OTHER --save --system 1 --device 3 >/dev/null 2>&1
 refused "finding before run" "needs it running or reported" assessment finding 1 --system 1 \

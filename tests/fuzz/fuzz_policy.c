@@ -3,7 +3,8 @@
  * src/yamldoc): the input is one policy YAML file (policies/ *.yaml, `scan --policy FILE`).
  * It is parsed against the built-in catalog, linked (duplicate ids) once alone and once
  * after the built-in policies, every rule it kept is described (as `scan --list-checks`
- * does), and when it is a Linux policy its checks run against an empty root, which
+ * does), and when it is a Linux policy its checks run against an empty root (only an
+ * etc/os-release, as a root without a system is refused), which
  * exercises every rule kind without reading the host.
  * Invariants: problems are counted exactly when reported; every check kept is whole.
  */
@@ -30,6 +31,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	snprintf(root, sizeof(root), "%s", fuzz_tmpdir("policy"));
+	/* a root holds a system, or bs_scan_run refuses it (issue 14, item 2): os-release only */
+	char etc[600], osr[640];
+	snprintf(etc, sizeof(etc), "%s/etc", root);
+	snprintf(osr, sizeof(osr), "%s/os-release", etc);
+	if (mkdir(etc, 0700) != 0) {
+		perror(etc);
+		abort();
+	}
+	fuzz_write(osr, "ID=debian\n", 10);
 	return 0;
 }
 

@@ -168,8 +168,11 @@ static void test_seal_with_later_key_is_detected(void **state)
 		sqlite3_stmt *st;
 		struct el_checkpoint c;
 		unsigned char id[EL_LOGID];
+		unsigned char pin[32];
 		int64_t s, e;
-		assert_int_equal(el_vkey_parse(f->vkey, id, &s, &e, (unsigned char[EL_HASH]){ 0 }), 0);
+		int has_pin = 0;
+		assert_int_equal(el_vkey_parse(f->vkey, id, &s, &e, (unsigned char[EL_HASH]){ 0 }, pin, &has_pin), 0);
+		assert_int_equal(has_pin, 1); /* init's key names the signing key */
 		snprintf(path, sizeof(path), "%s/events.db", f->dir);
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 		snprintf(sql, sizeof(sql), "SELECT " EL_CKPT_COLS " FROM checkpoints WHERE idx = 1");

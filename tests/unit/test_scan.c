@@ -56,6 +56,8 @@ static int setup(void **state)
 	(void)state;
 	snprintf(root, sizeof(root), "%s/bs-scan-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	assert_non_null(mkdtemp(root));
+	/* a root holds a system (bs_scan_run refuses one without: issue 14, item 2) */
+	put("etc/os-release", "ID=debian\n");
 	bs_clock_set(0);
 	return 0;
 }
