@@ -87,6 +87,15 @@ export async function signedIn(user, pw, opts) {
   return page;
 }
 
+// Opens the route hash ('#/registers/person') and waits until its page has drawn: the
+// heading of the page left behind is marked first, so a selector both pages have cannot be
+// met by the old one (a hash change leaves it up until the new page replaces it).
+export async function go(page, hash) {
+  await page.evaluate(() => { const h1 = document.querySelector('#main h1'); if (h1) h1.dataset.stale = '1'; });
+  await page.goto(UI_URL + '/' + hash);
+  await page.waitForSelector('#main h1:not([data-stale])');
+}
+
 export const alertText = (page) => page.locator('#main .alert:not([hidden])').first().textContent();
 
 // The steps of a test file: a step that throws stops the file, with the page as it was.

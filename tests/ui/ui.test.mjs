@@ -4,7 +4,7 @@
 // UI_PW0 (the initial password of lock1, emp1, rst1), UI_PW1, UI_PW2 (new passwords),
 // UI_RESET_TOKEN (a reset token for rst1),
 // UI_SHOTS (screenshots directory). Prints "ok"/"not ok" lines and "N passed, N failed".
-import { UI_URL, UI_SHOTS, check, freshTotp, newPage, axe, shot, signIn, alertText, run } from './lib.mjs';
+import { UI_URL, UI_SHOTS, check, freshTotp, newPage, axe, shot, signIn, alertText, go, run } from './lib.mjs';
 
 const { UI_ADMIN_PW, UI_PW0, UI_PW1, UI_PW2, UI_RESET_TOKEN } = process.env;
 
@@ -206,7 +206,7 @@ let adminSecret;
   check('search with no match: 0 rows', true);
   // CSV: a bad file lists every problem and imports nothing; a good one imports; the export
   // is a download of the same rows
-  await page.goto(UI_URL + '/#/registers/person');
+  await go(page, '#/registers/person'); // the asset list has #records and the CSV form too
   await page.waitForSelector('#records');
   await page.click('details.csv summary');
   await page.setInputFiles('#csvfile', { name: 'bad.csv', mimeType: 'text/csv',

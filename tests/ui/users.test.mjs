@@ -2,7 +2,7 @@
 // real browser. Run by tests/cli/t0256-web-users.sh, which starts `serve` and passes: UI_URL,
 // UI_SHOTS, UI_PW0 (initial password of it9, boss2), UI_PW1 (password of adm2 and so1), UI_PW2,
 // UI_ADM_SECRET (adm2's TOTP seed), UI_ADM_STEP (the TOTP step its set-up used).
-import { UI_URL, check, freshTotp, newPage, signedIn, signIn, axe, shot, alertText, run } from './lib.mjs';
+import { UI_URL, check, freshTotp, newPage, signedIn, signIn, axe, shot, alertText, go, run } from './lib.mjs';
 
 const { UI_PW0, UI_PW1, UI_PW2, UI_ADM_SECRET, UI_ADM_STEP } = process.env;
 
@@ -44,7 +44,7 @@ await run(async () => {
   check('security officer on IT staff: a reset offered', await page.locator('#us-do-reset').count() === 1);
   check('security officer on IT staff: no role, disable, delete',
     await page.locator('#us-role-form, #us-do-disable, #us-do-delete, #us-do-enable').count() === 0);
-  await page.goto(UI_URL + '/#/users/boss2');
+  await go(page, '#/users/boss2'); // from it9's page: both have #us-detail
   await page.waitForSelector('#us-detail');
   check('security officer on an admin: nothing offered', await page.locator('#us-no-actions').count() === 1 &&
     await page.locator('#us-actions').count() === 0);
@@ -133,7 +133,7 @@ await page.waitForSelector('#nav a');
   await page.click('#us-do-enable');
   await page.waitForFunction(() => document.querySelector('#us-state').textContent.includes('啟用'));
   check('enabled again', true);
-  await page.goto(UI_URL + '/#/users/adm2');
+  await go(page, '#/users/adm2'); // from newemp's page: both have #us-detail
   await page.waitForSelector('#us-detail');
   check('admin on itself: nothing offered (the own account changes through /me)', await page.locator('#us-no-actions').count() === 1);
   await page.goto(UI_URL + '/#/users');
