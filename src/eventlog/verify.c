@@ -395,6 +395,25 @@ static int load_and_check_checkpoints(struct vctx *v, int bundle, int ranged, in
 			return fail(v, 0, -1, "the log file is damaged or truncated: %s", sqlite3_errmsg(v->db));
 		return el_db_fail(v->db, v->path, "cannot read events");
 	}
+	/* In a bundle idx is a plain column: a checkpoint whose idx is NULL (or not a whole number)
+	 * would be in no range read below, so a checkpoint could vanish unseen and its events pass
+	 * as an unsealed tail. Found by fuzzing (tests/fuzz/corpus/bundle/crash-ckpt-idx-null). */
+	if (bundle) {
+		sqlite3_stmt *st;
+		int64_t odd = -1;
+		if (sqlite3_prepare_v2(v->db, "SELECT count(*) FROM checkpoints WHERE idx IS NULL OR typeof(idx) <> 'integer'",
+				       -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			odd = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (odd < 0) {
+			if (db_damaged(v->db))
+				return fail(v, 0, -1, "the log file is damaged or truncated: %s", sqlite3_errmsg(v->db));
+			return el_db_fail(v->db, v->path, "cannot read checkpoints");
+		}
+		if (odd > 0)
+			return fail(v, 0, -1, "%" PRId64 " checkpoint%s without an index (or with one that is not a whole "
+				    "number): the bundle was edited", odd, odd == 1 ? "" : "s");
+	}
 	if ((err = load_checkpoints(v, ff, lo_ck, *hi_ck < 0 ? INT64_MAX : *hi_ck)) < 0) {
 		if (db_damaged(v->db))
 			return fail(v, 0, -1, "the log file is damaged or truncated: %s", sqlite3_errmsg(v->db));
