@@ -114,10 +114,14 @@ static int load_checkpoints(struct vctx *v, struct bs_buf *first_frontier, int64
 }
 
 /* Checks the checkpoints among themselves: order, continuity, signatures, seals. */
+/* How far a checkpoint may lie ahead of the verifier's clock (the two machines' clocks
+ * differ); beyond it, a checkpoint was written by someone who evolved the key ahead of time. */
+#define FUTURE_SLACK_US (5LL * 60 * 1000000)
+
 static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge_ok)
 {
 	unsigned char key[EL_HASH];
-	int64_t key_epoch = 0;
+	int64_t key_epoch = 0, now = bs_clock_now();
 
 	if (k0)
 		memcpy(key, k0, EL_HASH);
@@ -163,6 +167,15 @@ static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge
 		}
 		if (p && c->epoch < p->epoch) {
 			fail(v, 0, c->idx, "checkpoint %" PRId64 ": reordered: epoch goes back", c->idx);
+			break;
+		}
+		if (c->time_us > now + FUTURE_SLACK_US) {
+			char when[BS_TIME_MAX], at[BS_TIME_MAX];
+			bs_time_format(c->time_us, when);
+			bs_time_format(now, at);
+			fail(v, 0, c->idx, "checkpoint %" PRId64 ": dated in the future (%s; this verifier's clock says %s): "
+			     "whoever holds a key can evolve it ahead and seal checkpoints of epochs not yet begun; or a "
+			     "clock is wrong", c->idx, when, at);
 			break;
 		}
 		if (c->epoch > te) {

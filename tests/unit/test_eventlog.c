@@ -200,6 +200,59 @@ static void test_seal_with_later_key_is_detected(void **state)
 	assert_non_null(strstr(r.problem, "sealed with a later epoch's key"));
 }
 
+/* A checkpoint dated after the verifier's clock (re-signed and sealed with today's keys, its
+ * epoch consistent with its time) is refused: nobody writes tomorrow's checkpoints today. */
+static void test_checkpoint_in_the_future_is_refused(void **state)
+{
+	struct fx *f = *state;
+	struct bs_eventlog *log;
+	struct bs_verify_result r;
+	unsigned char sealfile[EL_SEALFILE_BYTES], sk[64], id[EL_LOGID], pin[32];
+	struct el_checkpoint c;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char path[256];
+	int64_t s, e, last;
+	int fd, has_pin = 0;
+
+	assert_int_equal(bs_eventlog_open(&log, f->dir), 0);
+	assert_int_equal(append1(log, "today"), 0);
+	bs_eventlog_close(log);
+	verify_ok(f);
+	snprintf(path, sizeof(path), "%s/keys/seal.key", f->dir);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(read(fd, sealfile, sizeof(sealfile)), sizeof(sealfile));
+	close(fd);
+	snprintf(path, sizeof(path), "%s/keys/signing.key", f->dir);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(read(fd, sk, 64), 64);
+	close(fd);
+	assert_int_equal(el_vkey_parse(f->vkey, id, &s, &e, (unsigned char[EL_HASH]){ 0 }, pin, &has_pin), 0);
+	snprintf(path, sizeof(path), "%s/events.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT " EL_CKPT_COLS " FROM checkpoints ORDER BY idx DESC LIMIT 1", -1, &st,
+					    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	el_ckpt_from_row(st, &c, id, s, e, NULL);
+	sqlite3_finalize(st);
+	last = c.idx;
+	c.time_us = bs_clock_now() + 86400LL * 1000000; /* tomorrow, sealed with today's key */
+	el_ckpt_sign(&c, sk, sealfile + 32);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE checkpoints SET time_us = ?1, sig = ?2, seal = ?3 WHERE idx = ?4", -1,
+					    &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, c.time_us);
+	sqlite3_bind_blob(st, 2, c.sig, EL_SIG, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, c.seal, EL_HASH, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, last);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_int_equal(bs_eventlog_verify(f->dir, NULL, f->vkey, NULL, 1, &r), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_checkpoint, last);
+	assert_non_null(strstr(r.problem, "dated in the future"));
+}
+
 static void test_write_failure_raises_alert_and_fails_closed(void **state)
 {
 	struct fx *f = *state;
@@ -508,6 +561,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_appends_are_all_chained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_epoch_gets_a_seal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seal_with_later_key_is_detected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_in_the_future_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_raises_alert_and_fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_failure_fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_keeps_young_events_and_verifies, setup, teardown),
