@@ -16,6 +16,7 @@
  *   the frontier at the block start (a few node hashes), and reports the first problem in
  *   sequence order. Blocks after a failing one are skipped. */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -583,32 +584,42 @@ static int walk_blocks(struct vctx *v)
 	return 0;
 }
 
-/* The tree root over the first size events (size > the anchor's tree size), folded from the
- * anchor's compact range and the stored chain hashes (which the block check has verified up
- * to last). 0, or -1 with the database's error. */
-static int root_at(struct vctx *v, int64_t size, unsigned char out[EL_HASH])
+/* Walks the stored chain hashes once from the anchor's compact range (the block check has
+ * verified them up to the last event) and compares the tree root at each head's size, w
+ * sorted by size, none before the anchor nor after the last event: the index of the first
+ * head the log cannot reproduce, n when it reproduces all, -1 when the events cannot be read.
+ * The head written down (--head) and a witness's heads are checked by it alike. */
+static ptrdiff_t first_unreproduced(struct vctx *v, const struct el_whead *w, size_t n)
 {
 	struct el_frontier f = v->f0;
 	sqlite3_stmt *st;
-	int rc;
+	ptrdiff_t bad = (ptrdiff_t)n;
 
+	if (!n)
+		return 0;
 	if (sqlite3_prepare_v2(v->db, "SELECT hash FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq", -1, &st,
 			       NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, v->ck[0].tree_size);
-	sqlite3_bind_int64(st, 2, size);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		unsigned char leaf[EL_HASH];
-		if (sqlite3_column_bytes(st, 0) != EL_HASH)
+	sqlite3_bind_int64(st, 2, w[n - 1].size);
+	for (size_t i = 0; i < n && bad == (ptrdiff_t)n; i++) {
+		unsigned char root[EL_HASH];
+		while ((int64_t)f.size < w[i].size && sqlite3_step(st) == SQLITE_ROW &&
+		       sqlite3_column_bytes(st, 0) == EL_HASH) {
+			unsigned char leaf[EL_HASH];
+			el_leaf(sqlite3_column_blob(st, 0), leaf);
+			el_frontier_push(&f, leaf);
+		}
+		if ((int64_t)f.size != w[i].size) {
+			bad = -1;
 			break;
-		el_leaf(sqlite3_column_blob(st, 0), leaf);
-		el_frontier_push(&f, leaf);
+		}
+		el_frontier_root(&f, root);
+		if (memcmp(root, w[i].root, EL_HASH))
+			bad = (ptrdiff_t)i;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || (int64_t)f.size != size)
-		return -1;
-	el_frontier_root(&f, out);
-	return 0;
+	return bad;
 }
 
 /* The head the log reports (its last checkpoint), and with head_size >= 0 the check that
@@ -618,7 +629,6 @@ static int root_at(struct vctx *v, int64_t size, unsigned char out[EL_HASH])
 static void check_head(struct vctx *v, int64_t last, int64_t head_size, const unsigned char head_root[EL_HASH])
 {
 	const struct el_checkpoint *lc = &v->ck[v->nck - 1];
-	unsigned char root[EL_HASH];
 	char hex[65];
 
 	v->r->unsealed = last - lc->tree_size;
@@ -639,14 +649,15 @@ static void check_head(struct vctx *v, int64_t last, int64_t head_size, const un
 		     v->ck[0].tree_size);
 		return;
 	}
-	if (head_size == v->ck[0].tree_size)
-		memcpy(root, v->ck[0].root, EL_HASH);
-	else if (root_at(v, head_size, root) < 0) {
+	struct el_whead want = { head_size, 0, { 0 } };
+	ptrdiff_t bad;
+	memcpy(want.root, head_root, EL_HASH);
+	if ((bad = first_unreproduced(v, &want, 1)) < 0) {
 		fail(v, 0, -1, "cannot read events 1..%" PRId64 " to check the head written down earlier: %s", head_size,
 		     sqlite3_errmsg(v->db));
 		return;
 	}
-	if (memcmp(root, head_root, EL_HASH))
+	if (bad == 0)
 		fail(v, 0, -1, "the head written down earlier (%" PRId64 " events) does not match this log's first %" PRId64
 		     " events: some of them were changed, or the log was cut back to fewer events and written "
 		     "again (rolled back)", head_size, head_size);
@@ -659,17 +670,16 @@ static void check_head(struct vctx *v, int64_t last, int64_t head_size, const un
 static int check_witness(struct vctx *v, const char *file, int64_t last)
 {
 	struct el_whead *w = NULL;
-	struct el_frontier f = v->f0;
-	sqlite3_stmt *st = NULL;
-	size_t n = 0, bad = 0, i;
+	size_t n = 0, bad_sig = 0, skip = 0;
+	ptrdiff_t bad;
 	char when[BS_TIME_MAX], hex[65];
 	int err;
 
-	if ((err = el_witness_load(file, v->log_id, v->pk, &w, &n, &bad)) < 0)
+	if ((err = el_witness_load(file, v->log_id, v->pk, &w, &n, &bad_sig)) < 0)
 		return err;
 	if (n == 0) {
 		fail(v, 0, -1, "the witness file '%s' holds no head of this log signed with its key%s: check that it is "
-		     "the witness's record of this log", file, bad ? " (only heads whose signature does not verify)" : "");
+		     "the witness's record of this log", file, bad_sig ? " (only heads whose signature does not verify)" : "");
 		goto done;
 	}
 	if (w[n - 1].size > last) {
@@ -678,43 +688,25 @@ static int check_witness(struct vctx *v, const char *file, int64_t last)
 		     "only %" PRId64 " (its end was cut off)", last + 1, w[n - 1].size, when, last);
 		goto done;
 	}
-	if (sqlite3_prepare_v2(v->db, "SELECT hash FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq", -1, &st,
-			       NULL) != SQLITE_OK) {
+	/* heads before the purge anchor: those events are gone by design */
+	while (skip < n && w[skip].size < v->ck[0].tree_size)
+		skip++;
+	if ((bad = first_unreproduced(v, w + skip, n - skip)) < 0) {
 		err = el_db_fail(v->db, v->path, "cannot read events");
 		goto done;
 	}
-	sqlite3_bind_int64(st, 1, v->ck[0].tree_size);
-	sqlite3_bind_int64(st, 2, w[n - 1].size);
-	for (i = 0; i < n; i++) {
-		unsigned char root[EL_HASH];
-		if (w[i].size < v->ck[0].tree_size)
-			continue; /* before the purge anchor: those events are gone by design */
-		while ((int64_t)f.size < w[i].size && sqlite3_step(st) == SQLITE_ROW) {
-			unsigned char leaf[EL_HASH];
-			if (sqlite3_column_bytes(st, 0) != EL_HASH)
-				break;
-			el_leaf(sqlite3_column_blob(st, 0), leaf);
-			el_frontier_push(&f, leaf);
-		}
-		if ((int64_t)f.size != w[i].size) {
-			err = el_db_fail(v->db, v->path, "cannot read events");
-			goto done;
-		}
-		el_frontier_root(&f, root);
-		if (memcmp(root, w[i].root, EL_HASH)) {
-			bs_time_format(w[i].time_us, when);
-			sodium_bin2hex(hex, sizeof(hex), w[i].root, EL_HASH);
-			fail(v, 0, -1, "a witness saw the head %" PRId64 ":%.16s... at %s, which this log cannot reproduce: "
-			     "events up to %" PRId64 " were changed, or the log was cut back and written on", w[i].size, hex,
-			     when, w[i].size);
-			goto done;
-		}
-		v->r->witnessed++;
+	if ((size_t)bad < n - skip) {
+		const struct el_whead *h = &w[skip + (size_t)bad];
+		bs_time_format(h->time_us, when);
+		sodium_bin2hex(hex, sizeof(hex), h->root, EL_HASH);
+		fail(v, 0, -1, "a witness saw the head %" PRId64 ":%.16s... at %s, which this log cannot reproduce: events "
+		     "up to %" PRId64 " were changed, or the log was cut back and written on", h->size, hex, when, h->size);
+		goto done;
 	}
+	v->r->witnessed = (int64_t)(n - skip);
 	sodium_bin2hex(hex, sizeof(hex), w[n - 1].root, EL_HASH);
 	snprintf(v->r->witness_head, sizeof(v->r->witness_head), "%" PRId64 ":%s", w[n - 1].size, hex);
 done:
-	sqlite3_finalize(st);
 	free(w);
 	return err;
 }
