@@ -6,7 +6,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0-dev)
-PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip
+PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip zlib liblzma liblz4 libcurl
 
 # Recursive (=) so pkg-config runs only once a recipe needs it, after install-deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -37,7 +37,7 @@ WEB := $(sort $(shell find web -type f ! -name '.*' 2>/dev/null))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check asan run docs docs-check clean install help deps test lint check-slow
+.PHONY: all check asan run docs docs-check clean install help deps test-deps test lint check-slow
 
 all: $(BUILD)/brokersec
 
@@ -52,6 +52,10 @@ help:
 
 deps:
 	@./scripts/install-deps
+
+# and what only the tests need (scripts/deps-test.txt)
+test-deps:
+	@./scripts/install-deps --test
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
@@ -134,7 +138,7 @@ test: $(BUILD)/brokersec $(UNIT_BIN)
 # not share the CPUs with compilers. `make check -j` is fine: lint, docs-check and fuzz-check
 # write nothing in common.
 CHECK_JOBS ?= $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
-check: deps js-deps ui-deps
+check: deps test-deps js-deps ui-deps
 	@$(MAKE) --no-print-directory $(CHECK_JOBS) lint docs-check fuzz-check $(BUILD)/brokersec $(UNIT_BIN)
 	@$(MAKE) --no-print-directory test
 
@@ -156,7 +160,7 @@ tests/ui/node_modules/.installed: tests/ui/package.json tests/ui/package-lock.js
 	@cd tests/ui && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-asan: deps js-deps ui-deps
+asan: deps test-deps js-deps ui-deps
 	@$(MAKE) --no-print-directory $(CHECK_JOBS) BUILD=build-asan SANITIZE=1 build-asan/brokersec \
 		$(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
@@ -253,6 +257,8 @@ check-security: $(BUILD)/brokersec
 install: $(BUILD)/brokersec
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/brokersec $(DESTDIR)$(PREFIX)/bin/brokersec
+	install -d $(DESTDIR)$(PREFIX)/share/doc/brokersec
+	install -m 0644 docs/windows-export.md scripts/windows/brokersec-collect.ps1 $(DESTDIR)$(PREFIX)/share/doc/brokersec/
 
 # libFuzzer harnesses (clang-14; docs/DEVELOPING.md "Fuzzing"): tests/fuzz/fuzz_<name>.c, each
 # with a seed corpus tests/fuzz/corpus/<name>/ and optionally a dictionary tests/fuzz/<name>.dict,
@@ -265,7 +271,7 @@ FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
 FUZZ_CHECK_RUNS ?= 500
 FUZZ_TIMEOUT ?= 10
-FUZZ_TARGETS ?= syslog csv winexport policy catalog http bundle
+FUZZ_TARGETS ?= syslog csv winexport winzip policy catalog http bundle
 # -gline-tables-only: file:line in the reports, half the compile time of -g
 FUZZ_OPT := -O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB := $(BUILD)/fuzz/lib/libbrokersec.a
@@ -278,6 +284,7 @@ FUZZ_BIN := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_MAXLEN_syslog := 4096
 FUZZ_MAXLEN_csv := 8192
 FUZZ_MAXLEN_winexport := 8192
+FUZZ_MAXLEN_winzip := 16384
 FUZZ_MAXLEN_policy := 16384
 FUZZ_MAXLEN_catalog := 16384
 FUZZ_MAXLEN_http := 4096

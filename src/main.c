@@ -42,6 +42,7 @@ static const struct command commands[] = {
 	{ "policy", cmd_policy, BS_CMD_PER_VERB, "密碼、鎖定與連線政策（只能更嚴格）", "password, lockout and session policy (stricter only)", BS_PERM_POLICY_READ, BS_PERM_POLICY_WRITE },
 	{ "serve", cmd_serve, BS_CMD_DATADIR | BS_CMD_WRITES, "HTTPS 伺服器：JSON API 與事件接收", "HTTPS server: JSON API and event intake", BS_PERM_USERS_WRITE, BS_PERM_USERS_WRITE },
 	{ "log", cmd_log, BS_CMD_PER_VERB, "防竄改事件紀錄：新增、查詢、驗證、匯出", "the tamper-evident event log: append, search, verify, export", BS_PERM_EVENTS_READ, BS_PERM_EVENTS_APPEND },
+	{ "witness", cmd_witness, BS_CMD_PER_VERB, "作為其他 brokersec 事件紀錄之見證者：固定金鑰、列出鏈頭", "witness of other brokersecs' event logs: pin a key, list heads", BS_PERM_EVENTS_READ, BS_PERM_WITNESS_WRITE },
 	{ "due", cmd_due, BS_CMD_DATADIR, "各項期限（評估、演練、訓練、備份…）", "every deadline: assessments, drills, training, backups ...", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_READ },
 	{ "report", cmd_report, BS_CMD_PER_VERB, "電腦系統資訊安全評估報告（html、pdf、docx、oscal）與驗證", "the assessment report (html, pdf, docx, oscal) and its verification", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },
 	{ "assessment", cmd_assessment, BS_CMD_PER_VERB, "資訊安全評估：計畫、範圍、抽測、結果、缺失、追蹤、結案", "security assessments: plan, scope, sample, results, findings, follow-up, close", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },

@@ -46,6 +46,8 @@ enum bs_perm {
 	BS_PERM_REGISTERS_WRITE, /* add, update and archive register records */
 	BS_PERM_EVIDENCE_REVIEW, /* accept or reject submitted evidence (docs/status.md) */
 	BS_PERM_ASSESS_FOLLOWUP, /* the audit unit's follow-up of assessment findings (Annex 2 捌) */
+	BS_PERM_SCANS_UPLOAD,    /* a PC's Windows export bundle saved as its scan (POST /scans, the collector) */
+	BS_PERM_WITNESS_WRITE,   /* store another brokersec's event-log heads (POST /witness, issue 20) */
 	BS_PERM_COUNT
 };
 

@@ -24,6 +24,8 @@ static const char *const perm_names[BS_PERM_COUNT] = {
 	[BS_PERM_REGISTERS_WRITE] = "registers.write",
 	[BS_PERM_EVIDENCE_REVIEW] = "evidence.review",
 	[BS_PERM_ASSESS_FOLLOWUP] = "assessments.followup",
+	[BS_PERM_SCANS_UPLOAD] = "scans.upload",
+	[BS_PERM_WITNESS_WRITE] = "witness.write",
 };
 
 static const char *const role_names[BS_ROLE_COUNT] = {
@@ -45,19 +47,22 @@ static const char *const role_names[BS_ROLE_COUNT] = {
  * rejected) by the security officer or the auditor only: the second pair of eyes on a proof
  * is not the admin who runs the system nor IT who submits most of it (docs/status.md). The
  * auditor alone is the audit unit (稽核單位) that follows up assessment findings and whose
- * verdict closes them (Annex 2 捌, assessments.followup): its one change of state. */
+ * verdict closes them (Annex 2 捌, assessments.followup): its one change of state. A PC's
+ * Windows export bundle is saved as its scan (scans.upload) by whoever keeps evidence (admin,
+ * security officer, IT), through a token made for the collector; never by an employee. */
 static const unsigned role_perms[BS_ROLE_COUNT] = {
 	[BS_ROLE_ADMIN] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			  P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) | P(BS_PERM_EVENTS_READ) |
 			  P(BS_PERM_EVENTS_APPEND) | P(BS_PERM_USERS_READ) | P(BS_PERM_USERS_WRITE) |
 			  P(BS_PERM_USERS_RESET) | P(BS_PERM_POLICY_READ) | P(BS_PERM_POLICY_WRITE) |
 			  P(BS_PERM_TOKENS_MANAGE) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ) |
-			  P(BS_PERM_REGISTERS_WRITE),
+			  P(BS_PERM_REGISTERS_WRITE) | P(BS_PERM_WITNESS_WRITE) | P(BS_PERM_SCANS_UPLOAD),
 	[BS_ROLE_SECURITY_OFFICER] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 				     P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) |
 				     P(BS_PERM_EVENTS_READ) | P(BS_PERM_USERS_READ) | P(BS_PERM_USERS_RESET) |
 				     P(BS_PERM_POLICY_READ) | P(BS_PERM_POLICY_WRITE) | P(BS_PERM_TRAINING_SELF) |
-				     P(BS_PERM_REGISTERS_READ) | P(BS_PERM_REGISTERS_WRITE) | P(BS_PERM_EVIDENCE_REVIEW),
+				     P(BS_PERM_REGISTERS_READ) | P(BS_PERM_REGISTERS_WRITE) | P(BS_PERM_EVIDENCE_REVIEW) |
+				     P(BS_PERM_WITNESS_WRITE) | P(BS_PERM_SCANS_UPLOAD),
 	[BS_ROLE_AUDITOR] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			    P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVENTS_READ) | P(BS_PERM_USERS_READ) |
 			    P(BS_PERM_POLICY_READ) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ) |
@@ -65,7 +70,7 @@ static const unsigned role_perms[BS_ROLE_COUNT] = {
 	[BS_ROLE_IT_STAFF] = P(BS_PERM_SELF) | P(BS_PERM_CONTROLS_READ) | P(BS_PERM_STATUS_READ) |
 			     P(BS_PERM_EVIDENCE_READ) | P(BS_PERM_EVIDENCE_WRITE) | P(BS_PERM_EVENTS_APPEND) |
 			     P(BS_PERM_TOKENS_MANAGE) | P(BS_PERM_TRAINING_SELF) | P(BS_PERM_REGISTERS_READ) |
-			     P(BS_PERM_REGISTERS_WRITE),
+			     P(BS_PERM_REGISTERS_WRITE) | P(BS_PERM_SCANS_UPLOAD),
 	[BS_ROLE_EMPLOYEE] = P(BS_PERM_SELF) | P(BS_PERM_TRAINING_SELF),
 };
 

@@ -1,8 +1,10 @@
 /* brokersec log append|tail|search|verify|export|status|purge|retention|clear-alert:
  * the tamper-evident event log (src/eventlog). Reading the log is itself an event. */
+#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,13 +20,14 @@
 #include "eventlog/eventlog.h"
 #include "jsonview/jsonview.h"
 #include "intake/intake.h"
+#include "witness/witness.h"
 
 static const char usage_text[] =
 	"usage: brokersec log append --type T [--user U] [--location L] [--system S] [--severity 0-7]\n"
 	"                            [--outcome success|failure] --message M [--data-json JSON] [--data DIR]\n"
 	"       brokersec log tail [-n N] [--follow] [--format table|json] [--data DIR]\n"
 	"       brokersec log search [--from TIME] [--to TIME] [--type T] [--user U] [--host H] [--format table|json]\n"
-	"       brokersec log verify [--key FILE] [--head SIZE:ROOT] [--witness FILE] [--strict] [--threads N] [--data DIR]\n"
+	"       brokersec log verify [--key FILE] [--head SIZE:ROOT] [--witness FILE|URL] [--strict] [--threads N] [--data DIR]\n"
 	"                                                        exit 0 intact, 1 tampered\n"
 	"       brokersec log verify --from TIME --to TIME [--key FILE] [--data DIR]   only the checkpoints covering the range\n"
 	"       brokersec log verify --bundle BUNDLE --key FILE\n"
@@ -41,13 +44,16 @@ static const char usage_text[] =
 	"verify only reads; the read is logged after the verdict. Events after the last checkpoint are\n"
 	"protected by the chain only: a warning, and with --strict a failure (exit 1).\n"
 	"--witness FILE: a witness's record (a remote syslog's file, say) of the lines 'log head' prints\n"
-	"(serve --witness sends one every epoch): each must be reproducible from this log.\n";
+	"(serve --witness sends one every epoch): each must be reproducible from this log.\n"
+	"--witness https://HOST:PORT/api/v1/witness?log=ID: the heads another brokersec kept as a witness, fetched\n"
+	"and checked as a FILE; its certificate checked with the system's CAs, --witness-ca FILE or --witness-pin\n"
+	"sha256//BASE64, the API token (events.read) from --witness-token-file FILE.\n";
 static const char usage_zh[] =
 	"用法: brokersec log append --type 類型 [--user 使用者] [--location 地點] [--system 系統] [--severity 0-7]\n"
 	"                           [--outcome success|failure] --message 訊息 [--data-json JSON] [--data 目錄]\n"
 	"      brokersec log tail [-n N] [--follow] [--format table|json] [--data 目錄]\n"
 	"      brokersec log search [--from 時間] [--to 時間] [--type 類型] [--user 使用者] [--host 主機] [--format table|json]\n"
-	"      brokersec log verify [--key 檔案] [--head 大小:根雜湊] [--witness 檔案] [--strict] [--threads N] [--data 目錄]\n"
+	"      brokersec log verify [--key 檔案] [--head 大小:根雜湊] [--witness 檔案|網址] [--strict] [--threads N] [--data 目錄]\n"
 	"                                                       結束狀態 0 完整，1 遭竄改\n"
 	"      brokersec log verify --from 時間 --to 時間 [--key 檔案] [--data 目錄]   只驗證涵蓋該期間之檢查點\n"
 	"      brokersec log verify --bundle 匯出檔 --key 檔案\n"
@@ -64,11 +70,15 @@ static const char usage_zh[] =
 	"verify 只讀取，判定後才記錄此次讀取。最後檢查點之後的事件只受雜湊鏈保護：顯示警告，\n"
 	"加 --strict 則視為失敗（結束狀態 1）。\n"
 	"--witness 檔案：見證者所保存之 'log head' 各行（例如遠端 syslog 之檔案；serve --witness 每一時段送出一行），\n"
-	"每一行都必須能由本紀錄重現。\n";
+	"每一行都必須能由本紀錄重現。\n"
+	"--witness https://主機:埠/api/v1/witness?log=紀錄識別碼：取回另一部 brokersec 作為見證者所保存之鏈頭，\n"
+	"如檔案般核對；其憑證以系統 CA、--witness-ca 檔案或 --witness-pin sha256//BASE64 驗證，\n"
+	"API 符記（events.read）取自 --witness-token-file 檔案。\n";
 
 struct opts {
 	const char *type, *user, *location, *system, *outcome, *message, *json, *format, *from, *to, *host;
 	const char *key, *head, *bundle, *out, *witness;
+	struct bs_witness_tls wtls;
 	int severity, follow, threads, strict;
 	int64_t n;
 };
@@ -217,6 +227,35 @@ static int read_key(struct bs_cli *cli, const char *file, char *out, size_t cap)
 	return 0;
 }
 
+/* --witness https://...: the witness's heads fetched into a file of this process's own, then
+ * checked as a FILE. */
+static int verify_fetched(struct bs_datadir *dd, const struct opts *o, const char *key, struct bs_verify_result *r)
+{
+	struct bs_buf b = BS_BUF_INIT;
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	int fd, err;
+
+	if ((err = bs_witness_fetch(o->witness, &o->wtls, &b)) < 0) {
+		bs_buf_release(&b);
+		return err;
+	}
+	snprintf(path, sizeof(path), "%s/brokersec-witness-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if ((fd = mkstemp(path)) < 0) {
+		bs_buf_release(&b);
+		return bs_error(BS_ERR, "cannot make a temporary file for the witness's heads in '%s': %s (set TMPDIR)",
+				tmp && *tmp ? tmp : "/tmp", bs_strerror(errno));
+	}
+	err = b.len && write(fd, b.ptr, b.len) != (ssize_t)b.len ?
+		      bs_error(BS_ERR, "cannot write the witness's heads to '%s': %s", path, bs_strerror(errno)) : 0;
+	close(fd);
+	bs_buf_release(&b);
+	if (err == 0)
+		err = bs_eventlog_verify_witnessed(dd->path, key, o->head, path, o->threads, r);
+	unlink(path);
+	return err;
+}
+
 static int do_verify(struct bs_cli *cli, struct bs_datadir *dd, const struct opts *o)
 {
 	struct bs_verify_result r;
@@ -237,6 +276,8 @@ static int do_verify(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 					  "--to and --bundle");
 	if (ranged)
 		err = bs_eventlog_verify_range(dd ? dd->path : NULL, o->bundle, o->key ? key : NULL, o->threads, from, to, &r);
+	else if (o->witness && !strncmp(o->witness, "https://", 8))
+		err = verify_fetched(dd, o, o->key ? key : NULL, &r);
 	else if (o->witness)
 		err = bs_eventlog_verify_witnessed(dd->path, o->key ? key : NULL, o->head, o->witness, o->threads, &r);
 	else
@@ -402,7 +443,7 @@ static int do_status(struct bs_cli *cli, struct bs_datadir *dd, const struct opt
 }
 
 enum { O_TYPE = 0x2000, O_USER, O_LOC, O_SYS, O_OUT_C, O_MSG, O_JSON, O_FMT, O_FROM, O_TO, O_HOST, O_KEY, O_HEAD,
-       O_BUNDLE, O_OUT, O_SEV, O_FOLLOW, O_THREADS, O_STRICT, O_WITNESS };
+       O_BUNDLE, O_OUT, O_SEV, O_FOLLOW, O_THREADS, O_STRICT, O_WITNESS, O_WITNESS_CA, O_WITNESS_PIN, O_WITNESS_TOKEN };
 
 static int log_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 {
@@ -435,8 +476,14 @@ static int log_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 		o->strict = 1;
 		break;
 	case O_WITNESS:
+		if (!strncmp(arg, "http://", 7))
+			return bs_cli_usage_error(cli, "--witness '%s': give a FILE or https://HOST:PORT/api/v1/witness?log=ID "
+						  "(TLS is required)", arg);
 		o->witness = arg;
 		break;
+	case O_WITNESS_CA: o->wtls.ca_file = arg; break;
+	case O_WITNESS_PIN: o->wtls.pin = arg; break;
+	case O_WITNESS_TOKEN: o->wtls.token_file = arg; break;
 	case O_THREADS:
 		o->threads = (int)strtol(arg, &end, 10);
 		if (*end || o->threads < 1 || o->threads > 16)
@@ -597,6 +644,8 @@ int cmd_log(int argc, char **argv, struct bs_cli *cli)
 		{ "out", required_argument, NULL, O_OUT }, { "severity", required_argument, NULL, O_SEV },
 		{ "follow", no_argument, NULL, O_FOLLOW }, { "threads", required_argument, NULL, O_THREADS },
 		{ "strict", no_argument, NULL, O_STRICT }, { "witness", required_argument, NULL, O_WITNESS },
+		{ "witness-ca", required_argument, NULL, O_WITNESS_CA }, { "witness-pin", required_argument, NULL, O_WITNESS_PIN },
+		{ "witness-token-file", required_argument, NULL, O_WITNESS_TOKEN },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -606,7 +655,8 @@ int cmd_log(int argc, char **argv, struct bs_cli *cli)
 		  check_append },
 		{ "tail", log_read, BS_CMD_DATADIR, "n follow format", NULL },
 		{ "search", log_read, BS_CMD_DATADIR, "from to type user host format", NULL },
-		{ "verify", log_verify, BS_CMD_DATADIR, "key head threads from to bundle strict witness", check_verify },
+		{ "verify", log_verify, BS_CMD_DATADIR, "key head threads from to bundle strict witness witness-ca witness-pin witness-token-file",
+		  check_verify },
 		{ "export", log_export, BS_CMD_DATADIR, "from to out", NULL },
 		{ "status", log_status, BS_CMD_DATADIR, "format", NULL },
 		{ "head", log_head, BS_CMD_DATADIR, "", NULL },

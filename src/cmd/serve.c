@@ -25,12 +25,15 @@
 #include "eventlog/eventlog.h"
 #include "http/http.h"
 #include "intake/intake.h"
+#include "witness/witness.h"
 
 static const char usage_text[] =
 	"usage: brokersec serve [--data DIR] [--listen 127.0.0.1:8443] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--tls-min 1.3|1.2] [--threads N] [--syslog-udp ADDR:PORT]\n"
 	"                       [--syslog-tcp ADDR:PORT] [--syslog-tls ADDR:PORT]\n"
-	"                       [--welcome|--no-welcome] [--no-access-log] [--witness syslog://HOST:PORT]\n"
+	"                       [--welcome|--no-welcome] [--no-access-log]\n"
+	"                       [--witness syslog://HOST:PORT|https://HOST[:PORT]/PATH|smtp://HOST[:PORT]/ADDRESS ...]\n"
+	"                       [--witness-ca FILE | --witness-pin sha256//BASE64] [--witness-token-file FILE]\n"
 	"Serves the web UI at https://ADDR:PORT/ and the JSON API under https://ADDR:PORT/api/v1\n"
 	"(port 0 picks a free port and prints it).\n"
 	"Without --tls-cert/--tls-key the data directory's tls/cert.pem and tls/key.pem are used\n"
@@ -46,12 +49,24 @@ static const char usage_text[] =
 	"--witness syslog://HOST:PORT: sends the event log's signed head (as 'brokersec log head') to\n"
 	"that syslog server over UDP within 10 s of each change and every 5 minutes, so that a record\n"
 	"of the log's history lies off this host ('log verify --witness FILE' checks the log against it).\n"
+	"--witness https://HOST[:PORT]/PATH: POSTs the head as JSON ({\"head\": LINE, \"key\": ...}) to a webhook\n"
+	"or to another brokersec's https://HOST:PORT/api/v1/witness, as often; a failure is said on stderr and\n"
+	"retried (10 s, doubling to 5 minutes), serving goes on; each head delivered is recorded for the report.\n"
+	"The peer's certificate is always checked: the system's CAs, --witness-ca FILE, or --witness-pin\n"
+	"sha256//BASE64 (its public key's SHA-256: a peer brokersec's self-signed certificate).\n"
+	"--witness-token-file FILE: the API token (witness.write) sent as a bearer token.\n"
+	"--witness smtp://HOST[:PORT]/ADDRESS (STARTTLS required) or smtps://...: mails the head to ADDRESS\n"
+	"when it changed, every 15 minutes at most, and after the closing checkpoint (the server checked\n"
+	"as for https; no SMTP login: a relay that takes this host's mail). --witness may be given several\n"
+	"times, syslog, https and smtp mixed.\n"
 	"SIGINT or SIGTERM stops it after running requests finish.\n";
 static const char usage_zh[] =
 	"用法: brokersec serve [--data 目錄] [--listen 127.0.0.1:8443] [--tls-cert 檔案 --tls-key 檔案]\n"
 	"                      [--tls-min 1.3|1.2] [--threads N] [--syslog-udp 位址:埠]\n"
 	"                      [--syslog-tcp 位址:埠] [--syslog-tls 位址:埠]\n"
-	"                      [--welcome|--no-welcome] [--no-access-log] [--witness syslog://主機:埠]\n"
+	"                      [--welcome|--no-welcome] [--no-access-log]\n"
+	"                      [--witness syslog://主機:埠|https://主機[:埠]/路徑|smtp://主機[:埠]/信箱 ...]\n"
+	"                      [--witness-ca 檔案 | --witness-pin sha256//BASE64] [--witness-token-file 檔案]\n"
 	"於 https://位址:埠/ 提供網頁介面，於 https://位址:埠/api/v1 提供 JSON API（埠 0 表示選用空閒之埠並顯示）。\n"
 	"未給 --tls-cert/--tls-key 時使用資料目錄之 tls/cert.pem 與 tls/key.pem\n"
 	"（缺少時自動產生 ECDSA P-256 自簽憑證）。\n"
@@ -63,6 +78,14 @@ static const char usage_zh[] =
 	"每個請求於 stderr 記一行（時間、來源、帳號、請求、狀態碼、位元組、耗時），--no-access-log 則不記。\n"
 	"--witness syslog://主機:埠：將事件紀錄之簽章鏈頭（同 'brokersec log head'）以 UDP 送至該 syslog\n"
 	"伺服器，鏈頭變動後 10 秒內及每 5 分鐘一次，使紀錄歷程存於本機以外（'log verify --witness 檔案' 據以核對）。\n"
+	"--witness https://主機[:埠]/路徑：以相同頻率將鏈頭以 JSON（{\"head\": 該行, \"key\": ...}）POST 至 webhook\n"
+	"或另一部 brokersec 之 https://主機:埠/api/v1/witness；失敗時於 stderr 說明並重試（10 秒起倍增至 5 分鐘），\n"
+	"服務不中斷；每個送達之鏈頭皆記錄，供評估報告引用。對方憑證一律驗證：系統 CA、--witness-ca 檔案，\n"
+	"或 --witness-pin sha256//BASE64（對方公鑰之 SHA-256：另一部 brokersec 之自簽憑證）。\n"
+	"--witness-token-file 檔案：以 bearer 方式送出之 API 符記（witness.write）。\n"
+	"--witness smtp://主機[:埠]/信箱（須 STARTTLS）或 smtps://...：鏈頭變動時寄至該信箱，至多每 15 分鐘一封，\n"
+	"關閉檢查點後再寄一封（伺服器憑證驗證方式同 https；不登入 SMTP：須為接受本機郵件之轉送伺服器）。\n"
+	"--witness 可給多次，syslog、https 與 smtp 並用。\n"
 	"收到 SIGINT 或 SIGTERM 時，待進行中之請求完成後停止。\n";
 
 struct intake_run {
@@ -89,12 +112,14 @@ static void *intake_thread(void *p)
 struct serve_opts {
 	struct bs_http_config cfg;
 	const char *udp, *tcp, *tls;
-	const char *witness;            /* syslog://HOST:PORT, or NULL */
+	const char *witness[8];         /* syslog://HOST:PORT or https://HOST[:PORT]/PATH */
+	size_t nwitness;
+	struct bs_witness_tls wtls;     /* --witness-ca, --witness-pin, --witness-token-file */
 	int welcome;                    /* 1 --welcome, -1 --no-welcome, 0 when stdout is a terminal */
 };
 
 enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS, O_TLS_MIN, O_WELCOME, O_NO_WELCOME,
-       O_NO_ACCESS_LOG, O_WITNESS };
+       O_NO_ACCESS_LOG, O_WITNESS, O_WITNESS_CA, O_WITNESS_PIN, O_WITNESS_TOKEN };
 
 static int serve_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 {
@@ -110,7 +135,14 @@ static int serve_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 	case O_WELCOME: o->welcome = 1; break;
 	case O_NO_WELCOME: o->welcome = -1; break;
 	case O_NO_ACCESS_LOG: o->cfg.access_log = 0; break;
-	case O_WITNESS: o->witness = arg; break;
+	case O_WITNESS:
+		if (o->nwitness == sizeof(o->witness) / sizeof(o->witness[0]))
+			return bs_cli_usage_error(cli, "--witness: at most 8 witnesses");
+		o->witness[o->nwitness++] = arg;
+		break;
+	case O_WITNESS_CA: o->wtls.ca_file = arg; break;
+	case O_WITNESS_PIN: o->wtls.pin = arg; break;
+	case O_WITNESS_TOKEN: o->wtls.token_file = arg; break;
 	case O_TLS_MIN:
 		if (!strcmp(arg, "1.3"))
 			o->cfg.tls_min = 13;
@@ -139,6 +171,9 @@ static int serve_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
 	if (!o->cfg.cert_file != !o->cfg.key_file)
 		return bs_cli_usage_error(cli, "--tls-cert and --tls-key go together");
+	if (o->wtls.ca_file && o->wtls.pin)
+		return bs_cli_usage_error(cli, "--witness-ca and --witness-pin: give one (a CA file, or the pin of a "
+					  "self-signed certificate)");
 	return -1;
 }
 
@@ -250,7 +285,8 @@ static int witness_open(const char *url, int *fd)
 /* Sends the log's head as an RFC 5424 message (facility log audit, notice) when it changed
  * since last or 5 minutes after the last one sent. A failure is said on stderr: the server
  * goes on (the witness is a second line of defence, not a condition of serving). */
-static void witness_publish(struct bs_datadir *dd, int fd, char *last, size_t cap, int64_t *sent_us)
+static void witness_publish(struct bs_datadir *dd, const int *fds, const char *const *urls, size_t nfd, char *last,
+			    size_t cap, int64_t *sent_us)
 {
 	char line[BS_EVENTLOG_HEAD_LINE_MAX], host[256] = "-", now[BS_TIME_MAX], msg[BS_EVENTLOG_HEAD_LINE_MAX + 400];
 	int64_t t = bs_clock_now();
@@ -268,9 +304,15 @@ static void witness_publish(struct bs_datadir *dd, int fd, char *last, size_t ca
 	bs_time_format(t, now);
 	n = snprintf(msg, sizeof(msg), "<109>1 %s %.200s brokersec %ld eventlog.head - %s", now, host, (long)getpid(),
 		     line);
-	if (n < 0 || (size_t)n >= sizeof(msg) || send(fd, msg, (size_t)n, 0) != n) {
-		fprintf(stderr, "brokersec serve: witness: cannot send the head: %s\n", bs_strerror(errno));
-		return;
+	for (size_t i = 0; i < nfd; i++) {
+		struct bs_head h;
+		if (n < 0 || (size_t)n >= sizeof(msg) || send(fds[i], msg, (size_t)n, 0) != n) {
+			fprintf(stderr, "brokersec serve: witness: cannot send the head: %s\n", bs_strerror(errno));
+			return;
+		}
+		/* sent (UDP has no receipt: status 0): the report's latest witnessed head */
+		if (bs_eventlog_head_parse(line, &h) < 0 || bs_witness_delivered(dd->store, urls[i], line, &h, 0) < 0)
+			fprintf(stderr, "brokersec serve: witness %s: %s\n", urls[i], bs_error_message());
 	}
 	snprintf(last, cap, "%s", line);
 	*sent_us = t;
@@ -356,7 +398,9 @@ static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 	struct bs_http *h = NULL;
 	struct intake_run ir = { NULL, NULL, 0 };
 	pthread_t itid;
-	int started_intake = 0, err, rc = 1, swept, first = 0, wfd = -1;
+	int started_intake = 0, err, rc = 1, swept, first = 0, wfd[8], nwfd = 0;
+	const char *wurl[8];
+	struct bs_witness_out *wout = NULL;
 	char wlast[BS_EVENTLOG_HEAD_LINE_MAX] = "";
 	int64_t wsent = 0, swept_us = bs_clock_now();
 	int welcome = o->welcome > 0 || (o->welcome == 0 && isatty(STDOUT_FILENO));
@@ -367,7 +411,20 @@ static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 	cfg.datadir = dd->path;
 	/* A test data directory's passwords are hashed at the weakest cost (datadir.h): such a
 	 * server is reachable from this machine only. */
-	if (o->witness && (err = witness_open(o->witness, &wfd)) < 0)
+	for (size_t i = 0; i < o->nwitness; i++) {
+		if (!strncmp(o->witness[i], "https://", 8) || !strncmp(o->witness[i], "smtp://", 7) ||
+		    !strncmp(o->witness[i], "smtps://", 8))
+			continue; /* src/witness's */
+		if (!strncmp(o->witness[i], "http://", 7)) {
+			err = bs_error(BS_EINVALID, "--witness '%s': give syslog://HOST:PORT or https://HOST[:PORT]/PATH (TLS "
+				       "is required for a webhook)", o->witness[i]);
+			goto fail;
+		}
+		if ((err = witness_open(o->witness[i], &wfd[nwfd])) < 0)
+			goto fail;
+		wurl[nwfd++] = o->witness[i];
+	}
+	if ((err = bs_witness_out_new(&wout, o->witness, o->nwitness, &o->wtls)) < 0)
 		goto fail;
 	if (dd->test_kdf && !listen_loopback(cfg.listen)) {
 		err = bs_error(BS_EDENIED, "this is a test data directory (weak password hashing, init --test-fast-kdf): "
@@ -454,10 +511,11 @@ static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 		goto fail;
 	for (;;) {
 		/* with a witness, the head goes out within 10 s of a change */
-		struct timespec wait = { wfd >= 0 ? 10 : 600, 0 };
+		struct timespec wait = { nwfd || bs_witness_out_count(wout) ? 10 : 600, 0 };
 		int sig;
-		if (wfd >= 0)
-			witness_publish(dd, wfd, wlast, sizeof(wlast), &wsent);
+		if (nwfd)
+			witness_publish(dd, wfd, wurl, (size_t)nwfd, wlast, sizeof(wlast), &wsent);
+		bs_witness_out_publish(wout, dd, 0);
 		sig = sigtimedwait(&set, NULL, &wait);
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
@@ -485,16 +543,21 @@ out:
 		rc = 1;
 	}
 	sodium_memzero(pw, sizeof(pw));
-	if (wfd >= 0) {
+	if (nwfd || bs_witness_out_count(wout)) {
 		/* the last head: the closing checkpoint (when this was the log's last writer) */
 		if (dd->events) {
 			bs_eventlog_close(dd->events);
 			dd->events = NULL;
 		}
 		wlast[0] = '\0';
-		witness_publish(dd, wfd, wlast, sizeof(wlast), &wsent);
-		close(wfd);
+		if (nwfd)
+			witness_publish(dd, wfd, wurl, (size_t)nwfd, wlast, sizeof(wlast), &wsent);
+		if (rc == 0)
+			bs_witness_out_publish(wout, dd, 1);
 	}
+	for (int i = 0; i < nwfd; i++)
+		close(wfd[i]);
+	bs_witness_out_free(wout);
 	free(cert);
 	free(key);
 	free(stats);
@@ -516,12 +579,16 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 		{ "no-welcome", no_argument, NULL, O_NO_WELCOME },
 		{ "no-access-log", no_argument, NULL, O_NO_ACCESS_LOG },
 		{ "witness", required_argument, NULL, O_WITNESS },
+		{ "witness-ca", required_argument, NULL, O_WITNESS_CA },
+		{ "witness-pin", required_argument, NULL, O_WITNESS_PIN },
+		{ "witness-token-file", required_argument, NULL, O_WITNESS_TOKEN },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct bs_cli_verb self[] = { { "", serve_run, 0, NULL, serve_check }, { NULL, NULL, 0, NULL, NULL } };
 	static const struct bs_cli_spec spec = { opts, "h", serve_option, self, NULL };
-	struct serve_opts o = { { NULL, "127.0.0.1:8443", NULL, NULL, 0, 0, 1 }, NULL, NULL, NULL, NULL, 0 };
+	struct serve_opts o = { { NULL, "127.0.0.1:8443", NULL, NULL, 0, 0, 1 }, NULL, NULL, NULL, { NULL }, 0,
+				{ NULL, NULL, NULL }, 0 };
 
 	cli->usage = usage_text;
 	cli->usage_zh = usage_zh;

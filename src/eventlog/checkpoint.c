@@ -60,14 +60,20 @@ static int load_head(struct bs_eventlog *log, struct head *h)
 	st = NULL;
 	h->last_seq = h->c.tree_size;
 	memcpy(h->last_hash, h->c.chain_head, EL_HASH);
-	if (sqlite3_prepare_v2(log->db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+	h->last_t = h->c.time_us;
+	/* the latest time since the checkpoint: a late arrival may be older than the one before */
+	if (sqlite3_prepare_v2(log->db, "SELECT seq, hash, (SELECT max(time_us) FROM events WHERE seq > ?1) FROM events "
+			       "ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
 		err = el_db_fail(log->db, log->dbpath, "cannot read the last event");
 		goto done;
 	}
+	sqlite3_bind_int64(st, 1, h->c.tree_size);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > h->last_seq && sqlite3_column_bytes(st, 1) == EL_HASH) {
 		h->last_seq = sqlite3_column_int64(st, 0);
 		memcpy(h->last_hash, sqlite3_column_blob(st, 1), EL_HASH);
+		if (sqlite3_column_int64(st, 2) > h->last_t)
+			h->last_t = sqlite3_column_int64(st, 2);
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		err = el_db_fail(log->db, log->dbpath, "cannot read the last event");
 	}
@@ -77,8 +83,8 @@ done:
 	return err;
 }
 
-/* Covers every event up to h->last_seq with a new checkpoint of kind (0, EL_CKPT_CLOSED)
- * sealed at epoch. */
+/* Covers every event up to h->last_seq with a new checkpoint sealed at epoch, of kind 0 or
+ * EL_CKPT_CLOSED; this writer adds EL_CKPT_V2 (it keeps the end-seal rules). */
 int el_write_checkpoint(struct bs_eventlog *log, struct head *h, int64_t epoch, const unsigned char key[EL_HASH],
 			int64_t now, int kind)
 {
@@ -114,9 +120,12 @@ int el_write_checkpoint(struct bs_eventlog *log, struct head *h, int64_t epoch, 
 	c.idx = h->c.idx + 1;
 	c.tree_size = h->last_seq;
 	c.epoch = epoch;
-	c.kind = kind;
-	/* Checkpoint times never go back, and never lie before the epoch whose key seals them. */
+	c.kind = kind | EL_CKPT_V2;
+	/* Checkpoint times never go back, never lie before the epoch whose key seals them, nor
+	 * before an event they cover. */
 	c.time_us = now;
+	if (c.time_us < h->last_t)
+		c.time_us = h->last_t;
 	if (c.time_us < h->c.time_us)
 		c.time_us = h->c.time_us;
 	if (c.time_us < log->epoch_start_us + epoch * log->epoch_us)
@@ -128,6 +137,7 @@ int el_write_checkpoint(struct bs_eventlog *log, struct head *h, int64_t epoch, 
 	if ((rc = el_insert_checkpoint(log->db, log->dbpath, &c, &h->f)) < 0)
 		return rc;
 	h->c = c;
+	h->last_t = c.time_us;
 	return 0;
 }
 

@@ -82,6 +82,7 @@ int bs_eventlog_create_sealed(const char *dir, const struct bs_eventlog_params *
 	c.epoch_start_us = bs_clock_now();
 	c.epoch_us = p->epoch_us;
 	c.time_us = c.epoch_start_us;
+	c.kind = EL_CKPT_V2;
 	el_frontier_root(&f, c.root);
 	el_genesis(c.log_id, c.chain_head);
 	el_clock_state(&c.clock_sync, &c.clock_state, &c.clock_maxerror_us, &c.clock_esterror_us);

@@ -21,8 +21,11 @@
 #define EL_SIG 64
 #define EL_FRONTIER_MAX 64
 #define EL_CKPT_BODY 157      /* a checkpoint of kind 0 ("BSCKPT01") */
-#define EL_CKPT_BODY_MAX 158  /* kind 1 (closing: "BSCKPT02", then u8 kind) */
-#define EL_CKPT_CLOSED 1
+#define EL_CKPT_BODY_MAX 158  /* any other kind ("BSCKPT02", then u8 kind) */
+/* A checkpoint's kind is a set of bits (docs/eventlog-format.md, "Checkpoints"): */
+#define EL_CKPT_CLOSED 1      /* the last writer closed the log here */
+#define EL_CKPT_V2 2          /* written under the end-seal rules: every epoch ends with a seal */
+#define EL_CKPT_KINDS 3       /* every bit a verifier knows */
 #define EL_SEALFILE_BYTES 64
 
 /* Canonical encoding of one event (appended to b). */
@@ -103,10 +106,10 @@ struct el_checkpoint {
 	int32_t clock_state;       /* ntp_adjtime() return value */
 	int64_t clock_maxerror_us, clock_esterror_us;
 	unsigned char sig[EL_SIG], seal[EL_HASH];
-	int kind;                  /* 0, or EL_CKPT_CLOSED: the last writer closed the log here */
+	int kind;                  /* EL_CKPT_CLOSED | EL_CKPT_V2 bits; 0 for checkpoints of old logs */
 };
 /* The signed bytes: EL_CKPT_BODY for kind 0 (the format of every log before closing
- * checkpoints), EL_CKPT_BODY_MAX for a closing one. Returns the length. */
+ * checkpoints), EL_CKPT_BODY_MAX for any other kind. Returns the length. */
 size_t el_ckpt_body(const struct el_checkpoint *c, unsigned char out[EL_CKPT_BODY_MAX]);
 /* Signs with sk and seals with the epoch key. */
 void el_ckpt_sign(struct el_checkpoint *c, const unsigned char *sk, const unsigned char key[EL_HASH]);
@@ -259,6 +262,8 @@ struct head {
 	struct el_frontier f;        /* compact range of the first f.size events (c.tree_size <= f.size <= last_seq) */
 	int64_t last_seq;
 	unsigned char last_hash[EL_HASH];
+	int64_t last_t;              /* the latest time of the events since the last checkpoint
+	                              * and of that checkpoint: the next checkpoint is not earlier */
 };
 
 struct bs_eventlog {
@@ -347,6 +352,7 @@ int el_close_mark(struct bs_eventlog *log);
 /* insert.c: chained events into rows (writer thread). */
 int el_secs_flush(struct bs_eventlog *log);
 int el_prepare_insert(struct bs_eventlog *log, sqlite3_stmt **st, int rows);
+int64_t el_event_time(const struct bs_eventlog *log, struct head *h, int64_t t0, int64_t now);
 int el_insert_encoded(struct bs_eventlog *log, struct head *h, unsigned char *buf, size_t enc_len, int64_t t0,
 		      int64_t now, int64_t *seq_out, int64_t *time_out);
 int el_hasher_ready(struct bs_eventlog *log);
@@ -395,13 +401,17 @@ struct blockres {
 	int64_t verified;             /* events that chained, from lo+1 */
 	int64_t bad_seq;              /* first problem, 0 none */
 	int chain;                    /* the problem is a chain mismatch (classified later) */
-	char why[200];
+	char why[400];
 	unsigned char prev[EL_HASH];  /* the chain hash before bad_seq */
 	unsigned char root[EL_HASH];  /* a full block's subtree root */
 	int err;                      /* database error */
 	int errcode;
 	char errmsg[300];
 };
+
+/* How far a checkpoint or event may lie ahead of the verifier's clock (the two machines'
+ * clocks differ); beyond it, it was written by someone who evolved the key ahead of time. */
+#define EL_FUTURE_SLACK_US (5LL * 60 * 1000000)
 
 /* One verification: the log, its checkpoints and the state of the event phase. */
 struct vctx {
@@ -413,6 +423,7 @@ struct vctx {
 	size_t nck;
 	unsigned char *sigok;
 	struct bs_verify_result *r;
+	int64_t now;                  /* the verifier's clock, read once */
 	/* the event phase */
 	int64_t first, last, nb;
 	struct el_frontier f0, fin0;  /* at ck[0]; at the end of block 0 */

@@ -219,6 +219,18 @@ int bs_eventlog_verify_witnessed(const char *datadir_path, const char *vkey, con
  * "brokersec-head v1 log=.. size=.. root=.. time_us=.. sig=.." (docs/eventlog-format.md). */
 int bs_eventlog_head_line(const char *datadir_path, char *out, size_t cap);
 #define BS_EVENTLOG_HEAD_LINE_MAX 360
+/* A head line taken apart (bs_eventlog_head_parse): exactly the form bs_eventlog_head_line
+ * makes, or BS_EINVALID. */
+struct bs_head {
+	unsigned char log_id[16], root[32], sig[64];
+	int64_t size, time_us;
+	char log_hex[33], root_hex[65];
+};
+int bs_eventlog_head_parse(const char *line, struct bs_head *h);
+/* 1 when h's signature verifies with the Ed25519 public key pk, else 0. */
+int bs_eventlog_head_signed_by(const struct bs_head *h, const unsigned char pk[32]);
+/* The log's signing public key (keys/), as 64 hex digits (the verification key's bspub1-). */
+int bs_eventlog_public_key(const char *datadir_path, char out[65]);
 
 /* Writes a self-contained bundle (a SQLite file) with the events of [from, to] widened to
  * checkpoint boundaries, the checkpoints that cover them, the parameters and the public key. */

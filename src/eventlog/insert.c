@@ -126,6 +126,23 @@ static int store_rows(struct bs_eventlog *log, const struct el_chain_item *it, s
 	return 0;
 }
 
+/* An event's time: the caller's (t0, 0 for now; a late arrival may be older than the events
+ * before it) but never after now, nor before the last checkpoint or the start of now's epoch
+ * (whose key seals it), so that every event lies between the checkpoints around it and in
+ * the epoch of the checkpoint that seals it (verify checks both). */
+int64_t el_event_time(const struct bs_eventlog *log, struct head *h, int64_t t0, int64_t now)
+{
+	int64_t t = t0 > 0 && t0 < now ? t0 : now;
+	int64_t e0 = log->epoch_start_us + el_epoch_of(now, log->epoch_start_us, log->epoch_us) * log->epoch_us;
+	if (t < h->c.time_us)
+		t = h->c.time_us;
+	if (t < e0)
+		t = e0;
+	if (t > h->last_t)
+		h->last_t = t;
+	return t;
+}
+
 /* Appends the next event from its encoding: buf holds EL_CHAIN_PREFIX free bytes and then
  * enc_len bytes made by el_encode_fields (seq and time are patched in here). The columns are
  * bound from the encoding itself, with their lengths. t0: the event's own time, 0 for now.
@@ -133,7 +150,7 @@ static int store_rows(struct bs_eventlog *log, const struct el_chain_item *it, s
 int el_insert_encoded(struct bs_eventlog *log, struct head *h, unsigned char *buf,
 		      size_t enc_len, int64_t t0, int64_t now, int64_t *seq_out, int64_t *time_out)
 {
-	struct el_chain_item it = { buf, enc_len, t0 ? t0 : now, { 0 } };
+	struct el_chain_item it = { buf, enc_len, el_event_time(log, h, t0, now), { 0 } };
 	int err;
 
 	el_chain_one(&h->last_seq, h->last_hash, &h->f, &it);
@@ -172,7 +189,7 @@ int el_insert_pipelined(struct bs_eventlog *log, struct head *h, struct req *bat
 	for (struct req *r = batch; r; r = r->next)
 		for (size_t i = 0; i < r->n; i++, k++)
 			log->items[k] = (struct el_chain_item){ r->enc + r->off[i],
-				r->off[i + 1] - r->off[i] - EL_CHAIN_PREFIX, r->t0[i] ? r->t0[i] : now, { 0 } };
+				r->off[i + 1] - r->off[i] - EL_CHAIN_PREFIX, el_event_time(log, h, r->t0[i], now), { 0 } };
 	el_hasher_begin(log->hasher, log->items, total, &h->last_seq, h->last_hash, &h->f);
 	/* INS_ROWS rows a statement: SQLite's cost per statement is then paid once per many */
 	for (k = 0; k < total;) {

@@ -114,15 +114,17 @@ static int load_checkpoints(struct vctx *v, struct bs_buf *first_frontier, int64
 	return 0;
 }
 
-/* Checks the checkpoints among themselves: order, continuity, signatures, seals. */
-/* How far a checkpoint may lie ahead of the verifier's clock (the two machines' clocks
- * differ); beyond it, a checkpoint was written by someone who evolved the key ahead of time. */
-#define FUTURE_SLACK_US (5LL * 60 * 1000000)
+/* The end of epoch e: a checkpoint dated at or after it is the epoch's end seal. */
+static int64_t epoch_end(const struct vctx *v, int64_t e)
+{
+	return v->start_us + (e + 1) * v->epoch_us;
+}
 
-static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge_ok)
+/* Checks the checkpoints among themselves: order, continuity, signatures, seals. */
+static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge_ok, const char *purge_why)
 {
 	unsigned char key[EL_HASH];
-	int64_t key_epoch = 0, now = bs_clock_now();
+	int64_t key_epoch = 0, now = v->now, v2_from = -1;
 
 	if (k0)
 		memcpy(key, k0, EL_HASH);
@@ -132,7 +134,7 @@ static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge
 	}
 	if (v->ck[0].idx != 0 && !purge_ok)
 		fail(v, 0, v->ck[0].idx, "checkpoint %" PRId64 ": missing: checkpoints 0..%" PRId64 " are gone and no "
-		     "recorded purge explains it", v->ck[0].idx, v->ck[0].idx - 1);
+		     "recorded purge explains it%s%s", v->ck[0].idx, v->ck[0].idx - 1, *purge_why ? ": " : "", purge_why);
 	if (v->ck[0].idx == 0 && v->ck[0].tree_size != 0)
 		fail(v, 0, 0, "checkpoint 0: modified: it must cover no events");
 	for (size_t i = 0; i < v->nck && v->r->ok; i++) {
@@ -153,14 +155,23 @@ static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge
 			     ") was changed or signed with another key", c->idx, c->tree_size);
 			break;
 		}
-		if (c->kind != 0 && c->kind != EL_CKPT_CLOSED) {
+		if (c->kind & ~EL_CKPT_KINDS) {
 			fail(v, 0, c->idx, "checkpoint %" PRId64 ": modified: unknown kind %d", c->idx, c->kind);
+			break;
+		}
+		/* A log keeps the end-seal rules from the first checkpoint that says so: a checkpoint
+		 * without it afterwards was written to dodge them. */
+		if (v2_from < 0 && (c->kind & EL_CKPT_V2))
+			v2_from = c->idx;
+		if (v2_from >= 0 && !(c->kind & EL_CKPT_V2)) {
+			fail(v, 0, c->idx, "checkpoint %" PRId64 ": modified: it does not keep the end-seal rules that "
+			     "checkpoint %" PRId64 " began (an old writer's kind after a new one's)", c->idx, v2_from);
 			break;
 		}
 		/* epochs follow one another; after a closing checkpoint nobody wrote until the next
 		 * opening, so epochs may be skipped there */
 		if (p && c->epoch != p->epoch && c->epoch != p->epoch + 1 &&
-		    !(p->kind == EL_CKPT_CLOSED && c->epoch > p->epoch)) {
+		    !((p->kind & EL_CKPT_CLOSED) && c->epoch > p->epoch)) {
 			fail(v, 0, c->idx, "checkpoint %" PRId64 ": missing seal: epochs are not continuous (%" PRId64
 			     " after %" PRId64 "): the seals of epochs %" PRId64 "..%" PRId64 " are missing",
 			     c->idx, c->epoch, p->epoch, p->epoch + 1, c->epoch - 1);
@@ -170,7 +181,21 @@ static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge
 			fail(v, 0, c->idx, "checkpoint %" PRId64 ": reordered: epoch goes back", c->idx);
 			break;
 		}
-		if (c->time_us > now + FUTURE_SLACK_US) {
+		/* Each epoch ends with its end seal (a checkpoint of it dated after its end, which
+		 * only that epoch's key could make) unless the log was closed in it. An epoch whose
+		 * last checkpoint lies inside it lost the ones after: a thief with a later key cut
+		 * them and re-sealed what followed (the one-epoch lag, issue 23). */
+		if (p && c->epoch > p->epoch && (p->kind & EL_CKPT_V2) && !(p->kind & EL_CKPT_CLOSED) &&
+		    p->time_us < epoch_end(v, p->epoch)) {
+			char when[BS_TIME_MAX];
+			bs_time_format(p->time_us, when);
+			fail(v, 0, c->idx, "checkpoint %" PRId64 ": missing seal: epoch %" PRId64 " has no end seal (its last "
+			     "checkpoint, %" PRId64 ", is dated inside it, %s, and the log was not closed): the checkpoints "
+			     "that ended it were removed and what follows was sealed with a later key", c->idx, p->epoch,
+			     p->idx, when);
+			break;
+		}
+		if (c->time_us > now + EL_FUTURE_SLACK_US) {
 			char when[BS_TIME_MAX], at[BS_TIME_MAX];
 			bs_time_format(c->time_us, when);
 			bs_time_format(now, at);
@@ -224,11 +249,14 @@ static void check_checkpoints(struct vctx *v, const unsigned char *k0, int purge
 static void check_up_to_now(struct vctx *v)
 {
 	const struct el_checkpoint *l = &v->ck[v->nck - 1];
-	int64_t now = bs_clock_now(), slack = v->epoch_us / 4 < 60000000 ? v->epoch_us / 4 : 60000000;
+	int64_t now = v->now, slack = v->epoch_us / 4 < 60000000 ? v->epoch_us / 4 : 60000000;
 	int64_t want = el_epoch_of(now - slack, v->start_us, v->epoch_us) - 1;
 	char when[BS_TIME_MAX];
 
-	if (l->kind == EL_CKPT_CLOSED || l->epoch >= want)
+	if ((l->kind & EL_CKPT_CLOSED) || l->epoch > want)
+		return;
+	/* the epoch before now must have ended with its end seal (an old log: any checkpoint) */
+	if (l->epoch == want && (!(l->kind & EL_CKPT_V2) || l->time_us >= epoch_end(v, want)))
 		return;
 	bs_time_format(l->time_us, when);
 	fail(v, 0, l->idx, "checkpoint %" PRId64 ": the log ends here (%s, epoch %" PRId64 ") without closing, but "
@@ -237,24 +265,56 @@ static void check_up_to_now(struct vctx *v)
 	     l->epoch, want + 1);
 }
 
-/* A log whose first checkpoint is not 0 must say why: a recorded purge with that anchor. */
-static int purge_recorded(struct vctx *v, int64_t anchor)
+/* A log whose first checkpoint is not 0 must say why: a recorded purge with that anchor,
+ * made once the anchor was older than the retention, so that a thief cannot cut young events
+ * off and call it a purge. The purge event must be dated at least the retention after the
+ * anchor and sealed in an epoch that begins no earlier (less one epoch) than that: an anchor
+ * made today with today's key would need a seal of an epoch months ahead, which the future
+ * rule refuses (issue 23). Read from the newest event back (the last purge made the anchor),
+ * on the events alone: not on event_seconds, which is not covered by the hashes. 1 when
+ * recorded; else 0 with why naming what is wrong, empty when no purge names the anchor. */
+static int purge_recorded(struct vctx *v, int64_t anchor, char *why, size_t cap)
 {
 	sqlite3_stmt *st;
+	int64_t seq, t, days = BS_EVENTLOG_RETENTION_MIN_DAYS, due, seal_epoch = -1;
 	int found = 0;
-	/* ... and the anchor must be older than the minimum retention when the purge happened,
-	 * so a thief cannot cut young events off and call it a purge. Read from the newest event
-	 * back (the last purge made the anchor), on the events alone: not on event_seconds,
-	 * which is not covered by the hashes. */
-	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM events WHERE seq > ?3 AND type = 'eventlog.purge' AND "
-			       "json_extract(data, '$.anchor') = ?1 AND time_us >= ?2 ORDER BY seq DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
+
+	*why = 0;
+	if (sqlite3_prepare_v2(v->db, "SELECT seq, time_us, json_extract(data, '$.retention_days') FROM events WHERE "
+			       "seq > ?2 AND type = 'eventlog.purge' AND json_extract(data, '$.anchor') = ?1 "
+			       "ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, anchor);
-	sqlite3_bind_int64(st, 2, v->ck[0].time_us + (int64_t)BS_EVENTLOG_RETENTION_MIN_DAYS * 86400 * 1000000);
-	sqlite3_bind_int64(st, 3, v->ck[0].tree_size);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_bind_int64(st, 2, v->ck[0].tree_size);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	seq = sqlite3_column_int64(st, 0);
+	t = sqlite3_column_int64(st, 1);
+	if (sqlite3_column_type(st, 2) == SQLITE_INTEGER && sqlite3_column_int64(st, 2) > days &&
+	    sqlite3_column_int64(st, 2) < 1000000)
+		days = sqlite3_column_int64(st, 2);
 	sqlite3_finalize(st);
+	due = v->ck[0].time_us + days * 86400 * 1000000;
+	if (sqlite3_prepare_v2(v->db, "SELECT epoch FROM checkpoints WHERE tree_size >= ?1 ORDER BY idx LIMIT 1", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, seq);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			seal_epoch = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (t < due)
+		snprintf(why, cap, "the purge at event %" PRId64 " is dated before its anchor was %" PRId64 " days old", seq,
+			 days);
+	else if (seal_epoch < 0)
+		snprintf(why, cap, "no checkpoint seals the purge at event %" PRId64, seq);
+	else if (seal_epoch < el_epoch_of(due, v->start_us, v->epoch_us))
+		snprintf(why, cap, "the purge at event %" PRId64 " is sealed in epoch %" PRId64 ", before its anchor "
+			 "(epoch %" PRId64 ") was %" PRId64 " days old (epoch %" PRId64 "): the anchor was made with a "
+			 "current key", seq, seal_epoch, v->ck[0].epoch, days, el_epoch_of(due, v->start_us, v->epoch_us));
+	else
+		found = 1;
 	return found;
 }
 
@@ -403,6 +463,7 @@ static int load_and_check_checkpoints(struct vctx *v, int bundle, int ranged, in
 	struct worker w[EL_VTHREADS_MAX];
 	int64_t lo_ck = 0;
 	int err, purge_ok, nt;
+	char purge_why[300] = "";
 
 	if (ranged && range_checkpoints(v, from_us, to_us, &lo_ck, hi_ck, first_ck, lo_seq) < 0) {
 		if (db_damaged(v->db))
@@ -435,7 +496,7 @@ static int load_and_check_checkpoints(struct vctx *v, int bundle, int ranged, in
 	}
 	/* A range anchored at a later checkpoint is checked from there, as a bundle is. */
 	purge_ok = bundle || (ranged && v->nck && v->ck[0].idx != *first_ck) ||
-		   (v->nck && v->ck[0].idx != 0 && purge_recorded(v, v->ck[0].idx));
+		   (v->nck && v->ck[0].idx != 0 && purge_recorded(v, v->ck[0].idx, purge_why, sizeof(purge_why)));
 	/* Signatures on all cores; the checks in order then use the results. */
 	v->sigok = bs_calloc(v->nck ? v->nck : 1, 1);
 	nt = v->nck < 64 ? 1 : threads;
@@ -447,7 +508,7 @@ static int load_and_check_checkpoints(struct vctx *v, int bundle, int ranged, in
 	}
 	if ((err = el_run_parallel(sig_worker, w, nt)) < 0)
 		return err;
-	check_checkpoints(v, k0, purge_ok);
+	check_checkpoints(v, k0, purge_ok, purge_why);
 	v->r->checkpoints = (int64_t)v->nck;
 	return 0;
 }
@@ -632,7 +693,7 @@ static void check_head(struct vctx *v, int64_t last, int64_t head_size, const un
 	char hex[65];
 
 	v->r->unsealed = last - lc->tree_size;
-	v->r->closed_us = lc->kind == EL_CKPT_CLOSED ? lc->time_us : 0;
+	v->r->closed_us = (lc->kind & EL_CKPT_CLOSED) ? lc->time_us : 0;
 	sodium_bin2hex(hex, sizeof(hex), lc->root, EL_HASH);
 	snprintf(v->r->head, sizeof(v->r->head), "%" PRId64 ":%s", lc->tree_size, hex);
 	if (head_size < 0)
@@ -732,6 +793,7 @@ static int verify(const char *dir, const char *bundle, const char *vkey, const c
 	r->bad_checkpoint = -1;
 	v.path = path;
 	v.r = r;
+	v.now = bs_clock_now();
 	if (threads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (int)n : 1;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "eventlog/el_internal.h"
 
@@ -157,6 +158,44 @@ static void do_block(struct vctx *v, sqlite3 *db, sqlite3_stmt *range, sqlite3_s
 			b->bad_seq = seq;
 			b->chain = 1;
 			goto bad;
+		}
+		/* The writer dates no event before the checkpoint before it nor after the one that
+		 * seals it: one dated outside them was re-dated (its chain recomputed), or sealed
+		 * late by someone holding a later key (docs/eventlog-format.md, Verification 4). */
+		{
+			int64_t t = sqlite3_column_int64(range, 1);
+			const struct el_checkpoint *lo_c = &v->ck[ci - 1];
+			int after = ci < v->nck;
+			int64_t hi_t = after ? v->ck[ci].time_us : v->now + EL_FUTURE_SLACK_US;
+			if (t < lo_c->time_us || t > hi_t) {
+				char te[BS_TIME_MAX], tl[BS_TIME_MAX], th[BS_TIME_MAX];
+				bs_time_format(t, te);
+				bs_time_format(lo_c->time_us, tl);
+				bs_time_format(hi_t, th);
+				b->bad_seq = seq;
+				if (after)
+					snprintf(b->why, sizeof(b->why), "re-dated: its time %s lies outside the "
+						 "checkpoints around it (%" PRId64 " at %s, %" PRId64 " at %s): it was "
+						 "changed and the chain recomputed, or sealed later with another key", te,
+						 lo_c->idx, tl, v->ck[ci].idx, th);
+				else
+					snprintf(b->why, sizeof(b->why), "re-dated: its time %s lies %s (checkpoint %"
+						 PRId64 " at %s; this verifier's clock allows up to %s)", te, t < lo_c->time_us ?
+						 "before the last checkpoint" : "in the future", lo_c->idx, tl, th);
+				goto bad;
+			}
+			/* ... and in the epoch of the checkpoint that seals it: the writer seals every
+			 * event with the key of the epoch it was written in, before evolving it */
+			if (after && t < v->start_us + v->ck[ci].epoch * v->epoch_us) {
+				char te[BS_TIME_MAX];
+				bs_time_format(t, te);
+				b->bad_seq = seq;
+				snprintf(b->why, sizeof(b->why), "sealed late: its time %s lies before epoch %" PRId64
+					 " of checkpoint %" PRId64 ", the first that covers it (an event is sealed with "
+					 "the key of its own epoch): it was rewritten and sealed with a later key", te,
+					 v->ck[ci].epoch, v->ck[ci].idx);
+				goto bad;
+			}
 		}
 		memcpy(prev, h, EL_HASH);
 		el_leaf(h, leaf);

@@ -126,3 +126,55 @@ int el_witness_load(const char *file, const unsigned char log_id[EL_LOGID], cons
 		qsort(*out, *n, sizeof(**out), by_size);
 	return 0;
 }
+
+/* ---- a head received by a witness (src/witness): parsed exactly, checked against a key ---- */
+
+int bs_eventlog_head_parse(const char *line, struct bs_head *h)
+{
+	char id[33], rh[65], sh[129];
+	long long size, t;
+	int used = 0;
+	size_t g0 = 0, g1 = 0, g2 = 0, len = strlen(line);
+
+	memset(h, 0, sizeof(*h));
+	if (len < BS_EVENTLOG_HEAD_LINE_MAX &&
+	    sscanf(line, "brokersec-head v1 log=%32[0-9a-f] size=%lld root=%64[0-9a-f] time_us=%lld sig=%128[0-9a-f]%n", id,
+		   &size, rh, &t, sh, &used) == 5 && (size_t)used == len && strlen(id) == 32 && strlen(rh) == 64 &&
+	    strlen(sh) == 128 && size >= 0 && t >= 0 && !strstr(line, "=-") && !strstr(line, "=+") &&
+	    !sodium_hex2bin(h->log_id, EL_LOGID, id, 32, NULL, &g0, NULL) && g0 == EL_LOGID &&
+	    !sodium_hex2bin(h->root, EL_HASH, rh, 64, NULL, &g1, NULL) && g1 == EL_HASH &&
+	    !sodium_hex2bin(h->sig, EL_SIG, sh, 128, NULL, &g2, NULL) && g2 == EL_SIG) {
+		/* the line as its signer made it: no sign, no leading zero, nothing after it */
+		char again[BS_EVENTLOG_HEAD_LINE_MAX];
+		snprintf(again, sizeof(again), "brokersec-head v1 log=%s size=%lld root=%s time_us=%lld sig=%s", id, size, rh,
+			 t, sh);
+		if (!strcmp(again, line)) {
+			h->size = size;
+			h->time_us = t;
+			memcpy(h->log_hex, id, sizeof(h->log_hex));
+			memcpy(h->root_hex, rh, sizeof(h->root_hex));
+			return 0;
+		}
+	}
+	return bs_error(BS_EINVALID, "not a head line: expected 'brokersec-head v1 log=<32 hex> size=<n> root=<64 hex> "
+			"time_us=<n> sig=<128 hex>' as 'brokersec log head' prints it");
+}
+
+int bs_eventlog_head_signed_by(const struct bs_head *h, const unsigned char pk[32])
+{
+	unsigned char body[HEAD_BODY];
+	head_body(body, h->log_id, h->size, h->root, h->time_us);
+	return crypto_sign_verify_detached(h->sig, body, sizeof(body), pk) == 0;
+}
+
+int bs_eventlog_public_key(const char *dir, char out[65])
+{
+	char *keys = el_path(dir, "keys");
+	unsigned char pk[BS_SIGN_PUBLIC_BYTES];
+	int err = bs_keys_load_public(keys, pk);
+	free(keys);
+	if (err < 0)
+		return err;
+	sodium_bin2hex(out, 65, pk, sizeof(pk));
+	return 0;
+}

@@ -37,7 +37,10 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 	if ((err = el_seal_read(log->sealpath, log->log_id, &ke, key)) < 0)
 		goto fail;
 	have_key = 1;
+	/* A clock set back does not take the log's times back with it. */
 	now = bs_clock_now();
+	if (now < h.last_t)
+		now = h.last_t;
 	now_e = el_epoch_of(now, log->epoch_start_us, log->epoch_us);
 	/* A crash between a commit and the key update leaves the file one step behind. */
 	while (ke < h.c.epoch) {
@@ -45,11 +48,13 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 		ke++;
 		evolved = 1;
 	}
-	/* Close every epoch up to now: each one gets a sealed checkpoint with its own key. After
-	 * a closing checkpoint nobody wrote (docs/eventlog-format.md): the key only catches up. */
-	after_close = h.c.kind == EL_CKPT_CLOSED && h.last_seq == h.c.tree_size;
+	/* Close every epoch up to now: each one ends with a sealed checkpoint dated after its end
+	 * (its end seal), made with its own key. After a closing checkpoint nobody wrote
+	 * (docs/eventlog-format.md): the key only catches up. */
+	after_close = (h.c.kind & EL_CKPT_CLOSED) && h.last_seq == h.c.tree_size;
 	while (ke < now_e) {
-		if (!after_close && (h.c.epoch < ke || h.last_seq > h.c.tree_size)) {
+		if (!after_close && (h.c.epoch < ke || h.last_seq > h.c.tree_size ||
+				     h.c.time_us < log->epoch_start_us + (ke + 1) * log->epoch_us)) {
 			if ((err = el_write_checkpoint(log, &h, ke, key, now, 0)) < 0)
 				goto fail;
 			periodic = 1;
@@ -102,7 +107,7 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 	if (closing) {
 		/* the last writer closes the log: a closing checkpoint over everything (unless the
 		 * last checkpoint is one already, in this epoch, with nothing after it) */
-		if ((h.c.kind != EL_CKPT_CLOSED || h.c.epoch != ke || h.last_seq > h.c.tree_size) &&
+		if (!((h.c.kind & EL_CKPT_CLOSED) && h.c.epoch == ke && h.last_seq == h.c.tree_size) &&
 		    (err = el_write_checkpoint(log, &h, ke, key, now, EL_CKPT_CLOSED)) < 0)
 			goto fail;
 	} else if (h.last_seq > h.c.tree_size && (force || periodic)) {
@@ -143,8 +148,8 @@ fail:
 }
 
 /* Idle, the writer wakes at the end of each epoch (plus a second) for the heartbeat: a
- * commit with no events, which seals a checkpoint in the epoch that ended (when it has none
- * covering everything yet) and evolves the key past it. Called with mu held; 1 when the
+ * commit with no events, which seals the epoch that ended with its end seal (unless another
+ * writer did) and evolves the key past it. Called with mu held; 1 when the
  * heartbeat is due now. */
 static int wait_or_heartbeat(struct bs_eventlog *log)
 {

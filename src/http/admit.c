@@ -166,6 +166,9 @@ void bs_http_run(struct bs_http_ctx *c, const struct bs_route *r, const char *ct
 			return bs_http_error(c, 400, "invalid", "the body is not a JSON object (line %d: %s)", je.line,
 					     c->json ? "not an object" : je.text);
 	}
+	if ((r->flags & R_ZIP) && (!ctype || strncmp(ctype, "application/zip", 15)))
+		return bs_http_error(c, 415, "unsupported_media_type", "send the body as Content-Type: application/zip "
+				     "(the bundle scripts/windows/brokersec-collect.ps1 makes)");
 	if ((r->flags & R_CSV) && (!ctype || strncmp(ctype, "text/csv", 8)))
 		return bs_http_error(c, 415, "unsupported_media_type", "send the body as Content-Type: text/csv "
 				     "(UTF-8, a header row of field names)");

@@ -79,6 +79,10 @@ const struct bs_route bs_http_routes[] = {
 	{ "GET", "/api/v1/events/status", BS_PERM_EVENTS_READ, R_TOKEN, bs_api_events_status },
 	{ "POST", "/api/v1/events/verify", BS_PERM_EVENTS_READ, 0, bs_api_events_verify },
 	{ "GET", "/api/v1/events/bundle", BS_PERM_EVENTS_READ, 0, bs_api_events_bundle },
+	/* as the witness of other brokersecs' event logs (api_witness.c, issue 20): their serve
+	 * --witness posts heads with a witness.write token; an auditor's token reads them back */
+	{ "POST", "/api/v1/witness", BS_PERM_WITNESS_WRITE, R_JSON | R_TOKEN | R_TOKEN_ONLY, bs_api_witness_post },
+	{ "GET", "/api/v1/witness", BS_PERM_EVENTS_READ, R_TOKEN, bs_api_witness_get },
 	{ "GET", "/api/v1/registers", BS_PERM_REGISTERS_READ, 0, bs_api_registers },
 	{ "GET", "/api/v1/registers/*", BS_PERM_REGISTERS_READ, 0, bs_api_reg_list },
 	{ "POST", "/api/v1/registers/*", BS_PERM_REGISTERS_WRITE, R_JSON, bs_api_reg_add },
@@ -116,6 +120,9 @@ const struct bs_route bs_http_routes[] = {
 	{ "POST", "/api/v1/assessment-findings/*/close", BS_PERM_ASSESS_FOLLOWUP, 0, bs_api_assess_finding_close },
 	/* saved scans and waivers (api_scans.c): read as `brokersec scan` reads, waive as it writes */
 	{ "GET", "/api/v1/scans", BS_PERM_STATUS_READ, 0, bs_api_scans },
+	/* a PC's Windows export bundle (the collector, docs/windows-export.md): scanned and saved as
+	 * `scan --windows-export --save` saves it; an API token with scans.upload only */
+	{ "POST", "/api/v1/scans", BS_PERM_SCANS_UPLOAD, R_TOKEN | R_TOKEN_ONLY | R_ZIP, bs_api_scan_upload },
 	{ "GET", "/api/v1/scans/latest", BS_PERM_STATUS_READ, 0, bs_api_scans_latest },
 	{ "GET", "/api/v1/scans/*", BS_PERM_STATUS_READ, 0, bs_api_scan_get },
 	{ "GET", "/api/v1/scan-waivers", BS_PERM_STATUS_READ, 0, bs_api_scan_waivers },

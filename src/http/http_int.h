@@ -32,10 +32,12 @@ enum {
 	R_TOKEN_ONLY = 1u << 4, /* only an API token (machine clients) */
 	R_BIG = 1u << 5,        /* large body allowed (event batches) */
 	R_CSV = 1u << 6,        /* body is text/csv (register import) */
+	R_ZIP = 1u << 7,        /* body is application/zip, up to BS_HTTP_ZIP_BODY_MAX (a Windows export bundle) */
 };
 
 #define BS_HTTP_BODY_MAX (64 * 1024)
 #define BS_HTTP_BIG_BODY_MAX (4 * 1024 * 1024)
+#define BS_HTTP_ZIP_BODY_MAX (16 * 1024 * 1024)
 /* Request bodies buffered at once, all connections together: beyond it 503 + Retry-After. */
 #define BS_HTTP_BODY_BUDGET (64 * 1024 * 1024)
 /* A refused request's declared body up to this size is read and dropped, so the client sees
@@ -309,6 +311,9 @@ int bs_api_events_time(struct bs_http_ctx *c, const char *key, int end_of_day, i
 /* api_evlog.c: verify the log (as `log verify`, without the seals) and download an export bundle */
 void bs_api_events_verify(struct bs_http_ctx *c);
 void bs_api_events_bundle(struct bs_http_ctx *c);
+/* api_witness.c: as a witness of other brokersecs' logs: store a signed head, read them back */
+void bs_api_witness_post(struct bs_http_ctx *c);
+void bs_api_witness_get(struct bs_http_ctx *c);
 /* api_catalog.c: the catalog, the status, evidence, the deadlines, this API's description */
 void bs_api_controls(struct bs_http_ctx *c);
 void bs_api_control(struct bs_http_ctx *c);
@@ -352,5 +357,7 @@ void bs_api_scans_latest(struct bs_http_ctx *c);
 void bs_api_scan_get(struct bs_http_ctx *c);
 void bs_api_scan_waivers(struct bs_http_ctx *c);
 void bs_api_scan_waiver_add(struct bs_http_ctx *c);
+/* api_scan_upload.c: a PC's Windows export bundle scanned and saved (the collector) */
+void bs_api_scan_upload(struct bs_http_ctx *c);
 
 #endif

@@ -310,7 +310,7 @@ static enum MHD_Result on_head(struct bs_http *h, struct MHD_Connection *conn, s
 	if (!r)
 		return refuse(conn, rq, has_body, chunked, clen);
 	rq->route = r;
-	rq->limit = (r->flags & R_BIG) ? BS_HTTP_BIG_BODY_MAX : BS_HTTP_BODY_MAX;
+	rq->limit = (r->flags & R_ZIP) ? BS_HTTP_ZIP_BODY_MAX : (r->flags & R_BIG) ? BS_HTTP_BIG_BODY_MAX : BS_HTTP_BODY_MAX;
 	if (has_body && !chunked && clen > rq->limit) {
 		bs_http_error(c, 413, "payload_too_large", "the request body is larger than %zu bytes: send less (event "
 			      "batches: at most %d bytes per request)", rq->limit, BS_HTTP_BIG_BODY_MAX);

@@ -422,6 +422,42 @@ static void retention(struct ctx *c)
 	     until);
 }
 
+/* The event log's integrity as a witness off the host saw it (issue 20): the latest head
+ * delivered by serve --witness. The log is the record of who did what (A2.4.1.7); a head
+ * kept elsewhere is what makes cutting its end off detectable (docs/eventlog-format.md). */
+static void witnessed(struct ctx *c)
+{
+	static const double w[] = { 1, 3 };
+	const struct bs_report_doc *d = c->doc;
+	char size[24], at[BS_TIME_MAX], got[BS_TIME_MAX], root[40], status[40];
+
+	heading(c, 2, "事件日誌之見證", "The event log's witnessed head");
+	if (!d->witness.have) {
+		para(c, "%s", BS_T(c->lang, "未設定見證者：事件日誌之鏈頭未送至本機以外保存；竊得主機最高權限者可截去日誌尾端而不被察覺。請以 brokersec serve --witness 設定見證者（遠端 syslog、電子郵件，或另一部 brokersec 之 https://…/api/v1/witness）。",
+				   "No witness configured: the event log's head is kept on this host only, and whoever holds root on it could cut the end off the log unseen. Configure one with brokersec serve --witness (a remote syslog, an e-mail address, or another brokersec's https://.../api/v1/witness)."));
+		return;
+	}
+	para(c, "%s", BS_T(c->lang, "事件日誌最新一個經見證者保存之簽章鏈頭如下；以 brokersec log verify --witness 可核對日誌自該時點起未遭截斷或改寫。",
+			   "The latest signed head of the event log that a witness off this host took is below; brokersec log verify --witness checks that the log was neither cut nor rewritten since."));
+	snprintf(size, sizeof(size), "%lld", (long long)d->witness.size);
+	bs_report_time_seconds(d->witness.time_us, at);
+	bs_report_time_seconds(d->witness.delivered_us, got);
+	snprintf(root, sizeof(root), "%.16s…", d->witness.root);
+	if (d->witness.status && !strncmp(d->witness.url, "smtp", 4))
+		snprintf(status, sizeof(status), "SMTP %ld", d->witness.status);
+	else if (d->witness.status)
+		snprintf(status, sizeof(status), "HTTP %ld", d->witness.status);
+	else
+		snprintf(status, sizeof(status), "%s", BS_T(c->lang, "syslog（UDP，無回條）", "syslog (UDP, no receipt)"));
+	table(c, w, 2, "項目", "Item", "內容", "Value");
+	row(c, last(c), BS_T(c->lang, "見證者", "Witness"), d->witness.url);
+	row(c, last(c), BS_T(c->lang, "事件數（鏈頭大小）", "Events (head size)"), size);
+	row(c, last(c), BS_T(c->lang, "樹根（前 16 碼）", "Root (first 16 digits)"), root);
+	row(c, last(c), BS_T(c->lang, "鏈頭時間", "Head time"), at);
+	row(c, last(c), BS_T(c->lang, "送達時間", "Delivered"), got);
+	row(c, last(c), BS_T(c->lang, "送達回應", "Delivery answer"), status);
+}
+
 void bs_report_outline(const struct bs_report_doc *doc, enum bs_lang lang, struct bs_report_outline *out)
 {
 	struct ctx c = { .doc = doc, .lang = lang, .o = out };
@@ -450,6 +486,7 @@ void bs_report_outline(const struct bs_report_doc *doc, enum bs_lang lang, struc
 	drills(&c);
 	followup(&c);
 	retention(&c);
+	witnessed(&c);
 }
 
 void bs_report_outline_release(struct bs_report_outline *o)

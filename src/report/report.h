@@ -121,6 +121,16 @@ struct bs_report_doc {
 	size_t nfindings;
 	struct bs_report_drill *drills;
 	size_t ndrills;
+	/* the event log's latest head delivered to a witness (issue 20, serve --witness): have 0
+	 * when none was ("no witness configured") */
+	struct {
+		int have;
+		char url[2049];         /* without credentials (refused in it) */
+		char root[65];          /* hex */
+		int64_t size, time_us;  /* the head: events, its checkpoint's time */
+		int64_t delivered_us;   /* when the witness took it */
+		long status;            /* HTTP status, 0: a syslog datagram (no receipt) */
+	} witness;
 };
 
 /* Frees everything doc owns and zeroes it. */

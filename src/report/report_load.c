@@ -10,6 +10,7 @@
 #include "datadir/datadir.h"
 #include "profile/profile.h"
 #include "report/report.h"
+#include "witness/witness.h"
 
 static char *dup(const char *s)
 {
@@ -173,6 +174,24 @@ int bs_report_load(struct bs_datadir *dd, int64_t id, struct bs_report_doc *d)
 	bs_report_time_seconds(us, now);
 	d->generated_at = bs_strdup(now);
 	d->demo = dd->demo;
+	{
+		struct bs_witness_delivery w;
+		if ((err = bs_witness_latest(dd->store, &w)) < 0) {
+			bs_profile_release(&prof);
+			bs_assess_full_release(&a);
+			bs_report_doc_release(d);
+			return err;
+		}
+		if (err == 1) {
+			d->witness.have = 1;
+			snprintf(d->witness.url, sizeof(d->witness.url), "%s", w.url);
+			snprintf(d->witness.root, sizeof(d->witness.root), "%s", w.root);
+			d->witness.size = w.size;
+			d->witness.time_us = w.time_us;
+			d->witness.delivered_us = w.delivered_us;
+			d->witness.status = w.status;
+		}
+	}
 	load_people(&a, d);
 	load_scope(&a, d);
 	load_results(&a, d);

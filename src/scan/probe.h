@@ -115,11 +115,29 @@ struct bs_dpkg {
 int bs_dpkg_load(struct bs_probe_ctx *ctx, struct bs_dpkg *out);
 const struct bs_dpkg_pkg *bs_dpkg_find(const struct bs_dpkg *d, const char *name);
 void bs_dpkg_release(struct bs_dpkg *d);
-/* Whether a systemd unit is enabled at boot: a link in /etc/systemd/system/<target>.wants
- * (any target) that leads, inside the root, to a unit file; not when the unit is masked
+/* Whether a systemd unit is enabled at boot: a link in a <target>.wants/ or .requires/
+ * directory (any target) of /etc/systemd/system (systemctl enable) or of the vendor unit
+ * directories /usr/lib/systemd/system, /lib/systemd/system (enabled by the package) that
+ * leads, inside the root, to a unit file; not when the unit is masked
  * (/etc/systemd/system/<unit> -> /dev/null) or the link itself is a mask. Sets *where to
  * the host path found (owned) when where is not NULL. */
 int bs_probe_unit_enabled(const struct bs_probe_ctx *ctx, const char *unit, char **where);
+
+/* systemd's own configuration (systemd_conf.c): the files systemd reads for name
+ * ("journald", "timesyncd", ...) in the order it reads them: the main file (/etc/systemd/
+ * name.conf, else the vendor's), then the drop-ins name.conf.d/\*.conf of /etc/systemd,
+ * /run/systemd, /usr/local/lib/systemd, /usr/lib/systemd and /lib/systemd sorted by file
+ * name, a name in /etc hiding the same name further down. In *out (bs_probe_strv_free). */
+size_t bs_probe_systemd_files(const struct bs_probe_ctx *ctx, const char *name, char ***out);
+/* The value of key in those files, the last assignment winning ("Key=", blanks allowed around
+ * '='; '#' and ';' lines are comments): *value, *file (both owned, NULL when unset) and *line.
+ * Returns 0, or the error of a file that could not be read (the probe is marked an error). */
+int bs_probe_systemd_setting(struct bs_probe_ctx *ctx, const char *name, const char *key, char **value,
+			     char **file, int *line);
+/* A systemd time span (systemd.time(7): "6month", "1y 2w", "15552000", "183d"): 0 and its
+ * seconds in *sec, and in *months the calendar months when only M/month/y/year units make it
+ * (else 0); -1 when s is not a time span. */
+int bs_probe_timespan(const char *s, long long *sec, long long *months);
 
 /* Small text helpers shared by the parsers. */
 /* Next line of b from *pos: the '\n' (and a '\r' before it) become NUL in b, so the line

@@ -1,5 +1,8 @@
 /* probe_firewall.c - a firewall configuration that loads at boot: nftables, iptables
  * (iptables-persistent, RHEL sysconfig), ufw, firewalld; and the default input policy.
+ * A ruleset file loads only when the service that reads it is enabled (nftables.service,
+ * netfilter-persistent.service, iptables.service): a file alone is reported as
+ * firewall.not_loaded, not as a firewall (issue 14, item 7).
  * NEEDSWORK: this reads configuration, not the rules loaded in the kernel (that needs
  * netlink); a ruleset that failed to load is not noticed. */
 #include <stdlib.h>
@@ -8,7 +11,18 @@
 
 #include "scan/probe.h"
 
-static void nft(struct bs_probe_ctx *ctx, const char *path)
+static void ruleset(struct bs_probe_ctx *ctx, const char *fw, const char *path, const char *unit, int rules)
+{
+	if (!rules)
+		return;
+	if (bs_probe_unit_enabled(ctx, unit, NULL))
+		bs_fact_addf(ctx, "firewall.ruleset", fw, path, 0, "%d rules (%s enabled)", rules, unit);
+	else
+		bs_fact_addf(ctx, "firewall.not_loaded", fw, path, 0, "%d rules, but %s is not enabled: not loaded at boot",
+			     rules, unit);
+}
+
+static void nft(struct bs_probe_ctx *ctx, const char *path, const char *unit)
 {
 	struct bs_probe_conf c;
 	int rules = 0, in_input = 0;
@@ -40,12 +54,11 @@ static void nft(struct bs_probe_ctx *ctx, const char *path)
 		rules++;
 	}
 	(void)in_input;
-	if (rules)
-		bs_fact_addf(ctx, "firewall.ruleset", "nftables", path, 0, "%d rules", rules);
+	ruleset(ctx, "nftables", path, unit, rules);
 	bs_probe_conf_release(&c);
 }
 
-static void ipt(struct bs_probe_ctx *ctx, const char *path)
+static void ipt(struct bs_probe_ctx *ctx, const char *path, const char *unit)
 {
 	struct bs_buf b = BS_BUF_INIT;
 	size_t pos = 0;
@@ -65,8 +78,7 @@ static void ipt(struct bs_probe_ctx *ctx, const char *path)
 			bs_fact_add(ctx, "firewall.input_policy", "iptables", !strncmp(l + 7, "DROP", 4) ? "drop" : "accept",
 				    path, lineno);
 	}
-	if (rules)
-		bs_fact_addf(ctx, "firewall.ruleset", "iptables", path, 0, "%d rules", rules);
+	ruleset(ctx, "iptables", path, unit, rules);
 	bs_buf_release(&b);
 }
 
@@ -100,11 +112,13 @@ static void ufw(struct bs_probe_ctx *ctx)
 
 static int run(struct bs_probe_ctx *ctx)
 {
-	nft(ctx, "/etc/nftables.conf");
-	nft(ctx, "/etc/sysconfig/nftables.conf");
-	ipt(ctx, "/etc/iptables/rules.v4");
-	ipt(ctx, "/etc/iptables/rules.v6");
-	ipt(ctx, "/etc/sysconfig/iptables");
+	/* Debian's nftables.service reads /etc/nftables.conf, RHEL's /etc/sysconfig/nftables.conf;
+	 * iptables-persistent's rules are loaded by netfilter-persistent.service */
+	nft(ctx, "/etc/nftables.conf", "nftables.service");
+	nft(ctx, "/etc/sysconfig/nftables.conf", "nftables.service");
+	ipt(ctx, "/etc/iptables/rules.v4", "netfilter-persistent.service");
+	ipt(ctx, "/etc/iptables/rules.v6", "netfilter-persistent.service");
+	ipt(ctx, "/etc/sysconfig/iptables", "iptables.service");
 	ufw(ctx);
 	char *where = NULL;
 	/* enabled under any target, not masked (bs_probe_unit_enabled) */

@@ -405,72 +405,61 @@ static char *retention(struct bs_probe_ctx *ctx, struct targets *t)
 	return s.error;
 }
 
-/* A systemd-style setting: main file, then its drop-in directory in lexical order; the last
- * `key=` wins. *value, *file (both caller frees) and *line say where, NULL when unset. */
-static void systemd_setting(struct bs_probe_ctx *ctx, const char *main_file, const char *dropins,
-			    const char *key, char **value, char **file, int *line)
+/* journald: where the journal is kept and, when on disk, how long (MaxRetentionSec; the
+ * settings merged from journald.conf and every drop-in as systemd merges them,
+ * bs_probe_systemd_setting). Returns 1 when the journal is persistent and so is a log
+ * whose retention counts (logs.retention_6_months, subject "journald"). */
+static int journald(struct bs_probe_ctx *ctx)
 {
-	char **v = NULL;
-	const char *files[64];
-	size_t n, nf = 0, klen = strlen(key);
-
-	*value = *file = NULL;
-	*line = 0;
-	files[nf++] = main_file;
-	n = bs_probe_glob(ctx, dropins, &v);
-	for (size_t i = 0; i < n && nf < 64; i++)
-		files[nf++] = v[i];
-	for (size_t i = 0; i < nf; i++) {
-		struct bs_buf b = BS_BUF_INIT;
-		size_t pos = 0;
-		int lineno = 0;
-		char *l;
-		int r;
-		if ((r = bs_probe_read(ctx, files[i], &b)) < 0) {
-			bs_probe_read_error(ctx, r); /* journald.conf is optional: the defaults apply */
-			bs_buf_release(&b);
-			continue;
-		}
-		while ((l = bs_text_line(&b, &pos, &lineno))) {
-			l = bs_text_trim(l);
-			/* systemd allows blanks around '=' ("Storage = persistent") */
-			const char *eq = l + klen;
-			if (strncmp(l, key, klen) != 0)
-				continue;
-			while (*eq == ' ' || *eq == '\t')
-				eq++;
-			if (*eq == '=') {
-				free(*value);
-				free(*file);
-				*value = bs_strdup(bs_text_trim((char *)eq + 1));
-				*file = bs_strdup(files[i]);
-				*line = lineno;
-			}
-		}
-		bs_buf_release(&b);
-	}
-	bs_probe_strv_free(v, n);
-}
-
-static void journald(struct bs_probe_ctx *ctx)
-{
-	char *storage = NULL, *sfile = NULL;
-	int sline = 0;
+	char *storage = NULL, *sfile = NULL, *ret = NULL, *rfile = NULL, *mf = NULL, *mfile = NULL;
+	int sline = 0, rline = 0, mline = 0, persistent;
 
 	if (!bs_probe_exists(ctx, "/lib/systemd/systemd-journald") &&
 	    !bs_probe_exists(ctx, "/usr/lib/systemd/systemd-journald"))
-		return;
-	systemd_setting(ctx, "/etc/systemd/journald.conf", "/etc/systemd/journald.conf.d/*.conf", "Storage",
-			&storage, &sfile, &sline);
-	if (!storage || !strcmp(storage, "auto")) {
-		int persistent = bs_probe_exists(ctx, "/var/log/journal");
+		return 0;
+	bs_probe_systemd_setting(ctx, "journald", "Storage", &storage, &sfile, &sline);
+	if (!storage || !*storage || !strcmp(storage, "auto")) {
+		persistent = bs_probe_exists(ctx, "/var/log/journal");
 		bs_fact_add(ctx, "logs.journald.storage", NULL, persistent ? "persistent" : "volatile",
 			    sfile ? sfile : "/var/log/journal", sline);
 	} else {
+		persistent = !strcmp(storage, "persistent");
 		bs_fact_add(ctx, "logs.journald.storage", NULL, storage, sfile, sline);
+	}
+	if (persistent) {
+		long long sec = 0, months = 0;
+		bs_probe_systemd_setting(ctx, "journald", "MaxRetentionSec", &ret, &rfile, &rline);
+		/* MaxFileSec only starts a new file after that time: it deletes nothing */
+		bs_probe_systemd_setting(ctx, "journald", "MaxFileSec", &mf, &mfile, &mline);
+		const char *file = rfile ? rfile : sfile ? sfile : "/etc/systemd/journald.conf";
+		if (!ret || !*ret || (bs_probe_timespan(ret, &sec, &months) == 0 && sec == 0)) {
+			bs_fact_add(ctx, "logs.retention_days", "journald", "unbounded (no MaxRetentionSec)", file, rline);
+			bs_fact_addf(ctx, "logs.retention_6_months", "journald", file, rline,
+				     "yes (no MaxRetentionSec: entries are removed only for space, SystemMaxUse%s%s)",
+				     mf && *mf ? "; MaxFileSec=" : "", mf && *mf ? mf : "");
+		} else if (bs_probe_timespan(ret, &sec, &months) < 0) {
+			bs_fact_addf(ctx, "logs.retention_6_months", "journald", file, rline,
+				     "unknown (MaxRetentionSec=%s is not a time span)", ret);
+		} else {
+			long long days = sec / 86400;
+			bs_fact_addf(ctx, "logs.retention_days", "journald", file, rline, "%lld", days);
+			if (months)
+				bs_fact_addf(ctx, "logs.retention_6_months", "journald", file, rline,
+					     "%s (MaxRetentionSec=%s: %lld months)",
+					     bs_log_retention_meets(days, months) ? "yes" : "no", ret, months);
+			else
+				bs_fact_addf(ctx, "logs.retention_6_months", "journald", file, rline,
+					     "%s (MaxRetentionSec=%s: %lld days)",
+					     bs_log_retention_meets(days, months) ? "yes" : "no", ret, days);
+		}
 	}
 	free(storage);
 	free(sfile);
+	free(ret);
+	free(rfile);
+	free(mf);
+	free(mfile);
+	return persistent;
 }
 
 /* syslog-ng: destinations with a network driver (network, syslog, tcp, udp, tcp6, udp6) that
@@ -642,8 +631,7 @@ static void journal_upload(struct bs_probe_ctx *ctx)
 
 	if (!bs_probe_unit_enabled(ctx, "systemd-journal-upload.service", &where))
 		return;
-	systemd_setting(ctx, "/etc/systemd/journal-upload.conf", "/etc/systemd/journal-upload.conf.d/*.conf", "URL",
-			&url, &ufile, &uline);
+	bs_probe_systemd_setting(ctx, "journal-upload", "URL", &url, &ufile, &uline);
 	if (url && *url)
 		bs_fact_addf(ctx, "logs.remote", url, ufile, uline, "systemd-journal-upload (enabled: %s)", where);
 	free(url);
@@ -674,12 +662,15 @@ static int run(struct bs_probe_ctx *ctx)
 	if (bs_probe_lstat(ctx, "/var/log", &st) < 0)
 		return bs_probe_na(ctx, "此主機沒有 /var/log", "no /var/log on this host");
 	memset(&t, 0, sizeof(t));
+	/* a persistent journal is a log kept on the host: its retention counts too, and where
+	 * rsyslog writes no file it is the only one */
+	int journal = journald(ctx);
 	if (bs_probe_exists(ctx, "/etc/rsyslog.conf")) {
 		read_rsyslog(ctx, "/etc/rsyslog.conf", 0, &t);
 		bs_fact_add(ctx, "logs.rsyslog.timestamp", NULL, t.traditional ? "traditional (no year, no time zone)"
 									       : "rfc3339",
 			    t.tmpl_file ? t.tmpl_file : "/etc/rsyslog.conf", t.tmpl_line);
-		if (!t.n) {
+		if (!t.n && !journal) {
 			bs_fact_add(ctx, "logs.retention_days", NULL, "unset (rsyslog writes no log files)",
 				    "/etc/rsyslog.conf", 0);
 			bs_fact_add(ctx, "logs.retention_6_months", NULL, "unset (rsyslog writes no log files)",
@@ -698,7 +689,6 @@ static int run(struct bs_probe_ctx *ctx)
 			return r;
 		}
 	}
-	journald(ctx);
 	syslogng(ctx);
 	journal_upload(ctx);
 	bs_probe_walk(ctx, "/var/log", 3, perm_cb, NULL);

@@ -1,98 +1,23 @@
 /* probe_packages.c - installed packages (dpkg status), packages for services that should
  * not run on a broker's server (telnet, rsh, tftp, NIS ...), and pending security updates:
  * installed versions older than those in the apt lists of a security suite (compared the
- * way dpkg compares versions). Also the installed packages of interest to other checks
+ * way dpkg compares versions, src/vuln/version.h), the lists read whether apt keeps them
+ * plain or compressed (.gz, .xz, .lz4: Acquire::GzipIndexes, Debian's default lz4), each
+ * pending update named (package, installed version, the security suite's version). Also the installed packages of interest to other checks
  * (anti-malware, rootkit scanners, IDS/IPS, file integrity, auditd), and the dpkg reader the
  * probes share (bs_dpkg_load). */
-#include <ctype.h>
+#include <lz4frame.h>
+#include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "scan/probe.h"
+#include "vuln/version.h"
 
 static const char *const unwanted[] = { "telnetd", "inetutils-telnetd", "telnetd-ssl", "rsh-server",
 					 "rsh-redone-server", "nis", "tftpd", "tftpd-hpa", "atftpd", "talkd",
 					 "inetutils-talkd", "xinetd", "rlinetd", "ypserv", NULL };
-
-/* dpkg's verrevcmp: '~' sorts before everything, letters before non-letters. */
-static int order(int c)
-{
-	if (isdigit(c))
-		return 0;
-	if (isalpha(c))
-		return c;
-	if (c == '~')
-		return -1;
-	if (c)
-		return c + 256;
-	return 0;
-}
-
-static int verrevcmp(const char *a, const char *b)
-{
-	while (*a || *b) {
-		int first_diff = 0;
-		while ((*a && !isdigit((unsigned char)*a)) || (*b && !isdigit((unsigned char)*b))) {
-			int ac = order((unsigned char)*a), bc = order((unsigned char)*b);
-			if (ac != bc)
-				return ac - bc;
-			a++;
-			b++;
-		}
-		while (*a == '0')
-			a++;
-		while (*b == '0')
-			b++;
-		while (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			if (!first_diff)
-				first_diff = *a - *b;
-			a++;
-			b++;
-		}
-		if (isdigit((unsigned char)*a))
-			return 1;
-		if (isdigit((unsigned char)*b))
-			return -1;
-		if (first_diff)
-			return first_diff;
-	}
-	return 0;
-}
-
-/* Compares two Debian versions [epoch:]upstream[-revision]; <0, 0, >0. */
-int bs_dpkg_vercmp(const char *a, const char *b);
-int bs_dpkg_vercmp(const char *a, const char *b)
-{
-	long ea = 0, eb = 0;
-	const char *ca = strchr(a, ':'), *cb = strchr(b, ':');
-	char *ua, *ub, *ra, *rb;
-	int r;
-
-	if (ca) {
-		ea = strtol(a, NULL, 10);
-		a = ca + 1;
-	}
-	if (cb) {
-		eb = strtol(b, NULL, 10);
-		b = cb + 1;
-	}
-	if (ea != eb)
-		return ea < eb ? -1 : 1;
-	ua = bs_strdup(a);
-	ub = bs_strdup(b);
-	ra = strrchr(ua, '-');
-	rb = strrchr(ub, '-');
-	if (ra)
-		*ra++ = '\0';
-	if (rb)
-		*rb++ = '\0';
-	r = verrevcmp(ua, ub);
-	if (!r)
-		r = verrevcmp(ra ? ra : "", rb ? rb : "");
-	free(ua);
-	free(ub);
-	return r;
-}
 
 /* Calls fn per stanza with Package, Version, Status (may be NULL) and the stanza's line. */
 static void stanzas(struct bs_buf *b, void (*fn)(const char *, const char *, const char *, int, void *), void *arg)
@@ -202,10 +127,155 @@ static const struct {
 	{ "auditd", (const char *const[]){ "auditd", NULL } },
 };
 
+/* apt's lists as apt keeps them: plain, or compressed by the suffix (Acquire::GzipIndexes
+ * and Acquire::CompressionTypes::Order: .gz, .xz, .lz4 -- Debian's apt stores lz4 by
+ * default). The text is at most UNPACK_MAX bytes once unpacked. */
+#define UNPACK_MAX (256u << 20)
+
+static int unpack_gz(const char *path, const struct bs_buf *in, struct bs_buf *out)
+{
+	z_stream z;
+	int r = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) /* gzip framing */
+		return bs_error(BS_ERR, "cannot unpack '%s': %s could not start", path, "zlib");
+	z.next_in = (unsigned char *)in->ptr;
+	z.avail_in = (uInt)in->len;
+	while (z.avail_in > 0 || r != Z_STREAM_END) {
+		if (r == Z_STREAM_END) /* another gzip member follows */
+			inflateReset(&z);
+		bs_buf_grow(out, 1 << 18);
+		z.next_out = (unsigned char *)out->ptr + out->len;
+		z.avail_out = 1 << 18;
+		r = inflate(&z, Z_NO_FLUSH);
+		out->len += (1 << 18) - z.avail_out;
+		out->ptr[out->len] = '\0';
+		if (r != Z_OK && r != Z_STREAM_END) {
+			inflateEnd(&z);
+			return bs_error(BS_ERR, "cannot unpack '%s': damaged %s data (%s): run apt-get update", path, "gzip",
+					z.msg ? z.msg : "truncated");
+		}
+		if (r == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
+			inflateEnd(&z);
+			return bs_error(BS_ERR, "cannot unpack '%s': damaged %s data (%s): run apt-get update", path, "gzip",
+					"truncated");
+		}
+		if (out->len > UNPACK_MAX) {
+			inflateEnd(&z);
+			return bs_error(BS_ERR, "cannot unpack '%s': more than %u MiB unpacked: not read", path,
+					UNPACK_MAX >> 20);
+		}
+	}
+	inflateEnd(&z);
+	return 0;
+}
+
+static int unpack_xz(const char *path, const struct bs_buf *in, struct bs_buf *out)
+{
+	lzma_stream z = LZMA_STREAM_INIT;
+	lzma_ret r;
+
+	if (lzma_stream_decoder(&z, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+		return bs_error(BS_ERR, "cannot unpack '%s': %s could not start", path, "liblzma");
+	z.next_in = (const uint8_t *)in->ptr;
+	z.avail_in = in->len;
+	do {
+		bs_buf_grow(out, 1 << 18);
+		z.next_out = (uint8_t *)out->ptr + out->len;
+		z.avail_out = 1 << 18;
+		r = lzma_code(&z, z.avail_in ? LZMA_RUN : LZMA_FINISH);
+		out->len += (1 << 18) - z.avail_out;
+		out->ptr[out->len] = '\0';
+		if (out->len > UNPACK_MAX) {
+			lzma_end(&z);
+			return bs_error(BS_ERR, "cannot unpack '%s': more than %u MiB unpacked: not read", path,
+					UNPACK_MAX >> 20);
+		}
+	} while (r == LZMA_OK);
+	lzma_end(&z);
+	if (r != LZMA_STREAM_END)
+		return bs_error(BS_ERR, "cannot unpack '%s': damaged %s data (%s): run apt-get update", path, "xz",
+				r == LZMA_BUF_ERROR ? "truncated" : r == LZMA_FORMAT_ERROR ? "not xz" : "corrupt");
+	return 0;
+}
+
+static int unpack_lz4(const char *path, const struct bs_buf *in, struct bs_buf *out)
+{
+	LZ4F_dctx *d;
+	size_t pos = 0, hint = 1;
+
+	if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION)))
+		return bs_error(BS_ERR, "cannot unpack '%s': %s could not start", path, "liblz4");
+	while (pos < in->len) { /* frames one after another, as lz4 -c writes them */
+		size_t src = in->len - pos, dst = 1 << 18;
+		bs_buf_grow(out, dst);
+		hint = LZ4F_decompress(d, out->ptr + out->len, &dst, in->ptr + pos, &src, NULL);
+		if (LZ4F_isError(hint)) {
+			int e = bs_error(BS_ERR, "cannot unpack '%s': damaged %s data (%s): run apt-get update", path, "lz4",
+					 LZ4F_getErrorName(hint));
+			LZ4F_freeDecompressionContext(d);
+			return e;
+		}
+		pos += src;
+		out->len += dst;
+		out->ptr[out->len] = '\0';
+		if (out->len > UNPACK_MAX) {
+			LZ4F_freeDecompressionContext(d);
+			return bs_error(BS_ERR, "cannot unpack '%s': more than %u MiB unpacked: not read", path,
+					UNPACK_MAX >> 20);
+		}
+		if (!src && !dst)
+			break;
+	}
+	LZ4F_freeDecompressionContext(d);
+	if (hint != 0)
+		return bs_error(BS_ERR, "cannot unpack '%s': damaged %s data (%s): run apt-get update", path, "lz4",
+				"truncated");
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Reads apt list path into out, unpacked: 0 or an error (message set). */
+static int read_list(struct bs_probe_ctx *ctx, const char *path, struct bs_buf *out)
+{
+	struct bs_buf raw = BS_BUF_INIT;
+	int r;
+
+	if (!ends_with(path, ".gz") && !ends_with(path, ".xz") && !ends_with(path, ".lz4"))
+		return bs_probe_read(ctx, path, out);
+	if ((r = bs_probe_read(ctx, path, &raw)) == 0) {
+		if (ends_with(path, ".gz"))
+			r = unpack_gz(path, &raw, out);
+		else if (ends_with(path, ".xz"))
+			r = unpack_xz(path, &raw, out);
+		else
+			r = unpack_lz4(path, &raw, out);
+	}
+	bs_buf_release(&raw);
+	if (!r && memchr(out->ptr, '\0', out->len))
+		r = bs_error(BS_EINVALID, "'%s' is not an apt package list (it holds binary data): run apt-get update",
+			     path);
+	return r;
+}
+
+/* A pending security update: the newest version of an installed package that the security
+ * suite's lists offer, when it is newer than the installed one. */
+struct pending {
+	char *name, *installed, *candidate, *list, *suite;
+	int line;
+};
+
 struct upd {
-	struct bs_probe_ctx *ctx;
 	const struct bs_dpkg *installed;
-	const char *list;
+	const char *list, *suite;
+	struct pending *v;
+	size_t n, cap;
 };
 
 static void check_update(const char *name, const char *ver, const char *status, int line, void *arg)
@@ -213,14 +283,101 @@ static void check_update(const char *name, const char *ver, const char *status, 
 	struct upd *u = arg;
 	const struct bs_dpkg_pkg *hit = bs_dpkg_find(u->installed, name);
 	(void)status;
-	if (hit && bs_dpkg_vercmp(hit->version, ver) < 0)
-		bs_fact_addf(u->ctx, "packages.security_update", name, u->list, line, "installed %s, security update %s",
-			     hit->version, ver);
+	if (!hit || bs_version_cmp(hit->version, ver) >= 0)
+		return;
+	for (size_t i = 0; i < u->n; i++)
+		if (!strcmp(u->v[i].name, name)) {
+			if (bs_version_cmp(u->v[i].candidate, ver) < 0) {
+				free(u->v[i].candidate);
+				free(u->v[i].list);
+				free(u->v[i].suite);
+				u->v[i].candidate = bs_strdup(ver);
+				u->v[i].list = bs_strdup(u->list);
+				u->v[i].suite = bs_strdup(u->suite);
+				u->v[i].line = line;
+			}
+			return;
+		}
+	if (u->n == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 32;
+		u->v = bs_realloc(u->v, bs_size_mul(u->cap, sizeof(*u->v)));
+	}
+	u->v[u->n] = (struct pending){ bs_strdup(name), bs_strdup(hit->version), bs_strdup(ver), bs_strdup(u->list),
+				       bs_strdup(u->suite), line };
+	u->n++;
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	return strcmp(((const struct pending *)a)->name, ((const struct pending *)b)->name);
+}
+
+/* The suite of an apt list file name ("..._dists_bookworm-security_main_binary-amd64_Packages.lz4"
+ * -> "bookworm-security"), in buf; "security" when the name has no _dists_ part. */
+static const char *list_suite(const char *path, char *buf, size_t size)
+{
+	const char *d = strstr(path, "_dists_");
+	if (!d) {
+		snprintf(buf, size, "security");
+		return buf;
+	}
+	d += 7;
+	snprintf(buf, size, "%.*s", (int)strcspn(d, "_"), d);
+	return buf;
+}
+
+/* Security lists: every *security*_Packages list in any form; where apt holds one list both
+ * plain and compressed, the plain one is read once. */
+static void security_updates(struct bs_probe_ctx *ctx, const struct bs_dpkg *p)
+{
+	static const char *const forms[] = { "", ".gz", ".xz", ".lz4" };
+	struct upd u = { p, NULL, NULL, NULL, 0, 0 };
+	struct bs_buf b = BS_BUF_INIT;
+	size_t nlists = 0;
+
+	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		char pat[128], **lists;
+		snprintf(pat, sizeof(pat), "/var/lib/apt/lists/*security*_Packages%s", forms[f]);
+		size_t nl = bs_probe_glob(ctx, pat, &lists);
+		for (size_t i = 0; i < nl; i++) {
+			char plain[4096], suite[128];
+			int r;
+			/* the same list kept twice (a plain copy beside the compressed one) counts once */
+			if (f && snprintf(plain, sizeof(plain), "%.*s", (int)(strlen(lists[i]) - strlen(forms[f])),
+					  lists[i]) < (int)sizeof(plain) &&
+			    bs_probe_exists(ctx, plain))
+				continue;
+			nlists++;
+			bs_buf_clear(&b);
+			if ((r = read_list(ctx, lists[i], &b)) < 0) {
+				bs_probe_read_error(ctx, r == BS_ENOTFOUND ? BS_ERR : r);
+				continue;
+			}
+			u.list = lists[i];
+			u.suite = list_suite(lists[i], suite, sizeof(suite));
+			stanzas(&b, check_update, &u);
+			u.list = u.suite = NULL;
+		}
+		bs_probe_strv_free(lists, nl);
+	}
+	bs_fact_addf(ctx, "packages.security_lists", NULL, "/var/lib/apt/lists", 0, "%zu", nlists);
+	if (u.n)
+		qsort(u.v, u.n, sizeof(*u.v), cmp_pending);
+	for (size_t i = 0; i < u.n; i++) {
+		bs_fact_addf(ctx, "packages.security_update", u.v[i].name, u.v[i].list, u.v[i].line,
+			     "installed %s, security update %s (%s)", u.v[i].installed, u.v[i].candidate, u.v[i].suite);
+		free(u.v[i].name);
+		free(u.v[i].installed);
+		free(u.v[i].candidate);
+		free(u.v[i].list);
+		free(u.v[i].suite);
+	}
+	free(u.v);
+	bs_buf_release(&b);
 }
 
 static int run(struct bs_probe_ctx *ctx)
 {
-	struct bs_buf b = BS_BUF_INIT;
 	struct bs_dpkg p;
 	int r;
 
@@ -249,22 +406,7 @@ static int run(struct bs_probe_ctx *ctx)
 	if (bs_probe_exists(ctx, "/usr/bin/unattended-upgrade"))
 		bs_fact_add(ctx, "packages.auto_updates", "unattended-upgrades", "installed", "/usr/bin/unattended-upgrade", 0);
 
-	char **lists;
-	size_t nl = bs_probe_glob(ctx, "/var/lib/apt/lists/*security*_Packages", &lists);
-	bs_fact_addf(ctx, "packages.security_lists", NULL, "/var/lib/apt/lists", 0, "%zu", nl);
-	for (size_t i = 0; i < nl; i++) {
-		struct upd u = { ctx, &p, lists[i] };
-		bs_buf_clear(&b);
-		int rr;
-		if ((rr = bs_probe_read(ctx, lists[i], &b)) < 0) {
-			bs_probe_read_error(ctx, rr);
-			continue;
-		}
-		stanzas(&b, check_update, &u);
-	}
-	/* NEEDSWORK: lists kept compressed (Acquire::GzipIndexes) are not read. */
-	bs_probe_strv_free(lists, nl);
-	bs_buf_release(&b);
+	security_updates(ctx, &p);
 	bs_dpkg_release(&p);
 	return 0;
 }

@@ -282,26 +282,37 @@ static int unit_loads(const struct bs_probe_ctx *ctx, const char *path)
 
 int bs_probe_unit_enabled(const struct bs_probe_ctx *ctx, const char *unit, char **where)
 {
+	/* systemctl enable links in /etc; the distribution's own links (static enablement) in
+	 * the vendor directories; .requires/ pulls a unit in as .wants/ does */
+	static const char *const dirs[] = { "/etc/systemd/system/*.wants", "/etc/systemd/system/*.requires",
+					    "/usr/lib/systemd/system/*.wants", "/usr/lib/systemd/system/*.requires",
+					    "/lib/systemd/system/*.wants", "/lib/systemd/system/*.requires" };
 	char pat[512], **v, *found = NULL;
 	size_t n;
 
 	if (where)
 		*where = NULL;
-	if (!*unit || strpbrk(unit, "/*?[") || snprintf(pat, sizeof(pat), "/etc/systemd/system/*.wants/%s", unit) >=
-							  (int)sizeof(pat))
+	if (!*unit || strpbrk(unit, "/*?["))
 		return 0;
-	n = bs_probe_glob(ctx, pat, &v);
-	/* masked (systemctl mask: /etc/systemd/system/<unit> -> /dev/null) beats every wants/ link;
-	 * a wants/ link that is itself a mask enables nothing */
-	for (size_t i = 0; i < n && !found; i++)
-		if (unit_loads(ctx, v[i]))
-			found = v[i];
-	if (found && snprintf(pat, sizeof(pat), "/etc/systemd/system/%s", unit) < (int)sizeof(pat) && unit_masked(ctx, pat))
-		found = NULL;
-	if (found && where)
-		*where = bs_strdup(found);
-	bs_probe_strv_free(v, n);
-	return found != NULL;
+	/* masked (systemctl mask: /etc/systemd/system/<unit> -> /dev/null) beats every wants/ link */
+	if (snprintf(pat, sizeof(pat), "/etc/systemd/system/%s", unit) >= (int)sizeof(pat) || unit_masked(ctx, pat))
+		return 0;
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && !found; d++) {
+		if (snprintf(pat, sizeof(pat), "%s/%s", dirs[d], unit) >= (int)sizeof(pat))
+			return 0;
+		n = bs_probe_glob(ctx, pat, &v);
+		/* a wants/ link that is itself a mask enables nothing */
+		for (size_t i = 0; i < n && !found; i++)
+			if (unit_loads(ctx, v[i]))
+				found = bs_strdup(v[i]);
+		bs_probe_strv_free(v, n);
+	}
+	int ok = found != NULL;
+	if (where)
+		*where = found;
+	else
+		free(found);
+	return ok;
 }
 
 void bs_probe_strv_free(char **v, size_t n)

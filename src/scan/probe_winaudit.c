@@ -101,9 +101,14 @@ static int run(struct bs_probe_ctx *ctx)
 	int r = bs_win_each(ctx, BS_WIN_AUDITPOL, auditpol, NULL);
 	if (r < 0)
 		return r;
-	if (!r)
-		return bs_probe_fail(ctx, "the export directory holds no auditpol CSV: run auditpol /get /category:* /r "
-				     "> auditpol.csv (docs/windows-export.md)");
+	if (!r) {
+		struct bs_buf where = BS_BUF_INIT;
+		bs_win_where(ctx, &where);
+		r = bs_probe_fail(ctx, "no auditpol CSV: %s; run auditpol /get /category:* /r > auditpol.csv "
+				  "(docs/windows-export.md)", where.ptr);
+		bs_buf_release(&where);
+		return r;
+	}
 	return 0;
 }
 

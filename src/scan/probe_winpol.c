@@ -96,9 +96,15 @@ static int run(struct bs_probe_ctx *ctx)
 	int r2 = bs_win_each(ctx, BS_WIN_NETACCOUNTS, netaccounts, &done);
 	if (r2 < 0)
 		return r2;
-	if (!r && !r2)
-		return bs_probe_fail(ctx, "the export directory holds neither a secedit export nor net accounts "
-				     "output: see docs/windows-export.md for the commands");
+	if (!r && !r2) {
+		/* where it looked and what it found there (issue 14, item 19) */
+		struct bs_buf where = BS_BUF_INIT;
+		bs_win_where(ctx, &where);
+		r = bs_probe_fail(ctx, "no secedit export nor net accounts output: %s; export them with secedit /export "
+				  "/cfg and net accounts (docs/windows-export.md)", where.ptr);
+		bs_buf_release(&where);
+		return r;
+	}
 	return 0;
 }
 

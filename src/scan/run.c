@@ -221,7 +221,7 @@ static void eval_match(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, s
 	char *line;
 
 	/* a file that is not there matches nothing: the policy decides what that means (a
-	 * `condition: none` rule on /etc/sudoers passes without sudo, a required setting fails);
+	 * `condition: none` rule on a file that is not there passes, a required setting fails);
 	 * one that is there but cannot be read is an error below, never "nothing matched" */
 	if (rc == BS_ENOTFOUND) {
 		o->t = T_FALSE;
@@ -525,7 +525,7 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 		while (l > 1 && root[l - 1] == '/')
 			root[--l] = '\0';
 	}
-	if (opts->winexport && (stat(opts->winexport, &st) < 0 || !S_ISDIR(st.st_mode))) {
+	if (opts->winexport && !opts->winfiles && (stat(opts->winexport, &st) < 0 || !S_ISDIR(st.st_mode))) {
 		free(root);
 		return bs_error(BS_ENOTFOUND, "cannot read Windows export directory '%s': give the directory holding "
 				"the secedit, auditpol and net accounts exports (docs/windows-export.md)", opts->winexport);

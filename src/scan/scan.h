@@ -73,12 +73,23 @@ const struct bs_scan_check *bs_scan_policy_find(const struct bs_scan_policy *pol
 /* A one-line description of a rule in English, for docs ("fact pam.faillock.deny <= 5"). */
 void bs_scan_rule_describe(const struct bs_scan_check *c, size_t i, struct bs_buf *out);
 
+/* One file of a Windows export held in memory (its name as the bundle gave it). */
+struct bs_scan_file {
+	char *name;
+	char *data;
+	size_t len;
+};
+
 struct bs_scan_opts {
 	const char *root;        /* NULL or "/" for the live host */
 	const char *proc;        /* /proc to read live facts from; NULL: "/proc", none under --root */
 	const char *winexport;   /* directory with Windows exports: Windows checks only */
 	const char *host;        /* NULL: from the host (or <root>/etc/hostname) */
 	const char *only;        /* NULL, or a check id prefix to run */
+	/* Windows exports held in memory (an uploaded bundle: bs_scan_winzip_read), read instead
+	 * of a directory; winexport then only names where they came from in messages. */
+	const struct bs_scan_file *winfiles;
+	size_t nwinfiles;
 };
 
 struct bs_scan_evidence {
@@ -126,6 +137,20 @@ struct bs_scan {
  * error; fails only when the scan cannot run at all (the root is not a directory). */
 int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const struct bs_scan_opts *opts);
 void bs_scan_free(struct bs_scan *s);
+
+/* The files of a Windows export bundle (a zip, as scripts/windows/brokersec-collect.ps1 makes
+ * it; win_zip.c): every file entry read into memory, never written to disk, named as in the
+ * zip. Refused with BS_EINVALID and a message naming the entry and what is wrong: not a zip,
+ * a name that is absolute or climbs out (zip-slip: "..", a drive letter, a backslash), an
+ * encrypted or unsupported entry, more than BS_WINZIP_ENTRIES entries, or more than
+ * BS_WINZIP_FILE_MAX bytes in one file or BS_WINZIP_TOTAL_MAX in all (a zip bomb: the bytes
+ * are counted as they are inflated, never trusted from the headers). Free with
+ * bs_scan_files_free. */
+#define BS_WINZIP_ENTRIES 64
+#define BS_WINZIP_FILE_MAX (4 * 1024 * 1024)
+#define BS_WINZIP_TOTAL_MAX (32 * 1024 * 1024)
+int bs_scan_winzip_read(const void *zip, size_t len, struct bs_scan_file **out, size_t *n);
+void bs_scan_files_free(struct bs_scan_file *v, size_t n);
 /* 0 all pass (or not applicable, or waived), 1 a check failed or could not decide. */
 int bs_scan_exit_status(const struct bs_scan *s);
 /* Attaches the unexpired waivers (for s->host) to failing results and recounts. */

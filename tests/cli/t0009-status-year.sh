@@ -71,9 +71,9 @@ echo "states (met not_met due unknown n/a) with $n files submitted, none reviewe
 echo "states (met not_met due unknown n/a) after 6 accepted, 1 rejected, 1 pending: $(counts "$T/after.json")"
 
 # every met control names a source a reviewer accepts; no unreviewed, rejected or lapsed proof
-python3 - "$T/after.json" > "$T/met.txt" <<'PY'
+met_reasons() { python3 - "$1" <<'PY'
 import json, re, sys
-ok = re.compile(r"accepted by|審核通過|pass every check|every annex control implementing|record|紀錄|登錄|register|#\d|\d{4}-\d\d-\d\d")
+ok = re.compile(r"accepted by|審核通過|pass every check|every annex control implementing|record|紀錄|登錄|register|assessment \d+|#\d|\d{4}-\d\d-\d\d")
 for g in json.load(open(sys.argv[1]))["groups"]:
     for c in g["controls"]:
         if c["state"] != "met":
@@ -83,6 +83,8 @@ for g in json.load(open(sys.argv[1]))["groups"]:
                or not ok.search(zh + " " + en) or "nothing decides" in en)
         print(("BAD " if bad else "ok  ") + c["id"] + " " + en)
 PY
+}
+met_reasons "$T/after.json" > "$T/met.txt"
 check "some controls are met" [ "$(grep -c '^ok' "$T/met.txt")" -gt 10 ]
 check "no met control without a reason a reviewer would accept" [ "$(grep -c '^BAD' "$T/met.txt")" = 0 ]
 grep '^BAD' "$T/met.txt"
@@ -112,6 +114,39 @@ for g in json.load(open(sys.argv[1]))["groups"]:
     for c in g["controls"]:
         if c["state"] == "met" and ("accepted by" in c["reason"]["en"] or "scan" in c["reason"]["en"]): n += 1
 print(n)' "$T/later.json")" = 0 ]
+
+# --- the year's assessment (Annex 2): the duties only an assessment decides ---
+for i in 2 3; do
+	add device add --asset-tag SRV-0$i --kind server --system 1 --location 機房 --holder 李美麗 --status in-use
+done
+add assessor add --name 王稽核 --kind internal --unit 稽核室 --independence "獨立於資訊室之開發與維護" \
+	--training-hours 12 --certificate ISO27001-LA --financial-experience "保險經紀業稽核 5 年" --nda-signed "$(ago 100)"
+add assessment plan --title 年度資訊安全評估 --from "$(ago 60)" --to "$(ago -300)" --approver board \
+	--approved-by 董事會 --approved-on "$(ago 61)"
+add assessment scope 1 --system 1
+add assessment assessor 1 --assessor 1 --role lead
+add assessment sample 1 --system 1 --devices 1,4,5
+add assessment run 1
+"$BROKERSEC" controls --id A2.4.1 --format json --data "$D" >"$T/a241.json" 2>/dev/null
+sqlite3 "$D/brokersec.db" "SELECT control_id FROM assessment_result WHERE system_id = 1" >"$T/have"
+left=$(python3 - "$T/a241.json" "$T/have" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); have = set(open(sys.argv[2]).read().split())
+parents = {x["parent"] for x in c}
+print(",".join(x["id"] for x in c if x["id"] not in parents and x["id"] not in have))
+PY
+)
+add assessment result 1 --system 1 --control "$left" --result met --source judgement --reason "抽測檢視相符" \
+	--evidence "評估工作底稿 $(date -u +%Y)"
+add assessment complete 1 --date "$today"
+add assessment close 1
+"$BROKERSEC" status --format json --data "$D" > "$T/assessed.json" 2>/dev/null
+echo "states (met not_met due unknown n/a) after the year's assessment of system 1: $(counts "$T/assessed.json")"
+u2=$(counts "$T/assessed.json" | cut -d' ' -f4)
+check "the year's assessment decides the duties only it can ($u1 -> $u2 unknown)" [ "$u2" -le $((u1 - 20)) ]
+met_reasons "$T/assessed.json" > "$T/met2.txt"
+check "after it too, no met control without a reason a reviewer would accept" [ "$(grep -c '^BAD' "$T/met2.txt")" = 0 ]
+check "the assessment was closed" [ "$(sqlite3 "$D/brokersec.db" "SELECT status FROM assessment")" = closed ]
 
 check_clean_stop
 finish

@@ -83,7 +83,7 @@ check "the list: the own token" test "$(jpy '[t["id"] for t in b["records"]]')" 
 check "the list never holds a token" ! contains "$body" bst_
 check "the list has no hash" ! contains "$body" hash
 check "the security officer sees its own only" test "$(jget all_accounts)" = false
-check "scopes offered: those of its role that a token can use" test "$(jpy 'sorted(s["name"] for s in b["scopes"])')" = "['controls.read', 'events.read', 'evidence.read', 'registers.read', 'status.read']"
+check "scopes offered: those of its role that a token can use" test "$(jpy 'sorted(s["name"] for s in b["scopes"])')" = "['controls.read', 'events.read', 'evidence.read', 'registers.read', 'scans.upload', 'status.read', 'witness.write']"
 run "$BROKERSEC" log search --data "$D" --type token.create --format json
 check "token.create event by so1" contains "$out" '"user":"so1"'
 

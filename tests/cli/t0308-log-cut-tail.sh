@@ -46,13 +46,13 @@ check "idle, the server sealed a checkpoint in each epoch that ended (0..$((now_
 check "... each after its epoch's end, sealed with that epoch's key (so the key moved on)" \
 	test "$(sq "SELECT max(epoch) FROM checkpoints")" -ge $((before + 1))
 check "while the server runs, the CLI's writers do not close the log" \
-	test "$(sq "SELECT count(*) FROM checkpoints WHERE kind = 1 AND idx > (SELECT min(idx) FROM checkpoints WHERE tree_size >= 5)")" = 0
+	test "$(sq "SELECT count(*) FROM checkpoints WHERE kind & 1 = 1 AND idx > (SELECT min(idx) FROM checkpoints WHERE tree_size >= 5)")" = 0
 ke=$(od -An -tu1 -j24 -N8 "$D/keys/seal.key" | awk '{v = 0; for (i = 1; i <= NF; i++) v = v * 256 + $i; print v}')
 check "idle, the sealing key evolved on time to the current epoch ($ke = $now_e): no old key is left" test "$ke" = "$now_e"
 verify
 check "serving, idle: intact" test "$rc" = 0
 serve_stop
-check "the server's stop closes the log" test "$(sq "SELECT kind FROM checkpoints ORDER BY idx DESC LIMIT 1")" = 1
+check "the server's stop closes the log" test "$(sq "SELECT kind & 1 FROM checkpoints ORDER BY idx DESC LIMIT 1")" = 1
 cp -r "$D" "$T/closed"
 
 # ---- stopped, idle for two epochs: intact (closed); restarted: intact, no filler checkpoints
@@ -72,7 +72,7 @@ append 12
 next_epoch
 serve_stop
 cut=$(( $(sq "SELECT max(seq) FROM events") - 12 ))
-lastck=$(sq "SELECT max(idx) FROM checkpoints WHERE tree_size <= $cut AND kind = 0")
+lastck=$(sq "SELECT max(idx) FROM checkpoints WHERE tree_size <= $cut AND kind & 1 = 0")
 sq "DELETE FROM events WHERE seq > $cut; DELETE FROM checkpoints WHERE idx > $lastck;
     DELETE FROM event_seconds WHERE max_seq > $cut"
 next_epoch

@@ -29,13 +29,13 @@ mkdir -p "$T/osrel/etc"
 printf 'ID=debian\nVERSION_ID=12\n' > "$T/osrel/etc/os-release"
 run "$BROKERSEC" scan --root "$T/osrel" --format json
 check "root with only os-release: scanned (exit 1: checks cannot pass)" [ "$rc" -eq 1 ]
-# only the checks that look for something bad that is not there can pass (no sudoers: no
-# sudo rule; no files: no credentials, keys or ransom notes); none that needs a setting
+# only the checks that look for something bad that is not there can pass (no files: no
+# credentials, keys or ransom notes; no sudoers: sudo is not applicable); none that needs a
+# setting, nor the permissions (no /etc/passwd to name owners by)
 printf '%s' "$out" > "$T/osrel.json"
 run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(r["id"] for r in d["results"] if r["status"]=="pass"))' "$T/osrel.json"
-check "root with only os-release: only absence checks pass (passing: $out)" [ "$out" = "linux.accounts.sudo-requires-password \
-linux.files.no-cleartext-credentials linux.files.private-keys-protected linux.ransom.no-notes \
-linux.ransom.no-encrypted-extensions" ]
+check "root with only os-release: only absence checks pass (passing: $out)" [ "$out" = "linux.files.no-cleartext-credentials linux.files.private-keys-protected linux.ransom.no-notes \
+linux.ransom.no-encrypted-extensions linux.net.no-cleartext-services" ]
 
 # --- 3. garbage instead of configuration files ---
 scan_fixture hardened

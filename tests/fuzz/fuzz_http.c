@@ -274,8 +274,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	bs_buf_release(&b);
 	sodium_memzero(gen, sizeof(gen));
 
-	/* an API token for the token-only routes (POST /events) */
-	if (bs_token_create(fd.dd, FUZZ_ADMIN, "events.append", 30, token) < 0)
+	/* an API token for the token-only routes (POST /events, POST /witness) */
+	if (bs_token_create(fd.dd, FUZZ_ADMIN, "events.append,witness.write", 30, token) < 0)
 		fuzz_dd_fail("token");
 
 	/* back to the admin's session, and one record per register */
@@ -293,7 +293,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		{ "POST", "/api/v1/session" }, { "POST", "/api/v1/me/password" }, { "POST", "/api/v1/me/totp/confirm" },
 		{ "POST", "/api/v1/password-reset" }, { "POST", "/api/v1/users" }, { "PATCH", "/api/v1/users/*" },
 		{ "POST", "/api/v1/events" }, { "POST", "/api/v1/registers/*" }, { "PATCH", "/api/v1/registers/*/*" },
-		{ "POST", "/api/v1/me/totp" },
+		{ "POST", "/api/v1/me/totp" }, { "POST", "/api/v1/witness" },
 	};
 	int added[256] = { 0 };
 	for (size_t k = 0; k <= sizeof(known) / sizeof(known[0]); k++) {

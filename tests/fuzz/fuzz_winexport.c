@@ -1,10 +1,11 @@
 /*
  * fuzz_winexport.c - libFuzzer harness for reading Windows exports (src/scan): the encoding
  * detection and conversion (UTF-16LE/BE, UTF-8 with or without BOM, Big5/CP950:
- * bs_win_decode), the recognition of the kind (bs_win_recognise), and the three readers the
- * probes use - secedit INF [System Access] (probe_winpol.c), `net accounts` text (same) and
- * auditpol CSV (probe_winaudit.c) - through what `brokersec scan --windows-export DIR` runs:
- * bs_scan_run with the built-in policy's Windows checks, then the scan as JSON.
+ * bs_win_decode), the recognition of the kind (bs_win_recognise), and the readers the probes
+ * use - secedit INF [System Access] (probe_winpol.c), `net accounts` text (same), auditpol
+ * CSV (probe_winaudit.c) and the collector's JSON (probe_winjson.c) - through what
+ * `brokersec scan --windows-export DIR` runs: bs_scan_run with the built-in policy's Windows
+ * checks, then the scan as JSON.
  *
  * Input: up to three files separated by the line "#@#@#@" (each one an export in the
  * directory), e.g. an INF and an auditpol CSV.
@@ -50,7 +51,8 @@ static void decode_one(const char *p, size_t len)
 			fuzz_check(bs_utf8_valid_text(out.ptr, out.len));
 		bs_buf_putc(&out, '\0'); /* the probes read it as a C string */
 		enum bs_win_kind k = bs_win_recognise(out.ptr);
-		fuzz_check(k >= BS_WIN_UNKNOWN && k <= BS_WIN_NETACCOUNTS);
+		fuzz_check(k >= BS_WIN_UNKNOWN && k < BS_WIN_KINDS);
+		fuzz_check(*bs_win_kind_name(k) != '?');
 		int n = bs_win_netaccounts_lines(out.ptr, values);
 		fuzz_check(n >= 0 && n <= 9);
 		for (int i = 0; i < n; i++)

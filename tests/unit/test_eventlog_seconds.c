@@ -204,6 +204,22 @@ static void expect_span(const char *path, int64_t from, int64_t to)
 /* A log with times out of order: every batch jumps around [T0 - 20 s, T0 + 20 s], lands on
  * second boundaries, spans more seconds than the writer collects at once, and some events
  * take the commit time. */
+/* The fixture with the log made 30 s before T0 (less than the checkpoint interval before the
+ * events fill_disordered writes), so that events may be dated around T0. */
+static int setup_early(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	snprintf(f->tmp, sizeof(f->tmp), "/tmp/bs-evlog-XXXXXX");
+	assert_non_null(mkdtemp(f->tmp));
+	snprintf(f->dir, sizeof(f->dir), "%s/d", f->tmp);
+	snprintf(f->db, sizeof(f->db), "%s/events.db", f->dir);
+	bs_clock_set(T0 - 30 * SEC);
+	assert_int_equal(bs_datadir_init_keyed(f->dir, "org", 0, "tester", f->vkey, sizeof(f->vkey)), 0);
+	bs_clock_set(T0);
+	*state = f;
+	return 0;
+}
+
 static void fill_disordered(struct fx *f)
 {
 	static int64_t t[MAXEV];
@@ -261,6 +277,7 @@ static void test_out_of_order_times_search_exactly(void **state)
 	struct bs_verify_result r;
 
 	fill_disordered(f);
+	verify_ok(f); /* late arrivals within a segment are no edit */
 	assert_int_equal(seconds_wrong(f->db), 0);
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_time'"), 0);
 	/* second-aligned and arbitrary ranges, single seconds, empty ones, open ends */
@@ -298,14 +315,18 @@ static void test_purge_keeps_seconds_consistent(void **state)
 	struct bs_verify_result r;
 	int64_t purged = -1;
 
+	bs_clock_set(T0 + 200000);
 	assert_int_equal(bs_eventlog_open(&log, f->dir), 0);
-	append_at(log, (int64_t[]){ T0 + 1, T0 + 2, T0 + SEC, T0 + 2 * SEC, T0 + 3 }, 5);
-	assert_int_equal(bs_eventlog_checkpoint(log), 0); /* covers 1..6 */
+	append_at(log, (int64_t[]){ T0 + 1, T0 + 2, T0 + 5, T0 + 4, T0 + 3 }, 5);
+	assert_int_equal(bs_eventlog_checkpoint(log), 0); /* covers 1..6, at T0 + 0.2 s */
+	/* late arrivals (after the checkpoint, as every event is) in T0's second and the one
+	 * after, and a new one */
+	bs_clock_set(T0 + 2 * SEC);
+	append_at(log, (int64_t[]){ T0 + 500000, T0 + SEC + 7 }, 2);
 	bs_clock_set(T0 + 200 * DAY);
-	/* late arrivals in T0's second and the one after, and a new one */
-	append_at(log, (int64_t[]){ T0 + 500000, T0 + SEC + 7, 0 }, 3);
+	append_at(log, (int64_t[]){ 0 }, 1);
 	assert_int_equal(seconds_wrong(f->db), 0);
-	assert_int_equal(q_int(f->db, "SELECT n FROM event_seconds WHERE sec = 1767225600"), 5);
+	assert_int_equal(q_int(f->db, "SELECT n FROM event_seconds WHERE sec = 1767225600"), 7);
 	assert_int_equal(bs_eventlog_purge(log, "tester", &purged), 0);
 	assert_int_equal(purged, 6);
 	bs_eventlog_close(log);
@@ -322,28 +343,34 @@ static void test_purge_keeps_seconds_consistent(void **state)
 }
 
 /* A forged summary that hides a young (future-dated) event in an old segment must not make
- * purge delete it: purge checks what it deletes on the events, rebuilds the summary. */
+ * purge delete it: purge checks what it deletes on the events, rebuilds the summary. The
+ * writer dates no event after the checkpoint that seals it, so the young event is an edit
+ * here (as an old writer could have left it), and verify names it. */
 static void test_purge_distrusts_a_forged_summary(void **state)
 {
 	struct fx *f = *state;
 	struct bs_eventlog *log;
+	struct bs_verify_result r;
 	int64_t purged = -1;
 
 	assert_int_equal(bs_eventlog_open(&log, f->dir), 0);
-	append_at(log, (int64_t[]){ T0 + 300 * DAY }, 1); /* seq 2 */
+	append_at(log, (int64_t[]){ 0 }, 1); /* seq 2 */
 	assert_int_equal(bs_eventlog_checkpoint(log), 0);
 	bs_clock_set(T0 + 200 * DAY);
 	append_at(log, (int64_t[]){ 0 }, 1);
 	bs_eventlog_close(log);
-	sql(f->db, "DELETE FROM event_seconds WHERE sec = 1793145600");
-	assert_int_equal(seconds_wrong(f->db), 1);
+	/* seq 2 made young; the summary still counts it in T0's second */
+	sql(f->db, "UPDATE events SET time_us = 1793145600000000 WHERE seq = 2");
+	assert_true(seconds_wrong(f->db) > 0);
 	assert_int_equal(bs_eventlog_open(&log, f->dir), 0);
 	assert_int_equal(bs_eventlog_purge(log, "tester", &purged), 0);
 	assert_int_equal(purged, 1); /* the init event, not the young one behind it */
 	bs_eventlog_close(log);
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM events WHERE seq = 2"), 1);
-	assert_int_equal(seconds_wrong(f->db), 0); /* rebuilt: the deleted row is back */
-	verify_ok(f);
+	assert_int_equal(seconds_wrong(f->db), 0); /* rebuilt from the events */
+	assert_int_equal(bs_eventlog_verify(f->dir, NULL, f->vkey, NULL, 2, &r), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.bad_seq, 2);
 }
 
 /* A log made before event_seconds (per-row index, no summary): readers fall back to scans,
@@ -469,12 +496,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_second_of_time),
-		cmocka_unit_test_setup_teardown(test_out_of_order_times_search_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_order_times_search_exactly, setup_early, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_keeps_seconds_consistent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_distrusts_a_forged_summary, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade_from_time_index, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bundle_seconds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_forged_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_time_index, setup_early, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_seconds, setup_early, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_summary, setup_early, teardown),
 	};
 	if (sodium_init() < 0)
 		return 1;
