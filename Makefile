@@ -6,7 +6,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0-dev)
-PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip zlib liblzma liblz4 libcurl
+PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip zlib liblzma liblz4 libcurl libpsl libidn2
 
 # Recursive (=) so pkg-config runs only once a recipe needs it, after install-deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -271,7 +271,7 @@ FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
 FUZZ_CHECK_RUNS ?= 500
 FUZZ_TIMEOUT ?= 10
-FUZZ_TARGETS ?= syslog csv winexport winzip policy catalog http bundle
+FUZZ_TARGETS ?= syslog csv winexport winzip policy catalog http bundle lookalike
 # -gline-tables-only: file:line in the reports, half the compile time of -g
 FUZZ_OPT := -O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB := $(BUILD)/fuzz/lib/libbrokersec.a

@@ -46,6 +46,7 @@ static const struct command commands[] = {
 	{ "due", cmd_due, BS_CMD_DATADIR, "各項期限（評估、演練、訓練、備份…）", "every deadline: assessments, drills, training, backups ...", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_READ },
 	{ "report", cmd_report, BS_CMD_PER_VERB, "電腦系統資訊安全評估報告（html、pdf、docx、oscal）與驗證", "the assessment report (html, pdf, docx, oscal) and its verification", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },
 	{ "assessment", cmd_assessment, BS_CMD_PER_VERB, "資訊安全評估：計畫、範圍、抽測、結果、缺失、追蹤、結案", "security assessments: plan, scope, sample, results, findings, follow-up, close", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },
+	{ "lookalike", cmd_lookalike, BS_CMD_PER_VERB, "網釣仿冒網域：產生變形（第十四條）", "phishing look-alike domains: the permutations (第十四條)", BS_PERM_STATUS_READ, BS_PERM_STATUS_READ },
 	{ "help", cmd_help, BS_CMD_NO_DATADIR, NULL, NULL },
 	{ "version", cmd_version, BS_CMD_NO_DATADIR, NULL, NULL },
 };

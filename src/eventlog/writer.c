@@ -63,6 +63,9 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 		ke++;
 		evolved = 1;
 	}
+	/* Events are dated in the epoch whose key seals them (a key file ahead of the clock) */
+	if (now < log->epoch_start_us + ke * log->epoch_us)
+		now = log->epoch_start_us + ke * log->epoch_us;
 	if ((err = el_prepare_insert(log, &log->ins, 1)) < 0)
 		goto fail;
 	if ((err = el_log_pending_alert(log, &h, now)) < 0)

@@ -60,6 +60,10 @@ int bs_probe_fail(struct bs_probe_ctx *ctx, const char *fmt, ...) BS_PRINTF(2, 3
  * Reads a host file (appending to b). 0, BS_ENOTFOUND, BS_EDENIED, BS_ERR (message set:
  * a link loop is "cannot read '...': ...(ELOOP)"). Files over 16 MiB are refused (BS_ERR). */
 int bs_probe_read(const struct bs_probe_ctx *ctx, const char *path, struct bs_buf *b);
+/* 0 when b (read from path) is text a configuration program reads: no NUL byte, valid UTF-8,
+ * no line over 32 KiB; else BS_EINVALID naming the file and the line (garbage is never read
+ * as "no such setting"). */
+int bs_probe_text_check(const char *path, const struct bs_buf *b);
 /* After a failed read (bs_probe_read, bs_probe_conf_open) of a file that may be absent:
  * BS_ENOTFOUND is no error (cleared, 0: the file is optional where this is used); any other
  * error (unreadable, a link loop, not text) marks the probe an error with its message (the

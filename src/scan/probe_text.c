@@ -100,8 +100,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return l;
 }
 
-/* 0 when b is text a configuration program reads; else BS_EINVALID naming path and line. */
-static int text_check(const char *path, const struct bs_buf *b)
+int bs_probe_text_check(const char *path, const struct bs_buf *b)
 {
 	const unsigned char *p = (const unsigned char *)b->ptr;
 	size_t i = 0, line_start = 0;
@@ -138,7 +137,7 @@ int bs_probe_conf_open(struct bs_probe_conf *c, const struct bs_probe_ctx *ctx, 
 	bs_buf_init(&c->joined);
 	c->flags = flags;
 	/* a file that failed half-way (too large, an I/O error) yields nothing at all */
-	if ((err = bs_probe_read(ctx, path, &c->text)) < 0 || (err = text_check(path, &c->text)) < 0)
+	if ((err = bs_probe_read(ctx, path, &c->text)) < 0 || (err = bs_probe_text_check(path, &c->text)) < 0)
 		bs_buf_release(&c->text);
 	return err;
 }

@@ -217,6 +217,9 @@ static void eval_match(struct bs_probe_ctx *ctx, const struct bs_scan_rule *r, s
 	struct bs_buf b = BS_BUF_INIT;
 	int rc = bs_probe_read(ctx, r->target, &b);
 	size_t pos = 0;
+
+	if (rc == 0)
+		rc = bs_probe_text_check(r->target, &b);
 	int lineno = 0, matched = 0, bad = 0;
 	char *line;
 

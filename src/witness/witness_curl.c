@@ -151,6 +151,27 @@ struct source {
 	size_t left;
 };
 
+/* A handle for url with what every request shares: the protocols it may use, no signals,
+ * 5 s to connect and 20 s in all (a witness must never hold serve up), errors into errbuf. */
+static int handle_new(const char *url, const char *protocols, char *errbuf, CURL **out)
+{
+	CURL *h;
+
+	pthread_once(&once, global_init);
+	if (init_rc != CURLE_OK)
+		return bs_error(BS_ERR, "cannot start libcurl: %s", curl_easy_strerror(init_rc));
+	if (!(h = curl_easy_init()))
+		return bs_error(BS_ERR, "cannot start libcurl");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	*out = h;
+	return 0;
+}
+
 static size_t on_read(char *buf, size_t size, size_t n, void *ctx)
 {
 	struct source *s = ctx;
@@ -174,21 +195,12 @@ int bs_witness_mail(const char *url, const struct bs_witness_tls *t, const char 
 	int err = 0;
 
 	*status = 0;
-	pthread_once(&once, global_init);
-	if (init_rc != CURLE_OK)
-		return bs_error(BS_ERR, "cannot start libcurl: %s", curl_easy_strerror(init_rc));
-	if (!(h = curl_easy_init()))
-		return bs_error(BS_ERR, "cannot start libcurl");
 	/* the scheme and the server only: the path is the recipient, not curl's EHLO name */
 	snprintf(base, sizeof(base), "%.*s%.*s", (int)(host - url), url, (int)(hl < 500 ? hl : 500), host);
+	if ((err = handle_new(base, "smtp,smtps", errbuf, &h)) < 0)
+		return err;
 	rcpt = curl_slist_append(rcpt, to);
-	curl_easy_setopt(h, CURLOPT_URL, base);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL); /* STARTTLS, or refused */
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
@@ -216,18 +228,9 @@ int bs_witness_http(const char *url, const struct bs_witness_tls *t, const char 
 	int err = 0;
 
 	*status = 0;
-	pthread_once(&once, global_init);
-	if (init_rc != CURLE_OK)
-		return bs_error(BS_ERR, "cannot start libcurl: %s", curl_easy_strerror(init_rc));
-	if (!(h = curl_easy_init()))
-		return bs_error(BS_ERR, "cannot start libcurl");
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	if ((err = handle_new(url, "https", errbuf, &h)) < 0)
+		return err;
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "brokersec-witness/1");
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);

@@ -77,6 +77,12 @@ chmod 0600 "$T/hardened/etc/shadow"
 run "$BROKERSEC" scan --root "$T/hardened" --policy "$T/pol/site.yaml" --only site. --format json
 check "file match passes once the banner is there" [ "$(result site.motd-warning)" = pass ]
 check "none: shadow 0600 now matches perm_max, so it fails" [ "$(result site.no-telnet-config)" = fail ]
+# garbage where the banner was: an error naming the file, never "no matching line"
+printf 'Only authorized\000use\n' > "$T/hardened/etc/issue.net"
+run "$BROKERSEC" --lang en scan --root "$T/hardened" --policy "$T/pol/site.yaml" --only site.motd --format json
+check "file match on a binary file is an error" [ "$(result site.motd-warning)" = error ]
+check "and says which file and why" contains "$(reason site.motd-warning)" "/etc/issue.net' is not a text file (a NUL byte at line 1)"
+echo "Only authorized use is allowed" > "$T/hardened/etc/issue.net"
 
 cp "$T/pol/site.yaml" "$T/pol/dup.yaml"
 rm "$T/pol/bad.yaml"

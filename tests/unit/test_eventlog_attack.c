@@ -129,6 +129,20 @@ static void put_ckpt(sqlite3 *db, const char *path, const struct thief *t, int64
 	assert_int_equal(el_insert_checkpoint(db, path, &c, f), 0);
 }
 
+/* The compact range and chain head at checkpoint idx, where the thief goes on writing. */
+static void ckpt_state(sqlite3 *db, int64_t idx, struct el_frontier *fr, unsigned char head[EL_HASH])
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT frontier, chain_head, tree_size FROM checkpoints WHERE idx = ?1", -1,
+					    &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, idx);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(el_frontier_load(fr, (uint64_t)sqlite3_column_int64(st, 2), sqlite3_column_blob(st, 0),
+					  (size_t)sqlite3_column_bytes(st, 0)), 0);
+	memcpy(head, sqlite3_column_blob(st, 1), EL_HASH);
+	sqlite3_finalize(st);
+}
+
 static void append_msg(struct bs_eventlog *log, const char *msg)
 {
 	struct bs_event ev = { 0, 0, "test.event", 5, "h", "unit", NULL, "u", "success", msg, NULL };
@@ -156,7 +170,6 @@ static void test_cut_end_seal_is_refused(void **state)
 	struct el_frontier fr;
 	unsigned char head[EL_HASH];
 	sqlite3 *db;
-	sqlite3_stmt *st;
 
 	bs_clock_set(T0 + SEC);
 	assert_int_equal(bs_eventlog_open(&log, f->dir), 0);
@@ -174,14 +187,7 @@ static void test_cut_end_seal_is_refused(void **state)
 	exec(db, "BEGIN");
 	exec(db, "DELETE FROM checkpoints WHERE idx > 2");
 	exec(db, "DELETE FROM events WHERE seq > 2");
-	/* the frontier and chain head at checkpoint 2, where the thief goes on */
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT frontier, chain_head, tree_size FROM checkpoints WHERE idx = 2", -1,
-					    &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(el_frontier_load(&fr, (uint64_t)sqlite3_column_int64(st, 2), sqlite3_column_blob(st, 0),
-					  (size_t)sqlite3_column_bytes(st, 0)), 0);
-	memcpy(head, sqlite3_column_blob(st, 1), EL_HASH);
-	sqlite3_finalize(st);
+	ckpt_state(db, 2, &fr, head);
 	put_event(db, 3, T0 + EPOCH + 3 * SEC, "test.event", NULL, head, &fr);
 	put_ckpt(db, f->db, &t, 3, 1, T0 + EPOCH + 4 * SEC, EL_CKPT_V2 | EL_CKPT_CLOSED, &fr, head);
 	exec(db, "COMMIT");
@@ -224,13 +230,7 @@ static void test_event_sealed_in_a_later_epoch_is_refused(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	exec(db, "DELETE FROM events WHERE seq > 1");
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT frontier, chain_head FROM checkpoints WHERE idx = ?1", -1, &st,
-					    NULL), SQLITE_OK);
-	sqlite3_bind_int64(st, 1, last);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(el_frontier_load(&fr, 1, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0)), 0);
-	memcpy(head, sqlite3_column_blob(st, 1), EL_HASH);
-	sqlite3_finalize(st);
+	ckpt_state(db, last, &fr, head);
 	put_event(db, 2, T0 + SEC, "test.event", NULL, head, &fr);   /* dated in epoch 0, as the original */
 	put_ckpt(db, f->db, &t, last + 1, 1, T0 + EPOCH + 4 * SEC, EL_CKPT_V2 | EL_CKPT_CLOSED, &fr, head);
 	exec(db, "COMMIT");
