@@ -121,6 +121,8 @@ int el_ckpt_check_seal(const struct el_checkpoint *c, const unsigned char key[EL
 /* k_{e+1} = SHA-256("brokersec.eventlog.v1.evolve" || k_e), in place. */
 void el_seal_evolve(unsigned char key[EL_HASH]);
 int64_t el_epoch_of(int64_t time_us, int64_t start_us, int64_t epoch_us);
+/* When epoch e begins (saturating: checkpoints in a bundle are anyone's numbers). */
+int64_t el_epoch_start(int64_t e, int64_t start_us, int64_t epoch_us);
 
 /* The verification key text and its parse. 0 or BS_EINVALID. */
 /* The key is the line "bsseal1-..." and, made since the signing key is pinned, a second line

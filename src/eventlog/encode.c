@@ -301,9 +301,20 @@ void el_seal_evolve(unsigned char key[EL_HASH])
 
 int64_t el_epoch_of(int64_t t, int64_t start, int64_t len)
 {
+	int64_t d;
 	if (t <= start || len <= 0)
 		return 0;
-	return (t - start) / len;
+	if (__builtin_sub_overflow(t, start, &d)) /* a bundle's parameters are anyone's */
+		return INT64_MAX / len;
+	return d / len;
+}
+
+int64_t el_epoch_start(int64_t e, int64_t start, int64_t len)
+{
+	int64_t off, t;
+	if (__builtin_mul_overflow(e, len, &off) || __builtin_add_overflow(start, off, &t))
+		return e < 0 ? INT64_MIN : INT64_MAX;
+	return t;
 }
 
 void el_vkey_format(char out[BS_EVENTLOG_VKEY_MAX], const unsigned char log_id[EL_LOGID], int64_t start_us,

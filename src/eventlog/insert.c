@@ -133,7 +133,8 @@ static int store_rows(struct bs_eventlog *log, const struct el_chain_item *it, s
 int64_t el_event_time(const struct bs_eventlog *log, struct head *h, int64_t t0, int64_t now)
 {
 	int64_t t = t0 > 0 && t0 < now ? t0 : now;
-	int64_t e0 = log->epoch_start_us + el_epoch_of(now, log->epoch_start_us, log->epoch_us) * log->epoch_us;
+	int64_t e0 = el_epoch_start(el_epoch_of(now, log->epoch_start_us, log->epoch_us), log->epoch_start_us,
+				    log->epoch_us);
 	if (t < h->c.time_us)
 		t = h->c.time_us;
 	if (t < e0)

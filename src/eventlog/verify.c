@@ -117,7 +117,7 @@ static int load_checkpoints(struct vctx *v, struct bs_buf *first_frontier, int64
 /* The end of epoch e: a checkpoint dated at or after it is the epoch's end seal. */
 static int64_t epoch_end(const struct vctx *v, int64_t e)
 {
-	return v->start_us + (e + 1) * v->epoch_us;
+	return el_epoch_start(e < INT64_MAX ? e + 1 : e, v->start_us, v->epoch_us);
 }
 
 /* Checks the checkpoints among themselves: order, continuity, signatures, seals. */
@@ -296,7 +296,8 @@ static int purge_recorded(struct vctx *v, int64_t anchor, char *why, size_t cap)
 	    sqlite3_column_int64(st, 2) < 1000000)
 		days = sqlite3_column_int64(st, 2);
 	sqlite3_finalize(st);
-	due = v->ck[0].time_us + days * 86400 * 1000000;
+	if (__builtin_add_overflow(v->ck[0].time_us, days * 86400 * 1000000, &due))
+		due = INT64_MAX;
 	if (sqlite3_prepare_v2(v->db, "SELECT epoch FROM checkpoints WHERE tree_size >= ?1 ORDER BY idx LIMIT 1", -1, &st,
 			       NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, seq);

@@ -186,7 +186,7 @@ static void do_block(struct vctx *v, sqlite3 *db, sqlite3_stmt *range, sqlite3_s
 			}
 			/* ... and in the epoch of the checkpoint that seals it: the writer seals every
 			 * event with the key of the epoch it was written in, before evolving it */
-			if (after && t < v->start_us + v->ck[ci].epoch * v->epoch_us) {
+			if (after && t < el_epoch_start(v->ck[ci].epoch, v->start_us, v->epoch_us)) {
 				char te[BS_TIME_MAX];
 				bs_time_format(t, te);
 				b->bad_seq = seq;

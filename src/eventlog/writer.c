@@ -54,7 +54,7 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 	after_close = (h.c.kind & EL_CKPT_CLOSED) && h.last_seq == h.c.tree_size;
 	while (ke < now_e) {
 		if (!after_close && (h.c.epoch < ke || h.last_seq > h.c.tree_size ||
-				     h.c.time_us < log->epoch_start_us + (ke + 1) * log->epoch_us)) {
+				     h.c.time_us < el_epoch_start(ke + 1, log->epoch_start_us, log->epoch_us))) {
 			if ((err = el_write_checkpoint(log, &h, ke, key, now, 0)) < 0)
 				goto fail;
 			periodic = 1;
@@ -64,8 +64,8 @@ static int commit_batch(struct bs_eventlog *log, struct req *batch)
 		evolved = 1;
 	}
 	/* Events are dated in the epoch whose key seals them (a key file ahead of the clock) */
-	if (now < log->epoch_start_us + ke * log->epoch_us)
-		now = log->epoch_start_us + ke * log->epoch_us;
+	if (now < el_epoch_start(ke, log->epoch_start_us, log->epoch_us))
+		now = el_epoch_start(ke, log->epoch_start_us, log->epoch_us);
 	if ((err = el_prepare_insert(log, &log->ins, 1)) < 0)
 		goto fail;
 	if ((err = el_log_pending_alert(log, &h, now)) < 0)
