@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/utf8.h"
 #include "lookalike/lookalike.h"
 
 static const char usage_text[] =
@@ -134,8 +135,15 @@ static int run_gen(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int arg
 		printf("%s\n", s);
 		free(s);
 	} else {
-		printf("%-14s %-40s %s\n", BS_T(cli->lang, "類別", "class"), BS_T(cli->lang, "網域", "domain"),
-		       BS_T(cli->lang, "顯示為", "shown as"));
+		struct bs_buf h = BS_BUF_INIT;
+		/* columns, not bytes: the zh-TW headings are two columns a character */
+		bs_utf8_put_cell(&h, BS_T(cli->lang, "類別", "class"), 14, 1);
+		bs_buf_puts(&h, " ");
+		bs_utf8_put_cell(&h, BS_T(cli->lang, "網域", "domain"), 40, 1);
+		bs_buf_puts(&h, " ");
+		bs_buf_puts(&h, BS_T(cli->lang, "顯示為", "shown as"));
+		printf("%s\n", h.ptr);
+		bs_buf_release(&h);
 		for (size_t i = 0; i < set.n; i++)
 			printf("%-14s %-40s %s\n", set.v[i].kind, set.v[i].ascii,
 			       strcmp(set.v[i].ascii, set.v[i].unicode) ? set.v[i].unicode : "");

@@ -82,6 +82,9 @@ ssize_t bs_probe_readlink(const struct bs_probe_ctx *ctx, const char *path, char
  * each and the array). */
 size_t bs_probe_glob(const struct bs_probe_ctx *ctx, const char *pattern, char ***out);
 void bs_probe_strv_free(char **v, size_t n);
+/* The files an include directive names (logrotate, ProFTPD): a directory's entries, or a
+ * file or glob's matches; sorted, as bs_probe_glob. Which to skip is the program's rule. */
+size_t bs_probe_include(const struct bs_probe_ctx *ctx, const char *arg, char ***out);
 /* The /proc directory for live probes (never NULL for a live probe). */
 const char *bs_probe_proc(const struct bs_probe_ctx *ctx);
 const char *bs_probe_winexport(const struct bs_probe_ctx *ctx);

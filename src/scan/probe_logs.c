@@ -330,14 +330,8 @@ static void read_logrotate(struct bs_probe_ctx *ctx, const char *path, int depth
 			continue;
 		}
 		if (!strncmp(l, "include", 7) && (l[7] == ' ' || l[7] == '\t')) {
-			char *arg = bs_text_trim(l + 8), pat[512], **v;
-			size_t n;
-			struct stat st;
-			if (bs_probe_lstat(ctx, arg, &st) == 0 && S_ISDIR(st.st_mode))
-				snprintf(pat, sizeof(pat), "%s/*", arg);
-			else
-				snprintf(pat, sizeof(pat), "%s", arg);
-			n = bs_probe_glob(ctx, pat, &v);
+			char **v;
+			size_t n = bs_probe_include(ctx, bs_text_trim(l + 8), &v);
 			for (size_t i = 0; i < n; i++) {
 				const char *base = strrchr(v[i], '/');
 				base = base ? base + 1 : v[i];

@@ -116,15 +116,10 @@ static void proftpd_file(struct bs_probe_ctx *ctx, const char *path, struct pro 
 
 static void pro_include(struct bs_probe_ctx *ctx, const char *arg, struct pro *p)
 {
-	char pat[1024], **v;
-	size_t n;
+	char **v;
+	size_t n = bs_probe_include(ctx, arg, &v);
 	struct stat st;
 
-	if (bs_probe_stat(ctx, arg, &st) == 0 && S_ISDIR(st.st_mode))
-		snprintf(pat, sizeof(pat), "%s/*", arg);
-	else
-		snprintf(pat, sizeof(pat), "%s", arg);
-	n = bs_probe_glob(ctx, pat, &v);
 	for (size_t i = 0; i < n; i++) {
 		const char *b = strrchr(v[i], '/');
 		b = b ? b + 1 : v[i];

@@ -499,3 +499,15 @@ char *bs_probe_user(const struct bs_probe_ctx *ctx, long uid)
 	bs_buf_printf(&b, "uid %ld", uid);
 	return bs_buf_detach(&b, NULL);
 }
+
+size_t bs_probe_include(const struct bs_probe_ctx *ctx, const char *arg, char ***out)
+{
+	char pat[1024];
+	struct stat st;
+
+	if (bs_probe_stat(ctx, arg, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(pat, sizeof(pat), "%s/*", arg);
+	else
+		snprintf(pat, sizeof(pat), "%s", arg);
+	return bs_probe_glob(ctx, pat, out);
+}
