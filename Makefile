@@ -6,11 +6,11 @@ BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0-dev)
-PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip zlib liblzma liblz4 libcurl libpsl libidn2
+PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip zlib liblzma liblz4 libcurl libpsl libidn2 libcares libzstd
 
 # Recursive (=) so pkg-config runs only once a recipe needs it, after install-deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcrack
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcrack -lm
 WARN := -Wall -Wextra -Werror -Wvla -Wformat-security -Wstrict-prototypes -Wmissing-prototypes \
 	-Wshadow -Wpointer-arith -Wno-missing-field-initializers
 ifeq ($(SANITIZE),1)
@@ -49,6 +49,7 @@ help:
 	@echo "make asan       the test suite under ASan+UBSan (build-asan/)"
 	@echo "make docs       regenerate docs/ (catalog, checks, registers) and the README's register row"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make deb        the Debian package in $(BUILD)/deb/ (debian/, docs/install.md), checked by lintian"
 
 deps:
 	@./scripts/install-deps
@@ -212,12 +213,15 @@ run: deps
 # of a made-up broker, marked demo on every command, page and report), made when missing and
 # served on PORT (default 8444 here, so that it runs beside `make run`) with the sign-in block
 # last (the first administrator's one-time password until someone signs in). Never brokersec-data/.
+# serve refuses root unless --allow-root: make run and make demo, often run as root, pass it.
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 DEMO_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),8444)
 .PHONY: demo
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@if [ ! -d brokersec-demo ]; then $(BUILD)/brokersec init --demo --data brokersec-demo --password-at-serve; fi
-	@$(BUILD)/brokersec serve --data brokersec-demo --listen 127.0.0.1:$(DEMO_PORT) --welcome
+	@if [ "$$(id -u)" -eq 0 ]; then echo "== serving as root (--allow-root): for a try on this host only (docs/install.md)"; fi
+	@$(BUILD)/brokersec serve --data brokersec-demo --listen 127.0.0.1:$(DEMO_PORT) --welcome $(ALLOW_ROOT)
 
 # The files (each with markers) that hold the registers' documentation, and the fragment of each.
 REGDOCS := docs/openapi.yaml:openapi docs/registers.md:markdown README.md:readme
@@ -249,16 +253,57 @@ docs-check: $(BUILD)/brokersec $(BUILD)/tools/registers-doc
 check-slow: $(BUILD)/brokersec
 	@BROKERSEC=$(CURDIR)/$(BUILD)/brokersec sh tests/cli/t06-debootstrap.slow
 
+# Not in CI (root, network, minutes): the Debian package of an earlier commit, then of this tree,
+# installed one over the other in a debootstrap chroot; the data, its migrations and log verify
+# survive (tests/cli/t0029-deb-upgrade.slow; PREV=REV names the earlier commit).
+.PHONY: check-deb-upgrade
+check-deb-upgrade:
+	@./scripts/install-deps --deb
+	@TOP=$(CURDIR) sh tests/cli/t0029-deb-upgrade.slow
+
 # Not in CI (minutes): testssl.sh and sqlmap against a real server, see bench/http/security.
 .PHONY: check-security
 check-security: $(BUILD)/brokersec
 	@BUILD=$(BUILD) bench/http/security
 
-install: $(BUILD)/brokersec
+install: $(BUILD)/brokersec man
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/brokersec $(DESTDIR)$(PREFIX)/bin/brokersec
 	install -d $(DESTDIR)$(PREFIX)/share/doc/brokersec
 	install -m 0644 docs/windows-export.md scripts/windows/brokersec-collect.ps1 $(DESTDIR)$(PREFIX)/share/doc/brokersec/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/zh_TW/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 $(BUILD)/man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(BUILD)/man/zh_TW/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/zh_TW/man1/
+	install -m 0644 $(BUILD)/man/brokersec.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/brokersec
+
+# The manual pages (brokersec(1), brokersec-CMD(1), English and zh_TW) and the bash completion,
+# made from the binary's own --help so that they never drift (tools/gen-man.py; issue 22).
+.PHONY: man
+man: $(BUILD)/man/brokersec.bash-completion
+$(BUILD)/man/brokersec.bash-completion: $(BUILD)/brokersec tools/gen-man.py
+	@rm -rf $(BUILD)/man
+	@python3 tools/gen-man.py $(BUILD)/brokersec $(BUILD)/man
+
+# The Debian package (debian/, docs/install.md): dpkg-buildpackage -b -us -uc on a copy of the
+# tree (the files git knows and new ones it does not ignore), so that nothing is left behind
+# here; the .deb and its build log go to $(BUILD)/deb/. The packaging tools: scripts/deps-deb.txt.
+.PHONY: deb
+deb:
+	@./scripts/install-deps --deb
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "make deb: debian/changelog is at $$v, VERSION says $(VERSION): add an entry (dch -v $(VERSION))" >&2; exit 1; }
+	@rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/brokersec-$(VERSION)
+	@git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(BUILD)/deb/brokersec-$(VERSION)
+	@echo "  DEB     $(BUILD)/deb (log: $(BUILD)/deb/build.log)"
+	@cd $(BUILD)/deb/brokersec-$(VERSION) && dpkg-buildpackage -b -us -uc -j$(DEB_JOBS) >$(CURDIR)/$(BUILD)/deb/build.log 2>&1 || \
+		{ tail -n 40 $(CURDIR)/$(BUILD)/deb/build.log; echo "make deb: dpkg-buildpackage failed (log: $(BUILD)/deb/build.log)" >&2; exit 1; }
+	@rm -rf $(BUILD)/deb/brokersec-$(VERSION)
+	@ls $(BUILD)/deb/*.deb
+	@lintian --fail-on error $(BUILD)/deb/brokersec_$(VERSION)_*.changes >$(BUILD)/deb/lintian.txt 2>&1; \
+		rc=$$?; cat $(BUILD)/deb/lintian.txt; [ $$rc -eq 0 ] || echo "make deb: lintian found errors" >&2; exit $$rc
+DEB_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # libFuzzer harnesses (clang-14; docs/DEVELOPING.md "Fuzzing"): tests/fuzz/fuzz_<name>.c, each
 # with a seed corpus tests/fuzz/corpus/<name>/ and optionally a dictionary tests/fuzz/<name>.dict,
@@ -271,7 +316,7 @@ FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
 FUZZ_CHECK_RUNS ?= 500
 FUZZ_TIMEOUT ?= 10
-FUZZ_TARGETS ?= syslog csv winexport winzip policy catalog http bundle lookalike
+FUZZ_TARGETS ?= syslog csv winexport winzip policy catalog http bundle lookalike lookalikefeed fimpolicy notify backupmanifest vulnfeed
 # -gline-tables-only: file:line in the reports, half the compile time of -g
 FUZZ_OPT := -O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB := $(BUILD)/fuzz/lib/libbrokersec.a
@@ -289,6 +334,7 @@ FUZZ_MAXLEN_policy := 16384
 FUZZ_MAXLEN_catalog := 16384
 FUZZ_MAXLEN_http := 4096
 FUZZ_MAXLEN_bundle := 4096
+FUZZ_MAXLEN_vulnfeed := 16384
 # The options of target $(1).
 fuzz_args = -max_len=$(or $(FUZZ_MAXLEN_$(1)),4096) -timeout=$(FUZZ_TIMEOUT) $(addprefix -dict=,$(wildcard tests/fuzz/$(1).dict)) \
 	-artifact_prefix=$(BUILD)/fuzz/artifacts/$(1)-

@@ -46,7 +46,11 @@ static const struct command commands[] = {
 	{ "due", cmd_due, BS_CMD_DATADIR, "各項期限（評估、演練、訓練、備份…）", "every deadline: assessments, drills, training, backups ...", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_READ },
 	{ "report", cmd_report, BS_CMD_PER_VERB, "電腦系統資訊安全評估報告（html、pdf、docx、oscal）與驗證", "the assessment report (html, pdf, docx, oscal) and its verification", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },
 	{ "assessment", cmd_assessment, BS_CMD_PER_VERB, "資訊安全評估：計畫、範圍、抽測、結果、缺失、追蹤、結案", "security assessments: plan, scope, sample, results, findings, follow-up, close", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },
-	{ "lookalike", cmd_lookalike, BS_CMD_PER_VERB, "網釣仿冒網域：產生變形（第十四條）", "phishing look-alike domains: the permutations (第十四條)", BS_PERM_STATUS_READ, BS_PERM_STATUS_READ },
+	{ "fim", cmd_fim, BS_CMD_PER_VERB, "檔案完整性與勒索軟體偵測：基準、比對、即時監控（第十五條、附件三）", "file integrity and ransomware detection: baseline, check, watch (SR.15, A3.4)", BS_PERM_STATUS_READ, BS_PERM_EVIDENCE_WRITE },
+	{ "lookalike", cmd_lookalike, BS_CMD_PER_VERB, "網釣仿冒網域：變形、偵測、提醒客戶（第十四條）", "phishing look-alike domains: permutations, detection, customer notice (第十四條)", BS_PERM_STATUS_READ, BS_PERM_EVIDENCE_WRITE },
+	{ "vuln", cmd_vuln, BS_CMD_PER_VERB, "漏洞修復：軟體盤點、弱點通報比對、修復期限（第十五條）", "vulnerabilities: inventories, advisory feeds, remediation deadlines (第十五條)", BS_PERM_REGISTERS_READ, BS_PERM_REGISTERS_WRITE },
+	{ "backup", cmd_backup, BS_CMD_PER_VERB, "備份本資料目錄：建立、驗證、還原測試（第十二條、A3.7.11）", "back up this data directory: create, verify, restore test (SR.12, A3.7.11)", BS_PERM_REGISTERS_READ, BS_PERM_POLICY_WRITE },
+	{ "notify", cmd_notify, BS_CMD_PER_VERB, "通知：事件與到期作業以電子郵件或 webhook 告知相關人員", "notifications: events and duties told by e-mail or webhook", BS_PERM_EVENTS_READ, BS_PERM_POLICY_WRITE },
 	{ "help", cmd_help, BS_CMD_NO_DATADIR, NULL, NULL },
 	{ "version", cmd_version, BS_CMD_NO_DATADIR, NULL, NULL },
 };

@@ -178,6 +178,10 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli);
 int cmd_log(int argc, char **argv, struct bs_cli *cli);
 int cmd_witness(int argc, char **argv, struct bs_cli *cli);
 int cmd_lookalike(int argc, char **argv, struct bs_cli *cli);
+int cmd_vuln(int argc, char **argv, struct bs_cli *cli);
+int cmd_fim(int argc, char **argv, struct bs_cli *cli);
+int cmd_backup(int argc, char **argv, struct bs_cli *cli);
+int cmd_notify(int argc, char **argv, struct bs_cli *cli);
 /* Every register (asset, system, person, ...): the command name picks the register. main.c
  * runs it for any name bs_register_find() knows; registers have no rows of their own. */
 int cmd_register(int argc, char **argv, struct bs_cli *cli);

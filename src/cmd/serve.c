@@ -25,13 +25,14 @@
 #include "eventlog/eventlog.h"
 #include "http/http.h"
 #include "intake/intake.h"
+#include "notify/notify.h"
 #include "witness/witness.h"
 
 static const char usage_text[] =
 	"usage: brokersec serve [--data DIR] [--listen 127.0.0.1:8443] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--tls-min 1.3|1.2] [--threads N] [--syslog-udp ADDR:PORT]\n"
 	"                       [--syslog-tcp ADDR:PORT] [--syslog-tls ADDR:PORT]\n"
-	"                       [--welcome|--no-welcome] [--no-access-log]\n"
+	"                       [--welcome|--no-welcome] [--no-access-log] [--allow-root]\n"
 	"                       [--witness syslog://HOST:PORT|https://HOST[:PORT]/PATH|smtp://HOST[:PORT]/ADDRESS ...]\n"
 	"                       [--witness-ca FILE | --witness-pin sha256//BASE64] [--witness-token-file FILE]\n"
 	"Serves the web UI at https://ADDR:PORT/ and the JSON API under https://ADDR:PORT/api/v1\n"
@@ -59,12 +60,18 @@ static const char usage_text[] =
 	"when it changed, every 15 minutes at most, and after the closing checkpoint (the server checked\n"
 	"as for https; no SMTP login: a relay that takes this host's mail). --witness may be given several\n"
 	"times, syslog, https and smtp mixed.\n"
+	"Notifications: while a channel exists ('brokersec notify channel add'), serve runs the notifier's\n"
+	"pass every 10 s: new events told, the day's digests, deliveries retried (docs/notifications.md).\n"
+	"--allow-root: serve as root all the same. Without it serve refuses to run as root: it answers\n"
+	"the network, and a flaw in it would then hand over the whole machine; run it as its own user\n"
+	"(the Debian package's brokersec.service runs as 'brokersec', docs/install.md).\n"
+	"BROKERSEC_ALLOW_ROOT=1 in the environment does the same (scripts and test suites run as root).\n"
 	"SIGINT or SIGTERM stops it after running requests finish.\n";
 static const char usage_zh[] =
 	"用法: brokersec serve [--data 目錄] [--listen 127.0.0.1:8443] [--tls-cert 檔案 --tls-key 檔案]\n"
 	"                      [--tls-min 1.3|1.2] [--threads N] [--syslog-udp 位址:埠]\n"
 	"                      [--syslog-tcp 位址:埠] [--syslog-tls 位址:埠]\n"
-	"                      [--welcome|--no-welcome] [--no-access-log]\n"
+	"                      [--welcome|--no-welcome] [--no-access-log] [--allow-root]\n"
 	"                      [--witness syslog://主機:埠|https://主機[:埠]/路徑|smtp://主機[:埠]/信箱 ...]\n"
 	"                      [--witness-ca 檔案 | --witness-pin sha256//BASE64] [--witness-token-file 檔案]\n"
 	"於 https://位址:埠/ 提供網頁介面，於 https://位址:埠/api/v1 提供 JSON API（埠 0 表示選用空閒之埠並顯示）。\n"
@@ -86,6 +93,11 @@ static const char usage_zh[] =
 	"--witness smtp://主機[:埠]/信箱（須 STARTTLS）或 smtps://...：鏈頭變動時寄至該信箱，至多每 15 分鐘一封，\n"
 	"關閉檢查點後再寄一封（伺服器憑證驗證方式同 https；不登入 SMTP：須為接受本機郵件之轉送伺服器）。\n"
 	"--witness 可給多次，syslog、https 與 smtp 並用。\n"
+	"通知：已設定通知管道時（'brokersec notify channel add'），serve 每 10 秒執行一輪通知：告知新事件、\n"
+	"當日摘要、重試未送達者（docs/notifications.md）。\n"
+	"--allow-root：仍以 root 執行。未給此選項時 serve 拒絕以 root 執行：它對網路提供服務，其中若有\n"
+	"漏洞即交出整部主機；請以專用帳號執行（Debian 套件之 brokersec.service 以 'brokersec' 執行，見 docs/install.md）。\n"
+	"環境變數 BROKERSEC_ALLOW_ROOT=1 效果相同（供以 root 執行之腳本與測試套件）。\n"
 	"收到 SIGINT 或 SIGTERM 時，待進行中之請求完成後停止。\n";
 
 struct intake_run {
@@ -116,10 +128,11 @@ struct serve_opts {
 	size_t nwitness;
 	struct bs_witness_tls wtls;     /* --witness-ca, --witness-pin, --witness-token-file */
 	int welcome;                    /* 1 --welcome, -1 --no-welcome, 0 when stdout is a terminal */
+	int allow_root;                 /* --allow-root (or BROKERSEC_ALLOW_ROOT=1) */
 };
 
 enum { O_LISTEN = 0x2000, O_CERT, O_KEY, O_THREADS, O_UDP, O_TCP, O_TLS, O_TLS_MIN, O_WELCOME, O_NO_WELCOME,
-       O_NO_ACCESS_LOG, O_WITNESS, O_WITNESS_CA, O_WITNESS_PIN, O_WITNESS_TOKEN };
+       O_NO_ACCESS_LOG, O_WITNESS, O_WITNESS_CA, O_WITNESS_PIN, O_WITNESS_TOKEN, O_ALLOW_ROOT };
 
 static int serve_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 {
@@ -135,6 +148,7 @@ static int serve_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 	case O_WELCOME: o->welcome = 1; break;
 	case O_NO_WELCOME: o->welcome = -1; break;
 	case O_NO_ACCESS_LOG: o->cfg.access_log = 0; break;
+	case O_ALLOW_ROOT: o->allow_root = 1; break;
 	case O_WITNESS:
 		if (o->nwitness == sizeof(o->witness) / sizeof(o->witness[0]))
 			return bs_cli_usage_error(cli, "--witness: at most 8 witnesses");
@@ -163,6 +177,13 @@ static int serve_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 	return -1;
 }
 
+/* BROKERSEC_ALLOW_ROOT=1: --allow-root for whatever starts serve as root on purpose (test suites). */
+static int allow_root_env(void)
+{
+	const char *v = getenv("BROKERSEC_ALLOW_ROOT");
+	return v && !strcmp(v, "1");
+}
+
 static int serve_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	struct serve_opts *o = ctx;
@@ -174,6 +195,12 @@ static int serve_check(struct bs_cli *cli, void *ctx, int argc, char **argv)
 	if (o->wtls.ca_file && o->wtls.pin)
 		return bs_cli_usage_error(cli, "--witness-ca and --witness-pin: give one (a CA file, or the pin of a "
 					  "self-signed certificate)");
+	/* Before the data directory is opened: a root server would own what it creates there. */
+	if (geteuid() == 0 && !o->allow_root && !allow_root_env())
+		return bs_cli_fail(cli, bs_error(BS_EDENIED, "refusing to serve as root: serve answers the network, and a "
+						 "flaw in it would hand over the whole machine; run it as its own user (the "
+						 "Debian package's brokersec.service runs as 'brokersec', docs/install.md), "
+						 "or give --allow-root if you mean it"));
 	return -1;
 }
 
@@ -510,12 +537,19 @@ static int serve_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 			    cfg.tls_min == 12 ? "1.2" : "1.3")) < 0)
 		goto fail;
 	for (;;) {
-		/* with a witness, the head goes out within 10 s of a change */
-		struct timespec wait = { nwfd || bs_witness_out_count(wout) ? 10 : 600, 0 };
+		/* with a witness, the head goes out within 10 s of a change; so do notifications */
+		int notifying = bs_notify_active(dd->store) > 0;
+		struct timespec wait = { nwfd || bs_witness_out_count(wout) || notifying ? 10 : 600, 0 };
 		int sig;
 		if (nwfd)
 			witness_publish(dd, wfd, wurl, (size_t)nwfd, wlast, sizeof(wlast), &wsent);
 		bs_witness_out_publish(wout, dd, 0);
+		if (notifying) { /* src/notify: the same pass as `notify run --once` (docs/notifications.md) */
+			struct bs_notify_run_opts nro = { bs_clock_now(), 1, 0 };
+			struct bs_notify_run_stats nst;
+			if (bs_notify_run(dd, &nro, &nst) < 0)
+				fprintf(stderr, "brokersec serve: notify: %s\n", bs_error_message());
+		}
 		sig = sigtimedwait(&set, NULL, &wait);
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
@@ -582,13 +616,14 @@ int cmd_serve(int argc, char **argv, struct bs_cli *cli)
 		{ "witness-ca", required_argument, NULL, O_WITNESS_CA },
 		{ "witness-pin", required_argument, NULL, O_WITNESS_PIN },
 		{ "witness-token-file", required_argument, NULL, O_WITNESS_TOKEN },
+		{ "allow-root", no_argument, NULL, O_ALLOW_ROOT },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct bs_cli_verb self[] = { { "", serve_run, 0, NULL, serve_check }, { NULL, NULL, 0, NULL, NULL } };
 	static const struct bs_cli_spec spec = { opts, "h", serve_option, self, NULL };
 	struct serve_opts o = { { NULL, "127.0.0.1:8443", NULL, NULL, 0, 0, 1 }, NULL, NULL, NULL, { NULL }, 0,
-				{ NULL, NULL, NULL }, 0 };
+				{ NULL, NULL, NULL }, 0, 0 };
 
 	cli->usage = usage_text;
 	cli->usage_zh = usage_zh;

@@ -17,6 +17,9 @@ static const struct bs_evaluator *const evaluators[] = {
 	&bs_eval_scan,
 	&bs_eval_evidence,
 	&bs_eval_assess,
+	&bs_eval_lookalike,
+	&bs_eval_fim,
+	&bs_eval_vuln,
 };
 #define NEVAL (sizeof(evaluators) / sizeof(evaluators[0]))
 #define NOVERRIDES 2

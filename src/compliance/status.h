@@ -91,6 +91,9 @@ extern const struct bs_evaluator bs_eval_registers;     /* eval_registers.c */
 extern const struct bs_evaluator bs_eval_scan;          /* eval_scan.c */
 extern const struct bs_evaluator bs_eval_evidence;      /* eval_evidence.c */
 extern const struct bs_evaluator bs_eval_assess;        /* eval_assess.c */
+extern const struct bs_evaluator bs_eval_vuln;          /* eval_vuln.c */
+extern const struct bs_evaluator bs_eval_lookalike;     /* eval_lookalike.c */
+extern const struct bs_evaluator bs_eval_fim;           /* eval_fim.c */
 
 /* Validity of a proof (evidence, a saved scan) for c: its cycle when the catalog entry names
  * a recurring duty with a period, else one year (docs/status.md). */

@@ -200,3 +200,23 @@ int bs_buf_read_file(struct bs_buf *b, const char *path)
 	close(fd);
 	return 0;
 }
+
+void bs_buf_put_html(struct bs_buf *b, const char *s, int br)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': bs_buf_puts(b, "&lt;"); break;
+		case '>': bs_buf_puts(b, "&gt;"); break;
+		case '&': bs_buf_puts(b, "&amp;"); break;
+		case '"': bs_buf_puts(b, "&quot;"); break;
+		case '\'': bs_buf_puts(b, "&#39;"); break;
+		case '\n':
+			if (br) {
+				bs_buf_puts(b, "<br>");
+				break;
+			}
+			/* fall through */
+		default: bs_buf_putc(b, *s);
+		}
+	}
+}

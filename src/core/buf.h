@@ -38,6 +38,8 @@ char *bs_buf_detach(struct bs_buf *b, size_t *len);
 
 /* Reads a whole file into b (appending). Returns 0, or BS_ENOTFOUND / BS_ERR with a message. */
 int bs_buf_read_file(struct bs_buf *b, const char *path);
+/* Appends s (NULL: nothing) as HTML text: < > & " ' escaped; with br, a newline as <br>. */
+void bs_buf_put_html(struct bs_buf *b, const char *s, int br);
 
 /* Checked allocation helpers: abort on overflow or exhaustion. */
 void *bs_malloc(size_t n);

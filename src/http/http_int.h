@@ -321,6 +321,9 @@ void bs_api_status(struct bs_http_ctx *c);
 void bs_api_evidence_add(struct bs_http_ctx *c);
 void bs_api_evidence_review(struct bs_http_ctx *c);
 void bs_api_due(struct bs_http_ctx *c);
+/* GET /fim: the baselines, whether they verify, the latest check (api_fim.c) */
+void bs_api_fim(struct bs_http_ctx *c);
+void bs_api_vulns(struct bs_http_ctx *c);     /* api_vuln.c: GET /vulns (issue 18) */
 void bs_api_due_ics(struct bs_http_ctx *c);
 void bs_api_openapi(struct bs_http_ctx *c);
 /* api_evidence.c: evidence read back: the list (paged, filtered), one record, its stored file */

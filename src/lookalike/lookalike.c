@@ -76,6 +76,24 @@ static int to_ascii(const char *name, char *out, size_t cap, const char **why)
 	return 0;
 }
 
+const char *bs_domain_registrable(const char *ascii)
+{
+	pthread_once(&psl_once, psl_load);
+	return psl ? psl_registrable_domain(psl, ascii) : NULL;
+}
+
+int bs_domain_known_suffix(const char *ascii)
+{
+	const char *tld = strrchr(ascii, '.');
+	pthread_once(&psl_once, psl_load);
+	return psl && psl_is_public_suffix2(psl, tld ? tld + 1 : ascii, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+}
+
+int bs_domain_to_ascii(const char *name, char *out, size_t cap, const char **why)
+{
+	return to_ascii(name, out, cap, why);
+}
+
 int bs_domain_split(const char *name, struct bs_domain *out)
 {
 	char tmp[256];
@@ -116,15 +134,20 @@ static uint64_t fnv(const char *s)
 	return h;
 }
 
-static int seen(struct bs_lookalike_set *s, const char *ascii)
+size_t bs_lookalike_set_find(const struct bs_lookalike_set *s, const char *ascii)
 {
 	size_t i;
 	if (!s->nslots)
 		return 0;
 	for (i = fnv(ascii) & (s->nslots - 1); s->slots[i]; i = (i + 1) & (s->nslots - 1))
 		if (!strcmp(s->v[s->slots[i] - 1].ascii, ascii))
-			return 1;
+			return s->slots[i];
 	return 0;
+}
+
+static int seen(struct bs_lookalike_set *s, const char *ascii)
+{
+	return bs_lookalike_set_find(s, ascii) != 0;
 }
 
 static void slot_put(struct bs_lookalike_set *s, size_t idx)
@@ -399,8 +422,11 @@ static size_t split_chars(const char *label, char chars[][5])
 #define HOMOGLYPH_MAX 200000
 #define HOMOGLYPH_ROUND2_MAX 24
 
-/* One round of look-alike characters, as dnstwist does it: in every window of the label, every
- * occurrence of one character replaced by one of its glyphs. */
+/* One round of look-alike characters, as dnstwist does it: in every window of the label
+ * shorter than the label, every occurrence of one character replaced by one of its glyphs.
+ * Such a window replaces a run of that character's occurrences, so the runs are made directly
+ * (each once) rather than every window's string being built and most found again; only the run
+ * from the label's first character to its last has no window. */
 static void mix(const char chars[][5], size_t n, struct strset *out)
 {
 	struct bs_buf b = BS_BUF_INIT;
@@ -416,15 +442,27 @@ static void mix(const char chars[][5], size_t n, struct strset *out)
 				break;
 			}
 	}
-	for (size_t w = 1; w < n; w++)
-		for (size_t i = 0; i + w <= n && out->n < HOMOGLYPH_MAX; i++)
-			for (size_t c = i; c < i + w; c++)
-				for (size_t t = 0; to[c] && to[c][t]; t++) {
+	for (size_t c = 0; c < n; c++) {
+		size_t pos[64], m = 0;
+		if (id[c] != c || !to[c])
+			continue;
+		for (size_t k = c; k < n; k++)
+			if (id[k] == c)
+				pos[m++] = k;
+		for (size_t t = 0; to[c][t]; t++)
+			for (size_t x = 0; x < m; x++)
+				for (size_t y = x; y < m; y++) {
+					if (pos[x] == 0 && pos[y] == n - 1)
+						continue;
+					if (out->n >= HOMOGLYPH_MAX)
+						goto done;
 					bs_buf_clear(&b);
 					for (size_t k = 0; k < n; k++)
-						bs_buf_puts(&b, k >= i && k < i + w && id[k] == id[c] ? to[c][t] : chars[k]);
+						bs_buf_puts(&b, k >= pos[x] && k <= pos[y] && id[k] == c ? to[c][t] : chars[k]);
 					strset_add(out, b.ptr);
 				}
+	}
+done:
 	bs_buf_release(&b);
 }
 

@@ -26,6 +26,15 @@ struct bs_domain {
  * registrable part: a public suffix itself). */
 int bs_domain_split(const char *name, struct bs_domain *out);
 
+/* The registrable part of ascii (a pointer into it) by the Public Suffix List, or NULL when
+ * ascii is a public suffix itself. */
+const char *bs_domain_registrable(const char *ascii);
+/* 1 when ascii's top-level label is one the Public Suffix List knows (not only its "*" rule):
+ * "sshd.service" and "report.pdf" are not domains. */
+int bs_domain_known_suffix(const char *ascii);
+/* name (UTF-8) to lower-case A-labels with UTS #46 mapping into out; 0, or -1 with *why (static). */
+int bs_domain_to_ascii(const char *name, char *out, size_t cap, const char **why);
+
 struct bs_lookalike {
 	char *ascii;         /* the permutation as registered (A-labels: xn--...) */
 	char *unicode;       /* as a person reads it (U-labels) */
@@ -48,6 +57,8 @@ struct bs_lookalike_opts {
  * 0 or an error. */
 int bs_lookalike_gen(const struct bs_domain *d, const struct bs_lookalike_opts *o, struct bs_lookalike_set *out);
 void bs_lookalike_set_release(struct bs_lookalike_set *s);
+/* The index + 1 of ascii in s, 0 when it is not there. */
+size_t bs_lookalike_set_find(const struct bs_lookalike_set *s, const char *ascii);
 
 /* The classes, in the order they are generated (NULL ends it). */
 extern const char *const bs_lookalike_kinds[];

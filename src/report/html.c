@@ -6,17 +6,7 @@
 
 static void esc(struct bs_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': bs_buf_puts(b, "&lt;"); break;
-		case '>': bs_buf_puts(b, "&gt;"); break;
-		case '&': bs_buf_puts(b, "&amp;"); break;
-		case '"': bs_buf_puts(b, "&quot;"); break;
-		case '\'': bs_buf_puts(b, "&#39;"); break;
-		case '\n': bs_buf_puts(b, "<br>"); break;
-		default: bs_buf_putc(b, *s);
-		}
-	}
+	bs_buf_put_html(b, s, 1);
 }
 
 static const char css[] =

@@ -25,6 +25,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "vuln/dpkg.h"
 
 #define BS_PROBE_LIVE 0x1     /* reads the running system: not applicable under --root */
 #define BS_PROBE_WINDOWS 0x2  /* reads the Windows export directory */
@@ -110,18 +111,8 @@ char *bs_probe_user(const struct bs_probe_ctx *ctx, long uid);
 /* Installed packages of the scanned root's dpkg database (/var/lib/dpkg/status), sorted by
  * name (probe_packages.c). Returns 0, BS_ENOTFOUND (no dpkg database: not a Debian-family
  * host) or BS_ERR (message set: unreadable, or no installed package at all). */
-struct bs_dpkg_pkg {
-	char *name, *version;
-	int line;             /* the stanza's first line in the status file */
-};
-struct bs_dpkg {
-	struct bs_dpkg_pkg *v;
-	size_t n, cap;
-};
-#define BS_DPKG_STATUS "/var/lib/dpkg/status"
+/* struct bs_dpkg, bs_dpkg_find, bs_dpkg_release, BS_DPKG_STATUS: vuln/dpkg.h */
 int bs_dpkg_load(struct bs_probe_ctx *ctx, struct bs_dpkg *out);
-const struct bs_dpkg_pkg *bs_dpkg_find(const struct bs_dpkg *d, const char *name);
-void bs_dpkg_release(struct bs_dpkg *d);
 /* Whether a systemd unit is enabled at boot: a link in a <target>.wants/ or .requires/
  * directory (any target) of /etc/systemd/system (systemctl enable) or of the vendor unit
  * directories /usr/lib/systemd/system, /lib/systemd/system (enabled by the package) that

@@ -5,7 +5,7 @@
  * plain or compressed (.gz, .xz, .lz4: Acquire::GzipIndexes, Debian's default lz4), each
  * pending update named (package, installed version, the security suite's version). Also the installed packages of interest to other checks
  * (anti-malware, rootkit scanners, IDS/IPS, file integrity, auditd), and the dpkg reader the
- * probes share (bs_dpkg_load). */
+ * probes share (bs_dpkg_load, over src/vuln/dpkg.c's reader). */
 #include <lz4frame.h>
 #include <lzma.h>
 #include <stdlib.h>
@@ -19,56 +19,6 @@ static const char *const unwanted[] = { "telnetd", "inetutils-telnetd", "telnetd
 					 "rsh-redone-server", "nis", "tftpd", "tftpd-hpa", "atftpd", "talkd",
 					 "inetutils-talkd", "xinetd", "rlinetd", "ypserv", NULL };
 
-/* Calls fn per stanza with Package, Version, Status (may be NULL) and the stanza's line. */
-static void stanzas(struct bs_buf *b, void (*fn)(const char *, const char *, const char *, int, void *), void *arg)
-{
-	size_t pos = 0;
-	int lineno = 0, start = 0;
-	char *l, *name = NULL, *ver = NULL, *status = NULL;
-
-	for (;;) {
-		l = bs_text_line(b, &pos, &lineno);
-		if (!l || !*l) {
-			if (name && ver)
-				fn(name, ver, status, start, arg);
-			name = ver = status = NULL;
-			if (!l)
-				break;
-			continue;
-		}
-		if (!name && !ver && !status)
-			start = lineno;
-		if (!strncmp(l, "Package: ", 9))
-			name = l + 9;
-		else if (!strncmp(l, "Version: ", 9))
-			ver = l + 9;
-		else if (!strncmp(l, "Status: ", 8))
-			status = l + 8;
-	}
-}
-
-static int cmp_pkg(const void *a, const void *b)
-{
-	return strcmp(((const struct bs_dpkg_pkg *)a)->name, ((const struct bs_dpkg_pkg *)b)->name);
-}
-
-static void add_installed(const char *name, const char *ver, const char *status, int line, void *arg)
-{
-	struct bs_dpkg *p = arg;
-	/* "install ok installed", "hold ok installed"; not half-installed, config-files ... */
-	size_t sl = status ? strlen(status) : 0;
-	if (sl < 10 || strcmp(status + sl - 10, " installed") != 0)
-		return;
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 512;
-		p->v = bs_realloc(p->v, bs_size_mul(p->cap, sizeof(*p->v)));
-	}
-	p->v[p->n].name = bs_strdup(name);
-	p->v[p->n].version = bs_strdup(ver);
-	p->v[p->n].line = line;
-	p->n++;
-}
-
 int bs_dpkg_load(struct bs_probe_ctx *ctx, struct bs_dpkg *out)
 {
 	struct bs_buf b = BS_BUF_INIT;
@@ -79,30 +29,9 @@ int bs_dpkg_load(struct bs_probe_ctx *ctx, struct bs_dpkg *out)
 		bs_buf_release(&b);
 		return r == BS_ENOTFOUND ? BS_ENOTFOUND : BS_ERR;
 	}
-	stanzas(&b, add_installed, out);
+	r = bs_dpkg_parse(b.ptr ? b.ptr : (char *)"", b.len, BS_DPKG_STATUS, out); /* the one reader: src/vuln/dpkg.c */
 	bs_buf_release(&b);
-	if (!out->n)
-		return bs_error(BS_ERR, "%s lists no installed package: the file is damaged", BS_DPKG_STATUS);
-	qsort(out->v, out->n, sizeof(*out->v), cmp_pkg);
-	return 0;
-}
-
-const struct bs_dpkg_pkg *bs_dpkg_find(const struct bs_dpkg *d, const char *name)
-{
-	struct bs_dpkg_pkg key = { (char *)name, NULL, 0 };
-	if (!d->n)
-		return NULL;
-	return bsearch(&key, d->v, d->n, sizeof(key), cmp_pkg);
-}
-
-void bs_dpkg_release(struct bs_dpkg *d)
-{
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].name);
-		free(d->v[i].version);
-	}
-	free(d->v);
-	memset(d, 0, sizeof(*d));
+	return r < 0 ? BS_ERR : 0;
 }
 
 /* Packages of interest, each reported as a fact "packages.<fact>" (subject: the package,
@@ -278,11 +207,12 @@ struct upd {
 	size_t n, cap;
 };
 
-static void check_update(const char *name, const char *ver, const char *status, int line, void *arg)
+static void check_update(const struct bs_deb_stanza *s, void *arg)
 {
 	struct upd *u = arg;
+	const char *name = s->package, *ver = s->version;
+	int line = s->line;
 	const struct bs_dpkg_pkg *hit = bs_dpkg_find(u->installed, name);
-	(void)status;
 	if (!hit || bs_version_cmp(hit->version, ver) >= 0)
 		return;
 	for (size_t i = 0; i < u->n; i++)
@@ -355,7 +285,7 @@ static void security_updates(struct bs_probe_ctx *ctx, const struct bs_dpkg *p)
 			}
 			u.list = lists[i];
 			u.suite = list_suite(lists[i], suite, sizeof(suite));
-			stanzas(&b, check_update, &u);
+			bs_deb822_each(b.ptr ? b.ptr : (char *)"", b.len, check_update, &u);
 			u.list = u.suite = NULL;
 		}
 		bs_probe_strv_free(lists, nl);

@@ -138,56 +138,19 @@ static void usual_first(char **v, size_t n)
 		}
 }
 
-/* md5sums lines: "<32 hex>  path/without/leading/slash". Returns 0 or an error. */
-static int read_md5sums(struct bs_probe_ctx *ctx, struct state *s, size_t *left)
+/* Which package owns each file, from dpkg's per-package lists in /var/lib/dpkg/info: suffix
+ * ".md5sums" (lines "<32 hex>  path/without/leading/slash": the owner and the file's MD5) or
+ * ".list" (lines "/path": the owner only, for files dpkg keeps no sum of). Returns 0 or an error. */
+static int read_dpkg_info(struct bs_probe_ctx *ctx, struct state *s, size_t *left, const char *suffix)
 {
-	char **v;
-	size_t n = bs_probe_glob(ctx, "/var/lib/dpkg/info/*.md5sums", &v);
+	char **v, pattern[64];
+	size_t n;
 	struct bs_buf b = BS_BUF_INIT;
-	int err = 0;
+	int md5 = !strcmp(suffix, ".md5sums"), err = 0;
 
+	snprintf(pattern, sizeof(pattern), "/var/lib/dpkg/info/*%s", suffix);
+	n = bs_probe_glob(ctx, pattern, &v);
 	usual_first(v, n);
-
-	for (size_t i = 0; i < n && *left && !err; i++) {
-		size_t pos = 0;
-		int lineno = 0, r;
-		char *l, pkg[256];
-		bs_buf_clear(&b);
-		if ((r = bs_probe_read(ctx, v[i], &b)) < 0) {
-			err = bs_probe_read_error(ctx, r == BS_ENOTFOUND ? BS_ERR : r);
-			break;
-		}
-		while ((l = bs_text_line(&b, &pos, &lineno))) {
-			size_t len = strlen(l);
-			if (len < 35 || l[32] != ' ')
-				continue;
-			char *p = l + 33;
-			while (*p == ' ' || *p == '*')
-				p++;
-			p[-1] = '/'; /* the path with its leading slash, in place */
-			struct sfile *f = lookup(s, p - 1);
-			if (f && !f->pkg) {
-				f->pkg = bs_strdup(pkg_of(v[i], pkg, sizeof(pkg), ".md5sums"));
-				memcpy(f->md5, l, 32);
-				f->md5[32] = '\0';
-				(*left)--;
-			}
-		}
-	}
-	bs_buf_release(&b);
-	bs_probe_strv_free(v, n);
-	return err;
-}
-
-static int read_lists(struct bs_probe_ctx *ctx, struct state *s, size_t *left)
-{
-	char **v;
-	size_t n = bs_probe_glob(ctx, "/var/lib/dpkg/info/*.list", &v);
-	struct bs_buf b = BS_BUF_INIT;
-	int err = 0;
-
-	usual_first(v, n);
-
 	for (size_t i = 0; i < n && *left; i++) {
 		size_t pos = 0;
 		int lineno = 0, r;
@@ -198,9 +161,22 @@ static int read_lists(struct bs_probe_ctx *ctx, struct state *s, size_t *left)
 			break;
 		}
 		while ((l = bs_text_line(&b, &pos, &lineno))) {
-			struct sfile *f = lookup(s, l);
+			char *path = l;
+			if (md5) {
+				if (strlen(l) < 35 || l[32] != ' ')
+					continue;
+				path = l + 33;
+				while (*path == ' ' || *path == '*')
+					path++;
+				*--path = '/'; /* the path with its leading slash, in place */
+			}
+			struct sfile *f = lookup(s, path);
 			if (f && !f->pkg) {
-				f->pkg = bs_strdup(pkg_of(v[i], pkg, sizeof(pkg), ".list"));
+				f->pkg = bs_strdup(pkg_of(v[i], pkg, sizeof(pkg), suffix));
+				if (md5) {
+					memcpy(f->md5, l, 32);
+					f->md5[32] = '\0';
+				}
 				(*left)--;
 			}
 		}
@@ -292,8 +268,8 @@ static int run(struct bs_probe_ctx *ctx)
 		if (!is_link(ctx, starts[i].dir))
 			bs_probe_walk(ctx, starts[i].dir, starts[i].depth, found_cb, &s);
 	left = s.n;
-	if (left && read_md5sums(ctx, &s, &left) == 0 && left)
-		read_lists(ctx, &s, &left);
+	if (left && read_dpkg_info(ctx, &s, &left, ".md5sums") == 0 && left)
+		read_dpkg_info(ctx, &s, &left, ".list");
 	if ((r = bs_probe_read(ctx, "/var/lib/dpkg/statoverride", &so)) < 0)
 		bs_probe_read_error(ctx, r); /* no overrides at all: the file may be missing */
 	size_t packaged = 0;

@@ -137,6 +137,10 @@ struct bs_scan {
  * error; fails only when the scan cannot run at all (the root is not a directory). */
 int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const struct bs_scan_opts *opts);
 void bs_scan_free(struct bs_scan *s);
+/* Reads one file of the system under root (NULL or "/": this host) into out as the probes
+ * read it: resolved inside the root as chroot(2) would, a regular file of at most 16 MiB
+ * (scan_rootread.c; `vuln inventory --root`). 0, or BS_ENOTFOUND / BS_EDENIED / BS_ERR. */
+int bs_scan_root_read(const char *root, const char *path, struct bs_buf *out);
 
 /* The files of a Windows export bundle (a zip, as scripts/windows/brokersec-collect.ps1 makes
  * it; win_zip.c): every file entry read into memory, never written to disk, named as in the

@@ -31,6 +31,8 @@ static const struct rule {
 	{ "policy-doc", "SR.5 SR.6 SR.7 SR.13 SR.17 SR.18", sched_rule_policy_docs },
 	{ "finding", "A2.8", sched_rule_findings },
 	{ "retention", "A2.8 A2.4.1.7.1.1", sched_rule_retention },
+	{ "vuln", "SR.15 A2.5.3.1 SR.18.1", sched_rule_vuln },
+	{ "lookalike", "SR.14", sched_rule_lookalike },
 };
 
 void bs_schedule_opts_default(struct bs_schedule_opts *o, int32_t as_of)

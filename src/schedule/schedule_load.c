@@ -3,8 +3,10 @@
 #include "schedule/schedule.h"
 
 #include "assess/assess.h"
+#include "lookalike/check.h"
 #include "profile/profile.h"
 #include "registry/registry.h"
+#include "vuln/vuln.h"
 
 int bs_schedule_snapshot(struct bs_store *s, int32_t as_of, json_t **out)
 {
@@ -21,6 +23,24 @@ int bs_schedule_snapshot(struct bs_store *s, int32_t as_of, json_t **out)
 	}
 	json_object_set_new(snap, "assessment", rows);
 	json_object_set_new(snap, "assessment_finding", open);
+	{
+		json_t *look = NULL;
+		/* the look-alike checks up to the end of the as-of day (SR.14's daily duty) */
+		if ((err = bs_lookalike_summary(s, ((int64_t)as_of + 1) * 86400 * 1000000 - 1, &look)) < 0) {
+			json_decref(snap);
+			return err;
+		}
+		json_object_set_new(snap, "lookalike", look);
+	}
+	{
+		json_t *vuln = NULL;
+		/* open vulnerability findings per device (issue 18, schedule_vuln.c) */
+		if ((err = bs_vuln_due_rows(s, as_of, &vuln)) < 0) {
+			json_decref(snap);
+			return err;
+		}
+		json_object_set_new(snap, "vuln", vuln);
+	}
 	*out = snap;
 	return 0;
 }

@@ -19,4 +19,12 @@ int bs_version_cmp(const char *a, const char *b);
  * only with a revision), an optional revision of [A-Za-z0-9.+~]); else 0. */
 int bs_version_valid(const char *s);
 
+/* rpm's order (rpmvercmp(3), rpm 4.x): alphanumeric segments, numbers as numbers and newer
+ * than letters, '~' before everything (the end included), '^' after the end but before
+ * anything else, other characters only separate. <0, 0 or >0. */
+int bs_rpm_vercmp(const char *a, const char *b);
+/* [epoch:]version[-release] of rpm: the epoch, then the version, then the release (none: an
+ * empty one, older than any), each by bs_rpm_vercmp, as rpm.vercmp of rpm 4.18 orders them. */
+int bs_rpm_evrcmp(const char *a, const char *b);
+
 #endif

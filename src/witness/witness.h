@@ -50,6 +50,14 @@ int bs_witness_http(const char *url, const struct bs_witness_tls *t, const char 
  * checked as for HTTPS; *status: the server's last reply code (250). */
 int bs_witness_mail(const char *url, const struct bs_witness_tls *t, const char *from, const char *to, const char *msg,
 		    long *status);
+/* The same two for a notification channel (src/notify): bs_witness_http with extra request
+ * headers ("Name: value", NULL-terminated, or NULL) and no bearer token; bs_witness_mail to
+ * several recipients (NULL-terminated) with SMTP AUTH when user is given (only ever after TLS).
+ * Their messages name the channel's --ca, not the witness options. */
+int bs_witness_http_ex(const char *url, const struct bs_witness_tls *t, const char *const *headers, const char *json,
+		       size_t max, long *status, struct bs_buf *out);
+int bs_witness_mail_ex(const char *url, const struct bs_witness_tls *t, const char *user, const char *password,
+		       const char *from, const char *const *to, const char *msg, long *status);
 /* 0 when url is smtp://HOST[:PORT]/RCPT or smtps://HOST[:PORT]/RCPT (RCPT an e-mail address),
  * its recipient into to (cap bytes), else BS_EINVALID. */
 int bs_witness_mail_url_check(const char *url, char *to, size_t cap);

@@ -134,9 +134,14 @@ static void tls_setup(CURL *h, const struct bs_witness_tls *t)
 	}
 }
 
-/* libcurl's failure as an error naming url (what a TLS refusal means, and what to give). */
-static int curl_fail(const char *url, CURLcode rc, const char *errbuf)
+/* libcurl's failure as an error naming url (what a TLS refusal means, and what to give);
+ * chan: the peer is a notification channel (src/notify), not a witness. */
+static int curl_fail(const char *url, CURLcode rc, const char *errbuf, int chan)
 {
+	if (chan && (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE))
+		return bs_error(BS_EDENIED, "%s: the server's certificate is not trusted (%s): give the channel the CA "
+				"file that vouches for it (notify channel add ... --ca FILE)", url,
+				errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
 		return bs_error(BS_EDENIED, "%s: the witness's public key does not match the pin given (--witness-pin): no "
 				"head was sent; check the pin against the witness's certificate", url);
@@ -182,8 +187,26 @@ static size_t on_read(char *buf, size_t size, size_t n, void *ctx)
 	return len;
 }
 
+static int mail_do(const char *url, const struct bs_witness_tls *t, const char *user, const char *password,
+		   const char *from, const char *const *to, const char *msg, long *status, int chan);
+static int http_do(const char *url, const struct bs_witness_tls *t, const char *token, const char *const *headers,
+		   const char *json, size_t max, long *status, struct bs_buf *out, int chan);
+
 int bs_witness_mail(const char *url, const struct bs_witness_tls *t, const char *from, const char *to, const char *msg,
 		    long *status)
+{
+	const char *const rcpt[] = { to, NULL };
+	return mail_do(url, t, NULL, NULL, from, rcpt, msg, status, 0);
+}
+
+int bs_witness_mail_ex(const char *url, const struct bs_witness_tls *t, const char *user, const char *password,
+		       const char *from, const char *const *to, const char *msg, long *status)
+{
+	return mail_do(url, t, user, password, from, to, msg, status, 1);
+}
+
+static int mail_do(const char *url, const struct bs_witness_tls *t, const char *user, const char *password,
+		   const char *from, const char *const *to, const char *msg, long *status, int chan)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", base[600];
 	const char *host = strstr(url, "://") + 3;
@@ -199,8 +222,13 @@ int bs_witness_mail(const char *url, const struct bs_witness_tls *t, const char 
 	snprintf(base, sizeof(base), "%.*s%.*s", (int)(host - url), url, (int)(hl < 500 ? hl : 500), host);
 	if ((err = handle_new(base, "smtp,smtps", errbuf, &h)) < 0)
 		return err;
-	rcpt = curl_slist_append(rcpt, to);
+	for (size_t i = 0; to[i]; i++)
+		rcpt = curl_slist_append(rcpt, to[i]);
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL); /* STARTTLS, or refused */
+	if (user) { /* AUTH only ever after TLS: USE_SSL_ALL refuses a server without it first */
+		curl_easy_setopt(h, CURLOPT_USERNAME, user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, password ? password : "");
+	}
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
@@ -211,7 +239,7 @@ int bs_witness_mail(const char *url, const struct bs_witness_tls *t, const char 
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
 	else
-		err = curl_fail(url, rc, errbuf);
+		err = curl_fail(url, rc, errbuf, chan);
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(h);
 	return err;
@@ -219,6 +247,18 @@ int bs_witness_mail(const char *url, const struct bs_witness_tls *t, const char 
 
 int bs_witness_http(const char *url, const struct bs_witness_tls *t, const char *token, const char *json,
 		    size_t max, long *status, struct bs_buf *out)
+{
+	return http_do(url, t, token, NULL, json, max, status, out, 0);
+}
+
+int bs_witness_http_ex(const char *url, const struct bs_witness_tls *t, const char *const *headers, const char *json,
+		       size_t max, long *status, struct bs_buf *out)
+{
+	return http_do(url, t, NULL, headers, json, max, status, out, 1);
+}
+
+static int http_do(const char *url, const struct bs_witness_tls *t, const char *token, const char *const *headers,
+		   const char *json, size_t max, long *status, struct bs_buf *out, int chan)
 {
 	struct curl_slist *hdr = NULL;
 	struct sink s = { out, max, 0 };
@@ -231,7 +271,7 @@ int bs_witness_http(const char *url, const struct bs_witness_tls *t, const char 
 	if ((err = handle_new(url, "https", errbuf, &h)) < 0)
 		return err;
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "brokersec-witness/1");
+	curl_easy_setopt(h, CURLOPT_USERAGENT, chan ? "brokersec-notify/1" : "brokersec-witness/1");
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
 	tls_setup(h, t);
@@ -248,6 +288,8 @@ int bs_witness_http(const char *url, const struct bs_witness_tls *t, const char 
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, json);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(json));
 	}
+	for (size_t i = 0; headers && headers[i]; i++)
+		hdr = curl_slist_append(hdr, headers[i]);
 	hdr = curl_slist_append(hdr, "Accept: text/plain, application/json");
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	rc = curl_easy_perform(h);
@@ -256,7 +298,7 @@ int bs_witness_http(const char *url, const struct bs_witness_tls *t, const char 
 	} else if (s.over) {
 		err = bs_error(BS_ERR, "%s: the reply is larger than %zu bytes", url, max);
 	} else {
-		err = curl_fail(url, rc, errbuf);
+		err = curl_fail(url, rc, errbuf, chan);
 	}
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(h);

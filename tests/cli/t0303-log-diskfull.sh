@@ -3,7 +3,7 @@
 . "$TOP/tests/cli/lib.sh"
 M="$T/mnt"
 mkdir -p "$M"
-if ! mount -t tmpfs -o size=1200k tmpfs "$M" 2>/dev/null; then
+if ! mount -t tmpfs -o size=1600k tmpfs "$M" 2>/dev/null; then
 	# NEEDSWORK: without root this test cannot build a full disk; the unit test
 	# test_write_failure_raises_alert_and_fails_closed covers the same path by injection.
 	echo "skip: cannot mount a tmpfs (needs root)"
@@ -16,7 +16,7 @@ D="$M/data"
 grep '^bsseal1-' "$T/init.out" > "$T/vkey"
 # Fill the disk, leaving room to open the databases but not for a 60 kB event.
 dd if=/dev/zero of="$M/slack" bs=1k count=48 2>/dev/null
-dd if=/dev/zero of="$M/fill" bs=1k count=2000 2>/dev/null
+dd if=/dev/zero of="$M/fill" bs=1k count=2400 2>/dev/null
 rm -f "$M/slack"
 big=$(head -c 60000 /dev/zero | tr '\0' 'x')
 failed=0
