@@ -80,8 +80,8 @@ done
 # the optional response (fanotify reports who writes): the writer is stopped, never killed
 watch_start --stop-offender
 if grep -q 'watching (fanotify' "$T/w.err"; then
-	# a script file, not a here-document: with one, sh may fork a subshell that then runs
-	# python3, and $! would be the subshell's pid, not the writer's that gets stopped
+	# Debian's python3 run directly, from a file: through a here-document or a wrapper (pyenv's
+	# shim is a shell script) $! would be a shell's pid, not the writer's that gets stopped
 	cat > "$T/writer.py" <<'PY'
 import os, sys, time
 for k in range(1, 31):
@@ -90,7 +90,7 @@ for k in range(1, 31):
     time.sleep(0.05)
 print("finished")
 PY
-	python3 "$T/writer.py" "$R/docs" > "$T/py.out" &
+	/usr/bin/python3 "$T/writer.py" "$R/docs" > "$T/py.out" &
 	ppid=$!
 	n=0
 	while [ $n -lt 200 ] && ! grep -q '^stopped' "$T/w.out"; do sleep 0.1; n=$((n + 1)); done
