@@ -222,17 +222,25 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void pipeline_start(struct pipeline *p)
+/* Starts a worker per CPU; fewer when the system refuses more threads, an error when it
+ * refuses every one. */
+static int pipeline_start(struct pipeline *p)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n, rc = 0;
 	p->lang = bs_error_lang();
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->more, NULL);
 	pthread_cond_init(&p->room, NULL);
-	p->nth = n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
-	for (int i = 0; i < p->nth; i++)
-		if (pthread_create(&p->th[i], NULL, worker_main, p) != 0)
-			abort();
+	for (p->nth = 0; p->nth < want; p->nth++)
+		if ((rc = pthread_create(&p->th[p->nth], NULL, worker_main, p)) != 0)
+			break;
+	if (p->nth)
+		return 0;
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->more);
+	pthread_cond_destroy(&p->room);
+	return bs_error(BS_ERR, "cannot start the backup's worker threads: %s", bs_strerror(rc));
 }
 
 /* Waits for the workers; the first error of theirs, as a message on this thread. */
@@ -578,7 +586,8 @@ int bs_backup_create(struct bs_datadir *dd, const struct bs_backup_target *t, in
 	if (bs_testing() && getenv("BROKERSEC_BACKUP_CRASH_AFTER"))
 		p.crash_after = strtol(getenv("BROKERSEC_BACKUP_CRASH_AFTER"), NULL, 10);
 	buf = bs_malloc(bufsz);
-	pipeline_start(&p);
+	if ((err = pipeline_start(&p)) < 0)
+		goto done;
 	for (int i = 0; i < 2; i++) {
 		bs_buf_clear(&dst);
 		bs_buf_printf(&dst, "%s/%s", tmp.ptr, dbs[i]);

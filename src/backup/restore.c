@@ -193,17 +193,25 @@ static int pool_file(struct rpool *p, const struct bs_backup_file *f, int fd, co
 	return err;
 }
 
-static void pool_start(struct rpool *p)
+/* Starts a worker per CPU; fewer when the system refuses more threads, an error when it
+ * refuses every one. */
+static int pool_start(struct rpool *p)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = n < 1 ? 1 : n > RWORKERS ? RWORKERS : (int)n, rc = 0;
 	p->lang = bs_error_lang();
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->more, NULL);
 	pthread_cond_init(&p->done, NULL);
-	p->nth = n < 1 ? 1 : n > RWORKERS ? RWORKERS : (int)n;
-	for (int i = 0; i < p->nth; i++)
-		if (pthread_create(&p->th[i], NULL, rworker, p) != 0)
-			abort();
+	for (p->nth = 0; p->nth < want; p->nth++)
+		if ((rc = pthread_create(&p->th[p->nth], NULL, rworker, p)) != 0)
+			break;
+	if (p->nth)
+		return 0;
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->more);
+	pthread_cond_destroy(&p->done);
+	return bs_error(BS_ERR, "cannot start the restore's worker threads: %s", bs_strerror(rc));
 }
 
 static void pool_stop(struct rpool *p)
@@ -330,7 +338,8 @@ int bs_backup_restore(const struct bs_backup_keys *k, const char *repo, const ch
 		goto done;
 	pool.k = k;
 	pool.repo = repo;
-	pool_start(&pool);
+	if ((err = pool_start(&pool)) < 0)
+		goto done;
 	for (size_t i = 0; i < m.nfiles; i++) {
 		st->chunks += m.files[i].nchunks;
 		if ((err = restore_file(&pool, newdir, &m.files[i], st)) < 0)
