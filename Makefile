@@ -6,7 +6,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0-dev)
-PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip zlib liblzma liblz4 libcurl libpsl libidn2 libcares libzstd
+PKGS := sqlite3 libsodium yaml-0.1 jansson libmicrohttpd gnutls libcrypto pangocairo cairo-pdf libzip zlib liblzma liblz4 libcurl libpsl libidn2 libcares libzstd rpm
 
 # Recursive (=) so pkg-config runs only once a recipe needs it, after install-deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -316,7 +316,7 @@ FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 60
 FUZZ_CHECK_RUNS ?= 500
 FUZZ_TIMEOUT ?= 10
-FUZZ_TARGETS ?= syslog csv winexport winzip policy catalog http bundle lookalike lookalikefeed fimpolicy notify backupmanifest vulnfeed
+FUZZ_TARGETS ?= syslog csv winexport winzip policy catalog http bundle lookalike lookalikefeed fimpolicy notify backupmanifest backuplist vulnfeed spdxtv msrc
 # -gline-tables-only: file:line in the reports, half the compile time of -g
 FUZZ_OPT := -O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB := $(BUILD)/fuzz/lib/libbrokersec.a
@@ -335,6 +335,8 @@ FUZZ_MAXLEN_catalog := 16384
 FUZZ_MAXLEN_http := 4096
 FUZZ_MAXLEN_bundle := 4096
 FUZZ_MAXLEN_vulnfeed := 16384
+FUZZ_MAXLEN_spdxtv := 16384
+FUZZ_MAXLEN_msrc := 16384
 # The options of target $(1).
 fuzz_args = -max_len=$(or $(FUZZ_MAXLEN_$(1)),4096) -timeout=$(FUZZ_TIMEOUT) $(addprefix -dict=,$(wildcard tests/fuzz/$(1).dict)) \
 	-artifact_prefix=$(BUILD)/fuzz/artifacts/$(1)-

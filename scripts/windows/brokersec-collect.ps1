@@ -21,6 +21,8 @@
       bitlocker.json      Get-BitLockerVolume
       firewall.json       Get-NetFirewallProfile
       hotfix.json         Get-HotFix
+      os.json             Get-CimInstance Win32_OperatingSystem and the CurrentVersion registry key
+                          (the product: brokersec vuln inventory --windows-export)
       office-macros.json  the Office macro policies (registry, every signed-in user)
       collect-log.txt     what could not be collected, and why
 
@@ -149,6 +151,25 @@ Step 'Get-HotFix' {
             }
         })
     Save-Json $h 'hotfix.json'
+}
+Step 'Win32_OperatingSystem' {
+    # The product MSRC's advisories name ("Windows 11 Version 23H2 for x64-based Systems"):
+    # brokersec maps it from the build number, the installation type and the architecture
+    # (OSArchitecture is localised, "64 位元"; PROCESSOR_ARCHITECTURE is not).
+    $os = Get-CimInstance -ClassName Win32_OperatingSystem
+    $cv = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+    $sm = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment'
+    Save-Json ([pscustomobject]@{
+            Caption               = $os.Caption
+            Version               = $os.Version
+            BuildNumber           = $os.BuildNumber
+            OSArchitecture        = $os.OSArchitecture
+            DisplayVersion        = $(if ($cv.PSObject.Properties['DisplayVersion']) { $cv.DisplayVersion } elseif ($cv.PSObject.Properties['ReleaseId']) { $cv.ReleaseId })
+            InstallationType      = $(if ($cv.PSObject.Properties['InstallationType']) { $cv.InstallationType })
+            UBR                   = $(if ($cv.PSObject.Properties['UBR']) { [int]$cv.UBR })
+            ProcessorArchitecture = $(if ($sm.PSObject.Properties['PROCESSOR_ARCHITECTURE']) { $sm.PROCESSOR_ARCHITECTURE })
+            CSName                = $os.CSName
+        }) 'os.json'
 }
 Step 'Office macro policy' {
     # Office's macro settings are user policies (HKCU\Software\Policies\Microsoft\Office\<ver>\<app>\Security);

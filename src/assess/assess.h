@@ -288,6 +288,26 @@ int bs_assess_run(struct bs_datadir *dd, int64_t id, size_t *from_scans);
  * controls in scope that have no result from a register or a judgement. Running only. */
 int bs_assess_results_from_scans(struct bs_datadir *dd, int64_t id, size_t *written);
 
+/* Findings from vulnerability tracking (第十五條; assess_vuln.c): the vulnerabilities past their
+ * deadline as of in->as_of on the devices of systems in scope, not yet held by this
+ * assessment, one finding per system, package and fixed version, of A2.4.1.3.1 (or
+ * A2.4.1.5.4 when only area 5 is in scope). owner: NULL takes the system's owner from the
+ * register; due: NULL takes the earliest remediation deadline. Running or reported only;
+ * one transaction. */
+struct bs_assess_vuln_in {
+	int32_t as_of;
+	const char *owner, *due;
+	enum bs_lang lang; /* the language of the findings' text */
+};
+struct bs_assess_vuln_out {
+	size_t findings, vulns;     /* added, and the vulnerabilities they carry */
+	size_t already;             /* held by this assessment's findings before */
+	size_t other_systems;       /* on devices of systems not in scope (or of none) */
+	size_t out_of_areas;        /* on systems whose areas include neither 3 nor 5 */
+};
+int bs_assess_findings_from_vulns(struct bs_datadir *dd, int64_t id, const struct bs_assess_vuln_in *in,
+				  struct bs_assess_vuln_out *out);
+
 struct bs_assess_result_in {
 	int64_t system;
 	const char *control;           /* a control of an area in the system's scope; "A,B,C" sets the

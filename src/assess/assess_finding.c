@@ -14,9 +14,8 @@ static int text_ok(const char *t, size_t max, const char *flag, const char *what
 	return 0;
 }
 
-int bs_assess_finding_add(struct bs_datadir *dd, int64_t id, const struct bs_assess_finding_in *in, int64_t *fid)
+int as_finding_check(const struct bs_assess_finding_in *in)
 {
-	char at[BS_TIME_MAX];
 	int err;
 
 	if ((err = text_ok(in->title, 500, "--title", "the deficiency found (缺失項目)")) < 0 ||
@@ -29,28 +28,42 @@ int bs_assess_finding_add(struct bs_datadir *dd, int64_t id, const struct bs_ass
 				"(缺失類別)", in->category ? in->category : "");
 	if (!bs_assess_severity_token(in->severity))
 		return bs_error(BS_EINVALID, "--severity is required: critical, high, medium or low (缺失嚴重程度)");
+	return 0;
+}
+
+int as_finding_insert(struct bs_datadir *dd, int64_t id, const struct bs_assess_finding_in *in, int64_t *fid)
+{
+	char at[BS_TIME_MAX];
+	int err;
+
 	as_now(at, NULL);
-	if ((err = bs_store_begin(dd->store)) < 0)
+	if ((err = as_control_in_scope(dd->store, id, in->system, in->control)) < 0)
 		return err;
-	if ((err = as_require(dd->store, id, AS_BIT(BS_ASSESS_RUNNING) | AS_BIT(BS_ASSESS_REPORTED), "adding a finding")) < 0 ||
-	    (err = as_control_in_scope(dd->store, id, in->system, in->control)) < 0)
-		goto done;
 	if ((err = as_exec(dd->store, "cannot save the finding", NULL,
 			   "INSERT INTO assessment_finding (assessment_id, system_id, control_id, severity, category, title, risk,"
 			   " recommendation, owner, due, status, created_at, created_by)"
 			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', ?11, ?12)",
 			   "iitttttttttt", id, in->system, in->control, bs_assess_severity_token(in->severity), in->category,
 			   in->title, in->risk, in->recommendation, in->owner, in->due, at, dd->actor)) < 0)
-		goto done;
+		return err;
 	*fid = sqlite3_last_insert_rowid(bs_store_sqlite(dd->store));
-	err = as_audit(dd, "finding", id,
-		       json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "finding", (json_int_t)*fid, "system",
-				 (json_int_t)in->system, "control", in->control, "severity",
-				 bs_assess_severity_token(in->severity), "category", in->category, "owner", in->owner, "due",
-				 in->due),
-		       "assessment %lld: finding %lld (%s, %s) on system %lld %s, due %s", (long long)id, (long long)*fid,
-		       bs_assess_severity_token(in->severity), in->category, (long long)in->system, in->control, in->due);
-done:
+	return as_audit(dd, "finding", id,
+ 		       json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "finding", (json_int_t)*fid, "system",
+ 				 (json_int_t)in->system, "control", in->control, "severity",
+ 				 bs_assess_severity_token(in->severity), "category", in->category, "owner", in->owner, "due",
+ 				 in->due),
+ 		       "assessment %lld: finding %lld (%s, %s) on system %lld %s, due %s", (long long)id, (long long)*fid,
+ 		       bs_assess_severity_token(in->severity), in->category, (long long)in->system, in->control, in->due);
+}
+
+int bs_assess_finding_add(struct bs_datadir *dd, int64_t id, const struct bs_assess_finding_in *in, int64_t *fid)
+{
+	int err;
+
+	if ((err = as_finding_check(in)) < 0 || (err = bs_store_begin(dd->store)) < 0)
+		return err;
+	if ((err = as_require(dd->store, id, AS_BIT(BS_ASSESS_RUNNING) | AS_BIT(BS_ASSESS_REPORTED), "adding a finding")) >= 0)
+		err = as_finding_insert(dd, id, in, fid);
 	return bs_store_finish(dd->store, err);
 }
 

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 
+struct bs_datadir;
 struct bs_store;
 
 /* Runs sql with parameters bound from types: 'i' int64_t, 't' const char * (NULL binds null),
@@ -63,8 +64,12 @@ int as_in_scope(struct bs_store *s, int64_t id, int64_t system, unsigned *areas)
 /* 0 when control is a leaf of an area in the scope of (id, system), else BS_EINVALID saying
  * which areas the scope has. */
 int as_control_in_scope(struct bs_store *s, int64_t id, int64_t system, const char *control);
+/* The checks of a finding's fields that need no database: 0 or BS_EINVALID naming the flag. */
+int as_finding_check(const struct bs_assess_finding_in *in);
+/* Inserts a checked finding of assessment id (its control in scope) and records the event,
+ * inside the caller's transaction; *fid its id. */
+int as_finding_insert(struct bs_datadir *dd, int64_t id, const struct bs_assess_finding_in *in, int64_t *fid);
 /* Records a change: bs_audit("assessment.<verb>") with data {assessment: id, ...extra}. */
-struct bs_datadir;
 int as_audit(struct bs_datadir *dd, const char *verb, int64_t id, json_t *extra, const char *fmt, ...)
 	BS_PRINTF(5, 6);
 

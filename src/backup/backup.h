@@ -113,8 +113,15 @@ void bs_backup_envelope_seal(const struct bs_backup_keys *k, const char *text, s
 
 /* --- what a run did (create, verify, restore) --- */
 
+/* How to reach an sftp:// repository (a folder needs none of it). */
+struct bs_repo_opts {
+	const char *ssh_key;      /* the private key file (FILE.pub beside it when there) */
+	const char *known_hosts;  /* the known_hosts file (NULL: ~/.ssh/known_hosts) */
+};
+
 struct bs_backup_target {
-	const char *to;        /* repository directory */
+	const char *to;        /* repository directory or sftp://[user@]host[:port]/path */
+	struct bs_repo_opts remote;
 	const char *medium;    /* disk, usb, nas, tape, optical, cloud (NULL: disk) */
 	int offline;           /* the medium is kept disconnected (A3.7.11) */
 	int offsite;           /* kept at another site */
@@ -147,24 +154,63 @@ int bs_backup_create(struct bs_datadir *dd, const struct bs_backup_target *t, in
  * the manifests' signatures. Returns 0 when all is intact, BS_EINVALID naming the first
  * problem when not (st->report lists every damaged chunk and the files it affects). dd may
  * be NULL (no event: a repository checked on another machine); else a backup.verify event. */
-int bs_backup_verify(struct bs_datadir *dd, const struct bs_backup_keys *k, const char *repo, const char *snapshot,
-		     struct bs_backup_stats *st);
+int bs_backup_verify(struct bs_datadir *dd, const struct bs_backup_keys *k, const char *repo,
+		     const struct bs_repo_opts *ro, const char *snapshot, struct bs_backup_stats *st);
 /* Restores snapshot (NULL: the latest) of repo into newdir (missing or empty; never a
  * non-empty directory), then verifies the restored event log and compares the restored
  * databases' row counts with the manifest. Returns 0 when the restore test passed. */
-int bs_backup_restore(const struct bs_backup_keys *k, const char *repo, const char *snapshot, const char *newdir,
-		      struct bs_backup_stats *st);
+int bs_backup_restore(const struct bs_backup_keys *k, const char *repo, const struct bs_repo_opts *ro,
+		      const char *snapshot, const char *newdir, struct bs_backup_stats *st);
 /* Records a restore test of repo in dd: a backup.restore-test event and, when it passed,
  * last_restore_test of the backup register record (register_id, else the remembered one). */
 int bs_backup_record_restore(struct bs_datadir *dd, const char *repo, const char *newdir, int64_t register_id,
 			     int ok, const struct bs_backup_stats *st);
 /* The snapshots of repo, oldest first: [{id, created, files, bytes}] (reads every manifest). */
-int bs_backup_list(const struct bs_backup_keys *k, const char *repo, json_t **out);
+int bs_backup_list(const struct bs_backup_keys *k, const char *repo, const struct bs_repo_opts *ro, json_t **out);
+/* BS_ENOTFOUND with a message when repo is no brokersec repository (no config): checked
+ * before any key is looked for. */
+int bs_backup_probe(const char *repo, const struct bs_repo_opts *ro);
+/* What the targets table records repo as: its absolute path, or the sftp URL (caller frees). */
+char *bs_backup_location(const char *repo);
+/* The ssh key and known_hosts file recorded for the sftp target at location (*key, *kh
+ * NULL when none; the caller frees them). */
+int bs_backup_target_remote(struct bs_datadir *dd, const char *location, char **key, char **kh);
+
+/* Retention (docs/backup.md "Forget and prune"): the snapshots kept are the union of the last
+ * keep_last, the latest of each of the last keep_daily days (Asia/Taipei), keep_weekly ISO
+ * weeks and keep_monthly months; keep_last is at least 1. Beyond those, never forgotten: the
+ * repository's latest snapshot, and the snapshot of the latest passing restore test of this
+ * target recorded in dd (the proof A2.4.1.8 asks for). */
+struct bs_backup_keep {
+	int last, daily, weekly, monthly;
+};
+
+struct bs_backup_forget_result {
+	json_t *kept;      /* [{id, created, why: [..]}] */
+	json_t *removed;   /* [{id, created}] */
+	uint64_t tmp_removed;
+};
+/* Removes the snapshots policy does not keep (dry_run: only says which); an event
+ * backup.forget when dd and not dry_run. */
+int bs_backup_forget(struct bs_datadir *dd, const struct bs_backup_keys *k, const char *repo,
+		     const struct bs_repo_opts *ro, const struct bs_backup_keep *keep, int dry_run,
+		     struct bs_backup_forget_result *res);
+void bs_backup_forget_release(struct bs_backup_forget_result *res);
+
+struct bs_backup_prune_stats {
+	uint64_t snapshots, chunks, referenced, removed, removed_bytes, tmp_removed;
+};
+/* Deletes the chunks no snapshot references (after forget; crash-safe: snapshots are removed
+ * first, so a kill leaves only unreferenced chunks), and stale temporary files; an event
+ * backup.prune when dd. Refuses while another run holds the repository's lock. */
+int bs_backup_prune(struct bs_datadir *dd, const struct bs_backup_keys *k, const char *repo,
+		    const struct bs_repo_opts *ro, int dry_run, struct bs_backup_prune_stats *ps);
 /* The backup targets recorded in dd: [{location, medium, offline, offsite, last_backup, ...}]. */
 int bs_backup_targets(struct bs_datadir *dd, json_t **out);
 
 /* Tests only (BROKERSEC_TESTING=1): $BROKERSEC_BACKUP_CRASH_AFTER=N makes create _exit(9)
- * after writing N new chunks, as kill -9 would; $BROKERSEC_BACKUP_SKEW_STATE=1 records a
+ * after writing N new chunks, as kill -9 would ($BROKERSEC_BACKUP_PRUNE_CRASH_AFTER=N: prune
+ * after removing N chunks); $BROKERSEC_BACKUP_SKEW_STATE=1 records a
  * wrong row count in the manifest, which the restore test must report. */
 
 #endif

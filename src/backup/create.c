@@ -26,12 +26,10 @@
 #define TMP_PREFIX ".backup-tmp-"
 
 /* The chunk pipeline: the main thread reads files and cuts chunks (the gear hash is cheap);
- * workers compute each chunk's keyed id, and write the chunks the repository lacks
+ * workers (pool.c) compute each chunk's keyed id, and write the chunks the repository lacks
  * (compress, encrypt, write, sync, rename). A file's chunk list is allocated for its size up
- * front, so a worker fills its slot without locking. */
-#define QUEUE 8
-#define MAX_WORKERS 4
-
+ * front, so a worker fills its slot without locking. The repository's chunks are listed once
+ * (one listing per chunks/XX folder) into have; a worker claims an id there before writing it. */
 struct job {
 	unsigned char *data;
 	size_t len;
@@ -40,27 +38,17 @@ struct job {
 
 struct pipeline {
 	const struct bs_backup_keys *k;
-	const char *repo;
+	struct bs_repo *r;
 	struct bs_backup_stats *st;
 	long crash_after;
 	/* the target's latest snapshot: files unchanged since are not read again */
 	struct bs_backup_manifest prev;
 	int64_t prev_at;
-	struct bs_buf path; /* main thread's */
-	/* the queue */
-	pthread_mutex_t mu;
-	pthread_cond_t more, room;
-	struct job q[QUEUE];
-	size_t head, count;
-	int closing;
+	struct bs_idset have; /* chunks in the repository or claimed by a worker (pool.mu) */
+	struct bs_pool pool;
 	/* chunk buffers for reuse (fresh large allocations fault in every page each time) */
-	unsigned char *spare[QUEUE + MAX_WORKERS];
+	unsigned char *spare[BS_POOL_QUEUE + BS_POOL_MAX];
 	size_t nspare;
-	int err;            /* the first worker error (its message in errmsg) */
-	char errmsg[1024];
-	enum bs_lang lang; /* the starting thread's message language */
-	pthread_t th[MAX_WORKERS];
-	int nth;
 };
 
 static int cmp_file(const void *a, const void *b)
@@ -76,7 +64,7 @@ static const struct bs_backup_file *unchanged(struct pipeline *p, const char *re
 {
 	struct bs_backup_file key = { 0 };
 	const struct bs_backup_file *f;
-	struct stat cs;
+	int all = 1;
 
 	if (!p->prev.nfiles)
 		return NULL;
@@ -85,12 +73,11 @@ static const struct bs_backup_file *unchanged(struct pipeline *p, const char *re
 	if (!f || f->size != (uint64_t)sb->st_size || f->mtime != (int64_t)sb->st_mtime ||
 	    f->mode != (sb->st_mode & 0777) || (int64_t)sb->st_mtime * 1000000 + 2000000 > p->prev_at)
 		return NULL;
-	for (size_t c = 0; c < f->nchunks; c++) {
-		bs_repo_chunk_path(p->repo, f->chunks[c].id, &p->path);
-		if (lstat(p->path.ptr, &cs) != 0 || !S_ISREG(cs.st_mode) || cs.st_size == 0)
-			return NULL;
-	}
-	return f;
+	pthread_mutex_lock(&p->pool.mu);
+	for (size_t c = 0; c < f->nchunks && all; c++)
+		all = bs_idset_has(&p->have, f->chunks[c].id);
+	pthread_mutex_unlock(&p->pool.mu);
+	return all ? f : NULL;
 }
 
 /* Copies the database at src into dst with SQLite's online backup API, in one step: the copy
@@ -146,149 +133,106 @@ struct worker {
 /* Writes one chunk unless the repository has it (dedup by its keyed id). */
 static int put_chunk(struct pipeline *p, struct worker *w, const struct job *j)
 {
-	struct stat sb;
 	size_t z;
-	int err;
+	int err, mine;
 
 	bs_backup_chunk_id(p->k, j->data, j->len, j->ref->id);
 	j->ref->len = (uint32_t)j->len;
-	bs_repo_chunk_path(p->repo, j->ref->id, &w->path);
-	if (lstat(w->path.ptr, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+	pthread_mutex_lock(&p->pool.mu);
+	mine = bs_idset_add(&p->have, j->ref->id);
+	pthread_mutex_unlock(&p->pool.mu);
+	if (!mine)
 		return 0;
+	bs_repo_chunk_path(j->ref->id, &w->path);
 	z = ZSTD_compressCCtx(w->zc, w->zbuf, w->zcap, j->data, j->len, 3);
 	if (!ZSTD_isError(z) && z < j->len)
 		bs_backup_chunk_seal(p->k, j->ref->id, w->zbuf, z, BS_CHUNK_ZSTD, &w->sealed);
 	else
 		bs_backup_chunk_seal(p->k, j->ref->id, j->data, j->len, BS_CHUNK_RAW, &w->sealed);
-	if ((err = bs_repo_write_atomic(w->path.ptr, w->sealed.ptr, w->sealed.len)) < 0)
+	if ((err = p->r->ops->put(p->r, w->path.ptr, w->sealed.ptr, w->sealed.len, 1)) < 0)
 		return err;
-	pthread_mutex_lock(&p->mu);
+	pthread_mutex_lock(&p->pool.mu);
 	p->st->new_chunks++;
 	p->st->stored_bytes += w->sealed.len;
 	int crash = p->crash_after > 0 && (long)p->st->new_chunks >= p->crash_after;
-	pthread_mutex_unlock(&p->mu);
+	pthread_mutex_unlock(&p->pool.mu);
 	if (crash)
 		_exit(9); /* tests: as kill -9 would, mid-run */
 	return 0;
 }
 
-static void *worker_main(void *arg)
+static void *worker_init(void *ctx)
 {
-	struct pipeline *p = arg;
-	bs_error_set_lang(p->lang);
-	struct worker w = { BS_BUF_INIT, BS_BUF_INIT, NULL, 0, NULL };
-
-	w.zcap = ZSTD_compressBound(BS_CHUNK_MAX);
-	w.zbuf = bs_malloc(w.zcap);
-	w.zc = ZSTD_createCCtx();
-	if (!w.zc)
+	struct worker *w = bs_calloc(1, sizeof(*w));
+	(void)ctx;
+	w->path = (struct bs_buf)BS_BUF_INIT;
+	w->sealed = (struct bs_buf)BS_BUF_INIT;
+	w->zcap = ZSTD_compressBound(BS_CHUNK_MAX);
+	w->zbuf = bs_malloc(w->zcap);
+	w->zc = ZSTD_createCCtx();
+	if (!w->zc)
 		abort();
-	for (;;) {
-		struct job j;
-		int err;
-		pthread_mutex_lock(&p->mu);
-		while (!p->count && !p->closing)
-			pthread_cond_wait(&p->more, &p->mu);
-		if (!p->count) {
-			pthread_mutex_unlock(&p->mu);
-			break;
-		}
-		j = p->q[p->head];
-		p->head = (p->head + 1) % QUEUE;
-		p->count--;
-		pthread_cond_signal(&p->room);
-		int failed = p->err < 0;
-		pthread_mutex_unlock(&p->mu);
-		err = failed ? 0 : put_chunk(p, &w, &j);
-		pthread_mutex_lock(&p->mu);
-		if (p->nspare < sizeof(p->spare) / sizeof(p->spare[0]))
-			p->spare[p->nspare++] = j.data, j.data = NULL;
-		pthread_mutex_unlock(&p->mu);
-		free(j.data);
-		if (err < 0) {
-			pthread_mutex_lock(&p->mu);
-			if (p->err >= 0) {
-				p->err = err;
-				snprintf(p->errmsg, sizeof(p->errmsg), "%s", bs_error_message());
-			}
-			pthread_cond_broadcast(&p->room);
-			pthread_mutex_unlock(&p->mu);
-		}
-	}
-	free(w.zbuf);
-	ZSTD_freeCCtx(w.zc);
-	bs_buf_release(&w.path);
-	bs_buf_release(&w.sealed);
-	return NULL;
+	return w;
 }
 
-/* Starts a worker per CPU; fewer when the system refuses more threads, an error when it
- * refuses every one. */
-static int pipeline_start(struct pipeline *p)
+static void worker_fini(void *ws)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	int want = n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n, rc = 0;
-	p->lang = bs_error_lang();
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->more, NULL);
-	pthread_cond_init(&p->room, NULL);
-	for (p->nth = 0; p->nth < want; p->nth++)
-		if ((rc = pthread_create(&p->th[p->nth], NULL, worker_main, p)) != 0)
-			break;
-	if (p->nth)
-		return 0;
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->more);
-	pthread_cond_destroy(&p->room);
-	return bs_error(BS_ERR, "cannot start the backup's worker threads: %s", bs_strerror(rc));
+	struct worker *w = ws;
+	free(w->zbuf);
+	ZSTD_freeCCtx(w->zc);
+	bs_buf_release(&w->path);
+	bs_buf_release(&w->sealed);
+	free(w);
+}
+
+static int worker_run(void *ctx, void *ws, void *job, int skip)
+{
+	struct pipeline *p = ctx;
+	struct job *j = job;
+	int err = skip ? 0 : put_chunk(p, ws, j);
+	pthread_mutex_lock(&p->pool.mu);
+	if (p->nspare < sizeof(p->spare) / sizeof(p->spare[0]))
+		p->spare[p->nspare++] = j->data, j->data = NULL;
+	pthread_mutex_unlock(&p->pool.mu);
+	free(j->data);
+	free(j);
+	return err;
 }
 
 /* Waits for the workers; the first error of theirs, as a message on this thread. */
 static int pipeline_stop(struct pipeline *p)
 {
-	if (!p->nth)
+	int err;
+	if (!p->pool.nth)
 		return 0;
-	pthread_mutex_lock(&p->mu);
-	p->closing = 1;
-	pthread_cond_broadcast(&p->more);
-	pthread_mutex_unlock(&p->mu);
-	for (int i = 0; i < p->nth; i++)
-		pthread_join(p->th[i], NULL);
-	p->nth = 0;
+	err = bs_pool_stop(&p->pool);
 	while (p->nspare)
 		free(p->spare[--p->nspare]);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->more);
-	pthread_cond_destroy(&p->room);
-	if (p->err < 0)
-		return bs_error(p->err, "%s", p->errmsg);
-	return 0;
+	return err;
 }
 
 /* Queues a copy of a chunk; fails when a worker has failed. */
 static int enqueue(struct pipeline *p, const unsigned char *data, size_t len, struct bs_backup_chunkref *ref)
 {
-	struct job j = { NULL, len, ref };
-	pthread_mutex_lock(&p->mu);
+	struct job *j = bs_calloc(1, sizeof(*j));
+	int err;
+	j->len = len;
+	j->ref = ref;
+	pthread_mutex_lock(&p->pool.mu);
 	if (p->nspare)
-		j.data = p->spare[--p->nspare];
-	pthread_mutex_unlock(&p->mu);
-	if (!j.data)
-		j.data = bs_malloc(BS_CHUNK_MAX);
-	memcpy(j.data, data, len);
-	pthread_mutex_lock(&p->mu);
-	while (p->count == QUEUE && p->err >= 0)
-		pthread_cond_wait(&p->room, &p->mu);
-	if (p->err < 0) {
-		pthread_mutex_unlock(&p->mu);
-		free(j.data);
-		return p->err;
+		j->data = p->spare[--p->nspare];
+	pthread_mutex_unlock(&p->pool.mu);
+	if (!j->data)
+		j->data = bs_malloc(BS_CHUNK_MAX);
+	memcpy(j->data, data, len);
+	if ((err = bs_pool_submit(&p->pool, j)) < 0) {
+		free(j->data);
+		free(j);
+		return err;
 	}
-	p->q[(p->head + p->count) % QUEUE] = j;
-	p->count++;
+	pthread_mutex_lock(&p->pool.mu);
 	p->st->chunks++;
-	pthread_cond_signal(&p->more);
-	pthread_mutex_unlock(&p->mu);
+	pthread_mutex_unlock(&p->pool.mu);
 	return 0;
 }
 
@@ -336,9 +280,9 @@ static int put_file(struct pipeline *p, const char *path, const char *rel, struc
 		memcpy(f->chunks, old->chunks, old->nchunks * sizeof(*f->chunks));
 		f->nchunks = old->nchunks;
 		f->size = old->size;
-		pthread_mutex_lock(&p->mu);
+		pthread_mutex_lock(&p->pool.mu);
 		p->st->chunks += f->nchunks;
-		pthread_mutex_unlock(&p->mu);
+		pthread_mutex_unlock(&p->pool.mu);
 		p->st->files++;
 		p->st->bytes += f->size;
 		return 0;
@@ -491,10 +435,11 @@ int bs_backup_create(struct bs_datadir *dd, const struct bs_backup_target *t, in
 	struct bs_backup_keys k;
 	struct bs_backup_manifest m = { 0 };
 	struct pipeline p = { 0 };
-	p.path = (struct bs_buf)BS_BUF_INIT;
 	struct walk w = { 0 };
-	struct bs_buf sealed = BS_BUF_INIT, tmp = BS_BUF_INIT, src = BS_BUF_INIT, dst = BS_BUF_INIT, text = BS_BUF_INIT,
-		      repo_abs = BS_BUF_INIT;
+	struct bs_buf sealed = BS_BUF_INIT, tmp = BS_BUF_INIT, src = BS_BUF_INIT, dst = BS_BUF_INIT, text = BS_BUF_INIT;
+	struct bs_repo *r = NULL;
+	struct bs_repo_lock lock = { "" };
+	int others = 0;
 	char repo_id[33], when[BS_TIME_MAX], head[200] = "";
 	unsigned char *buf = NULL;
 	const size_t bufsz = 4 * BS_CHUNK_MAX;
@@ -505,18 +450,28 @@ int bs_backup_create(struct bs_datadir *dd, const struct bs_backup_target *t, in
 	memset(st, 0, sizeof(*st));
 	if ((err = bs_backup_key_load(dd->path, 1, &k, &made)) < 0)
 		goto done;
-	if ((err = bs_repo_open(t->to, &k, 1, repo_id)) < 0)
+	if ((err = bs_repo_connect(t->to, &t->remote, &r)) < 0 || (err = bs_repo_open(r, &k, 1, repo_id)) < 0)
 		goto done;
-	real = realpath(t->to, NULL);
-	bs_buf_puts(&repo_abs, real ? real : t->to);
-	free(real);
+	/* beside other creates, never beside a prune (it deletes chunks not yet referenced) */
+	if ((err = bs_repo_lock(r, "create", &lock, &others)) < 0)
+		goto done;
 	clean_stale(dd->path);
+	/* the chunks there, listed once; temporary files killed runs left */
+	{
+		struct bs_buf tmps = BS_BUF_INIT;
+		size_t ntmps = 0;
+		if ((err = bs_repo_chunk_ids(r, &p.have, &tmps, &ntmps)) >= 0)
+			err = bs_repo_clean_tmp(r, others, tmps.ptr, ntmps, NULL);
+		bs_buf_release(&tmps);
+		if (err < 0)
+			goto done;
+	}
 	{
 		char **ids = NULL;
 		size_t nids = 0;
 		/* an unreadable previous manifest only means every file is read again */
-		if (bs_repo_snapshots(t->to, &ids, &nids) >= 0 && nids &&
-		    bs_repo_manifest_load(t->to, &k, ids[nids - 1], &p.prev) >= 0) {
+		if (bs_repo_snapshots(r, &ids, &nids) >= 0 && nids &&
+		    bs_repo_manifest_load(r, &k, ids[nids - 1], &p.prev) >= 0) {
 			if (bs_time_parse(p.prev.created, &p.prev_at) < 0)
 				bs_backup_manifest_release(&p.prev);
 			else
@@ -581,12 +536,16 @@ int bs_backup_create(struct bs_datadir *dd, const struct bs_backup_target *t, in
 	qsort(w.rel, w.n, sizeof(*w.rel), cmp_str);
 	m.files = bs_calloc(w.n + 2, sizeof(*m.files));
 	p.k = &k;
-	p.repo = t->to;
+	p.r = r;
 	p.st = st;
 	if (bs_testing() && getenv("BROKERSEC_BACKUP_CRASH_AFTER"))
 		p.crash_after = strtol(getenv("BROKERSEC_BACKUP_CRASH_AFTER"), NULL, 10);
 	buf = bs_malloc(bufsz);
-	if ((err = pipeline_start(&p)) < 0)
+	p.pool.ctx = &p;
+	p.pool.init = worker_init;
+	p.pool.fini = worker_fini;
+	p.pool.run = worker_run;
+	if ((err = bs_pool_start(&p.pool, "backup")) < 0)
 		goto done;
 	for (int i = 0; i < 2; i++) {
 		bs_buf_clear(&dst);
@@ -615,14 +574,14 @@ int bs_backup_create(struct bs_datadir *dd, const struct bs_backup_target *t, in
 	bs_backup_manifest_dump(&m, &text);
 	bs_backup_envelope_seal(&k, text.ptr, text.len, &sealed);
 	bs_buf_clear(&dst);
-	bs_buf_printf(&dst, "%s/snapshots/%s.bsm", t->to, m.id);
-	if ((err = bs_repo_write_atomic(dst.ptr, sealed.ptr, sealed.len)) < 0)
+	bs_buf_printf(&dst, "snapshots/%s.bsm", m.id);
+	if ((err = r->ops->put(r, dst.ptr, sealed.ptr, sealed.len, 0)) < 0)
 		goto done;
 	st->stored_bytes += sealed.len;
 	snprintf(st->snapshot, sizeof(st->snapshot), "%s", m.id);
 
 	/* 5. the target, the event and the backup register */
-	err = bs_backup_record_create(dd, t, repo_abs.ptr, repo_id, register_id, st);
+	err = bs_backup_record_create(dd, t, r->where, repo_id, register_id, st);
 done:
 	/* the workers fill m's chunk slots: they stop before m goes */
 	if (pipeline_stop(&p) < 0 && err >= 0)
@@ -633,14 +592,16 @@ done:
 		free(w.rel[i]);
 	free(w.rel);
 	free(buf);
-	bs_buf_release(&p.path);
+	bs_idset_release(&p.have);
 	bs_backup_manifest_release(&p.prev);
+	if (r && lock.rel[0])
+		bs_repo_unlock(r, &lock);
+	bs_repo_close(r);
 	bs_buf_release(&sealed);
 	bs_buf_release(&tmp);
 	bs_buf_release(&src);
 	bs_buf_release(&dst);
 	bs_buf_release(&text);
-	bs_buf_release(&repo_abs);
 	bs_backup_manifest_release(&m);
 	json_decref(state);
 	bs_backup_keys_wipe(&k);

@@ -136,10 +136,12 @@ int bs_backup_record_create(struct bs_datadir *dd, const struct bs_backup_target
 		goto done;
 	if ((err = bs_store_prepare(dd->store,
 				    "INSERT INTO backup_target (location, repository, medium, offline, offsite, first_at, "
-				    "last_backup_at, last_snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) ON CONFLICT "
-				    "(location) DO UPDATE SET repository = excluded.repository, medium = excluded.medium, "
-				    "offline = excluded.offline, offsite = excluded.offsite, last_backup_at = "
-				    "excluded.last_backup_at, last_snapshot = excluded.last_snapshot", &st)) < 0)
+				    "last_backup_at, last_snapshot, ssh_key, known_hosts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, "
+				    "?7, ?8, ?9) ON CONFLICT (location) DO UPDATE SET repository = excluded.repository, "
+				    "medium = excluded.medium, offline = excluded.offline, offsite = excluded.offsite, "
+				    "last_backup_at = excluded.last_backup_at, last_snapshot = excluded.last_snapshot, "
+				    "ssh_key = coalesce(excluded.ssh_key, ssh_key), known_hosts = "
+				    "coalesce(excluded.known_hosts, known_hosts)", &st)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, repo_abs, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, repo_id, -1, SQLITE_TRANSIENT);
@@ -148,6 +150,16 @@ int bs_backup_record_create(struct bs_datadir *dd, const struct bs_backup_target
 	sqlite3_bind_int(st, 5, t->offsite ? 1 : 0);
 	sqlite3_bind_text(st, 6, when, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 7, s->snapshot, -1, SQLITE_TRANSIENT);
+	if (t->remote.ssh_key) {
+		char *k = realpath(t->remote.ssh_key, NULL);
+		sqlite3_bind_text(st, 8, k ? k : t->remote.ssh_key, -1, SQLITE_TRANSIENT);
+		free(k);
+	}
+	if (t->remote.known_hosts) {
+		char *k = realpath(t->remote.known_hosts, NULL);
+		sqlite3_bind_text(st, 9, k ? k : t->remote.known_hosts, -1, SQLITE_TRANSIENT);
+		free(k);
+	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		err = bs_store_fail(dd->store, "cannot record the backup target");
 	sqlite3_finalize(st);
@@ -194,8 +206,7 @@ static int target_update(struct bs_datadir *dd, const char *repo_abs, const char
 
 static char *abs_of(const char *repo)
 {
-	char *r = realpath(repo, NULL);
-	return r ? r : bs_strdup(repo);
+	return bs_repo_location(repo);
 }
 
 int bs_backup_record_verify(struct bs_datadir *dd, const char *repo, int ok, const struct bs_backup_stats *s)
@@ -308,4 +319,31 @@ int bs_backup_targets(struct bs_datadir *dd, json_t **out)
 		*out = NULL;
 	}
 	return err;
+}
+
+int bs_backup_record_prune(struct bs_datadir *dd, const char *location, const char *type, int ok, json_t *data,
+			   const char *summary)
+{
+	char *text = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int err = bs_audit(dd, type, ok ? "success" : "failure", text, "%s of %s: %s", type, location, summary);
+	free(text);
+	return err;
+}
+
+int bs_backup_target_remote(struct bs_datadir *dd, const char *location, char **key, char **kh)
+{
+	sqlite3_stmt *st = NULL;
+	int err;
+	*key = *kh = NULL;
+	if ((err = bs_store_prepare(dd->store, "SELECT ssh_key, known_hosts FROM backup_target WHERE location = ?", &st)) < 0)
+		return err;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*key = bs_strdup(bs_store_text(st, 0));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			*kh = bs_strdup(bs_store_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return 0;
 }

@@ -64,30 +64,25 @@ static int make_parents(const char *newdir, const char *rel)
 }
 
 /* Restoring a file: its chunks are fetched, decrypted, decompressed and checked by workers
- * (one per core, at most 4), each written at its offset (known from the manifest) with
- * pwrite, so they may finish in any order; the file is then synced. */
-#define RWORKERS 4
-
+ * (pool.c: one per core, at most 4), each written at its offset (known from the manifest)
+ * with pwrite, so they may finish in any order; the file is then synced. */
 struct rjob {
 	const struct bs_backup_file *f;
 	size_t c;
 	uint64_t off;
 };
 
-struct rpool {
+struct rctx {
 	const struct bs_backup_keys *k;
-	const char *repo;
-	int fd;
+	struct bs_repo *r;
+	int fd;           /* the file being restored (set while no job runs) */
 	const char *path;
-	pthread_mutex_t mu;
-	pthread_cond_t more, done;
 	struct rjob *jobs;
-	size_t njobs, next, finished;
-	int closing, err;
-	char errmsg[1024];
-	enum bs_lang lang; /* the starting thread's message language */
-	pthread_t th[RWORKERS];
-	int nth;
+	struct bs_pool pool;
+};
+
+struct rworker {
+	struct bs_buf cpath, stored, plain;
 };
 
 static int pwrite_all(int fd, const char *data, size_t len, uint64_t off, const char *path)
@@ -105,134 +100,73 @@ static int pwrite_all(int fd, const char *data, size_t len, uint64_t off, const 
 	return 0;
 }
 
-static int restore_chunk(struct rpool *p, const struct rjob *j, struct bs_buf *cpath, struct bs_buf *stored,
-			 struct bs_buf *plain)
+static int restore_chunk(struct rctx *p, const struct rjob *j, struct rworker *w)
 {
 	const struct bs_backup_chunkref *ref = &j->f->chunks[j->c];
 	char hex[65];
 	int err;
 
-	bs_repo_chunk_path(p->repo, ref->id, cpath);
-	err = bs_repo_read(cpath->ptr, stored);
+	bs_repo_chunk_path(ref->id, &w->cpath);
+	err = p->r->ops->get(p->r, w->cpath.ptr, &w->stored);
 	bs_hex(ref->id, 32, hex);
 	if (err == BS_ENOTFOUND)
 		return bs_error(BS_EINVALID, "file '%s' cannot be restored: its chunk %zu (%.16s) is missing from "
 					     "the backup", j->f->path, j->c, hex);
 	if (err < 0)
 		return err;
-	if ((err = bs_backup_chunk_decode(p->k, ref->id, stored, plain)) < 0) {
+	if ((err = bs_backup_chunk_decode(p->k, ref->id, &w->stored, &w->plain)) < 0) {
 		char *why = bs_strdup(bs_error_message());
 		err = bs_error(BS_EINVALID, "file '%s' cannot be restored: its chunk %zu (%.16s) %s", j->f->path, j->c,
 			       hex, why);
 		free(why);
 		return err;
 	}
-	if (plain->len != ref->len)
+	if (w->plain.len != ref->len)
 		return bs_error(BS_EINVALID, "file '%s' cannot be restored: its chunk %zu (%.16s) has another length "
 					     "than the manifest says", j->f->path, j->c, hex);
-	return pwrite_all(p->fd, plain->ptr, plain->len, j->off, p->path);
+	return pwrite_all(p->fd, w->plain.ptr, w->plain.len, j->off, p->path);
 }
 
-static void *rworker(void *arg)
+static void *rworker_init(void *ctx)
 {
-	struct rpool *p = arg;
-	bs_error_set_lang(p->lang);
-	struct bs_buf cpath = BS_BUF_INIT, stored = BS_BUF_INIT, plain = BS_BUF_INIT;
-	for (;;) {
-		struct rjob j;
-		int err;
-		pthread_mutex_lock(&p->mu);
-		while (p->next >= p->njobs && !p->closing)
-			pthread_cond_wait(&p->more, &p->mu);
-		if (p->next >= p->njobs) {
-			pthread_mutex_unlock(&p->mu);
-			break;
-		}
-		j = p->jobs[p->next++];
-		int skip = p->err < 0;
-		pthread_mutex_unlock(&p->mu);
-		err = skip ? 0 : restore_chunk(p, &j, &cpath, &stored, &plain);
-		pthread_mutex_lock(&p->mu);
-		if (err < 0 && p->err >= 0) {
-			p->err = err;
-			snprintf(p->errmsg, sizeof(p->errmsg), "%s", bs_error_message());
-		}
-		if (++p->finished == p->njobs)
-			pthread_cond_signal(&p->done);
-		pthread_mutex_unlock(&p->mu);
-	}
-	bs_buf_release(&cpath);
-	bs_buf_release(&stored);
-	bs_buf_release(&plain);
-	return NULL;
+	struct rworker *w = bs_malloc(sizeof(*w));
+	(void)ctx;
+	*w = (struct rworker){ BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
+	return w;
+}
+
+static void rworker_fini(void *ws)
+{
+	struct rworker *w = ws;
+	bs_buf_release(&w->cpath);
+	bs_buf_release(&w->stored);
+	bs_buf_release(&w->plain);
+	free(w);
+}
+
+static int rworker_run(void *ctx, void *ws, void *job, int skip)
+{
+	return skip ? 0 : restore_chunk(ctx, job, ws);
 }
 
 /* Runs f's chunks through the pool into fd; the first error as this thread's message. */
-static int pool_file(struct rpool *p, const struct bs_backup_file *f, int fd, const char *path)
+static int pool_file(struct rctx *p, const struct bs_backup_file *f, int fd, const char *path)
 {
 	uint64_t off = 0;
 	int err = 0;
-	pthread_mutex_lock(&p->mu);
 	p->jobs = bs_realloc(p->jobs, bs_size_mul(f->nchunks + 1, sizeof(*p->jobs)));
-	for (size_t c = 0; c < f->nchunks; c++) {
-		p->jobs[c] = (struct rjob){ f, c, off };
-		off += f->chunks[c].len;
-	}
 	p->fd = fd;
 	p->path = path;
-	p->njobs = f->nchunks;
-	p->next = p->finished = 0;
-	p->err = 0;
-	pthread_cond_broadcast(&p->more);
-	while (p->finished < p->njobs)
-		pthread_cond_wait(&p->done, &p->mu);
-	p->njobs = p->next = p->finished = 0;
-	if (p->err < 0)
-		err = bs_error(p->err, "%s", p->errmsg);
-	pthread_mutex_unlock(&p->mu);
-	return err;
+	for (size_t c = 0; c < f->nchunks && err >= 0; c++) {
+		p->jobs[c] = (struct rjob){ f, c, off };
+		off += f->chunks[c].len;
+		err = bs_pool_submit(&p->pool, &p->jobs[c]);
+	}
+	/* the first failure's message comes from the wait */
+	return bs_pool_wait(&p->pool);
 }
 
-/* Starts a worker per CPU; fewer when the system refuses more threads, an error when it
- * refuses every one. */
-static int pool_start(struct rpool *p)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	int want = n < 1 ? 1 : n > RWORKERS ? RWORKERS : (int)n, rc = 0;
-	p->lang = bs_error_lang();
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->more, NULL);
-	pthread_cond_init(&p->done, NULL);
-	for (p->nth = 0; p->nth < want; p->nth++)
-		if ((rc = pthread_create(&p->th[p->nth], NULL, rworker, p)) != 0)
-			break;
-	if (p->nth)
-		return 0;
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->more);
-	pthread_cond_destroy(&p->done);
-	return bs_error(BS_ERR, "cannot start the restore's worker threads: %s", bs_strerror(rc));
-}
-
-static void pool_stop(struct rpool *p)
-{
-	if (!p->nth)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->closing = 1;
-	pthread_cond_broadcast(&p->more);
-	pthread_mutex_unlock(&p->mu);
-	for (int i = 0; i < p->nth; i++)
-		pthread_join(p->th[i], NULL);
-	p->nth = 0;
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->more);
-	pthread_cond_destroy(&p->done);
-	free(p->jobs);
-	p->jobs = NULL;
-}
-
-static int restore_file(struct rpool *pool, const char *newdir, const struct bs_backup_file *f,
+static int restore_file(struct rctx *pool, const char *newdir, const struct bs_backup_file *f,
 			struct bs_backup_stats *st)
 {
 	struct bs_buf path = BS_BUF_INIT;
@@ -305,12 +239,13 @@ static int compare_state(const char *newdir, const json_t *want, struct bs_backu
 	return 0;
 }
 
-int bs_backup_restore(const struct bs_backup_keys *k, const char *repo, const char *snapshot, const char *newdir,
-		      struct bs_backup_stats *st)
+int bs_backup_restore(const struct bs_backup_keys *k, const char *repo, const struct bs_repo_opts *ro,
+		      const char *snapshot, const char *newdir, struct bs_backup_stats *st)
 {
 	struct bs_backup_manifest m = { 0 };
 	struct bs_buf p = BS_BUF_INIT;
-	struct rpool pool = { 0 };
+	struct rctx pool = { 0 };
+	struct bs_repo *r = NULL;
 	struct bs_verify_result vr;
 	char **ids = NULL, repo_id[33];
 	size_t nids = 0;
@@ -319,33 +254,38 @@ int bs_backup_restore(const struct bs_backup_keys *k, const char *repo, const ch
 
 	memset(st, 0, sizeof(*st));
 	st->report = rep;
-	if ((err = bs_repo_open(repo, k, 0, repo_id)) < 0)
+	if ((err = bs_repo_connect(repo, ro, &r)) < 0 || (err = bs_repo_open(r, k, 0, repo_id)) < 0)
 		goto done;
 	if (!snapshot) {
-		if ((err = bs_repo_snapshots(repo, &ids, &nids)) < 0)
+		if ((err = bs_repo_snapshots(r, &ids, &nids)) < 0)
 			goto done;
 		if (!nids) {
 			err = bs_error(BS_ENOTFOUND, "'%s' holds no snapshot yet: run brokersec backup create --to '%s'",
-				       repo, repo);
+				       r->where, r->where);
 			goto done;
 		}
 		snapshot = ids[nids - 1];
 	}
-	if ((err = bs_repo_manifest_load(repo, k, snapshot, &m)) < 0)
+	if ((err = bs_repo_manifest_load(r, k, snapshot, &m)) < 0)
 		goto done;
 	snprintf(st->snapshot, sizeof(st->snapshot), "%s", m.id);
 	if ((err = prepare_dir(newdir)) < 0)
 		goto done;
 	pool.k = k;
-	pool.repo = repo;
-	if ((err = pool_start(&pool)) < 0)
+	pool.r = r;
+	pool.pool.ctx = &pool;
+	pool.pool.init = rworker_init;
+	pool.pool.fini = rworker_fini;
+	pool.pool.run = rworker_run;
+	if ((err = bs_pool_start(&pool.pool, "restore")) < 0)
 		goto done;
 	for (size_t i = 0; i < m.nfiles; i++) {
 		st->chunks += m.files[i].nchunks;
 		if ((err = restore_file(&pool, newdir, &m.files[i], st)) < 0)
 			break;
 	}
-	pool_stop(&pool);
+	bs_pool_stop(&pool.pool);
+	free(pool.jobs);
 	if (err < 0)
 		goto done;
 	/* folders a data directory has even when empty */
@@ -374,5 +314,6 @@ done:
 	bs_backup_manifest_release(&m);
 	bs_repo_ids_free(ids, nids);
 	bs_buf_release(&p);
+	bs_repo_close(r);
 	return err;
 }

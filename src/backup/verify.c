@@ -61,9 +61,10 @@ static int cmp_use(const void *a, const void *b)
 	return x->snap != y->snap ? (x->snap < y->snap ? -1 : 1) : (x->file < y->file ? -1 : x->file > y->file);
 }
 
-int bs_backup_verify(struct bs_datadir *dd, const struct bs_backup_keys *k, const char *repo, const char *snapshot,
-		     struct bs_backup_stats *st)
+int bs_backup_verify(struct bs_datadir *dd, const struct bs_backup_keys *k, const char *repo,
+		     const struct bs_repo_opts *ro, const char *snapshot, struct bs_backup_stats *st)
 {
+	struct bs_repo *r = NULL;
 	struct bs_backup_manifest *ms = NULL;
 	struct use *uses = NULL;
 	size_t nids = 0, nm = 0, nuses = 0, cap = 0;
@@ -77,13 +78,14 @@ int bs_backup_verify(struct bs_datadir *dd, const struct bs_backup_keys *k, cons
 		memset(st, 0, sizeof(*st));
 		st->report = rep = keep;
 	}
-	if ((err = bs_repo_open(repo, k, 0, repo_id)) < 0)
+	if ((err = bs_repo_connect(repo, ro, &r)) < 0 || (err = bs_repo_open(r, k, 0, repo_id)) < 0)
 		goto done;
+	repo = r->where;
 	if (snapshot) {
 		ids = bs_calloc(1, sizeof(*ids));
 		ids[0] = bs_strdup(snapshot);
 		nids = 1;
-	} else if ((err = bs_repo_snapshots(repo, &ids, &nids)) < 0) {
+	} else if ((err = bs_repo_snapshots(r, &ids, &nids)) < 0) {
 		goto done;
 	}
 	if (!nids) {
@@ -94,7 +96,7 @@ int bs_backup_verify(struct bs_datadir *dd, const struct bs_backup_keys *k, cons
 	ms = bs_calloc(nids, sizeof(*ms));
 	nm = nids;
 	for (size_t i = 0; i < nids; i++) {
-		if ((err = bs_repo_manifest_load(repo, k, ids[i], &ms[i])) < 0) {
+		if ((err = bs_repo_manifest_load(r, k, ids[i], &ms[i])) < 0) {
 			if (err == BS_ENOTFOUND)
 				goto done;
 			/* a damaged manifest: say so, check the others */
@@ -128,8 +130,8 @@ int bs_backup_verify(struct bs_datadir *dd, const struct bs_backup_keys *k, cons
 		while (j < nuses && !memcmp(uses[j].id, uses[i].id, 32))
 			j++;
 		st->chunks++;
-		bs_repo_chunk_path(repo, uses[i].id, &path);
-		err = bs_repo_read(path.ptr, &stored);
+		bs_repo_chunk_path(uses[i].id, &path);
+		err = r->ops->get(r, path.ptr, &stored);
 		if (err == BS_ENOTFOUND) {
 			why = BS_T(bs_error_lang(), "不存在", "is missing");
 		} else if (err < 0) {
@@ -184,22 +186,27 @@ done:
 	bs_buf_release(&stored);
 	bs_buf_release(&plain);
 	bs_buf_release(&first);
+	bs_repo_close(r);
 	return err;
 }
 
-int bs_backup_list(const struct bs_backup_keys *k, const char *repo, json_t **out)
+int bs_backup_list(const struct bs_backup_keys *k, const char *repo, const struct bs_repo_opts *ro, json_t **out)
 {
 	char **ids = NULL, repo_id[33];
+	struct bs_repo *r = NULL;
 	size_t n = 0;
 	int err;
 
 	*out = NULL;
-	if ((err = bs_repo_open(repo, k, 0, repo_id)) < 0 || (err = bs_repo_snapshots(repo, &ids, &n)) < 0)
+	if ((err = bs_repo_connect(repo, ro, &r)) < 0 || (err = bs_repo_open(r, k, 0, repo_id)) < 0 ||
+	    (err = bs_repo_snapshots(r, &ids, &n)) < 0) {
+		bs_repo_close(r);
 		return err;
+	}
 	*out = json_array();
 	for (size_t i = 0; i < n; i++) {
 		struct bs_backup_manifest m;
-		if ((err = bs_repo_manifest_load(repo, k, ids[i], &m)) < 0) {
+		if ((err = bs_repo_manifest_load(r, k, ids[i], &m)) < 0) {
 			json_array_append_new(*out, json_pack("{s:s, s:s}", "id", ids[i], "problem", bs_error_message()));
 			err = 0;
 			continue;
@@ -210,5 +217,6 @@ int bs_backup_list(const struct bs_backup_keys *k, const char *repo, json_t **ou
 		bs_backup_manifest_release(&m);
 	}
 	bs_repo_ids_free(ids, n);
+	bs_repo_close(r);
 	return 0;
 }

@@ -11,6 +11,8 @@
 #include "assess/assess.h"
 #include "auth/auth.h"
 #include "cmd/cmd.h"
+#include "core/clock.h"
+#include "core/datefmt.h"
 #include "core/error.h"
 #include "core/utf8.h"
 
@@ -28,6 +30,7 @@ static const char usage_text[] =
 	"       brokersec assessment finding ID --system N --control ID --severity critical|high|medium|low\n"
 	"                                       --category management|technical|physical|personnel --title T\n"
 	"                                       --risk TEXT --recommendation TEXT --owner NAME --due DATE\n"
+	"       brokersec assessment finding ID --from-vulns [--as-of DATE] [--owner NAME] [--due DATE]\n"
 	"       brokersec assessment findings [ID] [--open] [--format table|json]\n"
 	"       brokersec assessment complete ID [--date DATE]\n"
 	"       brokersec assessment followup FINDING --by NAME --verdict corrected|partial|not-corrected\n"
@@ -39,7 +42,9 @@ static const char usage_text[] =
 	"areas chosen with a --reason. complete checks the sample of 參二 (max(ceil(10%), min(100, all)))\n"
 	"and a result for every control in scope. A finding closes only with the audit unit's verdict:\n"
 	"followup --audit-unit --verdict corrected, or finding-close by a signed-in auditor (--as USER).\n"
-	"record keeps a past assessment (before brokersec) so that it drives the 1/3/5-year deadlines.\n";
+	"record keeps a past assessment (before brokersec) so that it drives the 1/3/5-year deadlines.\n"
+	"finding --from-vulns turns the vulnerabilities past their deadline (brokersec vuln list --overdue) on\n"
+	"the devices of systems in scope into findings of A2.4.1.3.1, one per system, package and fixed version.\n";
 
 static const char usage_zh[] =
 	"用法: brokersec assessment plan --title 名稱 --from 日期 --to 日期 --approver board|delegate\n"
@@ -55,6 +60,7 @@ static const char usage_zh[] =
 	"       brokersec assessment finding ID --system N --control 控制項 --severity critical|high|medium|low\n"
 	"                                       --category management|technical|physical|personnel --title 缺失\n"
 	"                                       --risk 風險說明 --recommendation 改善建議 --owner 負責人 --due 日期\n"
+	"       brokersec assessment finding ID --from-vulns [--as-of 日期] [--owner 負責人] [--due 日期]\n"
 	"       brokersec assessment findings [ID] [--open] [--format table|json]\n"
 	"       brokersec assessment complete ID [--date 日期]\n"
 	"       brokersec assessment followup 缺失ID --by 姓名 --verdict corrected|partial|not-corrected\n"
@@ -65,20 +71,22 @@ static const char usage_zh[] =
 	"評估項目為附件二肆、一之 (一)-(十)：第一類系統十項全評，第二、三類依系統特性選擇並以 --reason 記錄理由。\n"
 	"complete 檢查參二抽測比例（max(10% 無條件進位, min(100, 全部))）及範圍內每一控制項皆有結果。\n"
 	"缺失僅能以稽核單位之覆查結論結案：followup --audit-unit --verdict corrected，或由稽核人員登入後 finding-close。\n"
-	"record 登錄導入 brokersec 前已完成之評估，以計算 1/3/5 年之評估期限。\n";
+	"record 登錄導入 brokersec 前已完成之評估，以計算 1/3/5 年之評估期限。\n"
+	"finding --from-vulns 將範圍內系統之設備逾修復期限之弱點（brokersec vuln list --overdue）記為 A2.4.1.3.1 之缺失，\n"
+	"每一系統、套件及修正版本一項。\n";
 
 enum {
 	OPT_TITLE = 0x2000, OPT_FROM, OPT_TO, OPT_APPROVER, OPT_APPROVED_BY, OPT_APPROVED_ON, OPT_NOTE, OPT_FORMAT,
 	OPT_SYSTEM, OPT_AREAS, OPT_REASON, OPT_REMOVE, OPT_DEVICES, OPT_ASSESSOR, OPT_ROLE, OPT_FROM_SCANS,
 	OPT_CONTROL, OPT_RESULT, OPT_SOURCE, OPT_EVIDENCE, OPT_SEVERITY, OPT_CATEGORY, OPT_RISK, OPT_RECOMMENDATION,
-	OPT_OWNER, OPT_DUE, OPT_OPEN, OPT_DATE, OPT_BY, OPT_VERDICT, OPT_AUDIT_UNIT, OPT_REPORT,
+	OPT_OWNER, OPT_DUE, OPT_OPEN, OPT_DATE, OPT_BY, OPT_VERDICT, OPT_AUDIT_UNIT, OPT_REPORT, OPT_FROM_VULNS, OPT_AS_OF,
 };
 
 struct aopts {
 	const char *title, *from, *to, *approver, *approved_by, *approved_on, *note, *format, *system, *areas, *reason,
 		*devices, *assessor, *role, *control, *result, *source, *evidence, *severity, *category, *risk,
-		*recommendation, *owner, *due, *date, *by, *verdict, *report;
-	int remove, from_scans, open, audit_unit, json;
+		*recommendation, *owner, *due, *date, *by, *verdict, *report, *as_of;
+	int remove, from_scans, from_vulns, open, audit_unit, json;
 	int64_t id, system_id, assessor_id;
 };
 
@@ -99,6 +107,7 @@ static int aoption(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 		[OPT_RECOMMENDATION - OPT_TITLE] = &o->recommendation, [OPT_OWNER - OPT_TITLE] = &o->owner,
 		[OPT_DUE - OPT_TITLE] = &o->due, [OPT_DATE - OPT_TITLE] = &o->date, [OPT_BY - OPT_TITLE] = &o->by,
 		[OPT_VERDICT - OPT_TITLE] = &o->verdict, [OPT_REPORT - OPT_TITLE] = &o->report,
+		[OPT_AS_OF - OPT_TITLE] = &o->as_of,
 	};
 
 	(void)cli;
@@ -106,6 +115,8 @@ static int aoption(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 		o->remove = 1;
 	else if (opt == OPT_FROM_SCANS)
 		o->from_scans = 1;
+	else if (opt == OPT_FROM_VULNS)
+		o->from_vulns = 1;
 	else if (opt == OPT_OPEN)
 		o->open = 1;
 	else if (opt == OPT_AUDIT_UNIT)
@@ -313,6 +324,35 @@ static int v_result(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int ar
 	return bs_cli_flush(cli);
 }
 
+/* finding ID --from-vulns: the overdue vulnerabilities of the systems in scope (assess_vuln.c) */
+static int finding_from_vulns(struct bs_cli *cli, struct aopts *o, struct bs_datadir *dd)
+{
+	struct bs_assess_vuln_in in = { bs_days_taipei(bs_clock_now()), o->owner, o->due, cli->lang };
+	struct bs_assess_vuln_out out;
+	int err;
+
+	if (o->system || o->control || o->severity || o->category || o->title || o->risk || o->recommendation)
+		return bs_cli_usage_error(cli, BS_T(cli->lang, "--from-vulns 由弱點追蹤產生缺失內容，不與 --system、--control、--severity、--category、--title、--risk、--recommendation 併用",
+						    "--from-vulns writes the findings from vulnerability tracking: it takes no --system, --control, --severity, --category, --title, --risk or --recommendation"));
+	if (o->as_of && bs_date_parse(o->as_of, &in.as_of) < 0)
+		return bs_cli_usage_error(cli, BS_T(cli->lang, "--as-of '%s' 不是日期（YYYY-MM-DD）", "--as-of '%s' is not a date (YYYY-MM-DD)"), o->as_of);
+	if ((err = bs_assess_findings_from_vulns(dd, o->id, &in, &out)) < 0)
+		return bs_cli_fail(cli, err);
+	printf(BS_T(cli->lang, "評估 %lld：由逾期弱點新增 %zu 項缺失（含 %zu 個弱點）\n",
+		    "assessment %lld: %zu finding(s) added for %zu overdue vulnerabilit(ies)\n"),
+	       (long long)o->id, out.findings, out.vulns);
+	if (out.already)
+		printf(BS_T(cli->lang, "  %zu 個弱點已列於本評估之缺失\n", "  %zu already held by this assessment's findings\n"), out.already);
+	if (out.other_systems)
+		printf(BS_T(cli->lang, "  %zu 個弱點所在系統不在評估範圍（或設備未登錄系統）\n",
+			    "  %zu on systems outside the scope (or devices of no system)\n"), out.other_systems);
+	if (out.out_of_areas)
+		printf(BS_T(cli->lang, "  %zu 個弱點所在系統之評估項目不含肆一(三)或(五)：以 assessment scope --areas 納入\n",
+			    "  %zu on systems whose areas include neither 3 nor 5 of 肆一: widen them with `assessment scope --areas`\n"),
+		       out.out_of_areas);
+	return bs_cli_flush(cli);
+}
+
 static int v_finding(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
 {
 	struct aopts *o = ctx;
@@ -322,6 +362,8 @@ static int v_finding(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 	int err;
 	(void)argc;
 	(void)argv;
+	if (o->from_vulns)
+		return finding_from_vulns(cli, o, dd);
 	if (!o->system_id || !o->control)
 		return bs_cli_usage_error(cli, BS_T(cli->lang, "finding 需要 --system 與 --control", "finding needs --system N and --control ID"));
 	if ((err = bs_assess_severity_parse(o->severity, &in.severity)) < 0)
@@ -631,6 +673,7 @@ int cmd_assessment(int argc, char **argv, struct bs_cli *cli)
 		{ "open", no_argument, NULL, OPT_OPEN }, { "date", required_argument, NULL, OPT_DATE },
 		{ "by", required_argument, NULL, OPT_BY }, { "verdict", required_argument, NULL, OPT_VERDICT },
 		{ "audit-unit", no_argument, NULL, OPT_AUDIT_UNIT }, { "report", required_argument, NULL, OPT_REPORT },
+		{ "from-vulns", no_argument, NULL, OPT_FROM_VULNS }, { "as-of", required_argument, NULL, OPT_AS_OF },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -645,7 +688,7 @@ int cmd_assessment(int argc, char **argv, struct bs_cli *cli)
 		{ "results", v_results, BS_CMD_WRITES, "from-scans", acheck },
 		{ "result", v_result, BS_CMD_WRITES, "system control result source reason evidence", acheck },
 		{ "finding", v_finding, BS_CMD_WRITES,
-		  "system control severity category title risk recommendation owner due", acheck },
+		  "system control severity category title risk recommendation owner due from-vulns as-of", acheck },
 		{ "findings", v_findings, BS_CMD_DATADIR, "open format", acheck },
 		{ "complete", v_complete, BS_CMD_WRITES, "date", acheck },
 		{ "followup", v_followup, BS_CMD_WRITES, "by verdict audit-unit date note", acheck },

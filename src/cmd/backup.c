@@ -18,18 +18,22 @@
 #include "core/error.h"
 
 static const char usage_text[] =
-	"usage: brokersec backup create --to DIR [--medium disk|usb|nas|tape|optical|cloud] [--offline] [--offsite]\n"
-	"                               [--record ID]\n"
-	"       brokersec backup verify DIR [--snapshot ID] [--key-file FILE]\n"
-	"       brokersec backup restore DIR --to NEWDIR [--snapshot ID] [--key-file FILE] [--record ID]\n"
-	"       brokersec backup snapshots DIR [--key-file FILE] [--format table|json]\n"
+	"usage: brokersec backup create --to REPO [--medium disk|usb|nas|tape|optical|cloud] [--offline] [--offsite]\n"
+	"                               [--record ID] [--ssh-key FILE] [--known-hosts FILE]\n"
+	"       brokersec backup verify REPO [--snapshot ID] [--key-file FILE]\n"
+	"       brokersec backup restore REPO --to NEWDIR [--snapshot ID] [--key-file FILE] [--record ID]\n"
+	"       brokersec backup snapshots REPO [--key-file FILE] [--format table|json]\n"
+	"       brokersec backup forget REPO --keep-last N [--keep-daily N] [--keep-weekly N] [--keep-monthly N]\n"
+	"                               [--dry-run]\n"
+	"       brokersec backup prune REPO [--dry-run]\n"
 	"       brokersec backup targets [--format table|json]\n"
 	"       brokersec backup key export\n"
+	"REPO is a folder or sftp://[USER@]HOST[:PORT]/PATH (PATH absolute, or /~/PATH in the user's home).\n"
 	"Backups of this data directory (SR.12, A2.4.1.8, A3.7.11; docs/backup.md): a consistent snapshot\n"
 	"of brokersec.db and events.db (SQLite's online backup) and every other file (evidence, reports,\n"
 	"keys), in content-defined chunks stored once, compressed (zstd), encrypted and authenticated\n"
 	"(XChaCha20-Poly1305) under the backup key keys/backup.key, with a signed manifest (Ed25519).\n"
-	"create       writes a backup into the repository DIR (made when missing); each backup is an event,\n"
+	"create       writes a backup into the repository REPO (made when missing); each backup is an event,\n"
 	"             and updates the backup register record's last backup and copies\n"
 	"  --medium M   what DIR is on (default disk); --offline: kept disconnected; --offsite: at another site\n"
 	"  --record ID  the backup register record these backups keep up to date (remembered)\n"
@@ -38,40 +42,62 @@ static const char usage_text[] =
 	"restore      restores the latest snapshot (or --snapshot ID) into NEWDIR (new or empty, never a\n"
 	"             non-empty directory), verifies the restored event log and compares every table's row\n"
 	"             count with the backup: the restore test, recorded as an event and in the register\n"
-	"snapshots    lists the snapshots of DIR\n"
+	"snapshots    lists the snapshots of REPO\n"
+	"forget       removes the snapshots the policy does not keep: the last N, the newest of each of the\n"
+	"             last N days, ISO weeks, months (Asia/Taipei); never the latest, never the one the last\n"
+	"             passing restore test was made from (A2.4.1.8), never an unreadable one (an event)\n"
+	"prune        then deletes the chunks no snapshot references, and temporary files of killed runs\n"
+	"             (waits while another run holds the repository's lock; an event). --dry-run: only says\n"
+	"sftp targets log in with a key (--ssh-key FILE; FILE.pub beside it) and check the server's host key\n"
+	"             against --known-hosts FILE (default ~/.ssh/known_hosts): an unknown or changed key is\n"
+	"             refused. No password, none in the URL. Both are remembered for the target.\n"
 	"targets      lists the targets backed up to: medium, offline, last backup, verify and restore test\n"
 	"key export   prints the backup key (bsbackup1-...): keep it offline, apart from the backups;\n"
 	"             restoring on another machine needs it (--key-file FILE)\n"
 	"The register's own verbs (add|list|show|update|archive|history) record copies other tools make:\n";
 static const char usage_zh[] =
-	"用法: brokersec backup create --to 目錄 [--medium disk|usb|nas|tape|optical|cloud] [--offline] [--offsite]\n"
-	"      brokersec backup create --to 目錄 [--record 編號]\n"
-	"      brokersec backup verify 目錄 [--snapshot 識別碼] [--key-file 檔案]\n"
-	"      brokersec backup restore 目錄 --to 新目錄 [--snapshot 識別碼] [--key-file 檔案] [--record 編號]\n"
-	"      brokersec backup snapshots 目錄 [--key-file 檔案] [--format table|json]\n"
+	"用法: brokersec backup create --to 儲存庫 [--medium disk|usb|nas|tape|optical|cloud] [--offline] [--offsite]\n"
+	"      brokersec backup create --to 儲存庫 [--record 編號] [--ssh-key 檔案] [--known-hosts 檔案]\n"
+	"      brokersec backup verify 儲存庫 [--snapshot 識別碼] [--key-file 檔案]\n"
+	"      brokersec backup restore 儲存庫 --to 新目錄 [--snapshot 識別碼] [--key-file 檔案] [--record 編號]\n"
+	"      brokersec backup snapshots 儲存庫 [--key-file 檔案] [--format table|json]\n"
+	"      brokersec backup forget 儲存庫 --keep-last N [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--dry-run]\n"
+	"      brokersec backup prune 儲存庫 [--dry-run]\n"
 	"      brokersec backup targets [--format table|json]\n"
 	"      brokersec backup key export\n"
+	"儲存庫為資料夾或 sftp://[使用者@]主機[:埠]/路徑（絕對路徑，或 /~/路徑 表示使用者家目錄下）。\n"
 	"備份本資料目錄（第十二條、附件二肆、一、(八)、附件三七、(十一)；docs/backup.md）：brokersec.db 與 events.db 之一致快照\n"
 	"（SQLite 線上備份）及其他所有檔案（佐證、報告、金鑰），依內容切塊、相同者只存一次、壓縮（zstd），以備份金鑰\n"
 	"keys/backup.key 加密並驗證（XChaCha20-Poly1305），清單另加簽章（Ed25519）。\n"
-	"create       將備份寫入儲存庫目錄（不存在時建立）；每次備份皆記入事件紀錄，並更新備份登錄之最近備份日期與份數\n"
+	"create       將備份寫入儲存庫（不存在時建立）；每次備份皆記入事件紀錄，並更新備份登錄之最近備份日期與份數\n"
 	"  --medium M   目錄所在媒體（預設 disk 磁碟）；--offline：離線保存；--offsite：異地保存\n"
 	"  --record 編號  由本備份維護之備份登錄紀錄（會記住）\n"
 	"verify       讀回所有區塊，逐一檢查訊息鑑別碼及各清單簽章，指出受損或遺失區塊影響之檔案（記入事件紀錄）\n"
 	"restore      將最新快照（或 --snapshot 指定者）還原至新目錄（須為新的或空的目錄，絕不寫入非空目錄），驗證還原後之\n"
 	"             事件紀錄，並比對各資料表筆數與備份所記：即規範所稱之還原測試，記入事件紀錄及備份登錄\n"
 	"snapshots    列出儲存庫之各快照\n"
+	"forget       刪除保留原則以外之快照：最近 N 份，及最近 N 日、N 週（ISO 週）、N 月（臺北時間）各最新一份；最新一份、\n"
+	"             最近一次通過還原測試所用之快照（附件二肆、一、(八)）及無法讀取者一律保留（記入事件紀錄）\n"
+	"prune        其後刪除任何快照皆未引用之區塊及中斷作業留下之暫存檔（另有作業持有儲存庫鎖定時等候；記入事件\n"
+	"             紀錄）。--dry-run：僅列出\n"
+	"sftp 目的地以金鑰登入（--ssh-key 檔案，其旁之 檔案.pub），並以 --known-hosts 檔案（預設 ~/.ssh/known_hosts）\n"
+	"             核對伺服器主機金鑰：未知或已變更之金鑰一律拒絕。不用密碼，網址中亦不得有密碼。兩者皆為該目的地記住。\n"
 	"targets      列出備份目的地：媒體、是否離線、最近備份、驗證及還原測試\n"
 	"key export   印出備份金鑰（bsbackup1-...）：請離線保存並與備份分開；於他機還原時需要（--key-file 檔案）\n"
 	"備份登錄本身之動詞（add|list|show|update|archive|history）記錄以其他工具所做之備份：\n";
 
-enum { OPT_TO = 0x2000, OPT_MEDIUM, OPT_OFFLINE, OPT_OFFSITE, OPT_RECORD, OPT_SNAPSHOT, OPT_KEY_FILE, OPT_FORMAT };
+enum {
+	OPT_TO = 0x2000, OPT_MEDIUM, OPT_OFFLINE, OPT_OFFSITE, OPT_RECORD, OPT_SNAPSHOT, OPT_KEY_FILE, OPT_FORMAT,
+	OPT_SSH_KEY, OPT_KNOWN_HOSTS, OPT_KEEP_LAST, OPT_KEEP_DAILY, OPT_KEEP_WEEKLY, OPT_KEEP_MONTHLY, OPT_DRY_RUN
+};
 
 struct backup_opts {
-	const char *to, *medium, *snapshot, *key_file, *format;
-	int offline, offsite;
+	const char *to, *medium, *snapshot, *key_file, *format, *ssh_key, *known_hosts;
+	int offline, offsite, dry_run, keep_given;
+	struct bs_backup_keep keep;
 	int64_t record;
 	int live; /* verify / restore: a data directory is open to record in */
+	char *stored_key, *stored_kh; /* an sftp target's recorded ssh key and known_hosts */
 };
 
 static const char *const media[] = { "disk", "usb", "nas", "tape", "optical", "cloud", NULL };
@@ -88,6 +114,23 @@ static int backup_option(struct bs_cli *cli, void *ctx, int opt, const char *arg
 	case OPT_SNAPSHOT: o->snapshot = arg; break;
 	case OPT_KEY_FILE: o->key_file = arg; break;
 	case OPT_FORMAT: o->format = arg; break;
+	case OPT_SSH_KEY: o->ssh_key = arg; break;
+	case OPT_KNOWN_HOSTS: o->known_hosts = arg; break;
+	case OPT_DRY_RUN: o->dry_run = 1; break;
+	case OPT_KEEP_LAST:
+	case OPT_KEEP_DAILY:
+	case OPT_KEEP_WEEKLY:
+	case OPT_KEEP_MONTHLY: {
+		long v;
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || !*arg || v < 0 || v > 100000)
+			return bs_cli_usage_error(cli, "'%s' is not a number of snapshots to keep (0 to 100000)", arg);
+		*(opt == OPT_KEEP_LAST ? &o->keep.last : opt == OPT_KEEP_DAILY ? &o->keep.daily
+				 : opt == OPT_KEEP_WEEKLY ? &o->keep.weekly : &o->keep.monthly) = (int)v;
+		o->keep_given |= opt == OPT_KEEP_LAST;
+		break;
+	}
 	case OPT_RECORD:
 		errno = 0;
 		o->record = strtoll(arg, &end, 10);
@@ -115,9 +158,9 @@ static int check_create(struct bs_cli *cli, void *ctx, int argc, char **argv)
 		return bs_cli_usage_error(cli, "backup create takes no argument: the target is --to DIR");
 	if (!o->to || !*o->to)
 		return bs_cli_usage_error(cli, "backup create needs --to DIR (the backup repository, made when missing)");
-	if (!strncmp(o->to, "sftp://", 7) || strstr(o->to, "://"))
-		return bs_cli_usage_error(cli, "--to '%s': only a directory is supported as a target yet (mount the "
-					  "medium, then --to /mnt/...)", o->to);
+	if (strncmp(o->to, "sftp://", 7) && strstr(o->to, "://"))
+		return bs_cli_usage_error(cli, "--to '%s': a target is a folder or sftp://[USER@]HOST[:PORT]/PATH (mount "
+					  "other media, then --to /mnt/...)", o->to);
 	if (o->medium) {
 		for (int i = 0; media[i]; i++)
 			ok |= !strcmp(o->medium, media[i]);
@@ -173,6 +216,29 @@ static int check_snapshots(struct bs_cli *cli, void *ctx, int argc, char **argv)
 	return check_format(cli, o);
 }
 
+static int check_forget(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct backup_opts *o = ctx;
+	(void)argv;
+	if (argc != 1)
+		return bs_cli_usage_error(cli, "backup forget needs DIR (the backup repository) and --keep-last N");
+	if (!o->keep_given)
+		return bs_cli_usage_error(cli, "backup forget needs --keep-last N (N >= 1: the latest snapshots kept), "
+					  "and may add --keep-daily, --keep-weekly, --keep-monthly");
+	if (o->keep.last < 1)
+		return bs_cli_usage_error(cli, "--keep-last %d: at least the latest snapshot is always kept (1 or more)",
+					  o->keep.last);
+	return -1;
+}
+
+static int check_prune(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	(void)ctx, (void)argv;
+	if (argc != 1)
+		return bs_cli_usage_error(cli, "backup prune needs DIR (the backup repository)");
+	return -1;
+}
+
 static int check_targets(struct bs_cli *cli, void *ctx, int argc, char **argv)
 {
 	(void)argv;
@@ -187,6 +253,33 @@ static int check_key(struct bs_cli *cli, void *ctx, int argc, char **argv)
 	if (argc != 1 || strcmp(argv[0], "export"))
 		return bs_cli_usage_error(cli, "backup key needs 'export' (brokersec backup key export)");
 	return -1;
+}
+
+/* How to reach repo when it is an sftp:// target: --ssh-key / --known-hosts, else what the
+ * targets table recorded for it. */
+static int remote_opts(struct backup_opts *o, struct bs_datadir *dd, const char *repo, struct bs_repo_opts *ro)
+{
+	ro->ssh_key = o->ssh_key;
+	ro->known_hosts = o->known_hosts;
+	if (dd && !strncmp(repo, "sftp://", 7) && (!o->ssh_key || !o->known_hosts)) {
+		char *loc = bs_backup_location(repo);
+		int err = bs_backup_target_remote(dd, loc, &o->stored_key, &o->stored_kh);
+		free(loc);
+		if (err < 0)
+			return err;
+		if (!ro->ssh_key)
+			ro->ssh_key = o->stored_key;
+		if (!ro->known_hosts)
+			ro->known_hosts = o->stored_kh;
+	}
+	return 0;
+}
+
+static void opts_release(struct backup_opts *o)
+{
+	free(o->stored_key);
+	free(o->stored_kh);
+	o->stored_key = o->stored_kh = NULL;
 }
 
 /* The key: --key-file, else the data directory's keys/backup.key. */
@@ -206,7 +299,7 @@ static void mib(uint64_t b, char out[32])
 static int run_create(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
 {
 	struct backup_opts *o = ctx;
-	struct bs_backup_target t = { o->to, o->medium, o->offline, o->offsite };
+	struct bs_backup_target t = { o->to, { NULL, NULL }, o->medium, o->offline, o->offsite };
 	struct bs_backup_stats st;
 	struct bs_buf kp = BS_BUF_INIT;
 	struct stat sb;
@@ -214,9 +307,14 @@ static int run_create(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int 
 	int err, had_key;
 	(void)argc, (void)argv;
 
+	if ((err = remote_opts(o, dd, o->to, &t.remote)) < 0)
+		return bs_cli_fail(cli, err);
 	bs_buf_printf(&kp, "%s/keys/backup.key", dd->path);
 	had_key = stat(kp.ptr, &sb) == 0;
+	memset(&st, 0, sizeof(st));
 	err = bs_backup_create(dd, &t, o->record, &st);
+	/* a stored setting is kept as it is; one given is recorded (create did) */
+	opts_release(o);
 	if (!had_key && stat(kp.ptr, &sb) == 0)
 		fprintf(stderr, "%s\n", BS_T(cli->lang,
 			"brokersec backup: 已建立備份金鑰 keys/backup.key。請執行 'brokersec backup key export' 並將其離線保存、"
@@ -253,14 +351,20 @@ static int run_verify(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int 
 	struct bs_backup_keys k;
 	struct bs_backup_stats st = { 0 };
 	struct bs_buf rep = BS_BUF_INIT;
+	struct bs_repo_opts ro;
 	char a[32];
 	int err;
 	(void)argc;
 
-	if ((err = load_key(o, dd, &k)) < 0)
+	/* the repository first: a folder that is none is said before a missing key */
+	if ((err = remote_opts(o, o->live ? dd : NULL, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
+	    (err = load_key(o, dd, &k)) < 0) {
+		opts_release(o);
 		return bs_cli_fail(cli, err);
+	}
 	st.report = &rep;
-	err = bs_backup_verify(o->live ? dd : NULL, &k, argv[0], o->snapshot, &st);
+	err = bs_backup_verify(o->live ? dd : NULL, &k, argv[0], &ro, o->snapshot, &st);
+	opts_release(o);
 	bs_backup_keys_wipe(&k);
 	fputs(rep.ptr, stdout);
 	bs_buf_release(&rep);
@@ -283,13 +387,18 @@ static int run_restore(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int
 	struct bs_backup_keys k;
 	struct bs_backup_stats st = { 0 };
 	struct bs_datadir *rec = dd, *restored = NULL;
+	struct bs_repo_opts ro;
 	char a[32];
 	int err, rerr = 0;
 	(void)argc;
 
-	if ((err = load_key(o, dd, &k)) < 0)
+	if ((err = remote_opts(o, o->live ? dd : NULL, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
+	    (err = load_key(o, dd, &k)) < 0) {
+		opts_release(o);
 		return bs_cli_fail(cli, err);
-	err = bs_backup_restore(&k, argv[0], o->snapshot, o->to, &st);
+	}
+	err = bs_backup_restore(&k, argv[0], &ro, o->snapshot, o->to, &st);
+	opts_release(o);
 	bs_backup_keys_wipe(&k);
 	if (err < 0 && !st.files)
 		return bs_cli_fail(cli, err);
@@ -333,13 +442,18 @@ static int run_snapshots(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, i
 	struct backup_opts *o = ctx;
 	struct bs_backup_keys k;
 	json_t *list = NULL, *s;
+	struct bs_repo_opts ro;
 	size_t i;
 	int err;
 	(void)argc;
 
-	if ((err = load_key(o, dd, &k)) < 0)
+	if ((err = remote_opts(o, dd, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
+	    (err = load_key(o, dd, &k)) < 0) {
+		opts_release(o);
 		return bs_cli_fail(cli, err);
-	err = bs_backup_list(&k, argv[0], &list);
+	}
+	err = bs_backup_list(&k, argv[0], &ro, &list);
+	opts_release(o);
 	bs_backup_keys_wipe(&k);
 	if (err < 0)
 		return bs_cli_fail(cli, err);
@@ -362,6 +476,105 @@ static int run_snapshots(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, i
 		}
 	}
 	json_decref(list);
+	return bs_cli_flush(cli);
+}
+
+static void print_why(struct bs_cli *cli, const json_t *why)
+{
+	size_t i;
+	json_t *w;
+	json_array_foreach(why, i, w) {
+		const char *t = json_string_value(w);
+		if (cli->lang != BS_LANG_EN) {
+			if (!strcmp(t, "last"))
+				t = "最近幾份";
+			else if (!strcmp(t, "daily"))
+				t = "每日";
+			else if (!strcmp(t, "weekly"))
+				t = "每週";
+			else if (!strcmp(t, "monthly"))
+				t = "每月";
+			else if (!strncmp(t, "latest", 6))
+				t = "最新一份（附件三七、(十一)：本目的地之備份）";
+			else if (!strncmp(t, "restore-tested", 14))
+				t = "已通過還原測試（附件二肆、一、(八)）";
+			else if (!strncmp(t, "unreadable", 10))
+				t = "無法讀取：絕不刪除（請執行 backup verify）";
+		}
+		printf("%s%s", i ? (cli->lang == BS_LANG_EN ? ", " : "、") : "", t);
+	}
+}
+
+static int run_forget(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct backup_opts *o = ctx;
+	struct bs_backup_keys k;
+	struct bs_backup_forget_result res;
+	struct bs_repo_opts ro;
+	json_t *s;
+	size_t i;
+	int err;
+	(void)argc;
+
+	if ((err = remote_opts(o, dd, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
+	    (err = load_key(o, dd, &k)) < 0) {
+		opts_release(o);
+		return bs_cli_fail(cli, err);
+	}
+	err = bs_backup_forget(dd, &k, argv[0], &ro, &o->keep, o->dry_run, &res);
+	opts_release(o);
+	bs_backup_keys_wipe(&k);
+	json_array_foreach(res.kept, i, s) {
+		printf("%s %s  ", BS_T(cli->lang, "保留", "keep  "), json_string_value(json_object_get(s, "id")));
+		print_why(cli, json_object_get(s, "why"));
+		putchar('\n');
+	}
+	json_array_foreach(res.removed, i, s)
+		printf("%s %s\n", o->dry_run ? BS_T(cli->lang, "將刪除", "would remove") : BS_T(cli->lang, "刪除", "remove"),
+		       json_string_value(json_object_get(s, "id")));
+	if (res.kept && cli->lang == BS_LANG_EN)
+		printf("%s: %zu snapshots kept, %zu %s\n", argv[0], json_array_size(res.kept), json_array_size(res.removed),
+		       o->dry_run ? "would be removed" : "removed");
+	else if (res.kept)
+		printf("%s：保留 %zu 份快照，%s %zu 份\n", argv[0], json_array_size(res.kept),
+		       o->dry_run ? "將刪除" : "已刪除", json_array_size(res.removed));
+	bs_backup_forget_release(&res);
+	if (err < 0)
+		return bs_cli_fail(cli, err);
+	if (!o->dry_run)
+		printf("%s\n", BS_T(cli->lang, "其區塊於 brokersec backup prune 時刪除", "their chunks go at the next brokersec backup prune"));
+	return bs_cli_flush(cli);
+}
+
+static int run_prune(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct backup_opts *o = ctx;
+	struct bs_backup_keys k;
+	struct bs_backup_prune_stats ps;
+	struct bs_repo_opts ro;
+	int err;
+	(void)argc;
+
+	if ((err = remote_opts(o, dd, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
+	    (err = load_key(o, dd, &k)) < 0) {
+		opts_release(o);
+		return bs_cli_fail(cli, err);
+	}
+	err = bs_backup_prune(dd, &k, argv[0], &ro, o->dry_run, &ps);
+	opts_release(o);
+	bs_backup_keys_wipe(&k);
+	if (err < 0)
+		return bs_cli_fail(cli, err);
+	if (cli->lang == BS_LANG_EN)
+		printf("%s: %llu snapshots reference %llu of %llu chunks; %llu unreferenced chunks %s, %llu temporary "
+		       "files removed\n", argv[0], (unsigned long long)ps.snapshots, (unsigned long long)ps.referenced,
+		       (unsigned long long)ps.chunks, (unsigned long long)ps.removed,
+		       o->dry_run ? "would be removed" : "removed", (unsigned long long)ps.tmp_removed);
+	else
+		printf("%s：%llu 份快照引用 %llu 個區塊（共 %llu 個）；未被引用之區塊 %llu 個%s，暫存檔 %llu 個已刪除\n",
+		       argv[0], (unsigned long long)ps.snapshots, (unsigned long long)ps.referenced,
+		       (unsigned long long)ps.chunks, (unsigned long long)ps.removed, o->dry_run ? "將刪除" : "已刪除",
+		       (unsigned long long)ps.tmp_removed);
 	return bs_cli_flush(cli);
 }
 
@@ -428,7 +641,8 @@ static int run_key(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int arg
 	return bs_cli_flush(cli);
 }
 
-static const char *const mine[] = { "create", "verify", "restore", "snapshots", "targets", "key", NULL };
+static const char *const mine[] = { "create", "verify", "restore", "snapshots", "forget", "prune", "targets", "key",
+				     NULL };
 
 int cmd_backup(int argc, char **argv, struct bs_cli *cli)
 {
@@ -441,14 +655,24 @@ int cmd_backup(int argc, char **argv, struct bs_cli *cli)
 		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 		{ "key-file", required_argument, NULL, OPT_KEY_FILE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "ssh-key", required_argument, NULL, OPT_SSH_KEY },
+		{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
+		{ "keep-last", required_argument, NULL, OPT_KEEP_LAST },
+		{ "keep-daily", required_argument, NULL, OPT_KEEP_DAILY },
+		{ "keep-weekly", required_argument, NULL, OPT_KEEP_WEEKLY },
+		{ "keep-monthly", required_argument, NULL, OPT_KEEP_MONTHLY },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct bs_cli_verb verbs[] = {
-		{ "create", run_create, BS_CMD_WRITES, "to medium offline offsite record", check_create },
-		{ "verify", run_verify, BS_CMD_WRITES, "snapshot key-file", check_verify },
-		{ "restore", run_restore, BS_CMD_WRITES, "to snapshot key-file record", check_restore },
-		{ "snapshots", run_snapshots, BS_CMD_DATADIR, "key-file format", check_snapshots },
+		{ "create", run_create, BS_CMD_WRITES, "to medium offline offsite record ssh-key known-hosts", check_create },
+		{ "verify", run_verify, BS_CMD_WRITES, "snapshot key-file ssh-key known-hosts", check_verify },
+		{ "restore", run_restore, BS_CMD_WRITES, "to snapshot key-file record ssh-key known-hosts", check_restore },
+		{ "snapshots", run_snapshots, BS_CMD_DATADIR, "key-file format ssh-key known-hosts", check_snapshots },
+		{ "forget", run_forget, BS_CMD_WRITES,
+		  "keep-last keep-daily keep-weekly keep-monthly dry-run key-file ssh-key known-hosts", check_forget },
+		{ "prune", run_prune, BS_CMD_WRITES, "dry-run key-file ssh-key known-hosts", check_prune },
 		{ "targets", run_targets, BS_CMD_DATADIR, "format", check_targets },
 		{ "key", run_key, BS_CMD_WRITES, "", check_key },
 		{ NULL, NULL, 0, NULL, NULL },

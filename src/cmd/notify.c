@@ -16,6 +16,7 @@
 #include "core/utf8.h"
 #include "datadir/datadir.h"
 #include "notify/notify.h"
+#include "outbox/outbox.h"
 
 static const char usage_text[] =
 	"usage: brokersec notify channel add NAME --smtp smtp://HOST[:PORT]|smtps://HOST[:PORT] --from ADDR\n"
@@ -25,6 +26,7 @@ static const char usage_text[] =
 	"       brokersec notify subscribe|unsubscribe CHANNEL CLASS...\n"
 	"       brokersec notify run [--once] [--interval SECONDS]\n"
 	"       brokersec notify queue [--state pending|sent|dead] [--limit N] [--format table|json]\n"
+	"       brokersec notify retry ID|--all-failed\n"
 	"       brokersec notify test CHANNEL\n"
 	"Tells people of what needs them: the notifier reads the event log's new events, and each event of\n"
 	"a class a channel is subscribed to becomes a message queued for that channel in brokersec.db.\n"
@@ -43,7 +45,12 @@ static const char usage_text[] =
 	"--interval seconds (default 30) until interrupted; serve runs the same passes. A failed delivery\n"
 	"is retried after 1, 2, 4 ... minutes (at most 6 hours apart); after 12 attempts the message is\n"
 	"dead. Each failure and each message given up is an event.\n"
-	"queue: the messages and their state; test CHANNEL sends a test message at once.\n";
+	"queue: the messages and their state; those given up (dead) are marked, with the command that\n"
+	"queues them again. retry ID|--all-failed: queues a message given up (or all of them, on channels\n"
+	"that still exist) again, due now, its attempts from 0 (an event); until then the status shows\n"
+	"them under the log-failure alert (A2.4.1.7.4.2) and due lists them. The deliveries of a pass\n"
+	"to one server share one connection (an SMTP session, HTTPS keep-alive).\n"
+	"test CHANNEL sends a test message at once.\n";
 static const char usage_zh[] =
 	"用法: brokersec notify channel add 名稱 --smtp smtp://主機[:埠]|smtps://主機[:埠] --from 寄件地址\n"
 	"                                --to 地址[,地址...] [--user 帳號 --smtp-password-file 檔案] [--ca 檔案]\n"
@@ -52,6 +59,7 @@ static const char usage_zh[] =
 	"      brokersec notify subscribe|unsubscribe 管道 類別...\n"
 	"      brokersec notify run [--once] [--interval 秒數]\n"
 	"      brokersec notify queue [--state pending|sent|dead] [--limit 筆數] [--format table|json]\n"
+	"      brokersec notify retry 編號|--all-failed\n"
 	"      brokersec notify test 管道\n"
 	"將需要處理之事通知相關人員：通知程序讀取事件紀錄之新事件，屬於某管道所訂閱類別之事件，即成為該管道之訊息，\n"
 	"排入 brokersec.db 之佇列。\n"
@@ -66,15 +74,18 @@ static const char usage_zh[] =
 	"run：--once 執行一輪（讀取、排入佇列、當日摘要、送出到期訊息），否則每 --interval 秒（預設 30）一輪直到中斷；\n"
 	"serve 亦執行相同之輪次。送達失敗者於 1、2、4…分鐘後重試（間隔至多 6 小時）；12 次後該訊息列為失敗（dead）。\n"
 	"每次失敗及每則放棄之訊息皆為事件。\n"
-	"queue：列出訊息及其狀態；test 管道：立即送出測試訊息。\n";
+	"queue：列出訊息及其狀態；已放棄（dead）者另加標示，並附重新排入之指令。retry 編號|--all-failed：將已放棄之訊息\n"
+	"（或管道仍在之全部已放棄訊息）重新排入佇列、立即到期、嘗試次數歸零（為事件）；在此之前，狀態於日誌失效告警\n"
+	"（A2.4.1.7.4.2）下列出，due 亦列之。同一輪送往同一伺服器之訊息共用一條連線（SMTP 工作階段、HTTPS keep-alive）。\n"
+	"test 管道：立即送出測試訊息。\n";
 
 enum { O_SMTP = 0x2000, O_WEBHOOK, O_FROM, O_TO, O_USER, O_SMTP_PW, O_SECRET, O_CA, O_FORMAT, O_ONCE, O_INTERVAL,
-       O_STATE, O_LIMIT };
+       O_STATE, O_LIMIT, O_ALL_FAILED };
 
 struct notify_opts {
 	struct bs_notify_channel_spec spec;
 	const char *smtp_pw, *secret, *format, *state;
-	int once;
+	int once, all_failed;
 	long interval, limit;
 };
 
@@ -95,6 +106,7 @@ static int notify_option(struct bs_cli *cli, void *ctx, int opt, const char *arg
 	case O_FORMAT: o->format = arg; break;
 	case O_ONCE: o->once = 1; break;
 	case O_STATE: o->state = arg; break;
+	case O_ALL_FAILED: o->all_failed = 1; break;
 	case O_INTERVAL:
 		errno = 0;
 		o->interval = strtol(arg, &end, 10);
@@ -293,10 +305,11 @@ static int run_run(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int arg
 				return bs_cli_fail(cli, err);
 			fprintf(stderr, "brokersec notify run: %s\n", bs_error_message());
 		} else if (o->once || st.enqueued || st.sent || st.failed || st.dead) {
-			printf(BS_T(cli->lang, "讀取 %lld 筆事件，排入 %lld 則（摘要 %lld），送達 %lld，失敗 %lld，放棄 %lld\n",
-				    "read %lld events, queued %lld (digests %lld), sent %lld, failed %lld, dead %lld\n"),
+			printf(BS_T(cli->lang, "讀取 %lld 筆事件，排入 %lld 則（摘要 %lld），送達 %lld，失敗 %lld，放棄 %lld，連線 %lld\n",
+				    "read %lld events, queued %lld (digests %lld), sent %lld, failed %lld, dead %lld, "
+				    "connections %lld\n"),
 			       (long long)st.read, (long long)st.enqueued, (long long)st.digests, (long long)st.sent,
-			       (long long)st.failed, (long long)st.dead);
+			       (long long)st.failed, (long long)st.dead, (long long)st.connections);
 			fflush(stdout);
 		}
 		for (long s = 0; !o->once && !stop_run && s < (o->interval ? o->interval : 30) * 10; s++) {
@@ -322,16 +335,21 @@ static int run_queue(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 	struct notify_opts *o = ctx;
 	json_t *arr, *m;
 	int64_t n[3];
+	struct bs_outbox_failed f;
 	size_t i;
 	int err;
 	(void)argc, (void)argv;
 
-	if ((err = bs_notify_queue_list(dd->store, o->state, o->limit ? o->limit : 100, &arr)) < 0 ||
-	    (err = bs_notify_queue_counts(dd->store, n)) < 0)
+	if ((err = bs_notify_queue_list(dd->store, o->state, o->limit ? o->limit : 100, &arr)) < 0)
 		return bs_cli_fail(cli, err);
+	if ((err = bs_notify_queue_counts(dd->store, n)) < 0 || (err = bs_outbox_failed(dd->store, &f)) < 0) {
+		json_decref(arr);
+		return bs_cli_fail(cli, err);
+	}
 	if (!strcmp(o->format, "json")) {
-		json_t *top = json_pack("{s:{s:I, s:I, s:I}, s:o}", "counts", "pending", (json_int_t)n[0], "sent",
-					(json_int_t)n[1], "dead", (json_int_t)n[2], "messages", arr);
+		json_t *top = json_pack("{s:{s:I, s:I, s:I, s:I}, s:o}", "counts", "pending", (json_int_t)n[0], "sent",
+					(json_int_t)n[1], "dead", (json_int_t)n[2], "retryable", (json_int_t)f.dead, "messages",
+					arr);
 		char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(top);
 		if (!s)
@@ -342,10 +360,16 @@ static int run_queue(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 	}
 	printf("%s %lld  %s %lld  %s %lld\n", BS_T(cli->lang, "待送", "pending"), (long long)n[0],
 	       BS_T(cli->lang, "已送達", "sent"), (long long)n[1], BS_T(cli->lang, "已放棄", "dead"), (long long)n[2]);
+	if (f.dead)
+		printf(BS_T(cli->lang, "！%lld 則已放棄、未送達（%s）：修復管道後以 brokersec notify retry --all-failed 重送\n",
+			    "! %lld given up, never delivered (%s): once the channel works, brokersec notify retry "
+			    "--all-failed\n"),
+		       (long long)f.dead, f.classes);
 	json_array_foreach(arr, i, m) {
 		const char *state = json_string_value(json_object_get(m, "state"));
 		struct bs_buf line = BS_BUF_INIT;
-		bs_buf_printf(&line, "#%lld %s %s %s %s", (long long)json_integer_value(json_object_get(m, "id")), state,
+		bs_buf_printf(&line, "%s#%lld %s %s %s %s", strcmp(state, "dead") ? "" : "✗ ",
+			      (long long)json_integer_value(json_object_get(m, "id")), state,
 			      json_string_value(json_object_get(m, "channel")), json_string_value(json_object_get(m, "class")),
 			      json_string_value(json_object_get(m, "key")));
 		bs_buf_printf(&line, " %s %lld", BS_T(cli->lang, "嘗試", "attempts"),
@@ -356,10 +380,52 @@ static int run_queue(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 		if (json_is_string(json_object_get(m, "last_error")))
 			bs_buf_printf(&line, " %s %s", BS_T(cli->lang, "錯誤：", "error:"),
 				      json_string_value(json_object_get(m, "last_error")));
+		if (json_is_string(json_object_get(m, "retry")))
+			bs_buf_printf(&line, " %s %s%s", BS_T(cli->lang, "（已放棄；重送：", "(given up; retry:"),
+				      json_string_value(json_object_get(m, "retry")), BS_T(cli->lang, "）", ")"));
 		printf("%s\n", line.ptr);
 		bs_buf_release(&line);
 	}
 	json_decref(arr);
+	return bs_cli_flush(cli);
+}
+
+static int check_retry(struct bs_cli *cli, void *ctx, int argc, char **argv)
+{
+	struct notify_opts *o = ctx;
+	char *end;
+
+	if (o->all_failed && argc)
+		return bs_cli_usage_error(cli, "notify retry: give ID or --all-failed, not both");
+	if (!o->all_failed && argc != 1)
+		return bs_cli_usage_error(cli, "notify retry needs ID (from 'brokersec notify queue --state dead') or "
+					  "--all-failed");
+	if (argc) {
+		errno = 0;
+		o->limit = strtol(argv[0], &end, 10);
+		if (errno || *end || o->limit < 1)
+			return bs_cli_usage_error(cli, "notify retry '%s': give a message's number (#ID in 'brokersec notify "
+						  "queue')", argv[0]);
+	}
+	return -1;
+}
+
+static int run_retry(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int argc, char **argv)
+{
+	struct notify_opts *o = ctx;
+	int64_t n = 0;
+	int err;
+	(void)argc, (void)argv;
+
+	if ((err = bs_notify_retry(dd, o->all_failed ? 0 : o->limit, notify_now(dd), &n)) < 0)
+		return bs_cli_fail(cli, err);
+	if (!n)
+		printf("%s\n", BS_T(cli->lang, "沒有已放棄之訊息可重送", "no message given up to retry"));
+	else
+		printf(BS_T(cli->lang, "已重新排入 %lld 則訊息，由下一輪送出（serve 每 10 秒一輪；立即送出：brokersec notify run --once）\n",
+			    "%lld message(s) queued again, sent by the next pass (serve runs one every 10 s; now: "
+			    "`brokersec notify run --once`)\n"),
+		       (long long)n);
 	return bs_cli_flush(cli);
 }
 
@@ -397,6 +463,7 @@ int cmd_notify(int argc, char **argv, struct bs_cli *cli)
 		{ "interval", required_argument, NULL, O_INTERVAL },
 		{ "state", required_argument, NULL, O_STATE },
 		{ "limit", required_argument, NULL, O_LIMIT },
+		{ "all-failed", no_argument, NULL, O_ALL_FAILED },
 		BS_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -407,6 +474,7 @@ int cmd_notify(int argc, char **argv, struct bs_cli *cli)
 		{ "unsubscribe", run_subscribe, BS_CMD_WRITES, "", check_subscribe },
 		{ "run", run_run, BS_CMD_WRITES, "once interval", check_run },
 		{ "queue", run_queue, BS_CMD_DATADIR, "state limit format", check_queue },
+		{ "retry", run_retry, BS_CMD_WRITES, "all-failed", check_retry },
 		{ "test", run_test, BS_CMD_WRITES, "", check_test },
 		{ NULL, NULL, 0, NULL, NULL },
 	};

@@ -13,25 +13,31 @@
 #include "core/datefmt.h"
 #include "core/table.h"
 #include "scan/scan.h"
+#include "vuln/rpmdb.h"
 #include "vuln/vuln.h"
 
 static const char usage_text[] =
-	"usage: brokersec vuln inventory (--root DIR | --sbom FILE) [--device ID] [--release NAME]\n"
-	"       brokersec vuln import-feed --format debian-tracker|osv|kev [--release NAME] FILE|DIR\n"
+	"usage: brokersec vuln inventory (--root DIR | --sbom FILE | --windows-export DIR) [--device ID] [--release NAME]\n"
+	"       brokersec vuln import-feed --format debian-tracker|osv|kev|msrc [--release NAME] FILE|DIR\n"
 	"       brokersec vuln list [--kev] [--overdue] [--device ID] [--all] [--as-of DATE] [--format table|json]\n"
 	"       brokersec vuln accept FINDING --until DATE --approver NAME --reason TEXT\n"
 	"       brokersec vuln policy show [--format table|json] | policy set KEY=DAYS...\n"
 	"       brokersec vuln check --feed FILE --release NAME [--format table|json|count] STATUS_FILE...\n"
 	"       brokersec vuln vercmp [--rpm] FILE|-\n"
 	"Vulnerability remediation (第十五條 漏洞修復機制, A2.5.3.1, SR.18.1; docs/vulnerabilities.md).\n"
-	"inventory    reads the installed packages of the system under --root DIR (its dpkg status and\n"
-	"             os-release, as scan --root reads them) or the components of a CycloneDX or SPDX JSON\n"
-	"             SBOM (--sbom FILE, each with a purl), saves them for --device ID (a record of the\n"
+	"inventory    reads the installed packages of the system under --root DIR (its dpkg status and/or\n"
+	"             RPM database - rpmdb.sqlite, or Packages of RHEL 7/8, read by librpm from a private\n"
+	"             copy, never written - and os-release, as scan --root reads them) or the components of\n"
+	"             a CycloneDX JSON, SPDX JSON or SPDX tag-value SBOM (--sbom FILE, told apart by content;\n"
+	"             each with a purl), saves them for --device ID (a record of the\n"
 	"             device register; its system's category sets the deadlines) with the time, and matches\n"
-	"             them; --release NAME when the root has no os-release (bookworm, 22.04)\n"
+	"             them; --release NAME when the root has no os-release (bookworm, 22.04);\n"
+	"             --windows-export DIR: a Windows PC's installed updates (Get-HotFix) and its product\n"
+	"             (os.json), from the folder the collector wrote (docs/windows-export.md)\n"
 	"import-feed  stores an advisory feed downloaded beforehand: the Debian Security Tracker's JSON\n"
 	"             (--release keeps one release), OSV records (a file, an array or a directory of\n"
-	"             *.json), or CISA's KEV list; a damaged feed is refused whole with its line and column\n"
+	"             *.json), CISA's KEV list, or Microsoft's monthly CVRF JSON documents (--format msrc, a\n"
+	"             file or a directory of them); a damaged feed is refused whole with its line and column\n"
 	"list         the findings: package, version, fixed version, CVE, severity, KEV, device, system\n"
 	"             category, first seen, deadline; --kev only known exploited ones, --overdue only those\n"
 	"             past their deadline, --all closed ones too\n"
@@ -46,20 +52,25 @@ static const char usage_text[] =
 	"             \"A < B\", \"A = B\" or \"A > B\": dpkg's order, --rpm rpm's (the tests hold both to dpkg\n"
 	"             --compare-versions and rpm's rpm.vercmp)\n";
 static const char usage_zh[] =
-	"用法: brokersec vuln inventory (--root 目錄 | --sbom 檔案) [--device 編號] [--release 名稱]\n"
-	"      brokersec vuln import-feed --format debian-tracker|osv|kev [--release 名稱] 檔案|目錄\n"
+	"用法: brokersec vuln inventory (--root 目錄 | --sbom 檔案 | --windows-export 目錄) [--device 編號] [--release 名稱]\n"
+	"      brokersec vuln import-feed --format debian-tracker|osv|kev|msrc [--release 名稱] 檔案|目錄\n"
 	"      brokersec vuln list [--kev] [--overdue] [--device 編號] [--all] [--as-of 日期] [--format table|json]\n"
 	"      brokersec vuln accept 弱點編號 --until 日期 --approver 核准人 --reason 理由\n"
 	"      brokersec vuln policy show [--format table|json] | policy set 鍵=天數...\n"
 	"      brokersec vuln check --feed 檔案 --release 名稱 [--format table|json|count] 狀態檔...\n"
 	"      brokersec vuln vercmp [--rpm] 檔案|-\n"
 	"漏洞修復機制（第十五條、附件二伍、三、(一) A2.5.3.1、第十八條一 SR.18.1；docs/vulnerabilities.md）。\n"
-	"inventory    讀取 --root 目錄下系統之已安裝套件（dpkg 狀態檔與 os-release，讀法同 scan --root），\n"
-	"             或 CycloneDX、SPDX JSON 軟體物料清單（--sbom 檔案，各元件須有 purl），\n"
+	"inventory    讀取 --root 目錄下系統之已安裝套件（dpkg 狀態檔及／或 RPM 資料庫：rpmdb.sqlite，或\n"
+	"             RHEL 7/8 之 Packages，由 librpm 讀取其私有複本，絕不寫入；與 os-release，讀法同\n"
+	"             scan --root），或 CycloneDX JSON、SPDX JSON、SPDX tag-value 軟體物料清單（--sbom 檔案，\n"
+	"             依內容辨識；各元件須有 purl），\n"
 	"             以 --device 編號（設備登錄之紀錄；其系統之類別決定修復期限）連同時間保存並比對；\n"
-	"             根目錄無 os-release 時以 --release 指定版本（bookworm、22.04）\n"
+	"             根目錄無 os-release 時以 --release 指定版本（bookworm、22.04）；\n"
+	"             --windows-export 目錄：收集器所寫資料夾中 Windows 電腦之已安裝更新（Get-HotFix）\n"
+	"             與產品（os.json）（docs/windows-export.md）\n"
 	"import-feed  匯入事先下載之弱點通報來源：Debian Security Tracker JSON（--release 只保留一個版本）、\n"
-	"             OSV 紀錄（單一檔案、陣列或含 *.json 之目錄）、CISA KEV 已知遭利用漏洞清單；\n"
+	"             OSV 紀錄（單一檔案、陣列或含 *.json 之目錄）、CISA KEV 已知遭利用漏洞清單、\n"
+	"             微軟每月安全性更新 CVRF JSON 文件（--format msrc，單一檔案或目錄）；\n"
 	"             損毀之來源整份拒絕，並指出行與欄\n"
 	"list         列出弱點：套件、版本、修正版本、CVE、嚴重程度、是否已知遭利用、設備、系統類別、\n"
 	"             首次發現、修復期限；--kev 只列已知遭利用者，--overdue 只列逾期者，--all 含已結案者\n"
@@ -72,6 +83,7 @@ static const char usage_zh[] =
 
 struct vuln_opts {
 	const char *root, *sbom, *device, *release, *format, *until, *approver, *reason, *as_of, *feed;
+	const char *winexport;
 	int kev, overdue, all, rpm;
 	int json;
 	int64_t device_id;
@@ -81,6 +93,7 @@ enum {
 	O_ROOT = 0x2000, O_SBOM, O_DEVICE, O_RELEASE, O_FORMAT, O_UNTIL, O_APPROVER, O_REASON, O_KEV, O_OVERDUE,
 	O_ALL, O_AS_OF, O_FEED, O_RPM
 };
+enum { O_WINEXPORT = 0x2100 }; /* --windows-export */
 
 static int vuln_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 {
@@ -88,6 +101,7 @@ static int vuln_option(struct bs_cli *cli, void *ctx, int opt, const char *arg)
 	(void)cli;
 	switch (opt) {
 	case O_ROOT: o->root = arg; break;
+	case O_WINEXPORT: o->winexport = arg; break;
 	case O_SBOM: o->sbom = arg; break;
 	case O_DEVICE: o->device = arg; break;
 	case O_RELEASE: o->release = arg; break;
@@ -131,9 +145,12 @@ static int check_inventory(struct bs_cli *cli, void *ctx, int argc, char **argv)
 	struct vuln_opts *o = ctx;
 	if (argc)
 		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
-	if (!!o->root == !!o->sbom)
-		return bs_cli_usage_error(cli, "vuln inventory needs one of --root DIR (a dpkg system) or --sbom FILE "
-					  "(CycloneDX or SPDX JSON)");
+	if (!!o->root + !!o->sbom + !!o->winexport != 1)
+		return bs_cli_usage_error(cli, "vuln inventory needs one of --root DIR (a dpkg system), --sbom FILE "
+					  "(CycloneDX or SPDX JSON) or --windows-export DIR (a Windows PC's export)");
+	if (o->winexport && o->release)
+		return bs_cli_usage_error(cli, "--release does not apply to --windows-export: the product is read from "
+					  "its os.json");
 	return check_device(cli, o);
 }
 
@@ -149,16 +166,42 @@ static int run_inventory(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, i
 	memset(&inv, 0, sizeof(inv));
 	if (o->root) {
 		struct bs_buf osr = BS_BUF_INIT;
-		bs_buf_printf(&origin, "%s%s", o->root, BS_DPKG_STATUS);
-		if ((err = bs_scan_root_read(o->root, BS_DPKG_STATUS, &b)) < 0) {
-			if (err == BS_ENOTFOUND)
-				/* NEEDSWORK: RPM's sqlite rpmdb (/var/lib/rpm/rpmdb.sqlite) is not read yet */
-				err = bs_error(BS_ENOTFOUND, "no dpkg database under '%s' (%s): not a Debian-family system; for "
-					       "others give an SBOM with --sbom", o->root, BS_DPKG_STATUS);
+		char rpmpath[256], backend[16], eco[128];
+		int have_dpkg = 0, nrpm = BS_ENOTFOUND;
+		/* dpkg status and/or an RPM database (vuln/rpmdb.h): whichever the root has, both
+		 * when both are there, each said */
+		if ((err = bs_scan_root_read(o->root, BS_DPKG_STATUS, &b)) == 0) {
+			bs_buf_printf(&origin, "%s%s", o->root, BS_DPKG_STATUS);
+			if ((err = bs_vuln_inv_dpkg(b.ptr ? b.ptr : (char *)"", b.len, origin.ptr, &inv)) < 0)
+				goto out;
+			have_dpkg = 1;
+			printf("%s %s%s (dpkg): %zu %s\n", BS_T(cli->lang, "已讀取", "read"), o->root, BS_DPKG_STATUS, inv.n,
+			       BS_T(cli->lang, "個套件", "packages"));
+		} else if (err != BS_ENOTFOUND) {
 			goto out;
 		}
-		if ((err = bs_vuln_inv_dpkg(b.ptr ? b.ptr : (char *)"", b.len, origin.ptr, &inv)) < 0)
+		bs_error_clear();
+		nrpm = bs_vuln_inv_rpm(o->root, bs_scan_root_open, &inv, rpmpath, sizeof(rpmpath), backend, sizeof(backend));
+		if (nrpm == 0 && !have_dpkg) {
+			err = bs_error(BS_EINVALID, "the RPM database '%s%s' lists no installed package: it is damaged or not the "
+				       "system's own", o->root, rpmpath);
 			goto out;
+		}
+		if (nrpm >= 0) {
+			bs_buf_printf(&origin, "%s%s%s", origin.len ? ", " : "", o->root, rpmpath);
+			if (!have_dpkg) /* both: "dpkg", the origin names both files (the CHECK of 0013) */
+				snprintf(inv.kind, sizeof(inv.kind), "rpm");
+			printf("%s %s%s (rpm, %s): %d %s\n", BS_T(cli->lang, "已讀取", "read"), o->root, rpmpath, backend, nrpm,
+			       BS_T(cli->lang, "個套件", "packages"));
+		} else if (nrpm != BS_ENOTFOUND) {
+			err = nrpm;
+			goto out;
+		} else if (!have_dpkg) {
+			err = bs_error(BS_ENOTFOUND, "no dpkg status (%s) and no RPM database (/var/lib/rpm) under '%s': for "
+				       "other systems give an SBOM with --sbom", BS_DPKG_STATUS, o->root);
+			goto out;
+		}
+		bs_error_clear();
 		if (bs_scan_root_read(o->root, "/etc/os-release", &osr) == 0 ||
 		    (bs_buf_clear(&osr), bs_scan_root_read(o->root, "/usr/lib/os-release", &osr) == 0))
 			bs_vuln_inv_os_release(osr.ptr ? osr.ptr : "", &inv);
@@ -166,14 +209,39 @@ static int run_inventory(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, i
 		bs_buf_release(&osr);
 		if (o->release) {
 			snprintf(inv.release, sizeof(inv.release), "%s", o->release);
-			if (!inv.distro[0])
+			if (!inv.distro[0] && have_dpkg)
 				snprintf(inv.distro, sizeof(inv.distro), "debian");
 		}
+		if (nrpm >= 0 && !inv.distro[0]) {
+			err = bs_error(BS_EINVALID, "'%s' has no os-release (ID, VERSION_ID) naming its distribution: its RPM "
+				       "packages cannot be matched against any advisory", o->root);
+			goto out;
+		}
+		if (nrpm >= 0 && !bs_vuln_rpm_ecosystem(inv.distro, inv.release, eco, sizeof(eco)))
+			fprintf(stderr, "%s: %s %s %s: %s\n", cli->prog, BS_T(cli->lang, "警告：", "warning:"), inv.distro,
+				inv.release,
+				BS_T(cli->lang, "沒有 OSV 生態系涵蓋此發行版（支援 rhel、almalinux、rocky、opensuse-leap、"
+						"opensuse-tumbleweed、sles、mageia）：盤點已保存但不會比對出弱點",
+				     "no OSV ecosystem covers this distribution (rhel, almalinux, rocky, opensuse-leap, "
+				     "opensuse-tumbleweed, sles and mageia do): the inventory is saved but nothing is matched"));
 		if (!inv.release[0]) {
 			err = bs_error(BS_EINVALID, "'%s' has no os-release naming its release: give --release NAME (bookworm, "
 				       "22.04)", o->root);
 			goto out;
 		}
+	} else if (o->winexport) {
+		struct bs_scan_opts so;
+		struct bs_scan_wininv w;
+		memset(&so, 0, sizeof(so));
+		so.winexport = o->winexport;
+		bs_buf_puts(&origin, o->winexport);
+		if ((err = bs_scan_win_inventory(&so, &w)) < 0)
+			goto out;
+		struct bs_vuln_winos os = { w.caption, w.version, w.build, w.arch, w.display, w.install_type, w.proc_arch };
+		err = bs_vuln_inv_windows(&os, (const char *const *)w.kbs, w.nkbs, origin.ptr, &inv);
+		bs_scan_wininv_release(&w);
+		if (err < 0)
+			goto out;
 	} else {
 		bs_buf_puts(&origin, o->sbom);
 		if ((err = bs_buf_read_file(&b, o->sbom)) < 0 ||
@@ -181,10 +249,18 @@ static int run_inventory(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, i
 			goto out;
 		if (o->release)
 			snprintf(inv.release, sizeof(inv.release), "%s", o->release);
+		if (inv.nopurl)
+			fprintf(stderr, "%s: %s %zu %s\n", cli->prog, BS_T(cli->lang, "警告：", "warning:"), inv.nopurl,
+				BS_T(cli->lang, "個套件沒有 purl（ExternalRef PACKAGE-MANAGER purl），無法比對",
+				     "packages have no purl (ExternalRef PACKAGE-MANAGER purl) and cannot be matched"));
 	}
 	if ((err = bs_vuln_inventory_save(dd, o->device_id, origin.ptr, &inv, &id)) < 0)
 		goto out;
-	printf("%s %lld: %zu %s (%s%s%s)\n", BS_T(cli->lang, "已保存盤點", "inventory saved"), (long long)id, inv.n,
+	if (!strcmp(inv.kind, "windows"))
+		printf("%s %lld: %s, %zu %s\n", BS_T(cli->lang, "已保存盤點", "inventory saved"), (long long)id, inv.release,
+		       inv.n - 1, BS_T(cli->lang, "個已安裝更新（KB）", "installed updates (KB)"));
+	else
+		printf("%s %lld: %zu %s (%s%s%s)\n", BS_T(cli->lang, "已保存盤點", "inventory saved"), (long long)id, inv.n,
 	       BS_T(cli->lang, "個套件", "packages"), inv.kind, inv.release[0] ? ", " : "", inv.release);
 out:
 	bs_vuln_inv_release(&inv);
@@ -203,9 +279,9 @@ static int check_import(struct bs_cli *cli, void *ctx, int argc, char **argv)
 	if (argc != 1)
 		return bs_cli_usage_error(cli, "vuln import-feed needs one FILE (or an OSV directory)");
 	if (!o->format)
-		return bs_cli_usage_error(cli, "vuln import-feed needs --format debian-tracker, osv or kev");
+		return bs_cli_usage_error(cli, "vuln import-feed needs --format debian-tracker, osv, kev or msrc");
 	if (bs_vuln_format_parse(o->format, &f) < 0)
-		return bs_cli_usage_error(cli, "unknown feed format '%s': give debian-tracker, osv or kev", o->format);
+		return bs_cli_usage_error(cli, "unknown feed format '%s': give debian-tracker, osv, kev or msrc", o->format);
 	if (o->release && f != BS_VULN_TRACKER)
 		return bs_cli_usage_error(cli, "--release applies to --format debian-tracker only");
 	return -1;
@@ -226,9 +302,10 @@ static int run_import(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int 
 	for (size_t i = 0; i < feed.nunknown; i++)
 		fprintf(stderr, "%s: %s '%s' %s\n", cli->prog,
 			BS_T(cli->lang, "警告：生態系", "warning: ecosystem"), feed.unknown[i],
-			BS_T(cli->lang, "已保存，但沒有任何盤點可與之比對（brokersec 只比對 Debian、Ubuntu 與 SBOM 之 purl 類型）",
-			     "stored, but no inventory can be matched against it (brokersec matches Debian, Ubuntu and SBOM "
-			     "purl types)"));
+			BS_T(cli->lang, "已保存，但沒有任何盤點可與之比對（brokersec 只比對 Debian、Ubuntu、RPM 發行版"
+					"（docs/vulnerabilities.md）與 SBOM 之 purl 類型）",
+			     "stored, but no inventory can be matched against it (brokersec matches Debian, Ubuntu, the RPM "
+			     "distributions of docs/vulnerabilities.md and SBOM purl types)"));
 	if ((err = bs_vuln_feed_import(dd, f, argv[0], o->release, sha, &feed)) < 0) {
 		bs_vuln_feed_release(&feed);
 		return bs_cli_fail(cli, err);
@@ -592,6 +669,7 @@ int cmd_vuln(int argc, char **argv, struct bs_cli *cli)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, O_ROOT },
+		{ "windows-export", required_argument, NULL, O_WINEXPORT },
 		{ "sbom", required_argument, NULL, O_SBOM },
 		{ "device", required_argument, NULL, O_DEVICE },
 		{ "release", required_argument, NULL, O_RELEASE },
@@ -609,7 +687,7 @@ int cmd_vuln(int argc, char **argv, struct bs_cli *cli)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct bs_cli_verb verbs[] = {
-		{ "inventory", run_inventory, BS_CMD_WRITES, "root sbom device release", check_inventory },
+		{ "inventory", run_inventory, BS_CMD_WRITES, "root sbom device release windows-export", check_inventory },
 		{ "import-feed", run_import, BS_CMD_WRITES, "format release", check_import },
 		{ "list", run_list, BS_CMD_DATADIR, "kev overdue device all as-of format", check_list },
 		{ "accept", run_accept, BS_CMD_WRITES, "until approver reason", check_accept },

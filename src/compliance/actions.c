@@ -7,6 +7,8 @@
  * catalog, first that applies (after the test data directory's override, whose only cure is
  * a real data directory):
  *  1. a failing check of its latest saved scan: fix that check, then scan the host again;
+ *     then, for a control of the mechanism eventlog.failure-alert not met or due while
+ *     notifications were given up (eval_notify.c): `brokersec notify retry --all-failed`;
  *  2. evidence submitted for it and not reviewed yet: review it (only reviewed evidence counts);
  *  3. its catalog `how`, in the catalog's order (a duty that is due or not met: its schedule
  *     first): a register -> `brokersec REGISTER add` with that register's required fields (not
@@ -26,6 +28,7 @@
 #include "compliance/status.h"
 #include "core/error.h"
 #include "evidence/evidence.h"
+#include "outbox/outbox.h"
 #include "registry/registry.h"
 #include "scan/scan.h"
 
@@ -62,6 +65,7 @@ struct ctx {
 	size_t npend, cappend;
 	int regs_known[64];   /* per bs_registers[] index: 0 not asked, 1 empty, 2 holds live records */
 	int assess_known;     /* same for assessments */
+	struct bs_outbox_failed outbox; /* notifications given up (eval_notify.c) */
 	size_t *assigned;     /* per item: the index of its action in v, or NONE */
 	struct bs_action *v;
 	size_t n, cap;
@@ -446,6 +450,33 @@ static int test_datadir(struct ctx *c, size_t i)
 	return 1;
 }
 
+/* 1 when item i is not met or due because notifications were given up (eval_notify.c): send
+ * them again, once the channel works. */
+static int notify_retry(struct ctx *c, size_t i)
+{
+	const struct bs_control *k = c->st->items[i].control;
+	int mine = 0;
+
+	for (size_t h = 0; h < k->nhow; h++)
+		if (k->how[h].kind == BS_HOW_MECHANISM && !strcmp(k->how[h].ref, "eventlog.failure-alert"))
+			mine = 1;
+	if (!mine || !c->outbox.dead || c->st->items[i].state == BS_STATE_UNKNOWN)
+		return 0;
+	struct bs_action *a = slot(c, "notify-retry");
+	if (!a->title_zh) {
+		struct bs_buf tz = BS_BUF_INIT, te = BS_BUF_INIT, cz = BS_BUF_INIT, ce = BS_BUF_INIT;
+		bs_buf_printf(&tz, "修復通知管道後重送已放棄之通知（%lld 則：%s）", (long long)c->outbox.dead,
+			      c->outbox.classes);
+		bs_buf_printf(&te, "Send again the notifications given up, once the channel works (%lld: %s)",
+			      (long long)c->outbox.dead, c->outbox.classes);
+		bs_buf_puts(&cz, "brokersec notify retry --all-failed");
+		bs_buf_puts(&ce, "brokersec notify retry --all-failed");
+		set_texts(a, &tz, &te, &cz, &ce, NULL);
+	}
+	add_item(c, a, i);
+	return 1;
+}
+
 /* Item i's action (the rules at the top of the file). */
 static int choose(struct ctx *c, size_t i)
 {
@@ -460,6 +491,8 @@ static int choose(struct ctx *c, size_t i)
 		for (size_t f = 0; f < c->nfail; f++)
 			if (!strcmp(c->fail[f].control_id, k->id))
 				return fix_check(c, i, &c->fail[f]);
+	if (notify_retry(c, i))
+		return 0;
 	for (size_t p = 0; p < c->npend; p++)
 		if (serves(c->pend[p].control_id, k)) {
 			review(c, i, &c->pend[p], c->npend);
@@ -534,6 +567,8 @@ int bs_status_actions(struct bs_datadir *dd, const struct bs_status *st, const c
 	if ((err = bs_scan_latest_each(dd->store, ((int64_t)st->as_of + 1) * 86400 * 1000000 - 1, collect_scan, &c)) < 0)
 		goto done;
 	if ((err = bs_evidence_each(dd->store, NULL, collect_evidence, &c)) < 0)
+		goto done;
+	if ((err = bs_outbox_failed(dd->store, &c.outbox)) < 0)
 		goto done;
 	c.assigned = bs_calloc(st->nitems ? st->nitems : 1, sizeof(*c.assigned));
 	for (size_t i = 0; i < st->nitems; i++)

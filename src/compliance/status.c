@@ -20,6 +20,7 @@ static const struct bs_evaluator *const evaluators[] = {
 	&bs_eval_lookalike,
 	&bs_eval_fim,
 	&bs_eval_vuln,
+	&bs_eval_notify,
 };
 #define NEVAL (sizeof(evaluators) / sizeof(evaluators[0]))
 #define NOVERRIDES 2

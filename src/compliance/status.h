@@ -94,6 +94,7 @@ extern const struct bs_evaluator bs_eval_assess;        /* eval_assess.c */
 extern const struct bs_evaluator bs_eval_vuln;          /* eval_vuln.c */
 extern const struct bs_evaluator bs_eval_lookalike;     /* eval_lookalike.c */
 extern const struct bs_evaluator bs_eval_fim;           /* eval_fim.c */
+extern const struct bs_evaluator bs_eval_notify;        /* eval_notify.c */
 
 /* Validity of a proof (evidence, a saved scan) for c: its cycle when the catalog entry names
  * a recurring duty with a period, else one year (docs/status.md). */

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "assess/assess.h"
+#include "core/clock.h"
+#include "core/datefmt.h"
+#include "core/error.h"
 #include "http/http_int.h"
 
 /* The path's n-th '*' as an id; 0 after a 404 reply. */
@@ -357,6 +360,31 @@ void bs_api_assess_close(struct bs_http_ctx *c)
 		reply_assessment(c, 200, id);
 }
 
+/* {from_vulns: true, owner, due, as_of}: the overdue vulnerabilities of the systems in scope */
+static void finding_from_vulns(struct bs_http_ctx *c, int64_t id)
+{
+	struct bs_assess_vuln_in in = { bs_days_taipei(bs_clock_now()), NULL, NULL, bs_error_lang() };
+	struct bs_assess_vuln_out out;
+	const char *as_of = NULL;
+	int err;
+
+	if (only(c, "from_vulns owner due as_of") < 0 || str(c, "owner", 200, &in.owner) < 0 ||
+	    str(c, "due", 10, &in.due) < 0 || str(c, "as_of", 10, &as_of) < 0)
+		return;
+	if (as_of && bs_date_parse(as_of, &in.as_of) < 0) {
+		bs_http_fail(c, bs_error(BS_EINVALID, "as_of '%s' is not a date (YYYY-MM-DD)", as_of));
+		return;
+	}
+	if ((err = bs_assess_findings_from_vulns(c->dd, id, &in, &out)) < 0) {
+		bs_http_fail(c, err);
+		return;
+	}
+	bs_http_json(c, 201, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "assessment", (json_int_t)id, "findings",
+				       (json_int_t)out.findings, "vulnerabilities", (json_int_t)out.vulns, "already",
+				       (json_int_t)out.already, "other_systems", (json_int_t)out.other_systems,
+				       "out_of_areas", (json_int_t)out.out_of_areas));
+}
+
 void bs_api_assess_finding(struct bs_http_ctx *c)
 {
 	int64_t id = path_id(c, 0, "assessment"), fid = 0;
@@ -365,6 +393,10 @@ void bs_api_assess_finding(struct bs_http_ctx *c)
 	int err;
 
 	memset(&in, 0, sizeof(in));
+	if (id && json_is_true(json_object_get(c->json, "from_vulns"))) {
+		finding_from_vulns(c, id);
+		return;
+	}
 	if (!id || only(c, "system control severity category title risk recommendation owner due") < 0 ||
 	    num(c, "system", &in.system) < 0 || str(c, "control", 64, &in.control) < 0 || str(c, "severity", 16, &sev) < 0 ||
 	    str(c, "category", 32, &in.category) < 0 || str(c, "title", 500, &in.title) < 0 ||

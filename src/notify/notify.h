@@ -99,6 +99,7 @@ struct bs_notify_run_opts {
 };
 struct bs_notify_run_stats {
 	int64_t read, enqueued, sent, failed, dead, digests, cursor;
+	int64_t connections; /* connections the deliveries opened (one per server when it keeps them) */
 };
 /* One pass: reads the events after the cursor and enqueues, the event log's alert flag, the
  * day's digests (once per Taiwan calendar day), then delivers the messages due. A message that
@@ -113,6 +114,15 @@ int bs_notify_test(struct bs_datadir *dd, const char *name, int64_t now_us);
 int bs_notify_queue_list(struct bs_store *s, const char *state, int64_t limit, json_t **out);
 /* Counts per state (pending, sent, dead) into n[3]. */
 int bs_notify_queue_counts(struct bs_store *s, int64_t n[3]);
+
+/* ---- messages given up (notify_store.c; docs/notifications.md "Given up"; their summary:
+ * src/outbox) ---- */
+
+/* Queues again the message id given up (0: every one given up on a live channel): pending,
+ * due now, its attempts from 0; one notify.retry event naming them. *n: how many (0 with
+ * id 0: none was given up). BS_ENOTFOUND for an id that is not a message, BS_EINVALID for one
+ * not given up or whose channel was removed. */
+int bs_notify_retry(struct bs_datadir *dd, int64_t id, int64_t now_us, int64_t *n);
 
 /* ---- the signature (notify_send.c) ---- */
 

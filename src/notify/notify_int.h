@@ -77,7 +77,10 @@ void nt_mail_format(const char *from, const char *const *to, const char *subject
 
 /* ---- delivery (notify_send.c) ---- */
 
-/* Delivers m over channel c: 0 (and *status: 250, 2xx), or an error saying why. */
-int nt_deliver(const struct nt_channel *c, const struct nt_msg *m, int64_t now_us, long *status);
+struct bs_witness_conn;
+/* Delivers m over channel c: 0 (and *status: 250, 2xx), or an error saying why. k: the pass's
+ * libcurl handle (src/witness), so that the messages to one server share a connection. */
+int nt_deliver(struct bs_witness_conn *k, const struct nt_channel *c, const struct nt_msg *m, int64_t now_us,
+	       long *status);
 
 #endif

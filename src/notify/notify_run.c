@@ -18,6 +18,7 @@
 #include "scan/scan.h"
 #include "schedule/schedule.h"
 #include "store/store.h"
+#include "witness/witness.h"
 
 /* The digest's window: duties due within this many days besides the overdue ones. */
 #define DIGEST_DAYS 30
@@ -444,8 +445,8 @@ out:
 
 /* Tries m once over its channel and records the outcome (an event when it failed or was given
  * up: best effort, so that a log that cannot be written still lets its alert out). 0 when sent. */
-static int deliver_one(struct bs_datadir *dd, const struct nt_channel *c, const struct nt_msg *m, int64_t now_us,
-		       struct bs_notify_run_stats *st, json_t *sent)
+static int deliver_one(struct bs_datadir *dd, struct bs_witness_conn *k, const struct nt_channel *c,
+		       const struct nt_msg *m, int64_t now_us, struct bs_notify_run_stats *st, json_t *sent)
 {
 	long status = 0;
 	int attempts = m->attempts + 1, err, derr;
@@ -456,7 +457,7 @@ static int deliver_one(struct bs_datadir *dd, const struct nt_channel *c, const 
 	if (c->removed)
 		derr = bs_error(BS_ENOTFOUND, "channel '%s' was removed", c->name);
 	else
-		derr = nt_deliver(c, m, now_us, &status);
+		derr = nt_deliver(k, c, m, now_us, &status);
 	if (derr == 0) {
 		if ((err = nt_mark(dd->store, m->id, "sent", attempts, now_us, now_us, NULL, status)) < 0)
 			return err;
@@ -499,7 +500,9 @@ static int deliver_one(struct bs_datadir *dd, const struct nt_channel *c, const 
 }
 
 /* Delivers what is due (only_id: that one message, whatever its time); a channel that failed
- * once in this pass is not tried again in it. The last delivery error in *last_err. */
+ * once in this pass is not tried again in it. One libcurl handle for the pass: the messages to
+ * one server go over one connection (an SMTP session, HTTPS keep-alive) as long as the server
+ * keeps it. The last delivery error in *last_err. */
 static int deliver(struct bs_datadir *dd, int64_t now_us, int64_t only_id, struct bs_notify_run_stats *st,
 		   int *last_err)
 {
@@ -509,6 +512,7 @@ static int deliver(struct bs_datadir *dd, int64_t now_us, int64_t only_id, struc
 	size_t nfailed = 0;
 	struct nt_channel c = { 0 };
 	json_t *sent = json_array();
+	struct bs_witness_conn *conn = NULL;
 	int err;
 
 	*last_err = 0;
@@ -535,7 +539,9 @@ static int deliver(struct bs_datadir *dd, int64_t now_us, int64_t only_id, struc
 			if ((err = nt_channel_load(dd, v[i].channel_id, NULL, 1, &c)) < 0)
 				break;
 		}
-		if ((*last_err = deliver_one(dd, &c, &v[i], now_us, st, sent)) < 0) {
+		if (!conn)
+			conn = bs_witness_conn_new();
+		if ((*last_err = deliver_one(dd, conn, &c, &v[i], now_us, st, sent)) < 0) {
 			if (*last_err != BS_ERR && *last_err != BS_EDENIED && *last_err != BS_EINVALID &&
 			    *last_err != BS_ENOTFOUND)
 				err = *last_err; /* the queue itself could not be written */
@@ -543,6 +549,8 @@ static int deliver(struct bs_datadir *dd, int64_t now_us, int64_t only_id, struc
 				failed[nfailed++] = v[i].channel_id;
 		}
 	}
+	st->connections += bs_witness_conn_connects(conn);
+	bs_witness_conn_free(conn); /* closes the connections (SMTP: QUIT) */
 	nt_channel_release(&c);
 	nt_msgs_free(v, n);
 	if (json_array_size(sent)) {

@@ -35,7 +35,8 @@ int64_t bs_notify_backoff_us(int attempts)
 	return d < BS_NOTIFY_BACKOFF_MAX_US ? d : BS_NOTIFY_BACKOFF_MAX_US;
 }
 
-static int deliver_mail(const struct nt_channel *c, const struct nt_msg *m, int64_t now_us, long *status)
+static int deliver_mail(struct bs_witness_conn *k, const struct nt_channel *c, const struct nt_msg *m, int64_t now_us,
+			long *status)
 {
 	struct bs_witness_tls t = { c->ca, NULL, NULL };
 	struct bs_buf mail = BS_BUF_INIT;
@@ -53,7 +54,7 @@ static int deliver_mail(const struct nt_channel *c, const struct nt_msg *m, int6
 		return bs_error(BS_EINVALID, "channel '%s': no recipient", c->name);
 	}
 	nt_mail_format(c->from ? c->from : "", to, m->subject, m->body, now_us, m->id, &mail);
-	err = bs_witness_mail_ex(c->url, &t, c->user, c->secret, c->from ? c->from : "", to, mail.ptr, status);
+	err = bs_witness_mail_ex(k, c->url, &t, c->user, c->secret, c->from ? c->from : "", to, mail.ptr, status);
 	if (err == 0 && (*status < 200 || *status >= 300))
 		err = bs_error(BS_ERR, "%s answered %ld", c->url, *status);
 	bs_buf_release(&mail);
@@ -61,7 +62,8 @@ static int deliver_mail(const struct nt_channel *c, const struct nt_msg *m, int6
 	return err;
 }
 
-static int deliver_webhook(const struct nt_channel *c, const struct nt_msg *m, int64_t now_us, long *status)
+static int deliver_webhook(struct bs_witness_conn *k, const struct nt_channel *c, const struct nt_msg *m,
+			   int64_t now_us, long *status)
 {
 	struct bs_witness_tls t = { c->ca, NULL, NULL };
 	struct bs_buf reply = BS_BUF_INIT;
@@ -88,7 +90,7 @@ static int deliver_webhook(const struct nt_channel *c, const struct nt_msg *m, i
 	hdr[1] = hsig;
 	hdr[2] = hid;
 	hdr[3] = NULL;
-	err = bs_witness_http_ex(c->url, &t, hdr, body, 64 * 1024, status, &reply);
+	err = bs_witness_http_ex(k, c->url, &t, hdr, body, 64 * 1024, status, &reply);
 	if (err == 0 && (*status < 200 || *status >= 300)) {
 		bs_buf_putc(&reply, '\0');
 		err = bs_error(BS_ERR, "%s answered %ld: %.300s", c->url, *status, reply.ptr);
@@ -98,10 +100,11 @@ static int deliver_webhook(const struct nt_channel *c, const struct nt_msg *m, i
 	return err;
 }
 
-int nt_deliver(const struct nt_channel *c, const struct nt_msg *m, int64_t now_us, long *status)
+int nt_deliver(struct bs_witness_conn *k, const struct nt_channel *c, const struct nt_msg *m, int64_t now_us,
+	       long *status)
 {
 	*status = 0;
 	if (!strcmp(c->kind, "smtp"))
-		return deliver_mail(c, m, now_us, status);
-	return deliver_webhook(c, m, now_us, status);
+		return deliver_mail(k, c, m, now_us, status);
+	return deliver_webhook(k, c, m, now_us, status);
 }

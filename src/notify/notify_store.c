@@ -15,6 +15,7 @@
 #include "eventlog/eventlog.h"
 #include "keys/keys.h"
 #include "notify/notify_int.h"
+#include "outbox/outbox.h"
 #include "store/store.h"
 
 #define SECRET_MAX 256
@@ -718,8 +719,9 @@ int bs_notify_queue_list(struct bs_store *s, const char *state, int64_t limit, j
 
 	*out = NULL;
 	if ((err = bs_store_prepare(s, "SELECT q.id, c.name, q.class, q.key, q.state, q.attempts, q.next_us, q.created_us, "
-				    "q.last_us, q.last_error, q.status, q.subject FROM notify_queue q JOIN notify_channel c ON "
-				    "c.id = q.channel_id WHERE ?1 IS NULL OR q.state = ?1 ORDER BY q.id DESC LIMIT ?2", &st)) < 0) {
+				    "q.last_us, q.last_error, q.status, q.subject, c.removed_at IS NULL FROM notify_queue q JOIN "
+				    "notify_channel c ON c.id = q.channel_id WHERE ?1 IS NULL OR q.state = ?1 ORDER BY q.id DESC "
+				    "LIMIT ?2", &st)) < 0) {
 		json_decref(arr);
 		return err;
 	}
@@ -728,11 +730,12 @@ int bs_notify_queue_list(struct bs_store *s, const char *state, int64_t limit, j
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char t1[BS_TIME_MAX], t2[BS_TIME_MAX], t3[BS_TIME_MAX];
 		const char *stt = bs_store_text(st, 4);
+		char retry[64];
+		json_t *m;
 		bs_time_format(sqlite3_column_int64(st, 6), t1);
 		bs_time_format(sqlite3_column_int64(st, 7), t2);
 		bs_time_format(sqlite3_column_int64(st, 8), t3);
-		json_array_append_new(
-			arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:o, s:o, s:o, s:s}", "id",
+		m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:o, s:o, s:o, s:s}", "id",
 				       (json_int_t)sqlite3_column_int64(st, 0), "channel", bs_store_text(st, 1), "class",
 				       bs_store_text(st, 2), "key", bs_store_text(st, 3), "state", stt, "attempts",
 				       sqlite3_column_int(st, 5), "next_try",
@@ -743,7 +746,12 @@ int bs_notify_queue_list(struct bs_store *s, const char *state, int64_t limit, j
 				       "status",
 				       sqlite3_column_type(st, 10) == SQLITE_NULL ? json_null()
 										  : json_integer(sqlite3_column_int64(st, 10)),
-				       "subject", bs_store_text(st, 11)));
+				       "subject", bs_store_text(st, 11));
+		/* given up on a live channel: the command that queues it again */
+		snprintf(retry, sizeof(retry), "brokersec notify retry %lld", (long long)sqlite3_column_int64(st, 0));
+		json_object_set_new(m, "retry", !strcmp(stt, "dead") && sqlite3_column_int(st, 12) ? json_string(retry)
+												   : json_null());
+		json_array_append_new(arr, m);
 	}
 	if (rc != SQLITE_DONE)
 		err = bs_store_fail(s, "cannot read the notification queue");
@@ -773,4 +781,85 @@ int bs_notify_queue_counts(struct bs_store *s, int64_t n[3])
 		err = bs_store_fail(s, "cannot read the notification queue");
 	sqlite3_finalize(st);
 	return err;
+}
+
+/* ---- messages given up (their summary: src/outbox) ---- */
+
+#define LIVE_DEAD BS_OUTBOX_LIVE_DEAD
+
+int bs_notify_retry(struct bs_datadir *dd, int64_t id, int64_t now_us, int64_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *ids = json_array();
+	struct bs_buf list = BS_BUF_INIT;
+	int err, rc;
+
+	*n = 0;
+	if ((err = bs_store_begin(dd->store)) < 0) {
+		json_decref(ids);
+		return err;
+	}
+	if (id) {
+		/* one message: say why it cannot be retried */
+		if ((err = bs_store_prepare(dd->store, "SELECT q.state, c.removed_at IS NOT NULL, c.name FROM notify_queue q JOIN "
+					    "notify_channel c ON c.id = q.channel_id WHERE q.id = ?1", &st)) < 0)
+			goto done;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			err = bs_error(BS_ENOTFOUND, "no notification %lld ('brokersec notify queue --state dead' lists those "
+				       "given up)", (long long)id);
+		else if (rc != SQLITE_ROW)
+			err = bs_store_fail(dd->store, "cannot read the notification queue");
+		else if (strcmp(bs_store_text(st, 0), "dead"))
+			err = bs_error(BS_EINVALID, "notification %lld is %s, not given up: only those given up are retried "
+				       "('brokersec notify queue --state dead')", (long long)id, bs_store_text(st, 0));
+		else if (sqlite3_column_int(st, 1))
+			err = bs_error(BS_EINVALID, "notification %lld cannot be retried: its channel '%s' was removed",
+				       (long long)id, bs_store_text(st, 2));
+		sqlite3_finalize(st);
+		st = NULL;
+		if (err < 0)
+			goto done;
+	}
+	if ((err = bs_store_prepare(dd->store, "SELECT id FROM notify_queue WHERE " LIVE_DEAD " AND (?1 = 0 OR id = ?1) ORDER BY "
+				    "id", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
+		if (json_array_size(ids) <= 20)
+			bs_buf_printf(&list, "%s%lld", list.len ? " " : "", (long long)sqlite3_column_int64(st, 0));
+	}
+	if (rc != SQLITE_DONE) {
+		err = bs_store_fail(dd->store, "cannot read the notification queue");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!json_array_size(ids))
+		goto done;
+	if ((err = bs_store_prepare(dd->store, "UPDATE notify_queue SET state = 'pending', attempts = 0, next_us = ?2 WHERE "
+				    LIVE_DEAD " AND (?1 = 0 OR id = ?1)", &st)) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now_us);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		err = bs_store_fail(dd->store, "cannot queue the notifications again");
+		goto done;
+	}
+	*n = sqlite3_changes(bs_store_sqlite(dd->store));
+	{
+		json_t *j = json_pack("{s:O, s:I}", "ids", ids, "count", (json_int_t)*n);
+		char *js = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+		err = bs_audit(dd, "notify.retry", "success", js, "%lld notification(s) given up queued again: %s%s",
+			       (long long)*n, list.ptr, json_array_size(ids) > 20 ? " ..." : "");
+		free(js);
+	}
+done:
+	sqlite3_finalize(st);
+	bs_buf_release(&list);
+	json_decref(ids);
+	return bs_store_finish(dd->store, err);
 }

@@ -514,7 +514,8 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 	struct stat st;
 	char when[BS_TIME_MAX];
 	const char *platform = opts->winexport ? "windows" : "linux";
-	char *root = NULL;
+	char *root = NULL, *winabs = NULL;
+	struct bs_scan_opts o;
 	size_t nprobes = 0;
 	int err;
 
@@ -529,20 +530,32 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 			root[--l] = '\0';
 	}
 	if (opts->winexport && !opts->winfiles && (stat(opts->winexport, &st) < 0 || !S_ISDIR(st.st_mode))) {
-		free(root);
+		free(root), free(winabs);
 		return bs_error(BS_ENOTFOUND, "cannot read Windows export directory '%s': give the directory holding "
 				"the secedit, auditpol and net accounts exports (docs/windows-export.md)", opts->winexport);
+	}
+	/* the exports are opened under the root "/" (rootfs.c): a relative directory would be
+	 * looked for there, so it is made absolute */
+	if (opts->winexport && !opts->winfiles && opts->winexport[0] != '/') {
+		if (!(winabs = realpath(opts->winexport, NULL))) {
+			free(root);
+			return bs_error(BS_ENOTFOUND, "cannot read Windows export directory '%s': %s", opts->winexport,
+					bs_strerror(errno));
+		}
+		o = *opts;
+		o.winexport = winabs;
+		opts = &o;
 	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = opts;
 	ctx.root = root ? root : "";
 	if ((err = bs_rootfs_open_root(&ctx.fs, ctx.root)) < 0) {
-		free(root);
+		free(root), free(winabs);
 		return err;
 	}
 	if (root && !opts->winexport && (err = root_has_os(&ctx)) < 0) {
 		bs_rootfs_close(&ctx.fs);
-		free(root);
+		free(root), free(winabs);
 		return err;
 	}
 	for (const struct bs_probe *const *p = bs_probes; *p; p++)
@@ -591,7 +604,7 @@ int bs_scan_run(struct bs_scan **out, const struct bs_scan_policy *pol, const st
 	}
 	free(ctx.slots);
 	bs_rootfs_close(&ctx.fs);
-	free(root);
+	free(root), free(winabs);
 	bs_error_clear();
 	*out = s;
 	return 0;

@@ -141,6 +141,11 @@ void bs_scan_free(struct bs_scan *s);
  * read it: resolved inside the root as chroot(2) would, a regular file of at most 16 MiB
  * (scan_rootread.c; `vuln inventory --root`). 0, or BS_ENOTFOUND / BS_EDENIED / BS_ERR. */
 int bs_scan_root_read(const char *root, const char *path, struct bs_buf *out);
+/* Opens one regular file of the system under root for reading, resolved as bs_scan_root_read
+ * resolves it, of any size (scan_rootopen.c; the RPM database of `vuln inventory --root`).
+ * 0 and *fd_out (close it), or BS_ENOTFOUND / BS_EDENIED / BS_EINVALID (not a regular file) /
+ * BS_ERR with a message naming root and path. */
+int bs_scan_root_open(const char *root, const char *path, int *fd_out);
 
 /* The files of a Windows export bundle (a zip, as scripts/windows/brokersec-collect.ps1 makes
  * it; win_zip.c): every file entry read into memory, never written to disk, named as in the
@@ -155,6 +160,21 @@ int bs_scan_root_read(const char *root, const char *path, struct bs_buf *out);
 #define BS_WINZIP_TOTAL_MAX (32 * 1024 * 1024)
 int bs_scan_winzip_read(const void *zip, size_t len, struct bs_scan_file **out, size_t *n);
 void bs_scan_files_free(struct bs_scan_file *v, size_t n);
+/* What `vuln inventory --windows-export` needs of an export (win_inventory.c), read as the
+ * Windows checks read the files (win_export.c: found by content, UTF-16/UTF-8/Big5): the
+ * installed updates' HotFixIDs (Get-HotFix JSON, every file of that kind) and the operating
+ * system (the collector's os.json: Win32_OperatingSystem and the CurrentVersion key; NULL
+ * members when absent). opts: winexport (a directory) or winfiles (an uploaded bundle).
+ * BS_ENOTFOUND naming what was searched and found when either kind is missing, BS_EINVALID
+ * for a damaged file. Release with bs_scan_wininv_release. */
+struct bs_scan_wininv {
+	char **kbs;
+	size_t nkbs;
+	char *caption, *version, *build, *arch, *display, *install_type, *proc_arch, *host;
+	char *hotfix_file, *os_file;
+};
+int bs_scan_win_inventory(const struct bs_scan_opts *opts, struct bs_scan_wininv *out);
+void bs_scan_wininv_release(struct bs_scan_wininv *w);
 /* 0 all pass (or not applicable, or waived), 1 a check failed or could not decide. */
 int bs_scan_exit_status(const struct bs_scan *s);
 /* Attaches the unexpired waivers (for s->host) to failing results and recounts. */

@@ -77,7 +77,7 @@ const char *bs_win_kind_name(enum bs_win_kind k)
 	static const char *const names[BS_WIN_KINDS] = {
 		"not an export", "secedit export", "auditpol CSV", "net accounts output", "Get-MpComputerStatus JSON",
 		"Get-MpPreference JSON", "Get-BitLockerVolume JSON", "Get-NetFirewallProfile JSON", "Get-HotFix JSON",
-		"Office macro policy JSON",
+		"Office macro policy JSON", "Win32_OperatingSystem JSON",
 	};
 	return (unsigned)k < BS_WIN_KINDS ? names[k] : "?";
 }
@@ -98,6 +98,8 @@ static enum bs_win_kind recognise_json(const char *text)
 		return BS_WIN_HOTFIX;
 	if (strstr(text, "\"OfficeMacroPolicy\""))
 		return BS_WIN_OFFICE;
+	if (strstr(text, "\"BuildNumber\"") && strstr(text, "\"OSArchitecture\""))
+		return BS_WIN_OS;
 	return BS_WIN_UNKNOWN;
 }
 

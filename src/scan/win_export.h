@@ -16,6 +16,7 @@ enum bs_win_kind {
 	BS_WIN_FIREWALL,  /* Get-NetFirewallProfile */
 	BS_WIN_HOTFIX,    /* Get-HotFix */
 	BS_WIN_OFFICE,    /* the Office macro policies from the registry, as the collector writes them */
+	BS_WIN_OS,        /* Win32_OperatingSystem and CurrentVersion (os.json; vuln inventory) */
 	BS_WIN_KINDS
 };
 /* "secedit export", "auditpol CSV" ... (English, for messages) */

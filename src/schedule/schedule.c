@@ -33,6 +33,7 @@ static const struct rule {
 	{ "retention", "A2.8 A2.4.1.7.1.1", sched_rule_retention },
 	{ "vuln", "SR.15 A2.5.3.1 SR.18.1", sched_rule_vuln },
 	{ "lookalike", "SR.14", sched_rule_lookalike },
+	{ "notify", "A2.4.1.7.4.2", sched_rule_notify },
 };
 
 void bs_schedule_opts_default(struct bs_schedule_opts *o, int32_t as_of)

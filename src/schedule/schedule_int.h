@@ -43,6 +43,7 @@ void sched_rule_retention(struct sched_ctx *c);
 void sched_rule_findings(struct sched_ctx *c);   /* schedule_findings.c */
 void sched_rule_vuln(struct sched_ctx *c);       /* schedule_vuln.c */
 void sched_rule_lookalike(struct sched_ctx *c);  /* schedule_lookalike.c */
+void sched_rule_notify(struct sched_ctx *c);     /* schedule_notify.c */
 
 enum force { BY_DATE, FORCE_OVERDUE, FORCE_OK };
 

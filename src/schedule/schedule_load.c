@@ -4,6 +4,7 @@
 
 #include "assess/assess.h"
 #include "lookalike/check.h"
+#include "outbox/outbox.h"
 #include "profile/profile.h"
 #include "registry/registry.h"
 #include "vuln/vuln.h"
@@ -40,6 +41,17 @@ int bs_schedule_snapshot(struct bs_store *s, int32_t as_of, json_t **out)
 			return err;
 		}
 		json_object_set_new(snap, "vuln", vuln);
+	}
+	{
+		struct bs_outbox_failed f;
+		/* notifications given up (issue 19, schedule_notify.c) */
+		if ((err = bs_outbox_failed(s, &f)) < 0) {
+			json_decref(snap);
+			return err;
+		}
+		json_object_set_new(snap, "notify", json_pack("{s:I, s:I, s:I, s:s}", "dead", (json_int_t)f.dead, "dead_log",
+							      (json_int_t)f.dead_log, "oldest_us", (json_int_t)f.oldest_us,
+							      "classes", f.classes));
 	}
 	*out = snap;
 	return 0;

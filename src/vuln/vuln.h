@@ -2,12 +2,15 @@
  * vuln.h - vulnerability tracking (issue 18; 第十五條 漏洞修復機制, A2.5.3.1, SR.18.1
  * "系統及設備如有重大漏洞應立即處理"; docs/vulnerabilities.md).
  *
- *  - inventories: what a device has installed at a time (dpkg status: vuln/dpkg.h; CycloneDX
- *    or SPDX JSON SBOMs), vuln_inv.c;
- *  - feeds: the Debian Security Tracker JSON, OSV records, CISA KEV, parsed whole before
+ *  - inventories: what a device has installed at a time (dpkg status: vuln/dpkg.h; an RPM
+ *    database through librpm: vuln/rpmdb.h; CycloneDX or SPDX JSON SBOMs, SPDX tag-value:
+ *    spdxtv.c), vuln_inv.c; a Windows PC's product and installed KBs, vuln_win.c;
+ *  - feeds: the Debian Security Tracker JSON, OSV records, CISA KEV, MSRC's CVRF JSON
+ *    documents (vuln_msrc.c, with their KB supersedence), parsed whole before
  *    anything is stored (a damaged feed is refused with its line and column), vuln_feed.c;
  *  - matching in memory (vuln_match.c): a Debian/Ubuntu binary package by its source package
- *    and that source's version in dpkg's order (vuln/version.h), SBOM components by purl;
+ *    and that source's version in dpkg's order (vuln/version.h), SBOM components by purl, a
+ *    Windows product by the KBs that fix its CVEs and those that supersede them (vuln_win.c);
  *  - findings in the data directory with a deadline per severity, KEV and system category
  *    from the policy (vuln_policy.c: defaults in docs, only ever tightened), closed by a later
  *    inventory or accepted as a risk until a date (vuln_store.c, migration 0013).
@@ -36,11 +39,12 @@ struct bs_vuln_pkg {
 };
 
 struct bs_vuln_inv {
-	char kind[16];     /* "dpkg", "cyclonedx", "spdx" */
+	char kind[16];     /* "dpkg", "rpm", "cyclonedx", "spdx" (JSON or tag-value) */
 	char distro[32];   /* "debian", "ubuntu", "" */
-	char release[64];  /* "bookworm", "22.04", "" */
+	char release[96];  /* "bookworm", "22.04", an MSRC product name, "" */
 	struct bs_vuln_pkg *v;
 	size_t n, cap;
+	size_t nopurl;     /* SBOM packages without a purl (not matched: said, not skipped in silence) */
 };
 
 /* The installed packages of a dpkg status file's text (changed in place). */
@@ -53,14 +57,40 @@ int bs_vuln_inv_sbom(const char *file, const char *text, size_t len, struct bs_v
 void bs_vuln_inv_add(struct bs_vuln_inv *inv, const char *name, const char *version, const char *source,
 		     const char *source_version, const char *arch, const char *ecosystem, const char *purl);
 void bs_vuln_inv_release(struct bs_vuln_inv *inv);
+/* A component by its purl (pkg:TYPE/NAMESPACE/NAME@VERSION), named as OSV names packages;
+ * -1 (nothing added) when purl is not one with a type, a name and a version. */
+int bs_vuln_inv_add_purl(struct bs_vuln_inv *inv, const char *purl);
+/* An SPDX 2.x tag-value document (vuln/spdxtv.c; bs_vuln_inv_sbom sends it there when
+ * bs_vuln_is_spdx_tv says so): each package's PackageName, PackageVersion and ExternalRef
+ * PACKAGE-MANAGER purl (a purl without a version takes PackageVersion); <text>...</text>
+ * values over several lines. BS_EINVALID with "FILE: line N: what" for a line that is not
+ * "Tag: value", an unterminated <text>, a bad purl; nothing is kept then. */
+int bs_vuln_inv_spdx_tv(const char *file, const char *text, size_t len, struct bs_vuln_inv *out);
+/* 1 when text looks like SPDX tag-value: not JSON, and a line starts with SPDXVersion:. */
+int bs_vuln_is_spdx_tv(const char *text, size_t len);
+/* A Windows host from the export bundle (vuln_win.c): the operating system as the collector's
+ * os.json gives it (Win32_OperatingSystem's Caption, Version, BuildNumber, OSArchitecture; the
+ * registry's DisplayVersion, InstallationType and PROCESSOR_ARCHITECTURE; any may be NULL) is
+ * mapped to MSRC's product name ("Windows 11 Version 23H2 for x64-based Systems", "Windows
+ * Server 2022"): inv->kind "windows", distro "windows", release the product, a package row for
+ * the product (ecosystem "windows") and one per installed KB (ecosystem "kb", name "KB5034123").
+ * BS_EINVALID naming what was read when the product is not one brokersec knows. */
+struct bs_vuln_winos {
+	const char *caption, *version, *build, *arch, *display, *install_type, *proc_arch;
+};
+int bs_vuln_inv_windows(const struct bs_vuln_winos *os, const char *const *kbs, size_t nkbs, const char *origin,
+			struct bs_vuln_inv *out);
+/* "KB5034123", "kb5034123", "5034123" as "KB5034123" into buf; -1 when s names no KB. */
+int bs_vuln_kb_norm(const char *s, char *buf, size_t size);
+
 /* The advisory ecosystem an inventory is matched against: "debian:bookworm", "ubuntu:22.04"
  * for dpkg inventories (NULL when the release is not known); a component's own otherwise. */
 const char *bs_vuln_inv_ecosystem(const struct bs_vuln_inv *inv, char *buf, size_t size);
 
 /* --- feeds --- */
 
-enum bs_vuln_format { BS_VULN_TRACKER, BS_VULN_OSV, BS_VULN_KEV };
-/* "debian-tracker", "osv", "kev" and back: 0 or BS_EINVALID. */
+enum bs_vuln_format { BS_VULN_TRACKER, BS_VULN_OSV, BS_VULN_KEV, BS_VULN_MSRC };
+/* "debian-tracker", "osv", "kev", "msrc" and back: 0 or BS_EINVALID. */
 const char *bs_vuln_format_name(enum bs_vuln_format f);
 int bs_vuln_format_parse(const char *s, enum bs_vuln_format *out);
 
@@ -128,9 +158,17 @@ void bs_vuln_index_release(struct bs_vuln_index *ix);
 int bs_vuln_affected(const struct bs_vuln_adv *a, const char *version);
 
 /* Calls fn for every (package, advisory) of inv that is affected, undetermined included
- * (a->status says). Returns the number of calls. */
+ * (a->status says). Returns the number of calls. A "windows" inventory is matched by
+ * bs_vuln_win_match. */
 size_t bs_vuln_match(const struct bs_vuln_index *ix, const struct bs_vuln_inv *inv,
 		     void (*fn)(const struct bs_vuln_pkg *p, const struct bs_vuln_adv *a, void *arg), void *arg);
+
+/* A Windows inventory against the MSRC rows of the index (vuln_win.c): a CVE listed for the
+ * host's product is affected unless, for every document that lists it, one of the KBs fixing
+ * it there is installed or superseded by an installed KB (the "msrc-supersedes" rows, followed
+ * transitively). fn gets the product's package row and one advisory row per affected CVE. */
+size_t bs_vuln_win_match(const struct bs_vuln_index *ix, const struct bs_vuln_inv *inv,
+			 void (*fn)(const struct bs_vuln_pkg *p, const struct bs_vuln_adv *a, void *arg), void *arg);
 
 /* --- the data directory (vuln_store.c) --- */
 

@@ -11,11 +11,13 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "vuln/rpmdb.h"
 #include "vuln/vuln.h"
 
 const char *bs_vuln_debian_codename(const char *number); /* vuln_inv.c */
 
-static const char *const format_names[] = { "debian-tracker", "osv", "kev" };
+static const char *const format_names[] = { "debian-tracker", "osv", "kev", "msrc" };
+int bs_vuln_msrc_parse(struct bs_vuln_feed *f, const char *file, const char *text, size_t len); /* vuln_msrc.c */
 
 const char *bs_vuln_format_name(enum bs_vuln_format f)
 {
@@ -24,12 +26,12 @@ const char *bs_vuln_format_name(enum bs_vuln_format f)
 
 int bs_vuln_format_parse(const char *s, enum bs_vuln_format *out)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (!strcmp(s, format_names[i])) {
 			*out = (enum bs_vuln_format)i;
 			return 0;
 		}
-	return bs_error(BS_EINVALID, "unknown feed format '%s': give debian-tracker, osv or kev", s);
+	return bs_error(BS_EINVALID, "unknown feed format '%s': give debian-tracker, osv, kev or msrc", s);
 }
 
 void bs_vuln_feed_release(struct bs_vuln_feed *f)
@@ -364,6 +366,8 @@ static void osv_ecosystem(const char *e, char *out, size_t size, int *known)
 		snprintf(out, size, "ubuntu:%.*s", (int)strcspn(v, ":"), v);
 		return;
 	}
+	if (bs_vuln_osv_rpm_ecosystem(low, out, size))
+		return; /* "rhel:9", "almalinux:9", "sles:15.5" ... (vuln/rpmdb.h) */
 	for (size_t i = 0; i < sizeof(osv_known) / sizeof(osv_known[0]); i++)
 		if (!strcmp(low, osv_known[i][0])) {
 			snprintf(out, size, "%s", osv_known[i][1]);
@@ -463,6 +467,12 @@ static int osv_record(struct bs_vuln_feed *f, const json_t *rec, const char **wh
 			}
 		if (vid == id)
 			json_array_foreach (json_object_get(rec, "upstream"), i, u)
+				if (json_is_string(u) && !strncmp(json_string_value(u), "CVE-", 4)) {
+					vid = json_string_value(u);
+					break;
+				}
+		if (vid == id) /* AlmaLinux's and SUSE's records name their CVEs in related[] */
+			json_array_foreach (json_object_get(rec, "related"), i, u)
 				if (json_is_string(u) && !strncmp(json_string_value(u), "CVE-", 4)) {
 					vid = json_string_value(u);
 					break;
@@ -617,6 +627,8 @@ int bs_vuln_feed_parse(enum bs_vuln_format fmt, const char *file, const char *te
 		err = parse_tracker(out, file, text, len, release);
 	else if (fmt == BS_VULN_OSV)
 		err = parse_osv(out, file, text, len);
+	else if (fmt == BS_VULN_MSRC)
+		err = bs_vuln_msrc_parse(out, file, text, len);
 	else
 		err = parse_kev(out, file, text, len);
 	if (err < 0)
@@ -655,8 +667,9 @@ int bs_vuln_feed_load(enum bs_vuln_format fmt, const char *path, const char *rel
 
 	memset(out, 0, sizeof(*out));
 	crypto_hash_sha256_init(&h);
-	if (fmt == BS_VULN_OSV && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		/* a directory of records, as osv.dev's per-ecosystem all.zip unpacks */
+	if ((fmt == BS_VULN_OSV || fmt == BS_VULN_MSRC) && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* a directory of records, as osv.dev's per-ecosystem all.zip unpacks (or of MSRC's
+		 * monthly documents) */
 		DIR *d = opendir(path);
 		struct dirent *e;
 		char **names = NULL;

@@ -109,6 +109,9 @@ void bs_vuln_inv_os_release(const char *text, struct bs_vuln_inv *inv)
 		snprintf(inv->release, sizeof(inv->release), "%s", code);
 	else if (bs_vuln_debian_codename(ver))
 		snprintf(inv->release, sizeof(inv->release), "%s", bs_vuln_debian_codename(ver));
+	else if (strcmp(id, "debian") && ver[0])
+		/* RPM distributions: rhel 9.3, rocky 9.3, opensuse-leap 15.5, sles 15.5 (rpmdb.h) */
+		snprintf(inv->release, sizeof(inv->release), "%s", ver);
 }
 
 const char *bs_vuln_inv_ecosystem(const struct bs_vuln_inv *inv, char *buf, size_t size)
@@ -210,10 +213,11 @@ static void purl_release(struct purl *p)
 
 /* A component as OSV names packages: npm "@scope/name", Maven "group:artifact", Go
  * "host/path/name", PyPI lower case with '-'; the ecosystem is the purl type. */
-static void add_purl(struct bs_vuln_inv *inv, const char *purl)
+int bs_vuln_inv_add_purl(struct bs_vuln_inv *inv, const char *purl)
 {
 	struct purl p = { BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT, BS_BUF_INIT };
 	struct bs_buf name = BS_BUF_INIT;
+	int rc = -1;
 	if (purl_parse(purl, &p) == 0) {
 		const char *type = p.type.ptr;
 		if (p.ns.len && !strcmp(type, "maven"))
@@ -239,10 +243,16 @@ static void add_purl(struct bs_vuln_inv *inv, const char *purl)
 			}
 		}
 		if (name.len)
-			bs_vuln_inv_add(inv, name.ptr, p.version.ptr, NULL, NULL, NULL, type, purl);
+			bs_vuln_inv_add(inv, name.ptr, p.version.ptr, NULL, NULL, NULL, type, purl), rc = 0;
 	}
 	bs_buf_release(&name);
 	purl_release(&p);
+	return rc;
+}
+
+static void add_purl(struct bs_vuln_inv *inv, const char *purl)
+{
+	(void)bs_vuln_inv_add_purl(inv, purl);
 }
 
 static void cdx_components(struct bs_vuln_inv *inv, const json_t *arr, int depth)
@@ -262,9 +272,15 @@ static void cdx_components(struct bs_vuln_inv *inv, const json_t *arr, int depth
 int bs_vuln_inv_sbom(const char *file, const char *text, size_t len, struct bs_vuln_inv *out)
 {
 	json_error_t je;
-	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *doc;
 	const char *fmt;
 
+	if (bs_vuln_is_spdx_tv(text, len))
+		return bs_vuln_inv_spdx_tv(file, text, len, out);
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!doc && !(len > strspn(text, " \t\r\n") && strchr("{[", text[strspn(text, " \t\r\n")])))
+		return bs_error(BS_EINVALID, "SBOM '%s' is neither CycloneDX JSON (bomFormat), SPDX JSON (spdxVersion) nor "
+				"SPDX tag-value (SPDXVersion:)", file);
 	if (!doc)
 		return bs_error(BS_EINVALID, "SBOM '%s': line %d, column %d: %s: not read", file, je.line, je.column,
 				je.text);
@@ -290,7 +306,8 @@ int bs_vuln_inv_sbom(const char *file, const char *text, size_t len, struct bs_v
 		}
 	} else {
 		json_decref(doc);
-		return bs_error(BS_EINVALID, "SBOM '%s' is neither CycloneDX JSON (bomFormat) nor SPDX JSON (spdxVersion)",
+		return bs_error(BS_EINVALID, "SBOM '%s' is neither CycloneDX JSON (bomFormat), SPDX JSON (spdxVersion) nor "
+				"SPDX tag-value (SPDXVersion:)",
 				file);
 	}
 	json_decref(doc);

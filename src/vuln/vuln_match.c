@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vuln/rpmdb.h"
 #include "vuln/vuln.h"
 
 static int cmp_adv(const void *x, const void *y)
@@ -118,10 +119,13 @@ static const struct bs_vuln_ixkey *lookup(const struct bs_vuln_index *ix, const 
 size_t bs_vuln_match(const struct bs_vuln_index *ix, const struct bs_vuln_inv *inv,
 		     void (*fn)(const struct bs_vuln_pkg *p, const struct bs_vuln_adv *a, void *arg), void *arg)
 {
-	char dist[128];
+	char dist[128], rpmbuf[128];
 	const char *deb = bs_vuln_inv_ecosystem(inv, dist, sizeof(dist));
+	const char *rpm = bs_vuln_rpm_ecosystem(inv->distro, inv->release, rpmbuf, sizeof(rpmbuf));
 	size_t hits = 0;
 
+	if (!strcmp(inv->kind, "windows"))
+		return bs_vuln_win_match(ix, inv, fn, arg); /* a product and its KBs: vuln_win.c */
 	for (size_t i = 0; i < inv->n; i++) {
 		const struct bs_vuln_pkg *p = &inv->v[i];
 		const char *eco, *pkg, *ver;
@@ -131,6 +135,25 @@ size_t bs_vuln_match(const struct bs_vuln_index *ix, const struct bs_vuln_inv *i
 			eco = deb;
 			pkg = p->source;
 			ver = p->source_version;
+		} else if (!strcmp(p->ecosystem, "rpm")) {
+			/* RPM advisories name binary packages (AlmaLinux, SUSE) or source ones (some of
+			 * Red Hat's): both, in rpm's order; one finding per package and CVE (vuln_store.c) */
+			if (!rpm)
+				continue;
+			eco = rpm;
+			pkg = p->name;
+			ver = p->version;
+			if (strcmp(p->source, p->name)) {
+				const struct bs_vuln_ixkey *sk = lookup(ix, eco, p->source);
+				for (size_t k = 0; sk && k < sk->n; k++) {
+					const struct bs_vuln_adv *a = ix->v[sk->first + k];
+					unsigned f = ix->flags[sk->first + k];
+					if ((f & 2) || in_range(a, p->source_version, f & 1)) {
+						fn(p, a, arg);
+						hits++;
+					}
+				}
+			}
 		} else {
 			eco = p->ecosystem;
 			pkg = p->name;

@@ -59,15 +59,42 @@ static int device_info(struct bs_store *s, int64_t device, int64_t *system, int6
 
 /* --- loading what matching needs --- */
 
-static int load_advisories(struct bs_store *s, struct bs_vuln_feed *f)
+/* The advisories that can match: all of them, or (device >= 0) only those naming a package or
+ * source package of the device's latest inventory - one host's match reads its own ~2,000
+ * packages' rows through the package index, not the whole feed. A Windows inventory takes all:
+ * its products match without regard to case and through supersedence rows (vuln_win.c). */
+static int load_advisories(struct bs_store *s, int64_t device, struct bs_vuln_feed *f)
 {
 	sqlite3_stmt *st = NULL;
 	int err, rc;
 
 	memset(f, 0, sizeof(*f));
-	if ((err = bs_store_prepare(s, "SELECT ecosystem, package, vuln_id, osv_id, status, introduced, fixed, "
-				    "last_affected, severity, cvss FROM vuln_advisory WHERE status <> 'not-affected'", &st)) < 0)
+	if (device >= 0) {
+		if ((err = bs_store_prepare(s, "SELECT kind FROM vuln_inventory WHERE id = (SELECT max(id) FROM "
+					    "vuln_inventory WHERE device = ?1)", &st)) < 0)
+			return err;
+		sqlite3_bind_int64(st, 1, device);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW && !strcmp(bs_store_text(st, 0), "windows"))
+			device = -1;
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return bs_store_fail(s, "cannot read the inventories");
+	}
+#define ADV_COLS "SELECT ecosystem, package, vuln_id, osv_id, status, introduced, fixed, last_affected, severity, cvss " \
+		 "FROM vuln_advisory WHERE status <> 'not-affected'"
+	/* two statements: an OR on the parameter would keep SQLite from the package index */
+	if ((err = bs_store_prepare(s, device < 0 ? ADV_COLS
+					       : ADV_COLS " AND package IN (SELECT p.name FROM vuln_package p WHERE p.inventory = "
+							  "(SELECT max(id) FROM vuln_inventory WHERE device = ?1) UNION SELECT "
+							  "p.source FROM vuln_package p WHERE p.inventory = (SELECT max(id) FROM "
+							  "vuln_inventory WHERE device = ?1))",
+				    &st)) < 0)
 		return err;
+#undef ADV_COLS
+	if (device >= 0)
+		sqlite3_bind_int64(st, 1, device);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (f->nadv == f->capadv) {
 			f->capadv = f->capadv ? f->capadv * 2 : 1024;
@@ -370,7 +397,7 @@ static int rematch(struct bs_datadir *dd, int64_t device, size_t *opened, size_t
 	r.opened = json_array();
 	r.closed = json_array();
 	if ((err = bs_vuln_policy_load(s, &r.pol)) < 0 || (err = load_kev(s, &r.kev, &r.nkev)) < 0 ||
-	    (err = load_advisories(s, &adv)) < 0)
+	    (err = load_advisories(s, device, &adv)) < 0)
 		goto out;
 	bs_vuln_index_build(&r.ix, adv.adv, adv.nadv);
 	if ((err = bs_store_prepare(s, "INSERT INTO vuln_finding (device, package, source, cve, ecosystem, version, fixed, "
@@ -534,11 +561,14 @@ int bs_vuln_feed_import(struct bs_datadir *dd, enum bs_vuln_format f, const char
 		if (!err)
 			bind_opt(del, 1, release);
 	} else {
-		err = bs_store_prepare(s, "DELETE FROM vuln_advisory WHERE feed_format = 'osv' AND osv_id = ?1", &del);
+		/* OSV records and MSRC documents replace the rows of the same record / document */
+		err = bs_store_prepare(s, "DELETE FROM vuln_advisory WHERE feed_format = ?2 AND osv_id = ?1", &del);
+		if (!err)
+			sqlite3_bind_text(del, 2, bs_vuln_format_name(f), -1, SQLITE_STATIC);
 	}
 	if (err < 0)
 		goto done;
-	if (f == BS_VULN_OSV) {
+	if (f == BS_VULN_OSV || f == BS_VULN_MSRC) {
 		const char *last = NULL;
 		for (size_t i = 0; i < feed->nadv; i++) {
 			if (last && !strcmp(last, feed->adv[i].osv_id))

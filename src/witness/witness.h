@@ -53,11 +53,20 @@ int bs_witness_mail(const char *url, const struct bs_witness_tls *t, const char 
 /* The same two for a notification channel (src/notify): bs_witness_http with extra request
  * headers ("Name: value", NULL-terminated, or NULL) and no bearer token; bs_witness_mail to
  * several recipients (NULL-terminated) with SMTP AUTH when user is given (only ever after TLS).
- * Their messages name the channel's --ca, not the witness options. */
-int bs_witness_http_ex(const char *url, const struct bs_witness_tls *t, const char *const *headers, const char *json,
-		       size_t max, long *status, struct bs_buf *out);
-int bs_witness_mail_ex(const char *url, const struct bs_witness_tls *t, const char *user, const char *password,
-		       const char *from, const char *const *to, const char *msg, long *status);
+ * Their messages name the channel's --ca, not the witness options. conn: a libcurl handle kept
+ * across requests (bs_witness_conn_new), so that messages to one server share one connection
+ * (SMTP: one session, a MAIL FROM per message; HTTPS: keep-alive); NULL: one of their own.
+ * A message that fails on a reused SMTP connection (the server closed it, or refuses more
+ * messages in it) is tried once more on a new one. */
+struct bs_witness_conn;
+struct bs_witness_conn *bs_witness_conn_new(void);
+void bs_witness_conn_free(struct bs_witness_conn *k);
+/* The connections it opened so far (TLS handshakes; a reused one is not counted). */
+long bs_witness_conn_connects(const struct bs_witness_conn *k);
+int bs_witness_http_ex(struct bs_witness_conn *k, const char *url, const struct bs_witness_tls *t,
+		       const char *const *headers, const char *json, size_t max, long *status, struct bs_buf *out);
+int bs_witness_mail_ex(struct bs_witness_conn *k, const char *url, const struct bs_witness_tls *t, const char *user,
+		       const char *password, const char *from, const char *const *to, const char *msg, long *status);
 /* 0 when url is smtp://HOST[:PORT]/RCPT or smtps://HOST[:PORT]/RCPT (RCPT an e-mail address),
  * its recipient into to (cap bytes), else BS_EINVALID. */
 int bs_witness_mail_url_check(const char *url, char *to, size_t cap);

@@ -156,17 +156,66 @@ struct source {
 	size_t left;
 };
 
+/* A handle kept across requests (witness.h): curl_easy_reset between them keeps its live
+ * connections, TLS sessions and DNS cache, and drops every option (and every pointer to the
+ * caller's buffers). */
+struct bs_witness_conn {
+	CURL *h;
+	long connects;
+};
+
+struct bs_witness_conn *bs_witness_conn_new(void)
+{
+	return bs_calloc(1, sizeof(struct bs_witness_conn));
+}
+
+void bs_witness_conn_free(struct bs_witness_conn *k)
+{
+	if (!k)
+		return;
+	if (k->h) {
+		/* closing sends SMTP's QUIT: a server that does not answer holds us 5 s, not libcurl's 120 */
+		curl_easy_setopt(k->h, CURLOPT_SERVER_RESPONSE_TIMEOUT, 5L);
+		curl_easy_cleanup(k->h);
+	}
+	free(k);
+}
+
+long bs_witness_conn_connects(const struct bs_witness_conn *k)
+{
+	return k ? k->connects : 0;
+}
+
+/* After a request: counts the connections it opened; a kept handle forgets the request's
+ * options (they point at the caller's buffers), a handle of its own is closed. */
+static void handle_done(struct bs_witness_conn *k, CURL *h)
+{
+	long n = 0;
+	if (!k) {
+		curl_easy_cleanup(h);
+		return;
+	}
+	if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &n) == CURLE_OK)
+		k->connects += n;
+	curl_easy_reset(h);
+}
+
 /* A handle for url with what every request shares: the protocols it may use, no signals,
- * 5 s to connect and 20 s in all (a witness must never hold serve up), errors into errbuf. */
-static int handle_new(const char *url, const char *protocols, char *errbuf, CURL **out)
+ * 5 s to connect and 20 s in all (a witness must never hold serve up), errors into errbuf.
+ * k: the kept handle (made on first use), or NULL: a new one. */
+static int handle_new(struct bs_witness_conn *k, const char *url, const char *protocols, char *errbuf, CURL **out)
 {
 	CURL *h;
 
 	pthread_once(&once, global_init);
 	if (init_rc != CURLE_OK)
 		return bs_error(BS_ERR, "cannot start libcurl: %s", curl_easy_strerror(init_rc));
-	if (!(h = curl_easy_init()))
+	if (k && k->h)
+		h = k->h;
+	else if (!(h = curl_easy_init()))
 		return bs_error(BS_ERR, "cannot start libcurl");
+	if (k)
+		k->h = h;
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -187,26 +236,26 @@ static size_t on_read(char *buf, size_t size, size_t n, void *ctx)
 	return len;
 }
 
-static int mail_do(const char *url, const struct bs_witness_tls *t, const char *user, const char *password,
-		   const char *from, const char *const *to, const char *msg, long *status, int chan);
-static int http_do(const char *url, const struct bs_witness_tls *t, const char *token, const char *const *headers,
-		   const char *json, size_t max, long *status, struct bs_buf *out, int chan);
+static int mail_do(struct bs_witness_conn *k, const char *url, const struct bs_witness_tls *t, const char *user,
+		   const char *password, const char *from, const char *const *to, const char *msg, long *status, int chan);
+static int http_do(struct bs_witness_conn *k, const char *url, const struct bs_witness_tls *t, const char *token,
+		   const char *const *headers, const char *json, size_t max, long *status, struct bs_buf *out, int chan);
 
 int bs_witness_mail(const char *url, const struct bs_witness_tls *t, const char *from, const char *to, const char *msg,
 		    long *status)
 {
 	const char *const rcpt[] = { to, NULL };
-	return mail_do(url, t, NULL, NULL, from, rcpt, msg, status, 0);
+	return mail_do(NULL, url, t, NULL, NULL, from, rcpt, msg, status, 0);
 }
 
-int bs_witness_mail_ex(const char *url, const struct bs_witness_tls *t, const char *user, const char *password,
-		       const char *from, const char *const *to, const char *msg, long *status)
+int bs_witness_mail_ex(struct bs_witness_conn *k, const char *url, const struct bs_witness_tls *t, const char *user,
+		       const char *password, const char *from, const char *const *to, const char *msg, long *status)
 {
-	return mail_do(url, t, user, password, from, to, msg, status, 1);
+	return mail_do(k, url, t, user, password, from, to, msg, status, 1);
 }
 
-static int mail_do(const char *url, const struct bs_witness_tls *t, const char *user, const char *password,
-		   const char *from, const char *const *to, const char *msg, long *status, int chan)
+static int mail_do(struct bs_witness_conn *k, const char *url, const struct bs_witness_tls *t, const char *user,
+		   const char *password, const char *from, const char *const *to, const char *msg, long *status, int chan)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", base[600];
 	const char *host = strstr(url, "://") + 3;
@@ -220,7 +269,7 @@ static int mail_do(const char *url, const struct bs_witness_tls *t, const char *
 	*status = 0;
 	/* the scheme and the server only: the path is the recipient, not curl's EHLO name */
 	snprintf(base, sizeof(base), "%.*s%.*s", (int)(host - url), url, (int)(hl < 500 ? hl : 500), host);
-	if ((err = handle_new(base, "smtp,smtps", errbuf, &h)) < 0)
+	if ((err = handle_new(k, base, "smtp,smtps", errbuf, &h)) < 0)
 		return err;
 	for (size_t i = 0; to[i]; i++)
 		rcpt = curl_slist_append(rcpt, to[i]);
@@ -236,29 +285,42 @@ static int mail_do(const char *url, const struct bs_witness_tls *t, const char *
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 	tls_setup(h, t);
 	rc = curl_easy_perform(h);
+	if (rc != CURLE_OK && k && k->connects > 0 && rc != CURLE_COULDNT_CONNECT && rc != CURLE_OPERATION_TIMEDOUT &&
+	    rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_PEER_FAILED_VERIFICATION && rc != CURLE_LOGIN_DENIED) {
+		/* a kept connection the server closed, or in which it takes no more messages: once
+		 * more on a new one (SMTP has no retry of its own in libcurl, unlike HTTP) */
+		long n = 1;
+		if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &n) == CURLE_OK && n == 0) {
+			src.p = msg;
+			src.left = strlen(msg);
+			errbuf[0] = '\0';
+			curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+			rc = curl_easy_perform(h);
+		}
+	}
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
 	else
 		err = curl_fail(url, rc, errbuf, chan);
+	handle_done(k, h);
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(h);
 	return err;
 }
 
 int bs_witness_http(const char *url, const struct bs_witness_tls *t, const char *token, const char *json,
 		    size_t max, long *status, struct bs_buf *out)
 {
-	return http_do(url, t, token, NULL, json, max, status, out, 0);
+	return http_do(NULL, url, t, token, NULL, json, max, status, out, 0);
 }
 
-int bs_witness_http_ex(const char *url, const struct bs_witness_tls *t, const char *const *headers, const char *json,
-		       size_t max, long *status, struct bs_buf *out)
+int bs_witness_http_ex(struct bs_witness_conn *k, const char *url, const struct bs_witness_tls *t,
+		       const char *const *headers, const char *json, size_t max, long *status, struct bs_buf *out)
 {
-	return http_do(url, t, NULL, headers, json, max, status, out, 1);
+	return http_do(k, url, t, NULL, headers, json, max, status, out, 1);
 }
 
-static int http_do(const char *url, const struct bs_witness_tls *t, const char *token, const char *const *headers,
-		   const char *json, size_t max, long *status, struct bs_buf *out, int chan)
+static int http_do(struct bs_witness_conn *k, const char *url, const struct bs_witness_tls *t, const char *token,
+		   const char *const *headers, const char *json, size_t max, long *status, struct bs_buf *out, int chan)
 {
 	struct curl_slist *hdr = NULL;
 	struct sink s = { out, max, 0 };
@@ -268,7 +330,7 @@ static int http_do(const char *url, const struct bs_witness_tls *t, const char *
 	int err = 0;
 
 	*status = 0;
-	if ((err = handle_new(url, "https", errbuf, &h)) < 0)
+	if ((err = handle_new(k, url, "https", errbuf, &h)) < 0)
 		return err;
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, chan ? "brokersec-notify/1" : "brokersec-witness/1");
@@ -300,8 +362,8 @@ static int http_do(const char *url, const struct bs_witness_tls *t, const char *
 	} else {
 		err = curl_fail(url, rc, errbuf, chan);
 	}
+	handle_done(k, h);
 	curl_slist_free_all(hdr);
-	curl_easy_cleanup(h);
 	if (auth) {
 		sodium_free(auth);
 	}

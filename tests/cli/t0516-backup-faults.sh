@@ -42,6 +42,7 @@ run B backup verify "$T/repo"
 check "after a real kill -9: the backups verify" [ "$rc" -eq 0 ]
 run B backup create --to "$T/repo"
 check "after a real kill -9: the next run completes" [ "$rc" -eq 0 ]
+check "after a real kill -9: no temporary file or lock left in the repository" [ -z "$(find "$T/repo" -name '*.tmp-*'; ls "$T/repo/locks")" ]
 
 cp -a "$T/repo" "$T/pristine"
 # a flipped bit in a chunk of a.bin

@@ -34,6 +34,9 @@ done
 check "truncated secedit: the reason names the file" contains "$(reason windows.password.min-length)" "$T/t1/secpol.inf"
 check "truncated secedit: the reason says what is wrong" contains "$(reason windows.password.min-length)" "(secedit export) is not valid UTF-16"
 check "the machine name still comes from the auditpol CSV" contains "$out" '"host": "DESK-01"'
+# a relative directory is read as given, not under / (it read nothing before)
+(cd "$T" && "$BROKERSEC" scan --windows-export t1 --format json >"$T/rel.json" 2>/dev/null)
+check "relative --windows-export: the same machine name" grep -q '"host": "DESK-01"' "$T/rel.json"
 
 # the other way round: a truncated auditpol CSV beside an intact secedit export
 mkdir -p "$T/t2"

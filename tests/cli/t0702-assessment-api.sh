@@ -52,6 +52,15 @@ jreq sol POST /assessments/1/findings '{"system":1,"control":"A2.4.1.6.2","sever
 check "finding outside the scope" st_has 400 "is outside the scope"
 jreq sol POST /assessments/1/findings '{"system":1,"control":"A2.4.1.10","severity":"medium","category":"management","title":"資安政策未年度檢討","risk":"政策過時","recommendation":"每年檢討並經核定","owner":"資安長","due":"2027-01-31"}'
 check "finding" test "$status" = 201 -a "$(jget finding)" = 1
+jreq sol POST /assessments/1/findings '{"from_vulns":true,"colour":1}'
+check "from_vulns: an unknown member refused" st_has 400 "unknown member 'colour'"
+"$BROKERSEC" vuln import-feed --data "$D" --format debian-tracker --release bookworm "$TOP/tests/fixtures/vuln/tracker.json" >/dev/null 2>&1
+"$BROKERSEC" vuln inventory --data "$D" --root "$TOP/tests/fixtures/vuln/root" --device 1 >/dev/null 2>&1
+jreq sol POST /assessments/1/findings '{"from_vulns":true,"as_of":"2099-01-01"}'
+check "from_vulns: the 8 overdue ones counted, none added (area 10 holds no patch review)" \
+	test "$status" = 201 -a "$(jget findings)" = 0 -a "$(jget out_of_areas)" = 8
+jreq sol POST /assessments/1/findings '{"from_vulns":true,"as_of":"2099-13-01"}'
+check "from_vulns: a bad as_of refused" st_has 400 "is not a date"
 req sol GET /assessment-findings/open
 check "open findings: one, medium, not overdue yet" test "$status" = 200 -a "$(jget open)" = 1 -a \
 	"$(jget by_severity.medium)" = 1 -a "$(jget by_severity.high)" = 0 -a "$(jget overdue)" = 0

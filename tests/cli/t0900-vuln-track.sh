@@ -152,7 +152,7 @@ run bs vuln inventory --root "$F/root" --device 99
 check "an unknown device: refused" contains "$err" "device 99 is not in the device register"
 mkdir -p "$T/empty"
 run bs vuln inventory --root "$T/empty"
-check "no dpkg database: refused" contains "$err" "no dpkg database"
+check "no dpkg database (nor an RPM one): refused" contains "$err" "no dpkg status"
 run bs vuln inventory --sbom "$F/kev.json"
 check "not an SBOM: refused" contains "$err" "neither CycloneDX"
 

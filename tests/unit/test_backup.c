@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +175,101 @@ static void test_manifest_paths(void **state)
 	assert_int_not_equal(parses("{\"path\":\"a\",\"mode\":4095,\"size\":0,\"mtime\":1,\"chunks\":[]}"), 0);
 }
 
+/* Retention (prune.c): the newest snapshot of each Asia/Taipei day, ISO week (from Monday) and
+ * month, the last N, always the latest, never an unreadable one; a dry run removes nothing. */
+static const char *const when[] = { "2026-09-15T02:00:00Z", "2026-10-20T02:00:00Z", "2026-11-30T02:00:00Z",
+				    "2026-12-03T01:00:00Z", "2026-12-03T20:00:00Z", "2026-12-04T10:00:00Z",
+				    "2026-12-05T02:00:00Z" };
+#define NWHEN (sizeof(when) / sizeof(when[0]))
+
+static void snap_id(size_t i, char id[64])
+{
+	/* "2026-09-15T02:00:00Z" -> "20260915T020000000000Z-0000000i" */
+	const char *w = when[i];
+	snprintf(id, 64, "%.4s%.2s%.2sT%.2s%.2s%.2s000000Z-%08zx", w, w + 5, w + 8, w + 11, w + 14, w + 17, i);
+}
+
+static void make_repo(char *dir, struct bs_backup_keys *k)
+{
+	struct bs_repo *r = NULL;
+	char rid[33], id[64];
+	keys_of(k, 7);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(bs_repo_connect(dir, NULL, &r), 0);
+	assert_int_equal(bs_repo_open(r, k, 1, rid), 0);
+	for (size_t i = 0; i < NWHEN; i++) {
+		struct bs_backup_manifest m = { 0 };
+		struct bs_buf text = BS_BUF_INIT, sealed = BS_BUF_INIT, rel = BS_BUF_INIT;
+		snap_id(i, id);
+		m.id = id;
+		m.created = (char *)when[i];
+		m.host = (char *)"h";
+		m.source = (char *)"/d";
+		m.log_head = (char *)"";
+		bs_backup_manifest_dump(&m, &text);
+		bs_backup_envelope_seal(k, text.ptr, text.len, &sealed);
+		bs_buf_printf(&rel, "snapshots/%s.bsm", id);
+		assert_int_equal(r->ops->put(r, rel.ptr, sealed.ptr, sealed.len, 0), 0);
+		bs_buf_release(&text);
+		bs_buf_release(&sealed);
+		bs_buf_release(&rel);
+	}
+	/* an unreadable one, the oldest */
+	assert_int_equal(r->ops->put(r, "snapshots/20200101T000000000000Z-ffffffff.bsm", "junk", 4, 0), 0);
+	bs_repo_close(r);
+}
+
+/* "1" for each of when[] kept (in order), after the unreadable one's. */
+static void kept_as(const char *dir, const struct bs_backup_keys *k, int last, int daily, int weekly, int monthly,
+		    const char *want)
+{
+	struct bs_backup_keep keep = { last, daily, weekly, monthly };
+	struct bs_backup_forget_result res;
+	char got[NWHEN + 2], id[64];
+	size_t i;
+	json_t *o;
+	assert_int_equal(bs_backup_forget(NULL, k, dir, NULL, &keep, 1, &res), 0);
+	memset(got, '0', NWHEN + 1);
+	got[NWHEN + 1] = 0;
+	json_array_foreach(res.kept, i, o) {
+		const char *s = json_string_value(json_object_get(o, "id"));
+		if (!strcmp(s, "20200101T000000000000Z-ffffffff"))
+			got[0] = '1';
+		for (size_t j = 0; j < NWHEN; j++) {
+			snap_id(j, id);
+			if (!strcmp(s, id))
+				got[j + 1] = '1';
+		}
+	}
+	assert_string_equal(got, want);
+	bs_backup_forget_release(&res);
+}
+
+static void test_retention(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/bs-retention-XXXXXX", cmd[64];
+	struct bs_backup_keys k;
+	struct bs_backup_keep none = { 0, 0, 0, 0 };
+	struct bs_backup_forget_result res;
+	make_repo(dir, &k);
+	/* the unreadable one is always kept; then s1..s7 */
+	kept_as(dir, &k, 1, 0, 0, 0, "10000001");
+	kept_as(dir, &k, 3, 0, 0, 0, "10000111");
+	/* days in Taipei: 12-03T20:00Z is 12-04 there, so 12-03's newest is 12-03T01:00Z */
+	kept_as(dir, &k, 1, 3, 0, 0, "10001011");
+	/* weeks from Monday: 11-30 (Mon) .. 12-05 (Sat) one week, then 10-20's */
+	kept_as(dir, &k, 1, 0, 2, 0, "10100001");
+	kept_as(dir, &k, 1, 0, 0, 3, "10110001");
+	kept_as(dir, &k, 1, 0, 0, 12, "11110001");
+	/* --keep-last 0 refused; a dry run removed nothing */
+	assert_int_equal(bs_backup_forget(NULL, &k, dir, NULL, &none, 1, &res), BS_EINVALID);
+	kept_as(dir, &k, 7, 0, 0, 0, "11111111");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	bs_backup_keys_wipe(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_chunk_crypto),
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_manifest_paths),
+		cmocka_unit_test(test_retention),
 	};
 	if (sodium_init() < 0)
 		return 1;
