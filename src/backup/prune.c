@@ -304,6 +304,22 @@ void bs_backup_forget_release(struct bs_backup_forget_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+/* Records what forget or prune did (an event and the target's row, ev taken) whatever the
+ * outcome; a failure's own message survives the recording. */
+static int record_outcome(struct bs_datadir *dd, const char *where, const char *type, int err, json_t *ev,
+			  const char *sum)
+{
+	char *msg = err < 0 ? bs_strdup(bs_error_message()) : NULL;
+	int rerr = bs_backup_record_prune(dd, where, type, err >= 0, ev, sum);
+	json_decref(ev);
+	if (err < 0) {
+		bs_error(err, "%s", msg);
+		rerr = err;
+	}
+	free(msg);
+	return rerr;
+}
+
 int bs_backup_forget(struct bs_datadir *dd, const struct bs_backup_keys *k, const char *repo,
 		     const struct bs_repo_opts *ro, const struct bs_backup_keep *keep, int dry_run,
 		     struct bs_backup_forget_result *res)
@@ -373,17 +389,10 @@ int bs_backup_forget(struct bs_datadir *dd, const struct bs_backup_keys *k, cons
 		json_t *ev = json_pack("{s:s, s:O, s:O, s:{s:i, s:i, s:i, s:i}, s:b}", "target", r->where, "removed",
 				       res->removed, "kept", res->kept, "policy", "last", keep->last, "daily", keep->daily,
 				       "weekly", keep->weekly, "monthly", keep->monthly, "ok", err >= 0);
-		char *keepmsg = err < 0 ? bs_strdup(bs_error_message()) : NULL;
 		char sum[256];
 		snprintf(sum, sizeof(sum), "%zu snapshots forgotten, %zu kept", json_array_size(res->removed),
 			 json_array_size(res->kept));
-		int rerr = bs_backup_record_prune(dd, r->where, "backup.forget", err >= 0, ev, sum);
-		json_decref(ev);
-		if (err < 0)
-			bs_error(err, "%s", keepmsg);
-		else
-			err = rerr;
-		free(keepmsg);
+		err = record_outcome(dd, r->where, "backup.forget", err, ev, sum);
 	}
 done:
 	snaps_free(s, ns);
@@ -451,18 +460,11 @@ int bs_backup_prune(struct bs_datadir *dd, const struct bs_backup_keys *k, const
 				       (json_int_t)ps->snapshots, "chunks", (json_int_t)ps->chunks, "referenced",
 				       (json_int_t)ps->referenced, "removed", (json_int_t)ps->removed, "tmp_removed",
 				       (json_int_t)ps->tmp_removed, "ok", err >= 0);
-		char *keepmsg = err < 0 ? bs_strdup(bs_error_message()) : NULL;
 		char sum[256];
 		snprintf(sum, sizeof(sum), "%llu unreferenced chunks removed, %llu kept for %llu snapshots",
 			 (unsigned long long)ps->removed, (unsigned long long)ps->referenced,
 			 (unsigned long long)ps->snapshots);
-		int rerr = bs_backup_record_prune(dd, r->where, "backup.prune", err >= 0, ev, sum);
-		json_decref(ev);
-		if (err < 0)
-			bs_error(err, "%s", keepmsg);
-		else
-			err = rerr;
-		free(keepmsg);
+		err = record_outcome(dd, r->where, "backup.prune", err, ev, sum);
 	}
 done:
 	if (r)

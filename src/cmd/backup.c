@@ -291,6 +291,18 @@ static int load_key(struct backup_opts *o, struct bs_datadir *dd, struct bs_back
 	return bs_backup_key_load(dd->path, 0, k, &made);
 }
 
+/* The repository first (a folder that is none is said before a missing key: the key would
+ * point the wrong way), then the key; targets: where sftp:// settings were stored, or NULL. */
+static int open_repo(struct backup_opts *o, struct bs_datadir *targets, struct bs_datadir *dd, const char *repo,
+		     struct bs_repo_opts *ro, struct bs_backup_keys *k)
+{
+	int err;
+	if ((err = remote_opts(o, targets, repo, ro)) < 0 || (err = bs_backup_probe(repo, ro)) < 0 ||
+	    (err = load_key(o, dd, k)) < 0)
+		opts_release(o);
+	return err;
+}
+
 static void mib(uint64_t b, char out[32])
 {
 	snprintf(out, 32, "%.1f MiB", (double)b / (1024.0 * 1024.0));
@@ -356,12 +368,8 @@ static int run_verify(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int 
 	int err;
 	(void)argc;
 
-	/* the repository first: a folder that is none is said before a missing key */
-	if ((err = remote_opts(o, o->live ? dd : NULL, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
-	    (err = load_key(o, dd, &k)) < 0) {
-		opts_release(o);
+	if ((err = open_repo(o, o->live ? dd : NULL, dd, argv[0], &ro, &k)) < 0)
 		return bs_cli_fail(cli, err);
-	}
 	st.report = &rep;
 	err = bs_backup_verify(o->live ? dd : NULL, &k, argv[0], &ro, o->snapshot, &st);
 	opts_release(o);
@@ -392,11 +400,8 @@ static int run_restore(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int
 	int err, rerr = 0;
 	(void)argc;
 
-	if ((err = remote_opts(o, o->live ? dd : NULL, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
-	    (err = load_key(o, dd, &k)) < 0) {
-		opts_release(o);
+	if ((err = open_repo(o, o->live ? dd : NULL, dd, argv[0], &ro, &k)) < 0)
 		return bs_cli_fail(cli, err);
-	}
 	err = bs_backup_restore(&k, argv[0], &ro, o->snapshot, o->to, &st);
 	opts_release(o);
 	bs_backup_keys_wipe(&k);
@@ -447,11 +452,8 @@ static int run_snapshots(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, i
 	int err;
 	(void)argc;
 
-	if ((err = remote_opts(o, dd, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
-	    (err = load_key(o, dd, &k)) < 0) {
-		opts_release(o);
+	if ((err = open_repo(o, dd, dd, argv[0], &ro, &k)) < 0)
 		return bs_cli_fail(cli, err);
-	}
 	err = bs_backup_list(&k, argv[0], &ro, &list);
 	opts_release(o);
 	bs_backup_keys_wipe(&k);
@@ -516,11 +518,8 @@ static int run_forget(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int 
 	int err;
 	(void)argc;
 
-	if ((err = remote_opts(o, dd, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
-	    (err = load_key(o, dd, &k)) < 0) {
-		opts_release(o);
+	if ((err = open_repo(o, dd, dd, argv[0], &ro, &k)) < 0)
 		return bs_cli_fail(cli, err);
-	}
 	err = bs_backup_forget(dd, &k, argv[0], &ro, &o->keep, o->dry_run, &res);
 	opts_release(o);
 	bs_backup_keys_wipe(&k);
@@ -555,11 +554,8 @@ static int run_prune(struct bs_cli *cli, void *ctx, struct bs_datadir *dd, int a
 	int err;
 	(void)argc;
 
-	if ((err = remote_opts(o, dd, argv[0], &ro)) < 0 || (err = bs_backup_probe(argv[0], &ro)) < 0 ||
-	    (err = load_key(o, dd, &k)) < 0) {
-		opts_release(o);
+	if ((err = open_repo(o, dd, dd, argv[0], &ro, &k)) < 0)
 		return bs_cli_fail(cli, err);
-	}
 	err = bs_backup_prune(dd, &k, argv[0], &ro, o->dry_run, &ps);
 	opts_release(o);
 	bs_backup_keys_wipe(&k);

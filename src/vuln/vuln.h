@@ -125,6 +125,8 @@ int bs_vuln_feed_parse(enum bs_vuln_format f, const char *file, const char *text
 int bs_vuln_feed_load(enum bs_vuln_format f, const char *path, const char *release, struct bs_vuln_feed *out,
 		      char sha256_hex[65]);
 void bs_vuln_feed_release(struct bs_vuln_feed *feed);
+/* A new zeroed advisory row at the end of feed (cvss -1: none), for the feeds' parsers. */
+struct bs_vuln_adv *bs_vuln_feed_row(struct bs_vuln_feed *feed);
 
 /* CVSS v3.x base score of a vector ("CVSS:3.1/AV:N/AC:L/..."): 0 and *score, or BS_EINVALID. */
 int bs_cvss3_score(const char *vector, double *score);

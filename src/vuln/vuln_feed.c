@@ -61,7 +61,7 @@ static char *trunc_dup(const char *s, size_t max)
 	return bs_strndup(s, n);
 }
 
-static struct bs_vuln_adv *adv_new(struct bs_vuln_feed *f)
+struct bs_vuln_adv *bs_vuln_feed_row(struct bs_vuln_feed *f)
 {
 	if (f->nadv == f->capadv) {
 		f->capadv = f->capadv ? f->capadv * 2 : 1024;
@@ -240,7 +240,7 @@ static int tracker_package(struct bs_vuln_feed *f, const char *pkg, const json_t
 				return *what = "a release entry has no string 'status'", -1;
 			if (fixed && *fixed && strcmp(fixed, "0") && !bs_version_valid(fixed))
 				return *what = "a fixed_version is not a Debian version", -1;
-			struct bs_vuln_adv *a = adv_new(f);
+			struct bs_vuln_adv *a = bs_vuln_feed_row(f);
 			char eco[96];
 			snprintf(eco, sizeof(eco), "debian:%s", rel);
 			a->ecosystem = bs_strdup(eco);
@@ -430,7 +430,7 @@ static void osv_severity(const json_t *rec, const json_t *aff, double *cvss, con
 static struct bs_vuln_adv *osv_row(struct bs_vuln_feed *f, const char *eco, const char *pkg, const char *vid,
 				   const char *osv_id, const char *summary, double cvss, const char *sev)
 {
-	struct bs_vuln_adv *a = adv_new(f);
+	struct bs_vuln_adv *a = bs_vuln_feed_row(f);
 	a->ecosystem = bs_strdup(eco);
 	a->package = bs_strdup(pkg);
 	a->vuln_id = bs_strdup(vid);
@@ -696,7 +696,7 @@ int bs_vuln_feed_load(enum bs_vuln_format fmt, const char *path, const char *rel
 				crypto_hash_sha256_update(&h, (const unsigned char *)b.ptr, b.len);
 				/* move one's rows into out */
 				for (size_t k = 0; k < one.nadv; k++) {
-					struct bs_vuln_adv *a = adv_new(out);
+					struct bs_vuln_adv *a = bs_vuln_feed_row(out);
 					*a = one.adv[k];
 				}
 				for (size_t k = 0; k < one.nunknown; k++)

@@ -211,18 +211,6 @@ static const char *severity_word(int rank)
 	return rank == 4 ? "critical" : rank == 3 ? "high" : rank == 2 ? "medium" : rank == 1 ? "low" : "unknown";
 }
 
-static struct bs_vuln_adv *row(struct bs_vuln_feed *f)
-{
-	if (f->nadv == f->capadv) {
-		f->capadv = f->capadv ? f->capadv * 2 : 1024;
-		f->adv = bs_realloc(f->adv, bs_size_mul(f->capadv, sizeof(*f->adv)));
-	}
-	struct bs_vuln_adv *a = &f->adv[f->nadv++];
-	memset(a, 0, sizeof(*a));
-	a->cvss = -1;
-	return a;
-}
-
 static const char *text_value(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(json_object_get(o, key), "Value"));
@@ -330,7 +318,7 @@ static int vulnerability(struct doc *d, const json_t *v, const char **what)
 				goto bad;
 			}
 			for (size_t j = 0; j < (p->nkbs ? p->nkbs : 1); j++) {
-				struct bs_vuln_adv *a = row(d->f);
+				struct bs_vuln_adv *a = bs_vuln_feed_row(d->f);
 				a->ecosystem = bs_strdup("msrc");
 				a->package = bs_strdup(name);
 				a->vuln_id = bs_strdup(cve);
@@ -433,7 +421,7 @@ int bs_vuln_msrc_parse(struct bs_vuln_feed *f, const char *file, const char *tex
 			const char *name = product_name(&d, d.edges[k].pid);
 			if (!name)
 				continue; /* refused above when the fix itself named it */
-			struct bs_vuln_adv *a = row(f);
+			struct bs_vuln_adv *a = bs_vuln_feed_row(f);
 			a->ecosystem = bs_strdup("msrc-supersedes");
 			a->package = bs_strdup(name);
 			a->vuln_id = bs_strdup(d.edges[k].kb);
