@@ -47,8 +47,11 @@ await run(async () => {
   }
 
   // registers: the 40 people
+  // a hash change renders asynchronously: wait for the new page, not the last one's table
+  const before = await page.textContent('#main h1');
   await page.goto(UI_URL + '/#/registers/person');
-  await page.waitForSelector('#main table.data tbody tr');
+  await page.waitForFunction((h) => location.hash === '#/registers/person' &&
+    document.querySelector('#main h1')?.textContent !== h && document.querySelector('#main table.data tbody tr'), before);
   const people = await page.textContent('#main');
   check('registers: 40 people', /\b40\b/.test(people), people.slice(0, 300));
   check('banner on a register', (await banner(page)).includes(BANNER));
