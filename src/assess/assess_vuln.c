@@ -27,13 +27,27 @@ struct group {
 	size_t n;
 };
 
-static int sev_rank(const char *s)
+/* critical 0 .. low 3, as enum bs_assess_severity runs; -1 for unknown */
+static int sev_index(const char *s)
 {
 	static const char *const order[] = { "critical", "high", "medium", "low", NULL };
 	for (int i = 0; order[i]; i++)
 		if (s && !strcmp(s, order[i]))
 			return i;
-	return 2; /* unknown: medium until someone rates it */
+	return -1;
+}
+
+static int sev_rank(const char *s)
+{
+	int i = sev_index(s);
+	return i < 0 ? 2 : i; /* unknown: medium until someone rates it */
+}
+
+/* The severity as the report's reader reads it: 嚴重/高/中/低 in zh-TW, as its findings are. */
+static const char *sev_label(const char *s, enum bs_lang lang)
+{
+	int i = sev_index(s);
+	return i < 0 ? BS_T(lang, "未評等", "unrated") : bs_assess_severity_label((enum bs_assess_severity)i, lang);
 }
 
 static const char *pkg_of(const struct bs_vuln_finding *f)
@@ -115,7 +129,7 @@ static void write_texts(struct bs_store *s, const struct group *g, const char *s
 			continue;
 		if (ncve > 1)
 			bs_buf_puts(&cves, BS_T(lang, "、", ", "));
-		bs_buf_printf(&cves, "%s (%s", f->cve, f->severity);
+		bs_buf_printf(&cves, "%s (%s", f->cve, sev_label(f->severity, lang));
 		if (f->cvss >= 0)
 			bs_buf_printf(&cves, ", CVSS %.1f", f->cvss);
 		if (f->kev)

@@ -146,8 +146,8 @@ static int check_inventory(struct bs_cli *cli, void *ctx, int argc, char **argv)
 	if (argc)
 		return bs_cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
 	if (!!o->root + !!o->sbom + !!o->winexport != 1)
-		return bs_cli_usage_error(cli, "vuln inventory needs one of --root DIR (a dpkg system), --sbom FILE "
-					  "(CycloneDX or SPDX JSON) or --windows-export DIR (a Windows PC's export)");
+		return bs_cli_usage_error(cli, "vuln inventory needs one of --root DIR (a dpkg or RPM system), --sbom FILE "
+						  "(CycloneDX or SPDX, JSON or tag-value) or --windows-export DIR (a Windows PC's export)");
 	if (o->winexport && o->release)
 		return bs_cli_usage_error(cli, "--release does not apply to --windows-export: the product is read from "
 					  "its os.json");

@@ -8,19 +8,7 @@
 # STARTTLS and a certificate the CA file does not vouch for each fail with a clear message and
 # nothing sent in clear.
 . "$TOP/tests/cli/lib.sh"
-A="$T/a"
-MPID=""
-NPID=""
-trap '[ -n "$MPID" ] && kill "$MPID" 2>/dev/null; [ -n "$NPID" ] && kill "$NPID" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-PY=/usr/bin/python3
-if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-	echo "python3-aiosmtpd is missing (scripts/deps-test.txt): apt-get install python3-aiosmtpd"
-	check "python3-aiosmtpd is installed" false
-	finish
-	exit 1
-fi
-B() { "$BROKERSEC" --lang en "$@"; }
-wait_port() { j=0; while [ ! -s "$1" ]; do j=$((j + 1)); [ $j -gt 100 ] && break; sleep 0.1; done; }
+. "$TOP/tests/cli/t032-notify.inc"
 
 # the SMTP server: STARTTLS and AUTH required (the login alice / the password below); each mail
 # decoded (RFC 2047 subject, base64 body) into the mailbox with what the session had

@@ -8,17 +8,7 @@
 # and `notify retry --all-failed` queue them again (an event each) and the next pass delivers
 # them; status and due are clear again. A removed channel's messages cannot be retried.
 . "$TOP/tests/cli/lib.sh"
-A="$T/a"
-MPID=""
-trap '[ -n "$MPID" ] && kill "$MPID" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-PY=/usr/bin/python3
-if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-	echo "python3-aiosmtpd is missing (scripts/deps-test.txt): apt-get install python3-aiosmtpd"
-	check "python3-aiosmtpd is installed" false
-	finish
-	exit 1
-fi
-B() { "$BROKERSEC" --lang en "$@"; }
+. "$TOP/tests/cli/t032-notify.inc"
 at() { skew=$1; shift; env BROKERSEC_TEST_NOTIFY_SKEW="$skew" "$BROKERSEC" --lang en notify "$@"; }
 mails() { if [ -f "$T/box" ]; then grep -c '^=== mail' "$T/box"; else echo 0; fi; }
 # state ID [en|zh]: the control's state, or its reason

@@ -7,22 +7,9 @@
 # a server that takes only 20 messages a connection (421 on the 21st MAIL FROM, as Exim's
 # smtp_accept_max_per_connection) gets all 50 over 3 connections, none failed.
 . "$TOP/tests/cli/lib.sh"
-A="$T/a"
-MPID=""
-LPID=""
-HPID=""
-trap '[ -n "$MPID" ] && kill "$MPID" 2>/dev/null; [ -n "$LPID" ] && kill "$LPID" 2>/dev/null; [ -n "$HPID" ] && kill "$HPID" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-PY=/usr/bin/python3
-if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-	echo "python3-aiosmtpd is missing (scripts/deps-test.txt): apt-get install python3-aiosmtpd"
-	check "python3-aiosmtpd is installed" false
-	finish
-	exit 1
-fi
-B() { "$BROKERSEC" --lang en "$@"; }
+. "$TOP/tests/cli/t032-notify.inc"
 lines() { if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi; }
 mails() { if [ -f "$1" ]; then grep -c '^=== mail' "$1"; else echo 0; fi; }
-wait_port() { j=0; while [ ! -s "$1" ]; do j=$((j + 1)); [ $j -gt 100 ] && break; sleep 0.1; done; }
 appendn() { # appendn N TYPE WHO
 	i=0
 	while [ $i -lt "$1" ]; do B log append --type "$2" --outcome failure --message "$3 $i" >/dev/null 2>&1; i=$((i + 1)); done

@@ -92,6 +92,7 @@ b assessment assessor 2 --assessor 1
 b assessment run 2
 run "$BROKERSEC" --data "$D" assessment finding 2 --from-vulns --as-of $later
 check "zh-TW: summary line" contains "$out" "由逾期弱點新增 6 項缺失"
+check "zh-TW: the severity in the reader's words" [ "$(db "SELECT count(*) FROM assessment_finding WHERE assessment_id = 2 AND risk LIKE '%CVE-2023-4911 (高，已列入 CISA KEV)%'")" = 1 ]
 check "zh-TW: the finding's text" [ "$(db "SELECT count(*) FROM assessment_finding WHERE assessment_id = 2 AND title LIKE '%個弱點逾修復期限未修補%' AND owner = '資訊部'")" = 6 ]
 
 # the report carries them (HTML, and the PDF as a person reads it)
